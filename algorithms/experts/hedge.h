@@ -1,0 +1,56 @@
+// Hedge (exponentially weighted average forecaster): p_t(i) ∝ exp(-eta_t
+// L_{t-1}(i)), with L the cumulative losses.
+//
+// Paper: Y. Freund and R. E. Schapire, "A decision-theoretic generalization
+// of on-line learning and an application to boosting", JCSS 1997; bounds as
+// in N. Cesa-Bianchi and G. Lugosi, "Prediction, Learning, and Games", 2006,
+// Thm 2.2 (fixed eta: regret <= ln n/eta + eta T/8, so sqrt(T ln n/2) at
+// eta = sqrt(8 ln n/T)) and Thm 2.3 (anytime eta_t = sqrt(8 ln n/t): regret
+// <= 2 sqrt(T ln n/2) + sqrt(ln n/8)).
+//
+// Parameters
+//   schedule  fixed | anytime   fixed eta, or eta_t = sqrt(8 ln n / t)
+//   eta       auto | > 0        fixed learning rate; auto = sqrt(8 ln n/T)
+//
+// Memory: one cumulative loss per expert (n words). The distribution is
+// recomputed from L each day in a max-shifted (log-sum-exp) form, so no
+// weight underflows however long the horizon.
+#pragma once
+
+#include <Eigen/Core>
+#include <optional>
+
+#include "algorithms/experts/learner.h"
+#include "sim/params.h"
+
+namespace expertlab::experts {
+
+class Hedge final : public ExpertsLearner {
+ public:
+  explicit Hedge(const Params& params);
+
+  void Start(int num_experts, int64_t horizon, Rng rng) override;
+  int Act() override;
+  double ExpectedLoss(const LossView& losses) const override;
+  void Observe(const LossView& losses) override;
+  int64_t MemoryBudget() const override { return num_experts_; }
+  int64_t MemoryWords() const override { return num_experts_; }
+  bool Holds(int /*expert*/) const override { return true; }
+
+  // Today's distribution (for tests).
+  const Eigen::ArrayXd& Distribution() const { return probabilities_; }
+
+ private:
+  void UpdateDistribution();
+
+  bool anytime_;
+  std::optional<double> fixed_eta_;
+  int num_experts_ = 0;
+  double eta_ = 0;
+  int64_t day_ = 1;  // the day the current distribution is for
+  Eigen::ArrayXd cumulative_;
+  Eigen::ArrayXd probabilities_;
+  Rng rng_{0, 0, 0, 0};
+};
+
+}  // namespace expertlab::experts

@@ -1,0 +1,174 @@
+#include "sim/config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include "sim/check.h"
+#include "sim/experiment.h"
+
+namespace expertlab {
+namespace {
+
+const ParamSpec& SpecFor(const SweepConfig& config, std::string_view key,
+                         std::string_view source) {
+  const auto& entry = FindExperiment(config.experiment);
+  for (const auto& spec : entry.params)
+    if (spec.name == key) return spec;
+  std::string names = "seed, reps";
+  for (const auto& spec : entry.params) names += ", " + spec.name;
+  throw Error(std::string(source) + ": unknown key '" + std::string(key) +
+              "' for experiment '" + config.experiment +
+              "'; expected one of {" + names + "}");
+}
+
+std::vector<Value>& GridSlot(SweepConfig& config, std::string_view key) {
+  for (auto& [name, values] : config.grid)
+    if (name == key) return values;
+  throw Error("internal: grid has no slot '" + std::string(key) + "'");
+}
+
+Value FromToml(const toml::node& node, std::string_view where) {
+  if (auto v = node.value_exact<int64_t>()) return *v;
+  if (auto v = node.value_exact<double>()) return *v;
+  if (auto v = node.value_exact<bool>()) return *v;
+  if (auto v = node.value_exact<std::string>()) return *v;
+  throw Error(std::string(where) +
+              ": expected a number, bool or string (or a list of them)");
+}
+
+int64_t ParsePositive(std::string_view key, std::string_view text,
+                      std::string_view source, int64_t max) {
+  ParamSpec spec = ParamSpec::Int(std::string(key), 1,
+                                  Bounds::Closed(key == "seed" ? 0 : 1,
+                                                 static_cast<double>(max)),
+                                  "");
+  return std::get<int64_t>(spec.Parse(text, source));
+}
+
+constexpr int64_t kMaxSeed = (int64_t{1} << 53);
+constexpr int64_t kMaxReps = 1 << 20;
+
+}  // namespace
+
+std::string SweepConfig::ToJson() const {
+  nlohmann::ordered_json json;
+  json["experiment"] = experiment;
+  json["seed"] = seed;
+  json["reps"] = reps;
+  nlohmann::ordered_json grid_json = nlohmann::ordered_json::object();
+  for (const auto& [name, values] : grid) {
+    auto list = nlohmann::ordered_json::array();
+    for (const auto& v : values) list.push_back(FormatValue(v));
+    grid_json[name] = list;
+  }
+  json["grid"] = grid_json;
+  return json.dump();
+}
+
+SweepConfig DefaultConfig(std::string_view experiment) {
+  const auto& entry = FindExperiment(experiment);
+  SweepConfig config;
+  config.experiment = entry.name;
+  for (const auto& spec : entry.params)
+    config.grid.emplace_back(
+        spec.name,
+        std::vector<Value>{spec.Coerce(spec.default_value,
+                                       "experiment '" + entry.name + "'")});
+  return config;
+}
+
+void ApplyToml(SweepConfig& config, std::string_view toml_text,
+               std::string_view source) {
+  toml::table table;
+  try {
+    table = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream message;
+    message << source << ":" << e.source().begin.line << ":"
+            << e.source().begin.column << ": malformed TOML: "
+            << e.description();
+    throw Error(message.str());
+  }
+  for (const auto& [key_node, node] : table) {
+    const std::string key(key_node.str());
+    const std::string where = std::string(source) + ": '" + key + "'";
+    if (key == "experiment") {
+      auto name = node.value_exact<std::string>();
+      EXPERTLAB_CHECK(name && *name == config.experiment)
+          << where << " names experiment '" << (name ? *name : "?")
+          << "' but the run is for '" << config.experiment << "'";
+    } else if (key == "description") {
+      EXPERTLAB_CHECK(node.is_string()) << where << ": expected a string";
+    } else if (key == "seed" || key == "reps") {
+      auto v = node.value_exact<int64_t>();
+      EXPERTLAB_CHECK(v.has_value()) << where << ": expected an integer";
+      const int64_t parsed = ParsePositive(key, std::to_string(*v), source,
+                                           key == "seed" ? kMaxSeed : kMaxReps);
+      if (key == "seed") config.seed = static_cast<uint64_t>(parsed);
+      else config.reps = parsed;
+    } else if (key == "grid") {
+      const toml::table* grid = node.as_table();
+      EXPERTLAB_CHECK(grid) << where << ": expected a table [grid]";
+      for (const auto& [param_node, values] : *grid) {
+        const std::string param(param_node.str());
+        const std::string context = std::string(source) + ": grid";
+        const ParamSpec& spec = SpecFor(config, param, context);
+        std::vector<Value> parsed;
+        if (const toml::array* list = values.as_array()) {
+          EXPERTLAB_CHECK(!list->empty())
+              << context << ": '" << param << "' is an empty list";
+          for (const auto& item : *list)
+            parsed.push_back(spec.Coerce(FromToml(item, context + "." + param),
+                                         context));
+        } else {
+          parsed.push_back(
+              spec.Coerce(FromToml(values, context + "." + param), context));
+        }
+        GridSlot(config, param) = std::move(parsed);
+      }
+    } else {
+      throw Error(std::string(source) + ": unknown key '" + key +
+                  "'; expected one of {experiment, description, seed, reps, "
+                  "grid}");
+    }
+  }
+}
+
+void ApplyOverride(SweepConfig& config, std::string_view assignment) {
+  const size_t eq = assignment.find('=');
+  EXPERTLAB_CHECK(eq != std::string_view::npos && eq > 0)
+      << "bad argument '" << assignment << "': expected key=value or key=a,b,c";
+  const std::string key = Trim(assignment.substr(0, eq));
+  const std::string text(assignment.substr(eq + 1));
+  const std::string source = "command line";
+  if (key == "seed") {
+    config.seed = static_cast<uint64_t>(ParsePositive(key, text, source, kMaxSeed));
+    return;
+  }
+  if (key == "reps") {
+    config.reps = ParsePositive(key, text, source, kMaxReps);
+    return;
+  }
+  const ParamSpec& spec = SpecFor(config, key, source);
+  std::vector<Value> values;
+  for (const auto& part : SplitTopLevel(text, ',')) {
+    EXPERTLAB_CHECK(!part.empty())
+        << source << ": empty value in '" << assignment << "'";
+    values.push_back(spec.Parse(part, source));
+  }
+  GridSlot(config, key) = std::move(values);
+}
+
+std::string ReadTextFile(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  EXPERTLAB_CHECK(in.good()) << "cannot read " << what << " '" << path
+                             << "': no such file or not readable";
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace expertlab

@@ -1,0 +1,88 @@
+// The contract between the engine and a study.
+//
+// An experiment declares its parameters (the sweep grid keys) and a cell
+// function: (validated params, replicate, random streams) -> metric rows.
+// It knows nothing of storage, threads or shards; the engine calls RunCell
+// for every (cell, replicate) and stores what it records.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/params.h"
+#include "sim/registry.h"
+#include "sim/rng.h"
+
+namespace expertlab {
+
+struct MetricRow {
+  int64_t step;
+  std::string name;
+  double value;
+};
+
+// What one (cell, replicate) sees of the engine.
+class CellContext {
+ public:
+  CellContext(uint64_t root_seed, uint64_t cell_hash, int64_t replicate,
+              int threads)
+      : root_seed_(root_seed),
+        cell_hash_(cell_hash),
+        replicate_(replicate),
+        threads_(threads) {}
+
+  // Independent random stream `id` of this (seed, cell, replicate).
+  Rng Stream(uint64_t id) const {
+    return Rng(root_seed_, cell_hash_, static_cast<uint64_t>(replicate_), id);
+  }
+  int64_t replicate() const { return replicate_; }
+  // Threads an exclusive (kernel-heavy) experiment may use; 1 otherwise.
+  int threads() const { return threads_; }
+
+  void Record(std::string_view metric, int64_t step, double value) {
+    rows_.push_back({step, std::string(metric), value});
+  }
+  std::vector<MetricRow>& rows() { return rows_; }
+
+ private:
+  uint64_t root_seed_;
+  uint64_t cell_hash_;
+  int64_t replicate_;
+  int threads_;
+  std::vector<MetricRow> rows_;
+};
+
+class Experiment {
+ public:
+  static constexpr const char* kFamily = "experiment";
+  virtual ~Experiment() = default;
+
+  virtual std::vector<ParamSpec> Parameters() const = 0;
+  // Kernel-heavy experiments run one cell at a time with every thread given
+  // to OpenMP inside the cell, never nested in the task pool.
+  virtual bool Exclusive() const { return false; }
+  virtual void RunCell(const Params& params, CellContext& context) const = 0;
+};
+
+// Looks up a registered experiment by name (Error if unknown).
+const Registry<Experiment>::Entry& FindExperiment(std::string_view name);
+
+// Log-spaced checkpoints in [1, horizon] (about `per_octave` per doubling),
+// always including the horizon itself: where curves are recorded.
+std::vector<int64_t> LogCheckpoints(int64_t horizon, int per_octave);
+
+}  // namespace expertlab
+
+// Experiments take no constructor parameters: their grid keys go to RunCell.
+#define EXPERTLAB_REGISTER_EXPERIMENT(Impl, name, description)             \
+  namespace {                                                              \
+  [[maybe_unused]] const bool EXPERTLAB_CONCAT(registered_, __COUNTER__) = \
+      ::expertlab::Registry<::expertlab::Experiment>::Instance().Add(      \
+          {name, description, Impl().Parameters(),                         \
+           [](const ::expertlab::Params&)                                  \
+               -> std::unique_ptr<::expertlab::Experiment> {               \
+             return std::make_unique<Impl>();                              \
+           }});                                                            \
+  }

@@ -1,0 +1,108 @@
+#include "sim/mpi_runner.h"
+
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <boost/mpi/status.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "sim/executor.h"
+#include "sim/results.h"
+
+namespace expertlab {
+namespace {
+
+constexpr int kTagRequest = 1;  // worker -> 0: "give me work" (+ its error)
+constexpr int kTagItem = 2;     // 0 -> worker: item index, or -1 to stop
+constexpr int64_t kStop = -1;
+
+void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
+                const RunRequest& request) {
+  const auto done = StoredItems(plan.layout, plan.config);
+  std::vector<int64_t> todo;
+  for (size_t i = 0; i < plan.items.size(); ++i) {
+    const WorkItem& w = plan.items[i];
+    if (!done.count({plan.cells[w.cell].hash, w.replicate}))
+      todo.push_back(static_cast<int64_t>(i));
+  }
+  Progress progress(plan.config.experiment + " (mpi)", plan.items.size(),
+                    plan.items.size() - todo.size(), request.quiet);
+  size_t next = 0;
+  int stopped = 0;
+  std::string first_error;
+  while (stopped < world.size() - 1) {
+    std::string error;
+    const boost::mpi::status status =
+        world.recv(boost::mpi::any_source, kTagRequest, error);
+    if (error == "done") {
+      progress.Add(1);
+      error.clear();
+    }
+    if (!error.empty() && first_error.empty()) first_error = error;
+    const bool stop = next >= todo.size() || !first_error.empty();
+    world.send(status.source(), kTagItem, stop ? kStop : todo[next++]);
+    if (stop) ++stopped;
+  }
+  progress.Finish();
+  EXPERTLAB_CHECK(first_error.empty()) << first_error;
+}
+
+void Work(const boost::mpi::communicator& world, const SweepPlan& plan) {
+  Store store(plan.layout.RankStore(world.rank()).string(),
+              plan.config.experiment, plan.config.seed);
+  const int64_t sweep = store.BeginSweep(
+      {plan.config.ToJson(), 1,
+       "mpi rank " + std::to_string(world.rank()) + "/" +
+           std::to_string(world.size())});
+  const auto experiment =
+      FindExperiment(plan.config.experiment).factory(Params());
+  std::string report = "ready";
+  while (true) {
+    world.send(0, kTagRequest, report);
+    int64_t index = kStop;
+    world.recv(0, kTagItem, index);
+    if (index == kStop) break;
+    const WorkItem& w = plan.items[static_cast<size_t>(index)];
+    try {
+      store.Write({RunItem(*experiment, plan.cells[w.cell], w.replicate,
+                           plan.config.seed, 1)},
+                  sweep);
+      report = "done";
+    } catch (const std::exception& e) {
+      report = e.what();
+    }
+  }
+  store.FinishSweep(sweep);
+}
+
+}  // namespace
+
+void RunMpi(const RunRequest& request) {
+  boost::mpi::environment environment;
+  boost::mpi::communicator world;
+  // Every rank validates the same inputs, so bad input fails on all of them
+  // before any message is exchanged.
+  const SweepPlan plan = PlanSweep(request);
+  if (world.size() == 1) {
+    RunLocal(request, plan);
+    return;
+  }
+  if (world.rank() == 0) {
+    std::exception_ptr error;
+    try {
+      Coordinate(world, plan, request);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    world.barrier();
+    if (error) std::rethrow_exception(error);
+    const auto csv = MergeShards(plan.layout.dir());
+    if (!request.quiet) std::fprintf(stderr, "results: %s\n", csv.c_str());
+  } else {
+    Work(world, plan);
+    world.barrier();
+  }
+}
+
+}  // namespace expertlab

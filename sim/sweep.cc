@@ -1,0 +1,130 @@
+#include "sim/sweep.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+#include <unordered_set>
+
+#include "sim/check.h"
+#include "sim/executor.h"
+#include "sim/experiment.h"
+#include "sim/results.h"
+
+namespace expertlab {
+namespace {
+
+void CheckOutputDirectory(const std::filesystem::path& dir) {
+  std::error_code error;
+  if (std::filesystem::exists(dir, error)) {
+    EXPERTLAB_CHECK(std::filesystem::is_directory(dir, error))
+        << "--out '" << dir.string() << "' exists and is not a directory";
+  } else {
+    std::filesystem::create_directories(dir, error);
+    EXPERTLAB_CHECK(!error) << "cannot create --out directory '" << dir.string()
+                            << "': " << error.message();
+  }
+  EXPERTLAB_CHECK(access(dir.c_str(), W_OK | X_OK) == 0)
+      << "--out directory '" << dir.string() << "' is not writable";
+}
+
+}  // namespace
+
+int ResolveThreads(int requested) {
+  if (requested > 0) return requested;
+  const unsigned hardware = std::thread::hardware_concurrency();
+  return hardware > 0 ? static_cast<int>(hardware) : 1;
+}
+
+SweepPlan PlanSweep(const RunRequest& request) {
+  SweepPlan plan;
+  plan.config = DefaultConfig(request.experiment);
+  if (!request.config_file.empty()) {
+    ApplyToml(plan.config, ReadTextFile(request.config_file, "--config file"),
+              request.config_file);
+  } else {
+    const char* variant = request.quick ? "quick" : "full";
+    ApplyToml(plan.config, EmbeddedConfig(request.experiment, variant),
+              "experiments/configs/" + request.experiment + "." + variant +
+                  ".toml");
+  }
+  for (const auto& assignment : request.assignments)
+    ApplyOverride(plan.config, assignment);
+  if (request.reps) {
+    EXPERTLAB_CHECK(*request.reps >= 1)
+        << "--reps must be >= 1, got " << *request.reps;
+    plan.config.reps = *request.reps;
+  }
+  plan.cells = ExpandGrid(plan.config);
+  std::unordered_set<uint64_t> seen;
+  for (const Cell& cell : plan.cells)
+    EXPERTLAB_CHECK(seen.insert(cell.hash).second)
+        << "the grid lists cell {" << cell.params.ToString()
+        << "} twice; remove the repeated value";
+  plan.items = AllWorkItems(plan.cells, plan.config.reps);
+  plan.layout = ResultsLayout(request.out_dir.empty()
+                                  ? std::filesystem::path("results") /
+                                        request.experiment
+                                  : std::filesystem::path(request.out_dir));
+  CheckOutputDirectory(plan.layout.dir());
+  return plan;
+}
+
+std::set<ItemKey> StoredItems(const ResultsLayout& layout,
+                              const SweepConfig& config) {
+  std::set<ItemKey> done;
+  std::vector<std::filesystem::path> stores = layout.ShardStores();
+  if (std::filesystem::exists(layout.MainStore()))
+    stores.push_back(layout.MainStore());
+  for (const auto& path : stores) {
+    Store store(path.string(), config.experiment, config.seed);
+    done.merge(store.DoneItems());
+  }
+  return done;
+}
+
+void RunLocal(const RunRequest& request, const SweepPlan& plan) {
+  std::optional<Shard> shard;
+  if (request.shard) shard = ParseShard(*request.shard);
+  else shard = ShardFromSlurmEnvironment();
+
+  const std::set<ItemKey> done = StoredItems(plan.layout, plan.config);
+  std::vector<WorkItem> todo;
+  size_t owned = 0;
+  for (size_t i = 0; i < plan.items.size(); ++i) {
+    if (shard && !shard->Owns(i)) continue;
+    ++owned;
+    const WorkItem& w = plan.items[i];
+    if (!done.count({plan.cells[w.cell].hash, w.replicate})) todo.push_back(w);
+  }
+
+  const auto path = shard ? plan.layout.ShardStore(*shard)
+                          : plan.layout.MainStore();
+  Store store(path.string(), plan.config.experiment, plan.config.seed);
+  const int threads = ResolveThreads(request.threads);
+  const int64_t sweep = store.BeginSweep(
+      {plan.config.ToJson(), threads, shard ? shard->ToString() : ""});
+  std::string label = plan.config.experiment;
+  if (shard) label += " shard " + shard->ToString();
+  Progress progress(label, owned, owned - todo.size(), request.quiet);
+  const auto experiment =
+      FindExperiment(plan.config.experiment).factory(Params());
+  ExecuteItems(
+      *experiment, plan.cells, todo, plan.config.seed, threads,
+      [&](const std::vector<ItemResult>& batch) { store.Write(batch, sweep); },
+      progress);
+  store.FinishSweep(sweep);
+  if (shard) {
+    if (!request.quiet)
+      std::fprintf(stderr, "shard %s stored in %s; when every shard is done: "
+                   "expertlab merge %s\n",
+                   shard->ToString().c_str(), path.c_str(),
+                   plan.layout.dir().c_str());
+    return;
+  }
+  const auto csv = ExportCsv(plan.layout.dir());
+  if (!request.quiet)
+    std::fprintf(stderr, "results: %s\n", csv.c_str());
+}
+
+}  // namespace expertlab
