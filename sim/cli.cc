@@ -76,18 +76,34 @@ void PrintParams(const std::vector<ParamSpec>& params, const char* indent) {
 }
 
 int List(const std::vector<std::string>& args) {
+  po::options_description options("list options");
+  options.add_options()("names", po::value<std::string>(),
+                        "print only the names in one family (e.g. experiment)");
   Parsed parsed;
-  if (!Parse(args, "usage: expertlab list\n\nLists experiments and every "
-                   "algorithm family with parameter tables.",
-             po::options_description("options"), parsed))
+  if (!Parse(args, "usage: expertlab list [--names FAMILY]\n\nLists "
+                   "experiments and every algorithm family with parameter "
+                   "tables.",
+             options, parsed))
     return 0;
+  const bool names_only = parsed.vars.count("names") > 0;
+  bool found = false;
   for (const RegistryBase* registry : AllRegistries()) {
+    if (names_only) {
+      if (registry->Family() != parsed.vars["names"].as<std::string>()) continue;
+      found = true;
+      for (const auto& entry : registry->Describe())
+        std::printf("%s\n", entry.name.c_str());
+      continue;
+    }
     std::printf("== %s ==\n", std::string(registry->Family()).c_str());
     for (const auto& entry : registry->Describe()) {
       std::printf("  %s: %s\n", entry.name.c_str(), entry.description.c_str());
       PrintParams(entry.params, "      ");
     }
   }
+  EXPERTLAB_CHECK(!names_only || found)
+      << "no family '" << parsed.vars["names"].as<std::string>()
+      << "' (see expertlab list)";
   return 0;
 }
 

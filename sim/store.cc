@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 #include "sim/build_info.h"
@@ -257,9 +258,13 @@ std::vector<ItemResult> Store::ReadAll() const {
     auto it = items.find(key);
     EXPERTLAB_CHECK(it != items.end())
         << "results store '" << path_ << "' has metric rows of a missing cell";
+    // SQLite stores NaN as NULL; read it back as NaN.
+    const double value =
+        sqlite3_column_type(metrics.get(), 4) == SQLITE_NULL
+            ? std::numeric_limits<double>::quiet_NaN()
+            : sqlite3_column_double(metrics.get(), 4);
     it->second.rows.push_back({sqlite3_column_int64(metrics.get(), 2),
-                               metrics.Text(3),
-                               sqlite3_column_double(metrics.get(), 4)});
+                               metrics.Text(3), value});
   }
   std::vector<ItemResult> out;
   out.reserve(items.size());

@@ -1,1 +1,93 @@
+#include "sim/config.h"
+
 #include <catch2/catch.hpp>
+
+#include "sim/check.h"
+#include "sim/experiment.h"
+#include "sim/grid.h"
+#include "registered_files.h"
+
+namespace expertlab {
+namespace {
+
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST_CASE("TOML and overrides build the grid", "[unit]") {
+  SweepConfig c = DefaultConfig("hedge_regret");
+  ApplyToml(c, "seed = 7\nreps = 3\n[grid]\nn = [2, 4]\nT = 64\n", "t.toml");
+  ApplyOverride(c, "learner=hedge(eta=0.5,schedule=fixed),ftl");
+  CHECK(c.seed == 7);
+  CHECK(c.reps == 3);
+  const auto cells = ExpandGrid(c);
+  REQUIRE(cells.size() == 4);  // 2 learners x 2 n
+  // First parameter varies slowest.
+  CHECK(cells[0].params.String("learner") == "hedge(eta=0.5,schedule=fixed)");
+  CHECK(cells[0].params.Int("n") == 2);
+  CHECK(cells[1].params.Int("n") == 4);
+  CHECK(cells[2].params.String("learner") == "ftl");
+  CHECK(AllWorkItems(cells, c.reps).size() == 12);
+}
+
+TEST_CASE("a cell's hash depends only on its parameters", "[unit][determinism]") {
+  SweepConfig a = DefaultConfig("hedge_regret");
+  ApplyOverride(a, "n=2,4,8");
+  SweepConfig b = DefaultConfig("hedge_regret");
+  ApplyOverride(b, "n=4");
+  CHECK(ExpandGrid(a)[1].hash == ExpandGrid(b)[0].hash);
+  CHECK(ExpandGrid(a)[0].hash != ExpandGrid(a)[1].hash);
+}
+
+TEST_CASE("config errors name the key and what was expected", "[unit]") {
+  SweepConfig c = DefaultConfig("hedge_regret");
+  CHECK(ErrorOf([&] { ApplyToml(c, "[grid]\nm = 3\n", "x.toml"); }) ==
+        "x.toml: grid: unknown key 'm' for experiment 'hedge_regret'; expected "
+        "one of {seed, reps, learner, instance, n, T, per_octave}");
+  CHECK(ErrorOf([&] { ApplyToml(c, "[grid]\nn = \"many\"\n", "x.toml"); }) ==
+        "x.toml: grid: bad value 'many' for 'n': expected an integer in [2, "
+        "1048576]");
+  CHECK(ErrorOf([&] { ApplyToml(c, "[grid]\nn = [1]\n", "x.toml"); })
+            .find("out of range") != std::string::npos);
+  CHECK(ErrorOf([&] { ApplyToml(c, "[grid\nn = 3\n", "x.toml"); })
+            .rfind("x.toml:1:", 0) == 0);
+  CHECK(ErrorOf([&] { ApplyToml(c, "speed = 3\n", "x.toml"); })
+            .find("unknown key 'speed'") != std::string::npos);
+  CHECK(ErrorOf([&] { ApplyOverride(c, "learner=hedgehog"); })
+            .find("unknown experts learner 'hedgehog'") != std::string::npos);
+  CHECK(ErrorOf([&] { ApplyOverride(c, "learner=hedge(eta=-1)"); })
+            .find("out of range") != std::string::npos);
+  CHECK(ErrorOf([&] { ApplyOverride(c, "reps=0"); }).find("reps") !=
+        std::string::npos);
+  CHECK(ErrorOf([&] { ApplyOverride(c, "n"); }).find("key=value") !=
+        std::string::npos);
+}
+
+TEST_CASE("every experiment has quick and full configs that parse",
+          "[unit]") {
+  for (const char* name : generated::kExperimentFiles) {
+    for (const char* variant : {"quick", "full"}) {
+      INFO(name << " " << variant);
+      SweepConfig c = DefaultConfig(name);
+      ApplyToml(c, EmbeddedConfig(name, variant), variant);
+      CHECK_FALSE(ExpandGrid(c).empty());
+    }
+  }
+}
+
+TEST_CASE("log checkpoints are sorted, unique and end at the horizon", "[unit]") {
+  CHECK(LogCheckpoints(1, 2) == std::vector<int64_t>{1});
+  CHECK(LogCheckpoints(8, 1) == std::vector<int64_t>{1, 2, 4, 8});
+  const auto steps = LogCheckpoints(1000, 4);
+  CHECK(steps.back() == 1000);
+  CHECK(std::is_sorted(steps.begin(), steps.end()));
+  CHECK(steps.size() < 50);
+}
+
+}  // namespace
+}  // namespace expertlab

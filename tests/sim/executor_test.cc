@@ -1,1 +1,147 @@
+// Results depend only on (seed, config, replicate): never on thread count,
+// shard count or scheduling.
+#include "sim/executor.h"
+
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim/results.h"
+#include "sim/sweep.h"
+
+namespace expertlab {
+namespace {
+
+// Records a few draws of each stream, and fails where asked.
+class ProbeExperiment final : public Experiment {
+ public:
+  std::vector<ParamSpec> Parameters() const override {
+    return {ParamSpec::Int("x", 0, Bounds::Closed(0, 1000), "a grid value"),
+            ParamSpec::Int("fail_at", -1, Bounds::Closed(-1, 1000),
+                           "x whose cells throw")};
+  }
+  void RunCell(const Params& p, CellContext& context) const override {
+    EXPERTLAB_CHECK(p.Int("x") != p.Int("fail_at")) << "planted failure";
+    Rng rng = context.Stream(0);
+    for (int step = 0; step < 3; ++step)
+      context.Record("draw", step, rng.Uniform() + static_cast<double>(p.Int("x")));
+    context.Record("threads", 0, context.threads());
+  }
+};
+
+class ExclusiveProbe final : public Experiment {
+ public:
+  std::vector<ParamSpec> Parameters() const override {
+    return {ParamSpec::Int("x", 0, Bounds::Closed(0, 1000), "a grid value")};
+  }
+  bool Exclusive() const override { return true; }
+  void RunCell(const Params&, CellContext& context) const override {
+    context.Record("threads", 0, context.threads());
+  }
+};
+
+}  // namespace
+
+EXPERTLAB_REGISTER_EXPERIMENT(ProbeExperiment, "test_probe",
+                              "engine test: records random draws")
+EXPERTLAB_REGISTER_EXPERIMENT(ExclusiveProbe, "test_exclusive",
+                              "engine test: exclusive experiment")
+
+namespace {
+
+std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::filesystem::path Fresh(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("expertlab_exec_" + name + "_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+RunRequest Request(const std::string& experiment, const std::string& out,
+                   std::vector<std::string> assignments) {
+  RunRequest r;
+  r.experiment = experiment;
+  r.config_file = "/dev/null";  // defaults + assignments only
+  r.assignments = std::move(assignments);
+  r.out_dir = out;
+  r.quiet = true;
+  return r;
+}
+
+std::string RunAndExport(const std::string& experiment, const std::string& name,
+                         int threads, std::vector<std::string> assignments) {
+  RunRequest r = Request(experiment, Fresh(name).string(), assignments);
+  r.threads = threads;
+  RunLocal(r, PlanSweep(r));
+  return Slurp(std::filesystem::path(r.out_dir) / (experiment + ".csv"));
+}
+
+TEST_CASE("1 vs 2 threads give byte-identical CSV", "[determinism]") {
+  const std::vector<std::string> grid = {"x=0,1,2,3,4,5,6,7,8,9", "reps=7"};
+  const std::string one = RunAndExport("test_probe", "t1", 1, grid);
+  const std::string two = RunAndExport("test_probe", "t2", 2, grid);
+  CHECK(one == two);
+  CHECK(std::count(one.begin(), one.end(), '\n') == 1 + 10 * 7 * 4);
+
+  const std::vector<std::string> hedge = {"n=2,16", "T=64,256",
+                                          "learner=hedge,ftl", "reps=3"};
+  CHECK(RunAndExport("hedge_regret", "h1", 1, hedge) ==
+        RunAndExport("hedge_regret", "h2", 2, hedge));
+}
+
+TEST_CASE("1 shard vs 3 shards merged give byte-identical CSV", "[determinism]") {
+  const std::vector<std::string> grid = {"n=2,16", "T=64,256",
+                                         "learner=hedge,ftl", "reps=3"};
+  const std::string whole = RunAndExport("hedge_regret", "s1", 2, grid);
+  const auto dir = Fresh("s3");
+  for (int i = 0; i < 3; ++i) {
+    RunRequest r = Request("hedge_regret", dir.string(), grid);
+    r.shard = std::to_string(i) + "/3";
+    RunLocal(r, PlanSweep(r));
+  }
+  CHECK(Slurp(MergeShards(dir)) == whole);
+}
+
+TEST_CASE("a rerun resumes: stored items are skipped, not duplicated",
+          "[unit]") {
+  const auto dir = Fresh("resume");
+  RunRequest r = Request("test_probe", dir.string(), {"x=0,1,2", "reps=2"});
+  RunLocal(r, PlanSweep(r));
+  const std::string first = Slurp(dir / "test_probe.csv");
+  r.assignments = {"x=0,1,2,3", "reps=2"};  // extend the grid
+  RunLocal(r, PlanSweep(r));
+  Store store((dir / "store.db").string());
+  CHECK(store.DoneItems().size() == 8);
+  const std::string second = Slurp(dir / "test_probe.csv");
+  CHECK(second.substr(0, first.size()) == first);
+}
+
+TEST_CASE("a failing cell names its parameters and keeps finished items",
+          "[unit]") {
+  const auto dir = Fresh("fail");
+  RunRequest r = Request("test_probe", dir.string(), {"x=0,1,2,3", "fail_at=2"});
+  r.threads = 1;
+  CHECK_THROWS_WITH(RunLocal(r, PlanSweep(r)),
+                    Catch::Contains("cell {x=2, fail_at=2} replicate 0 failed: "
+                                    "planted failure"));
+  Store store((dir / "store.db").string());
+  CHECK(store.DoneItems().count({ExpandGrid(PlanSweep(r).config)[0].hash, 0}));
+}
+
+TEST_CASE("exclusive experiments get every thread, one item at a time",
+          "[unit]") {
+  const std::string csv = RunAndExport("test_exclusive", "excl", 2, {"x=1,2"});
+  CHECK(csv.find(",threads,2\n") != std::string::npos);
+  CHECK(RunAndExport("test_probe", "nonexcl", 2, {"x=1"}).find(",threads,1\n") !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace expertlab
