@@ -51,6 +51,9 @@ bool Parse(const std::vector<std::string>& args, const std::string& usage,
     po::store(po::command_line_parser(args)
                   .options(all)
                   .positional(positional)
+                  // No abbreviations: --thread must not silently mean --threads.
+                  .style(po::command_line_style::default_style &
+                         ~po::command_line_style::allow_guessing)
                   .run(),
               parsed.vars);
     po::notify(parsed.vars);

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <memory>
 
 #include "sim/executor.h"
 #include "sim/results.h"
@@ -13,9 +14,13 @@
 namespace expertlab {
 namespace {
 
-constexpr int kTagRequest = 1;  // worker -> 0: "give me work" (+ its error)
-constexpr int kTagItem = 2;     // 0 -> worker: item index, or -1 to stop
+// A worker asks for work with a report on its previous item: kReady (first
+// request), kDone, or an error message that stops the sweep.
+constexpr int kTagRequest = 1;
+constexpr int kTagItem = 2;  // 0 -> worker: item index, or kStop
 constexpr int64_t kStop = -1;
+constexpr const char* kReady = "ready";
+constexpr const char* kDone = "done";
 
 void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
                 const RunRequest& request) {
@@ -32,14 +37,14 @@ void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
   int stopped = 0;
   std::string first_error;
   while (stopped < world.size() - 1) {
-    std::string error;
+    std::string report;
     const boost::mpi::status status =
-        world.recv(boost::mpi::any_source, kTagRequest, error);
-    if (error == "done") {
+        world.recv(boost::mpi::any_source, kTagRequest, report);
+    if (report == kDone) {
       progress.Add(1);
-      error.clear();
+    } else if (report != kReady && first_error.empty()) {
+      first_error = report;
     }
-    if (!error.empty() && first_error.empty()) first_error = error;
     const bool stop = next >= todo.size() || !first_error.empty();
     world.send(status.source(), kTagItem, stop ? kStop : todo[next++]);
     if (stop) ++stopped;
@@ -49,15 +54,23 @@ void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
 }
 
 void Work(const boost::mpi::communicator& world, const SweepPlan& plan) {
-  Store store(plan.layout.RankStore(world.rank()).string(),
-              plan.config.experiment, plan.config.seed);
-  const int64_t sweep = store.BeginSweep(
-      {plan.config.ToJson(), 1,
-       "mpi rank " + std::to_string(world.rank()) + "/" +
-           std::to_string(world.size())});
+  // A worker that cannot open its store still answers the protocol, with
+  // the error as its report, so no rank waits forever.
+  std::unique_ptr<Store> store;
+  int64_t sweep = 0;
+  std::string report = kReady;
+  try {
+    store = std::make_unique<Store>(
+        plan.layout.RankStore(world.rank()).string(), plan.config.experiment,
+        plan.config.seed);
+    sweep = store->BeginSweep({plan.config.ToJson(), 1,
+                               "mpi rank " + std::to_string(world.rank()) +
+                                   "/" + std::to_string(world.size())});
+  } catch (const std::exception& e) {
+    report = e.what();
+  }
   const auto experiment =
       FindExperiment(plan.config.experiment).factory(Params());
-  std::string report = "ready";
   while (true) {
     world.send(0, kTagRequest, report);
     int64_t index = kStop;
@@ -65,44 +78,53 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan) {
     if (index == kStop) break;
     const WorkItem& w = plan.items[static_cast<size_t>(index)];
     try {
-      store.Write({RunItem(*experiment, plan.cells[w.cell], w.replicate,
-                           plan.config.seed, 1)},
-                  sweep);
-      report = "done";
+      store->Write({RunItem(*experiment, plan.cells[w.cell], w.replicate,
+                            plan.config.seed, 1)},
+                   sweep);
+      report = kDone;
     } catch (const std::exception& e) {
       report = e.what();
     }
   }
-  store.FinishSweep(sweep);
+  if (store) store->FinishSweep(sweep);
 }
 
 }  // namespace
 
 void RunMpi(const RunRequest& request) {
-  boost::mpi::environment environment;
-  boost::mpi::communicator world;
-  // Every rank validates the same inputs, so bad input fails on all of them
-  // before any message is exchanged.
-  const SweepPlan plan = PlanSweep(request);
-  if (world.size() == 1) {
-    RunLocal(request, plan);
-    return;
-  }
-  if (world.rank() == 0) {
-    std::exception_ptr error;
+  // Errors leave the MPI environment's scope as values: an exception
+  // unwinding through it would abort every rank instead of finalizing.
+  std::exception_ptr error;
+  {
+    boost::mpi::environment environment;
+    boost::mpi::communicator world;
     try {
-      Coordinate(world, plan, request);
+      // Every rank validates the same inputs, so bad input fails on all of
+      // them before any message is exchanged.
+      const SweepPlan plan = PlanSweep(request);
+      if (world.size() == 1) {
+        RunLocal(request, plan);
+      } else if (world.rank() == 0) {
+        try {
+          Coordinate(world, plan, request);
+        } catch (...) {
+          error = std::current_exception();
+        }
+        world.barrier();
+        if (!error) {
+          const auto csv = MergeShards(plan.layout.dir());
+          if (!request.quiet)
+            std::fprintf(stderr, "results: %s\n", csv.c_str());
+        }
+      } else {
+        Work(world, plan);
+        world.barrier();
+      }
     } catch (...) {
       error = std::current_exception();
     }
-    world.barrier();
-    if (error) std::rethrow_exception(error);
-    const auto csv = MergeShards(plan.layout.dir());
-    if (!request.quiet) std::fprintf(stderr, "results: %s\n", csv.c_str());
-  } else {
-    Work(world, plan);
-    world.barrier();
   }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace expertlab

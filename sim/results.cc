@@ -66,6 +66,27 @@ SortKey KeyOf(const nlohmann::ordered_json& v, std::string* text) {
   return key;
 }
 
+// "grid.n: [2,4] vs [2,8]" for the first keys where two configs differ.
+std::string ConfigDifference(const std::string& a, const std::string& b) {
+  const auto ja = nlohmann::ordered_json::parse(a, nullptr, false);
+  const auto jb = nlohmann::ordered_json::parse(b, nullptr, false);
+  if (ja.is_discarded() || jb.is_discarded()) return a + " vs " + b;
+  const auto patch = nlohmann::ordered_json::diff(ja, jb);
+  std::string out;
+  for (const auto& op : patch) {
+    const std::string pointer = op.value("path", "");
+    nlohmann::json::json_pointer ptr(pointer);
+    const auto shown = [&](const nlohmann::ordered_json& j) {
+      return j.contains(ptr) ? j.at(ptr).dump() : std::string("absent");
+    };
+    std::string key = pointer.substr(1);
+    std::replace(key.begin(), key.end(), '/', '.');
+    out += (out.empty() ? "" : "; ") + key + ": " + shown(ja) + " vs " +
+           shown(jb);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::filesystem::path MergeShards(const std::filesystem::path& dir) {
@@ -85,9 +106,9 @@ std::filesystem::path MergeShards(const std::filesystem::path& dir) {
           << shard->Meta(key) << "' but " << first.path() << " has '"
           << first.Meta(key) << "'";
     EXPERTLAB_CHECK(shard->LastConfig() == first.LastConfig())
-        << "cannot merge: shards come from different sweep configs: "
-        << first.path() << " has " << first.LastConfig() << " but "
-        << shard->path() << " has " << shard->LastConfig();
+        << "cannot merge: shards come from different sweep configs ("
+        << ConfigDifference(first.LastConfig(), shard->LastConfig()) << ") in "
+        << first.path() << " and " << shard->path();
   }
   const std::string experiment = first.Meta("experiment");
   const uint64_t seed = std::stoull(first.Meta("seed"));

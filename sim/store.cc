@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 
@@ -61,13 +62,12 @@ class Statement {
 Store::Store(const std::string& path) : path_(path) {
   EXPERTLAB_CHECK(std::filesystem::is_regular_file(path))
       << "no results store at '" << path << "'";
-  EXPERTLAB_CHECK(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE,
-                                  nullptr) == SQLITE_OK)
-      << "cannot open results store '" << path << "': " << sqlite3_errmsg(db_);
-  sqlite3_busy_timeout(db_, 60000);
-  EXPERTLAB_CHECK(!Meta("experiment").empty())
-      << "'" << path << "' is not an expertlab results store";
-  CreateSchema();
+  Open(SQLITE_OPEN_READWRITE);
+  CloseOnError([&] {
+    EXPERTLAB_CHECK(!Meta("experiment").empty())
+        << "'" << path << "' is not an expertlab results store";
+    CreateSchema();
+  });
 }
 
 Store::Store(const std::string& path, const std::string& experiment,
@@ -78,18 +78,16 @@ Store::Store(const std::string& path, const std::string& experiment,
   if (!parent.empty()) std::filesystem::create_directories(parent, error);
   EXPERTLAB_CHECK(!error) << "cannot create output directory '"
                           << parent.string() << "': " << error.message();
-  const int rc = sqlite3_open_v2(
-      path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  EXPERTLAB_CHECK(rc == SQLITE_OK)
-      << "cannot open results store '" << path << "': " << sqlite3_errmsg(db_);
-  sqlite3_busy_timeout(db_, 60000);
-  CreateSchema();
-  const std::string stored_experiment = Meta("experiment");
-  const std::string seed_text = std::to_string(seed);
-  if (stored_experiment.empty()) {
-    Exec("INSERT OR REPLACE INTO meta VALUES('experiment', '" + experiment +
-         "'), ('seed', '" + seed_text + "'), ('schema', '1')");
-  } else {
+  Open(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  CloseOnError([&] {
+    CreateSchema();
+    const std::string stored_experiment = Meta("experiment");
+    const std::string seed_text = std::to_string(seed);
+    if (stored_experiment.empty()) {
+      Exec("INSERT OR REPLACE INTO meta VALUES('experiment', '" + experiment +
+           "'), ('seed', '" + seed_text + "'), ('schema', '1')");
+      return;
+    }
     EXPERTLAB_CHECK(stored_experiment == experiment)
         << "'" << path << "' holds results of experiment '"
         << stored_experiment << "', not '" << experiment
@@ -98,6 +96,28 @@ Store::Store(const std::string& path, const std::string& experiment,
         << "'" << path << "' was made with seed " << Meta("seed")
         << ", this run uses seed " << seed_text
         << "; choose another --out or the same seed";
+  });
+}
+
+void Store::Open(int flags) {
+  const int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = sqlite3_errmsg(db_);
+    sqlite3_close(db_);
+    throw Error("cannot open results store '" + path_ + "': " + message);
+  }
+  sqlite3_busy_timeout(db_, 60000);
+}
+
+void Store::CloseOnError(const std::function<void()>& body) {
+  // A constructor that throws runs no destructor: close here so no handle
+  // (and no -wal/-shm file) outlives the error.
+  try {
+    body();
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
   }
 }
 

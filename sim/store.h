@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -68,6 +69,8 @@ class Store {
   std::vector<ItemResult> ReadAll() const;
 
  private:
+  void Open(int flags);
+  void CloseOnError(const std::function<void()>& body);
   void Exec(const std::string& sql) const;
   void CreateSchema();
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Bad input: one readable line naming the problem, non-zero exit, and the
+# results already stored left byte-for-byte untouched.
+source "$(dirname "$0")/common.sh"
+out="$work/results"
+base=(hedge_regret n=2,4 T=64 reps=2 --config /dev/null --quiet)
+"$exe" run "${base[@]}" --out "$out"
+snapshot() { (cd "$out" && find . -type f | sort | xargs sha256sum); }
+before=$(snapshot)
+
+# expect_error <substring> <args...>
+expect_error() {
+  local want=$1; shift
+  local status=0
+  "$exe" "$@" > "$work/stdout" 2> "$work/stderr" || status=$?
+  [ "$status" -ne 0 ] || fail "exit 0 for: $*"
+  [ "$(wc -l < "$work/stderr")" -eq 1 ] ||
+    { cat "$work/stderr"; fail "expected one line on stderr for: $*"; }
+  grep -qF -- "$want" "$work/stderr" ||
+    fail "stderr lacks '$want' for: $* (got: $(cat "$work/stderr"))"
+  [ "$(snapshot)" = "$before" ] || fail "results changed after: $*"
+  pass "$(cat "$work/stderr")"
+}
+
+expect_error "unknown experiment 'nope'" run nope --out "$out"
+expect_error "unknown key 'm' for experiment 'hedge_regret'" run "${base[@]}" m=3 --out "$out"
+expect_error "bad value 'abc' for 'n': expected an integer" run "${base[@]}" n=abc --out "$out"
+expect_error "bad value '1' for 'n': out of range; expected an integer in [2, 1048576]" \
+  run "${base[@]}" n=1 --out "$out"
+expect_error "bad value '0.7' for 'delta': out of range" \
+  run "${base[@]}" "instance=planted_bernoulli(delta=0.7)" --out "$out"
+expect_error "unknown experts learner 'hedgehog'" run "${base[@]}" learner=hedgehog --out "$out"
+printf '[grid\nn = 3\n' > "$work/bad.toml"
+expect_error "bad.toml:1:" run hedge_regret --config "$work/bad.toml" --out "$out"
+expect_error "malformed TOML" run hedge_regret --config "$work/bad.toml" --out "$out"
+printf '[grid]\nn = "many"\n' > "$work/type.toml"
+expect_error "bad value 'many' for 'n'" run hedge_regret --config "$work/type.toml" --out "$out"
+expect_error "cannot read --config file '$work/missing.toml'" \
+  run hedge_regret --config "$work/missing.toml" --out "$out"
+expect_error "is not a directory" run "${base[@]}" --out "$out/store.db"
+expect_error "cannot create --out directory" run "${base[@]}" --out "$out/store.db/sub"
+expect_error "bad --shard '3/2': expected i/N" run "${base[@]}" --shard 3/2 --out "$out"
+expect_error "bad --shard 'x': expected i/N" run "${base[@]}" --shard x --out "$out"
+expect_error "was made with seed" run "${base[@]}" seed=99 --out "$out"
+expect_error "unrecognised option '--thread'" run "${base[@]}" --thread 2 --out "$out"
+expect_error "unknown command 'rn'" rn hedge_regret
+
+# Shards of two different sweep configs must not merge.
+"$exe" run "${base[@]}" --shard 0/2 --out "$work/mixed"
+"$exe" run hedge_regret n=2,8 T=64 reps=2 --config /dev/null --quiet --shard 1/2 --out "$work/mixed"
+out="$work/mixed" before=$(cd "$work/mixed" && find . -type f | sort | xargs sha256sum)
+expect_error "different sweep configs" merge "$work/mixed"
+[ ! -e "$work/mixed/store.db" ] || fail "a failed merge created store.db"
