@@ -198,7 +198,7 @@ TEST_CASE("Bit-to-double maps hit the documented extremes", "[unit]") {
   CHECK(std::isfinite(std::log1p(-BitsToUniformOpen(all_ones))));
 }
 
-TEST_CASE("Uniform is uniform on [0, 1)", "[unit][theory]") {
+TEST_CASE("Uniform is uniform on the half-open unit interval", "[unit][theory]") {
   const uint64_t seed = 31337;
   INFO("seed " << seed);
   Rng rng(seed, 0, 0, 0);
