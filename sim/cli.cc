@@ -199,33 +199,44 @@ int Python(const std::string& script, std::vector<std::string> script_args) {
   throw Error("cannot start '" + argv_text[0] + "'");
 }
 
+// Both Python commands take --results (the results root) and nothing else.
+bool ParseResultsCommand(const std::vector<std::string>& args,
+                         const std::string& usage, Parsed& parsed,
+                         std::string& results) {
+  po::options_description options("options");
+  options.add_options()(
+      "results", po::value<std::string>(&results)->default_value("results"),
+      "results root");
+  return Parse(args, usage, options, parsed);
+}
+
 int Plot(const std::vector<std::string>& args) {
-  po::options_description options("plot options");
-  options.add_options()("results", po::value<std::string>()->default_value("results"),
-                        "results root");
   Parsed parsed;
-  if (!Parse(args, "usage: expertlab plot <experiment>\n\nDraws "
-                   "<results>/figures/<experiment>.png from the exported CSV.",
-             options, parsed))
+  std::string results;
+  if (!ParseResultsCommand(args,
+                           "usage: expertlab plot <experiment>\n\nDraws "
+                           "<results>/figures/<experiment>.png from the "
+                           "exported CSV.",
+                           parsed, results))
     return 0;
   EXPERTLAB_CHECK(parsed.positional.size() == 1)
       << "plot needs exactly one experiment name";
   const std::string& name = parsed.positional[0];
   FindExperiment(name);
-  return Python("plot.py", {name, parsed.vars["results"].as<std::string>()});
+  return Python("plot.py", {name, results});
 }
 
 int Report(const std::vector<std::string>& args) {
-  po::options_description options("report options");
-  options.add_options()("results", po::value<std::string>()->default_value("results"),
-                        "results root");
   Parsed parsed;
-  if (!Parse(args, "usage: expertlab report\n\nWrites <results>/REPORT.md: "
-                   "each experiment's headline numbers beside the paper's "
-                   "and theory's, with figure links.",
-             options, parsed))
+  std::string results;
+  if (!ParseResultsCommand(args,
+                           "usage: expertlab report\n\nWrites "
+                           "<results>/REPORT.md: each experiment's headline "
+                           "numbers beside the paper's and theory's, with "
+                           "figure links.",
+                           parsed, results))
     return 0;
-  return Python("report.py", {parsed.vars["results"].as<std::string>()});
+  return Python("report.py", {results});
 }
 
 }  // namespace

@@ -89,26 +89,30 @@ std::string Bounds::Describe() const {
   return text;
 }
 
-ParamSpec ParamSpec::Int(std::string name, int64_t def, Bounds bounds,
-                         std::string help) {
+namespace {
+
+ParamSpec Numeric(std::string name, ParamType type, Value def, Bounds bounds,
+                  std::string help) {
   ParamSpec s;
   s.name = std::move(name);
-  s.type = ParamType::kInt;
-  s.default_value = def;
+  s.type = type;
+  s.default_value = std::move(def);
   s.bounds = bounds;
   s.help = std::move(help);
   return s;
 }
 
+}  // namespace
+
+ParamSpec ParamSpec::Int(std::string name, int64_t def, Bounds bounds,
+                         std::string help) {
+  return Numeric(std::move(name), ParamType::kInt, def, bounds, std::move(help));
+}
+
 ParamSpec ParamSpec::Double(std::string name, double def, Bounds bounds,
                             std::string help) {
-  ParamSpec s;
-  s.name = std::move(name);
-  s.type = ParamType::kDouble;
-  s.default_value = def;
-  s.bounds = bounds;
-  s.help = std::move(help);
-  return s;
+  return Numeric(std::move(name), ParamType::kDouble, def, bounds,
+                 std::move(help));
 }
 
 ParamSpec ParamSpec::AutoDouble(std::string name, Bounds bounds,
