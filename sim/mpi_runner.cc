@@ -24,7 +24,7 @@ constexpr const char* kDone = "done";
 
 void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
                 const RunRequest& request) {
-  const auto done = StoredItems(plan.layout, plan.config);
+  const auto done = StoredItems(plan.layout, plan.config, nullptr);
   std::vector<int64_t> todo;
   for (size_t i = 0; i < plan.items.size(); ++i) {
     const WorkItem& w = plan.items[i];
@@ -53,7 +53,8 @@ void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
   EXPERTLAB_CHECK(first_error.empty()) << first_error;
 }
 
-void Work(const boost::mpi::communicator& world, const SweepPlan& plan) {
+void Work(const boost::mpi::communicator& world, const SweepPlan& plan,
+          int threads) {
   // A worker that cannot open its store still answers the protocol, with
   // the error as its report, so no rank waits forever.
   std::unique_ptr<Store> store;
@@ -71,6 +72,8 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan) {
   }
   const auto experiment =
       FindExperiment(plan.config.experiment).factory(Params());
+  // One item at a time per rank; kernel-heavy items get the rank's threads.
+  const int item_threads = experiment->Exclusive() ? threads : 1;
   while (true) {
     world.send(0, kTagRequest, report);
     int64_t index = kStop;
@@ -79,7 +82,7 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan) {
     const WorkItem& w = plan.items[static_cast<size_t>(index)];
     try {
       store->Write({RunItem(*experiment, plan.cells[w.cell], w.replicate,
-                            plan.config.seed, 1)},
+                            plan.config.seed, item_threads)},
                    sweep);
       report = kDone;
     } catch (const std::exception& e) {
@@ -117,7 +120,7 @@ void RunMpi(const RunRequest& request) {
             std::fprintf(stderr, "results: %s\n", csv.c_str());
         }
       } else {
-        Work(world, plan);
+        Work(world, plan, ResolveThreads(request.threads));
         world.barrier();
       }
     } catch (...) {

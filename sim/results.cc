@@ -87,6 +87,16 @@ std::string ConfigDifference(const std::string& a, const std::string& b) {
   return out;
 }
 
+// Cells x replicates of a sweep config (SweepConfig::ToJson); 0 if unknown.
+size_t SweepItemCount(const std::string& config_json) {
+  const auto json = nlohmann::json::parse(config_json, nullptr, false);
+  if (json.is_discarded() || !json.contains("grid") || !json.contains("reps"))
+    return 0;
+  size_t count = json["reps"].get<size_t>();
+  for (const auto& [key, values] : json["grid"].items()) count *= values.size();
+  return count;
+}
+
 }  // namespace
 
 std::filesystem::path MergeShards(const std::filesystem::path& dir) {
@@ -147,8 +157,15 @@ std::filesystem::path MergeShards(const std::filesystem::path& dir) {
     main->Write(pending, sweep);
     main->FinishSweep(sweep);
   }
-  std::fprintf(stderr, "merged %zu shard stores: %zu new items, %zu in all\n",
-               shards.size(), pending.size(), known.size());
+  std::fprintf(stderr, "merged %zu shard store%s: %zu new items, %zu in all\n",
+               shards.size(), shards.size() == 1 ? "" : "s", pending.size(),
+               known.size());
+  const size_t expected = SweepItemCount(first.LastConfig());
+  if (known.size() < expected)
+    std::fprintf(stderr,
+                 "note: %zu of the sweep's %zu items are stored; shards are "
+                 "missing or unfinished (the CSV is partial)\n",
+                 known.size(), expected);
   return ExportCsv(dir);
 }
 

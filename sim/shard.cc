@@ -46,8 +46,15 @@ std::optional<Shard> ShardFromSlurmEnvironment() {
   const auto id = EnvInt("SLURM_ARRAY_TASK_ID");
   const auto count = EnvInt("SLURM_ARRAY_TASK_COUNT");
   if (!id || !count) return std::nullopt;
+  // --array=MIN-MAX:STEP numbers tasks MIN, MIN+STEP, ...
   const int64_t first = EnvInt("SLURM_ARRAY_TASK_MIN").value_or(0);
-  return ParseShard(std::to_string(*id - first) + "/" + std::to_string(*count));
+  const int64_t step = EnvInt("SLURM_ARRAY_TASK_STEP").value_or(1);
+  EXPERTLAB_CHECK(step >= 1 && (*id - first) % step == 0)
+      << "cannot derive a shard from SLURM_ARRAY_TASK_ID=" << *id
+      << " (array min " << first << ", step " << step
+      << "); pass --shard i/N explicitly";
+  return ParseShard(std::to_string((*id - first) / step) + "/" +
+                    std::to_string(*count));
 }
 
 std::filesystem::path ResultsLayout::ShardStore(const Shard& shard) const {

@@ -28,7 +28,9 @@ struct Shard {
 // "i/N" with 0 <= i < N; Error naming the text otherwise.
 Shard ParseShard(std::string_view text);
 
-// From SLURM_ARRAY_TASK_ID/COUNT (offset by SLURM_ARRAY_TASK_MIN), if set.
+// From SLURM_ARRAY_TASK_ID/COUNT (offset by SLURM_ARRAY_TASK_MIN, divided
+// by SLURM_ARRAY_TASK_STEP), if set. A resubmitted subset of an array (e.g.
+// --array=5 alone) cannot be told apart from a whole array: give --shard.
 std::optional<Shard> ShardFromSlurmEnvironment();
 
 // Where a sweep's files live under its output directory.

@@ -62,11 +62,12 @@ class Statement {
 Store::Store(const std::string& path) : path_(path) {
   EXPERTLAB_CHECK(std::filesystem::is_regular_file(path))
       << "no results store at '" << path << "'";
+  // Opened read-write but never written: a read-only connection could not
+  // remove the -wal/-shm files on close, and they would litter the results.
   Open(SQLITE_OPEN_READWRITE);
   CloseOnError([&] {
     EXPERTLAB_CHECK(!Meta("experiment").empty())
         << "'" << path << "' is not an expertlab results store";
-    CreateSchema();
   });
 }
 
@@ -81,22 +82,23 @@ Store::Store(const std::string& path, const std::string& experiment,
   Open(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   CloseOnError([&] {
     CreateSchema();
-    const std::string stored_experiment = Meta("experiment");
-    const std::string seed_text = std::to_string(seed);
-    if (stored_experiment.empty()) {
+    if (Meta("experiment").empty()) {
       Exec("INSERT OR REPLACE INTO meta VALUES('experiment', '" + experiment +
-           "'), ('seed', '" + seed_text + "'), ('schema', '1')");
-      return;
+           "'), ('seed', '" + std::to_string(seed) + "'), ('schema', '1')");
     }
-    EXPERTLAB_CHECK(stored_experiment == experiment)
-        << "'" << path << "' holds results of experiment '"
-        << stored_experiment << "', not '" << experiment
-        << "'; choose another --out";
-    EXPERTLAB_CHECK(Meta("seed") == seed_text)
-        << "'" << path << "' was made with seed " << Meta("seed")
-        << ", this run uses seed " << seed_text
-        << "; choose another --out or the same seed";
+    CheckIdentity(experiment, seed);
   });
+}
+
+void Store::CheckIdentity(const std::string& experiment, uint64_t seed) const {
+  const std::string stored_experiment = Meta("experiment");
+  EXPERTLAB_CHECK(stored_experiment == experiment)
+      << "'" << path_ << "' holds results of experiment '" << stored_experiment
+      << "', not '" << experiment << "'; choose another --out";
+  EXPERTLAB_CHECK(Meta("seed") == std::to_string(seed))
+      << "'" << path_ << "' was made with seed " << Meta("seed")
+      << ", this run uses seed " << seed
+      << "; choose another --out or the same seed";
 }
 
 void Store::Open(int flags) {

@@ -47,7 +47,7 @@ class Store {
   // same experiment and root seed.
   Store(const std::string& path, const std::string& experiment,
         uint64_t seed);
-  // Opens an existing store read-only-in-spirit (merge sources, export).
+  // Opens an existing store to read it (merge sources, export, resume).
   explicit Store(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
@@ -55,6 +55,8 @@ class Store {
 
   const std::string& path() const { return path_; }
   std::string Meta(const std::string& key) const;  // "" if absent
+  // Error unless this store belongs to `experiment` with root `seed`.
+  void CheckIdentity(const std::string& experiment, uint64_t seed) const;
 
   int64_t BeginSweep(const SweepInfo& info);
   void FinishSweep(int64_t sweep_id);

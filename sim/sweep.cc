@@ -71,13 +71,18 @@ SweepPlan PlanSweep(const RunRequest& request) {
 }
 
 std::set<ItemKey> StoredItems(const ResultsLayout& layout,
-                              const SweepConfig& config) {
+                              const SweepConfig& config, const Shard* shard) {
+  // A shard reads only its own store (plus a merged one): on a cluster, N
+  // tasks never open each other's files.
+  std::vector<std::filesystem::path> stores =
+      shard ? std::vector<std::filesystem::path>{layout.ShardStore(*shard)}
+            : layout.ShardStores();
+  stores.push_back(layout.MainStore());
   std::set<ItemKey> done;
-  std::vector<std::filesystem::path> stores = layout.ShardStores();
-  if (std::filesystem::exists(layout.MainStore()))
-    stores.push_back(layout.MainStore());
   for (const auto& path : stores) {
-    Store store(path.string(), config.experiment, config.seed);
+    if (!std::filesystem::exists(path)) continue;
+    const Store store(path.string());
+    store.CheckIdentity(config.experiment, config.seed);
     done.merge(store.DoneItems());
   }
   return done;
@@ -85,10 +90,15 @@ std::set<ItemKey> StoredItems(const ResultsLayout& layout,
 
 void RunLocal(const RunRequest& request, const SweepPlan& plan) {
   std::optional<Shard> shard;
-  if (request.shard) shard = ParseShard(*request.shard);
-  else shard = ShardFromSlurmEnvironment();
+  if (request.shard) {
+    shard = ParseShard(*request.shard);
+  } else if ((shard = ShardFromSlurmEnvironment()) && !request.quiet) {
+    std::fprintf(stderr, "running shard %s (from SLURM_ARRAY_TASK_*)\n",
+                 shard->ToString().c_str());
+  }
 
-  const std::set<ItemKey> done = StoredItems(plan.layout, plan.config);
+  const std::set<ItemKey> done =
+      StoredItems(plan.layout, plan.config, shard ? &*shard : nullptr);
   std::vector<WorkItem> todo;
   size_t owned = 0;
   for (size_t i = 0; i < plan.items.size(); ++i) {

@@ -38,9 +38,10 @@ struct SweepPlan {
 // work starts.
 SweepPlan PlanSweep(const RunRequest& request);
 
-// Items already stored in the main store or any shard store under `layout`.
+// Items already stored under `layout`: in the main store and, for a shard,
+// its own store, else every shard store.
 std::set<ItemKey> StoredItems(const ResultsLayout& layout,
-                              const SweepConfig& config);
+                              const SweepConfig& config, const Shard* shard);
 
 // Runs on this machine (whole sweep or one shard); exports CSV when whole.
 void RunLocal(const RunRequest& request, const SweepPlan& plan);

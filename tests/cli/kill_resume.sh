@@ -2,11 +2,14 @@
 # SIGKILL a sweep at random points several times, rerun to completion: the
 # CSV equals an uninterrupted run's (no lost and no duplicated rows).
 source "$(dirname "$0")/common.sh"
-# About 3 s of work on 2 cores, in 160 items of ~40 ms.
-grid=(hedge_regret "learner=hedge,ftl" n=16,128 T=16384,32768 reps=20
+# About 1-3 s of work on 2 cores, in 160 items.
+grid=(hedge_regret "learner=hedge,ftl" n=64,256 T=16384,65536 reps=20
       --config /dev/null --quiet --threads 2)
+start=$(date +%s%N)
 "$exe" run "${grid[@]}" --out "$work/clean"
+clean_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 rows=$(wc -l < "$work/clean/hedge_regret.csv")
+echo "uninterrupted run: ${clean_ms} ms"
 
 seed=${KILL_TEST_SEED:-$RANDOM}
 echo "kill points drawn with RANDOM seed $seed"
@@ -15,8 +18,11 @@ kills=0
 for attempt in 1 2 3 4 5 6; do
   "$exe" run "${grid[@]}" --out "$work/killed" &
   pid=$!
-  # Kill after 10-600 ms: early (schema, first commits) and mid-run points.
-  sleep "0.$(printf '%03d' $((10 + RANDOM % 590)))"
+  # Kill after 1/40 to 1/8 of an uninterrupted run's time, whatever the
+  # machine's speed: six kills then land early (schema, first commits) and
+  # mid-run, and leave work for the final run.
+  delay_ms=$(( clean_ms / 40 + RANDOM % (clean_ms / 10 + 1) ))
+  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   if kill -KILL "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
   wait "$pid" 2>/dev/null || true
 done

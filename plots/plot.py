@@ -1,0 +1,57 @@
+"""Draws one experiment's figure: plot.py <experiment> <results_root>.
+
+Run by `expertlab plot <experiment>`. Loads
+<results_root>/<experiment>/<experiment>.csv, imports plots/fig_<experiment>.py
+and calls its plot(rows, figures_dir) with figures_dir = <results_root>/figures.
+"""
+
+import importlib
+import os
+import sys
+
+sys.dont_write_bytecode = True  # keep plots/ free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import common  # noqa: E402
+
+
+def fail(message):
+    print("plot: error: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def load_module(experiment):
+    """plots/fig_<experiment>.py as a module, or None if there is none."""
+    path = os.path.join(common.HERE, "fig_%s.py" % experiment)
+    if not os.path.isfile(path):
+        return None
+    return importlib.import_module("fig_" + experiment)
+
+
+def csv_path(results_root, experiment):
+    return os.path.join(results_root, experiment, experiment + ".csv")
+
+
+def main(argv):
+    if len(argv) != 3:
+        fail("usage: plot.py <experiment> <results_root>")
+    experiment, results_root = argv[1], argv[2]
+    path = csv_path(results_root, experiment)
+    if not os.path.isfile(path):
+        fail("no results for '%s': %s is missing (run `expertlab run %s` "
+             "first, or `expertlab merge` after a sharded run)"
+             % (experiment, path, experiment))
+    module = load_module(experiment)
+    if module is None:
+        fail("no figure script plots/fig_%s.py for experiment '%s'"
+             % (experiment, experiment))
+    rows = common.load_rows(path)
+    if not rows:
+        fail("%s has no rows" % path)
+    figures_dir = os.path.join(results_root, "figures")
+    module.plot(rows, figures_dir)
+    print(os.path.join(figures_dir, experiment + ".png"))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
