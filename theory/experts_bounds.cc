@@ -25,6 +25,10 @@ double HedgeAnytimeRegret(int64_t n, int64_t horizon) {
   return 2.0 * HedgeOptimalRegret(n, horizon) + std::sqrt(log_n / 8.0);
 }
 
+double MwCostBound(int64_t n, double eps, double expert_loss) {
+  return (1 + eps) * expert_loss + std::log(static_cast<double>(n)) / eps;
+}
+
 double FtlTrapRegret(int64_t horizon) {
   const int64_t later = horizon - 1;  // days after the first
   // Expert 0: 1/2 on day 1, then 1 on every second later day starting with

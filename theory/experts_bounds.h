@@ -26,6 +26,11 @@ double HedgeOptimalRegret(int64_t n, int64_t horizon);
 // sqrt(ln n / 8) (CBL Thm 2.3).
 double HedgeAnytimeRegret(int64_t n, int64_t horizon);
 
+// Multiplicative weights w <- w (1 - eps)^l with eps in (0, 1/2]: for every
+// expert i, sum_t <p_t, l_t> <= (1 + eps) L_T(i) + ln(n) / eps (Arora,
+// Hazan, Kale, Theory of Computing 2012, Thm 2.1). Returns the right side.
+double MwCostBound(int64_t n, double eps, double expert_loss);
+
 // Follow-the-leader on the alternating two-expert sequence (1/2, 0), (0, 1),
 // (1, 0), ...: FTL pays 1/2 on day 1 and 1 on every later day while the best
 // expert pays floor-or-ceil of (T-1)/2 (+1/2), so regret is exactly

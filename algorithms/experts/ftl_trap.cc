@@ -9,16 +9,17 @@ void FtlTrap::Start(int num_experts, int64_t /*horizon*/, Rng /*rng*/) {
       << "ftl_trap needs n >= 2 experts, got " << num_experts;
 }
 
-void FtlTrap::Next(int64_t day, Eigen::ArrayXd& losses) {
+double FtlTrap::Loss(int64_t day, int expert) const {
+  if (expert >= 2) return 1.0;
+  if (day == 1) return expert == 0 ? 0.5 : 0.0;
+  const bool even = day % 2 == 0;
+  return (expert == 0) == even ? 0.0 : 1.0;
+}
+
+void FtlTrap::Fill(int64_t day, Eigen::ArrayXd& losses) const {
   losses.setOnes();
-  if (day == 1) {
-    losses[0] = 0.5;
-    losses[1] = 0.0;
-  } else {
-    const bool even = day % 2 == 0;
-    losses[0] = even ? 0.0 : 1.0;
-    losses[1] = even ? 1.0 : 0.0;
-  }
+  losses[0] = Loss(day, 0);
+  losses[1] = Loss(day, 1);
 }
 
 EXPERTLAB_REGISTER(LossSequence, FtlTrap, "ftl_trap",

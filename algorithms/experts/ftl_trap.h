@@ -14,7 +14,9 @@ class FtlTrap final : public LossSequence {
  public:
   explicit FtlTrap(const Params& /*params*/) {}
   void Start(int num_experts, int64_t horizon, Rng rng) override;
-  void Next(int64_t day, Eigen::ArrayXd& losses) override;
+  double Loss(int64_t day, int expert) const override;
+  void Fill(int64_t day, Eigen::ArrayXd& losses) const override;
+  bool Oblivious() const override { return true; }
 };
 
 }  // namespace expertlab::experts

@@ -1,13 +1,27 @@
 // The experts game harness: plays a learner against a loss sequence and
-// records regret at checkpoints, enforcing the learner's memory budget.
+// records regret at checkpoints, enforcing the learner's memory model.
 //
 // Regret R_t = sum_s l_s(i_s) - min_i L_t(i) (realised, sampled actions);
-// pseudo-regret replaces l_s(i_s) by <p_s, l_s>. The evaluator itself keeps
-// every cumulative loss: it is not memory-bounded.
+// pseudo-regret replaces l_s(i_s) by <p_s, l_s>; mean-regret (instances
+// with a planted comparator i*) is sum_s <p_s, mu_s> - sum_s mu_s(i*), with
+// mu the planted means. Mean-regret has no noise floor: realised regret
+// against the best expert in hindsight includes the ~sqrt(T ln n / 2) by
+// which the luckiest of n fair coins beats its mean, which can hide the
+// effect of memory.
+//
+// Enforcement (each violation throws expertlab::Error naming the day):
+//   - words kept between days (MemoryWords after Start and after every
+//     Observe) must stay <= MemoryBudget; the peak is reported;
+//   - a learner with budget < n reads losses only through LossView, which
+//     checks Holds on every read, and must play an expert it holds.
+// The evaluator itself is not memory-bounded: it keeps all n cumulative
+// losses (exact min_i L_t(i)). For oblivious instances and bounded-memory
+// learners it never builds daily n-vectors: the instance adds whole ranges
+// of days at the checkpoints (LossSequence::Accumulate).
 #pragma once
 
 #include <cstdint>
-#include <functional>
+#include <limits>
 #include <vector>
 
 #include "algorithms/experts/instance.h"
@@ -19,17 +33,22 @@ struct GamePoint {
   int64_t day;
   double regret;
   double pseudo_regret;
+  // NaN when the instance designates no comparator.
+  double mean_regret = std::numeric_limits<double>::quiet_NaN();
   int64_t peak_memory_words;
 };
 
 struct GameResult {
   std::vector<GamePoint> points;  // one per checkpoint, the last at T
   double learner_loss = 0;
+  double expected_loss = 0;  // sum_t <p_t, l_t>
   double best_loss = 0;
+  int best_expert = 0;       // argmin_i L_T(i), ties to the smallest index
+  int64_t max_reads_per_day = 0;  // single-expert reads (bounded learners)
 };
 
-// Plays T days. Throws Error if the learner exceeds its memory budget or
-// reads a loss it does not hold.
+// Plays T days. Throws Error if the learner exceeds its memory budget, reads
+// a loss it does not hold or plays an expert it does not hold.
 GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence,
                     int num_experts, int64_t horizon,
                     const std::vector<int64_t>& checkpoints, Rng learner_rng,

@@ -17,40 +17,28 @@ Hedge::Hedge(const Params& params)
 
 void Hedge::Start(int num_experts, int64_t horizon, Rng rng) {
   num_experts_ = num_experts;
-  eta_ = fixed_eta_ ? *fixed_eta_ : theory::HedgeOptimalEta(num_experts, horizon);
   day_ = 1;
-  cumulative_ = Eigen::ArrayXd::Zero(num_experts);
+  eta_ = anytime_ ? std::sqrt(8.0 * std::log(static_cast<double>(num_experts)))
+         : fixed_eta_ ? *fixed_eta_
+                      : theory::HedgeOptimalEta(num_experts, horizon);
+  weights_.Reset(num_experts);
   rng_ = std::move(rng);
-  UpdateDistribution();
-}
-
-void Hedge::UpdateDistribution() {
-  if (anytime_)
-    eta_ = std::sqrt(8.0 * std::log(static_cast<double>(num_experts_)) /
-                     static_cast<double>(day_));
-  const double best = cumulative_.minCoeff();
-  probabilities_ = (-eta_ * (cumulative_ - best)).exp();
-  probabilities_ /= probabilities_.sum();
 }
 
 int Hedge::Act() {
-  // Inverse CDF; the last expert absorbs rounding so a draw never falls off.
-  double u = rng_.Uniform();
-  for (int i = 0; i + 1 < num_experts_; ++i) {
-    u -= probabilities_[i];
-    if (u < 0) return i;
-  }
-  return num_experts_ - 1;
+  return static_cast<int>(weights_.Sample(rng_.Uniform()));
 }
 
 double Hedge::ExpectedLoss(const LossView& losses) const {
-  return (probabilities_ * losses.All()).sum();
+  return weights_.Expected(losses.All());
 }
 
 void Hedge::Observe(const LossView& losses) {
-  cumulative_ += losses.All();
   ++day_;
-  UpdateDistribution();
+  if (anytime_)
+    eta_ = std::sqrt(8.0 * std::log(static_cast<double>(num_experts_)) /
+                     static_cast<double>(day_));
+  weights_.Update(losses.All(), eta_);
 }
 
 EXPERTLAB_REGISTER(ExpertsLearner, Hedge, "hedge",

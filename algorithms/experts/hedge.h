@@ -12,14 +12,18 @@
 //   schedule  fixed | anytime   fixed eta, or eta_t = sqrt(8 ln n / t)
 //   eta       auto | > 0        fixed learning rate; auto = sqrt(8 ln n/T)
 //
-// Memory: one cumulative loss per expert (n words). The distribution is
-// recomputed from L each day in a max-shifted (log-sum-exp) form, so no
-// weight underflows however long the horizon.
+// Memory: one cumulative loss per expert (n words). The weights are
+// recomputed from L each day in a max-shifted (log-sum-exp) form,
+// w_i = exp(-eta (L_i - min_j L_j)), so no weight underflows however long
+// the horizon and a changing eta (anytime) costs nothing extra. The update
+// is one vectorised pass (kernels.h: ExpWeightsKernel); draws use block sums
+// of the weights, so Act costs O(n/256 + 256), not O(n).
 #pragma once
 
 #include <Eigen/Core>
 #include <optional>
 
+#include "algorithms/experts/kernels.h"
 #include "algorithms/experts/learner.h"
 #include "sim/params.h"
 
@@ -37,19 +41,20 @@ class Hedge final : public ExpertsLearner {
   int64_t MemoryWords() const override { return num_experts_; }
   bool Holds(int /*expert*/) const override { return true; }
 
-  // Today's distribution (for tests).
-  const Eigen::ArrayXd& Distribution() const { return probabilities_; }
+  // Today's distribution p_t (for tests).
+  Eigen::ArrayXd Distribution() const {
+    return weights_.weights() / weights_.total();
+  }
+  // The learning rate that produced today's distribution.
+  double eta() const { return eta_; }
 
  private:
-  void UpdateDistribution();
-
   bool anytime_;
   std::optional<double> fixed_eta_;
   int num_experts_ = 0;
   double eta_ = 0;
   int64_t day_ = 1;  // the day the current distribution is for
-  Eigen::ArrayXd cumulative_;
-  Eigen::ArrayXd probabilities_;
+  ExpWeights weights_;
   Rng rng_{0, 0, 0, 0};
 };
 

@@ -27,3 +27,15 @@ TEST_CASE("FTL trap regret by direct count", "[theory]") {
 
 }  // namespace
 }  // namespace expertlab::theory
+
+namespace expertlab::theory {
+namespace {
+
+TEST_CASE("MW cost bound", "[theory]") {
+  // (1 + eps) L + ln n / eps; at L = 0 it is ln n / eps.
+  CHECK(MwCostBound(8, 0.5, 0) == Approx(2 * std::log(8.0)));
+  CHECK(MwCostBound(2, 0.25, 100) == Approx(125 + 4 * std::log(2.0)));
+}
+
+}  // namespace
+}  // namespace expertlab::theory

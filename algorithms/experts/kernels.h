@@ -1,0 +1,161 @@
+// Numerical kernels shared by the experts family: a branch-free exp for
+// non-positive arguments that the compiler vectorises, the exponential-
+// weights update built on it, counter-based loss hashing, and a small
+// open-addressing index from expert id to pool slot.
+//
+// Why an own exp: glibc's std::exp is scalar, and Eigen's packet exp is
+// bound at compile time to the build's baseline ISA (SSE2 in the portable
+// release build), where it runs at ~4 ns per double. ExpWeightsKernel is
+// compiled in several ISA clones (GCC target_clones, chosen at load time);
+// every clone performs the same IEEE operations in the same order (no FMA
+// contraction under -std=c++20), so results are bit-identical whichever
+// clone runs, and equal to the scalar ExpNonPositive below (tested).
+#pragma once
+
+#include <Eigen/Core>
+#include <bit>
+#include <cstdint>
+#include <vector>
+
+namespace expertlab::experts {
+
+// exp(x) for x <= 0, within 2 ulp of the correctly rounded value for
+// x >= -708; arguments below -708 return exp(-708) ~ 3e-308 instead of a
+// subnormal or 0 (a weight that small is 0 for every purpose here).
+// Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-13 Taylor
+// polynomial (truncation error < 5e-18) and an exact scaling by 2^k.
+inline double ExpNonPositive(double x) {
+  constexpr double kLog2e = 1.4426950408889634;
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 32 bits of ln 2
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;  // the rest
+  constexpr double kShift = 0x1.8p52;  // adding it rounds to an integer
+  x = x < -708.0 ? -708.0 : x;
+  double k = x * kLog2e + kShift;
+  const uint64_t k_bits = std::bit_cast<uint64_t>(k);
+  k -= kShift;
+  const double r = (x - k * kLn2Hi) - k * kLn2Lo;
+  double p = 1.0 / 6227020800.0;
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  // k_bits is the bit pattern of 1.5*2^52 + k, i.e. 1075*2^52 + 2^51 + k;
+  // minus 3*2^51 it is k plus a multiple of 2^52 that the shift by 52
+  // discards, leaving k + 1023 in the exponent field: the double 2^k.
+  // Unsigned arithmetic: wrap-around is intended and defined.
+  const uint64_t scale = (k_bits - (uint64_t{3} << 51) + 1023) << 52;
+  return p * std::bit_cast<double>(scale);
+}
+
+// One exponential-weights step over `size` items: cumulative[i] += losses[i]
+// (skipped when losses is null), then weights[i] = exp(-eta (cumulative[i]
+// - shift)). The caller picks shift <= min cumulative so that every
+// exponent is <= 0 (the leader's weight is then in (e^-eta, 1]).
+void ExpWeightsKernel(const double* losses, double* cumulative, double shift,
+                      double eta, double* weights, int64_t size);
+
+// The same step written as a plain scalar loop over std::exp: the reference
+// the benchmark compares against, and a cross-check in tests.
+void ExpWeightsScalar(const double* losses, double* cumulative, double shift,
+                      double eta, double* weights, int64_t size);
+
+// SplitMix64's output function (Steele, Lea, Flood, OOPSLA'14): a bijection
+// with full avalanche, used to turn a (key, counter) pair into 64 random
+// bits without any state, so a loss l_t(i) can be regenerated on demand.
+inline uint64_t Mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// 64 random bits for cell (a, b) of the stream named by `key`. a < 2^32
+// and b < 2^32 give distinct counters.
+inline uint64_t CellBits(uint64_t key, uint64_t a, uint64_t b) {
+  return Mix64(key + ((a << 32) | b) * 0x9E3779B97F4A7C15ull);
+}
+
+// Uniform [0, 1) from 64 bits (top 53 bits).
+inline double BitsUniform(uint64_t bits) {
+  return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
+// Open-addressing map from expert id (>= 0) to a slot number, for pools of
+// at most `capacity` experts: O(1) Holds() checks on every loss read.
+// Linear probing with backward-shift deletion (no tombstones).
+class IdIndex {
+ public:
+  explicit IdIndex(int capacity = 0) { Reset(capacity); }
+  void Reset(int capacity);
+  // Slot of `id`, or -1.
+  int Find(int id) const {
+    for (uint32_t h = Hash(id);; h = (h + 1) & mask_) {
+      const int key = keys_[h];
+      if (key == id) return slots_[h];
+      if (key < 0) return -1;
+    }
+  }
+  bool Contains(int id) const { return Find(id) >= 0; }
+  // Inserts or overwrites.
+  void Set(int id, int slot);
+  void Erase(int id);
+  int size() const { return size_; }
+
+ private:
+  uint32_t Hash(int id) const {
+    return static_cast<uint32_t>(Mix64(static_cast<uint64_t>(id)) >> 32) &
+           mask_;
+  }
+  std::vector<int> keys_;   // -1 = empty
+  std::vector<int> slots_;
+  uint32_t mask_ = 0;
+  int size_ = 0;
+};
+
+// Exponential weights over a vector of items (all n experts, or a pool),
+// stored max-shifted: weights = exp(-eta (L - min L)), so the leader has
+// weight 1 and nothing underflows however long the horizon. Also keeps
+// block sums of the weights so a draw costs O(sqrt-ish) instead of O(n).
+class ExpWeights {
+ public:
+  static constexpr int kBlock = 256;
+
+  // `size` items with zero cumulative loss and equal weights.
+  void Reset(int64_t size);
+  // cumulative += losses, then weights from the new cumulative losses at
+  // rate eta (eta may change between calls: the anytime schedule).
+  void Update(const Eigen::ArrayXd& losses, double eta);
+  // Weights from the current cumulative losses at rate eta.
+  void Recompute(double eta);
+  // <p, losses> with p = weights / total.
+  double Expected(const Eigen::ArrayXd& losses) const {
+    return (weights_ * losses).sum() / total_;
+  }
+  // Index drawn from p by inverse CDF over blocks, then within the block.
+  int64_t Sample(double uniform) const;
+  double Probability(int64_t i) const { return weights_[i] / total_; }
+
+  int64_t size() const { return weights_.size(); }
+  const Eigen::ArrayXd& cumulative() const { return cumulative_; }
+  Eigen::ArrayXd& mutable_cumulative() { return cumulative_; }
+  const Eigen::ArrayXd& weights() const { return weights_; }
+  double total() const { return total_; }
+
+ private:
+  void Finish();  // total and block sums
+
+  Eigen::ArrayXd cumulative_;
+  Eigen::ArrayXd weights_;
+  Eigen::ArrayXd block_sums_;
+  double total_ = 0;
+};
+
+}  // namespace expertlab::experts

@@ -1,0 +1,57 @@
+#include "theory/memory_bounds.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace expertlab::theory {
+
+double SwxzLowerBound(double n, double horizon, double memory) {
+  return std::sqrt(n * horizon / memory);
+}
+
+double Pr23ObliviousRegret(double n, double horizon, double memory) {
+  return std::sqrt(n * horizon / memory);
+}
+
+double Pr23AdaptiveRegret(double n, double horizon, double memory) {
+  return std::max(std::sqrt(n * horizon / memory),
+                  std::sqrt(n) * horizon / memory);
+}
+
+double DeltaStar(double c, double n, double horizon, double memory) {
+  return c * std::sqrt(n / (memory * horizon));
+}
+
+double RandomSubsetRegret(double n, double memory, double delta,
+                          double horizon) {
+  return (1 - memory / n) * delta * horizon +
+         std::sqrt(horizon * std::log(memory) / 2);
+}
+
+double SingleScalePoolRegret(double n, double horizon, double candidates) {
+  return std::pow(horizon, 2.0 / 3.0) * std::cbrt(n / candidates);
+}
+
+double LowMistakeRegret(double n, double memory) { return n / memory; }
+
+double PoolCyclingRegret(double n, double mistakes, double memory) {
+  return n * mistakes / memory;
+}
+
+bool SwxzRandomOrderValid(double n, double horizon, double delta) {
+  const double log2n = std::log2(n);
+  return delta > std::sqrt(16 * log2n * log2n / horizon);
+}
+
+bool SwxzLowMistakeValid(double n, double horizon, double delta,
+                         double mistakes) {
+  const double log2n = std::log2(n);
+  return delta > std::sqrt(128 * log2n * log2n / horizon) &&
+         mistakes < delta * delta * horizon / (1280 * log2n * log2n);
+}
+
+double KillOnPlayLossRate(double good_held, double window) {
+  return std::max(0.0, 1 - good_held / (window + 1));
+}
+
+}  // namespace expertlab::theory

@@ -1,0 +1,67 @@
+// Closed forms of the memory-regret tradeoff for the experts problem:
+// total regret R of a learner with S words of memory, n experts, T days.
+// Constants are 1 unless stated: the papers give these up to constants and
+// polylog factors, so experiments compare slopes and report R / curve.
+//
+// Sources (see ../shared/papers/memory_regret.md for what was verified):
+//   SWXZ22  V. Srinivas, D. P. Woodruff, Z. Xu, S. Zhou, "Memory bounds for
+//           the experts problem", STOC 2022 (arXiv 2204.09837).
+//   PR23    B. Peng, A. Rubinstein, "Near optimal memory-regret tradeoff for
+//           online learning", FOCS 2023 (arXiv 2303.01673).
+//   WZZ23   D. P. Woodruff, F. Zhang, S. Zhou, arXiv 2303.01709.
+//   PZ23    B. Peng, F. Zhang, "Online prediction in sub-linear space",
+//           SODA 2023 (arXiv 2207.07974).
+#pragma once
+
+#include <cstdint>
+
+namespace expertlab::theory {
+
+// SWXZ22 lower bound: average regret delta needs S = Omega(n/(delta^2 T)),
+// i.e. R = Omega(sqrt(nT/S)) [verified: abstract, authors' slides].
+double SwxzLowerBound(double n, double horizon, double memory);
+
+// PR23 oblivious upper bound in the general-S form O~(sqrt(nT/S)) [the
+// general-S form is from a secondary summary, not the paper]; logs dropped.
+double Pr23ObliviousRegret(double n, double horizon, double memory);
+
+// PR23 adaptive-adversary upper bound O~(max{sqrt(nT/S), sqrt(n) T/S})
+// [secondary summary; only the sqrt(n) threshold is verified].
+double Pr23AdaptiveRegret(double n, double horizon, double memory);
+
+// The hardest gap for a learner with S words on the planted instance:
+// delta* = c sqrt(n / (S T)), where regret ~ delta* T ~ c sqrt(nT/S).
+double DeltaStar(double c, double n, double horizon, double memory);
+
+// Random-subset Hedge on the planted instance (gap delta): it misses i*
+// with probability 1 - S/n and then pays delta per day; with i* it pays
+// Hedge's sqrt(T ln S / 2): (1 - S/n) delta T + sqrt(T ln S / 2).
+double RandomSubsetRegret(double n, double memory, double delta,
+                          double horizon);
+
+// Single-scale baseline pool heuristic (our reading, [R]): epochs of B
+// days with per-epoch Hedge restarts and m fresh candidates per epoch,
+// (T/B) sqrt(B ln k) + (n/m) B balanced at B = (T m/n)^{2/3}:
+// T^{2/3} (n/m)^{1/3} (logs dropped). Slope 2/3 in T.
+double SingleScalePoolRegret(double n, double horizon, double candidates);
+
+// SWXZ22 arbitrary-order low-mistake regime: R = O~(n / S), flat in T.
+double LowMistakeRegret(double n, double memory);
+
+// WZZ23 deterministic pool cycling: R ~ n M / S (each of the n/S blocks is
+// abandoned only after all S members erred; the best expert errs M times).
+double PoolCyclingRegret(double n, double mistakes, double memory);
+
+// SWXZ22 validity: random order needs delta > sqrt(16 log2^2 n / T).
+bool SwxzRandomOrderValid(double n, double horizon, double delta);
+// Low mistake needs delta > sqrt(128 log2^2 n / T) and
+// M < delta^2 T / (1280 log2^2 n).
+bool SwxzLowMistakeValid(double n, double horizon, double delta,
+                         double mistakes);
+
+// kill_on_play with a learner that keeps g live reserve experts and plays
+// them in rotation: every expert is dead for W days after a play, so it
+// loses on a fraction max(0, 1 - g / (W + 1)) of the days ([R], our probe).
+double KillOnPlayLossRate(double good_held, double window);
+
+}  // namespace expertlab::theory
