@@ -1,0 +1,219 @@
+#include "algorithms/moe/dense_blas.h"
+
+#include <dlfcn.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+#include "algorithms/moe/microkernel_avx512.h"
+#include "algorithms/moe/train.h"
+#include "sim/check.h"
+
+namespace expertlab::moe {
+
+DenseBlas& DenseBlas::Get() {
+  static DenseBlas* blas = new DenseBlas();  // never unloaded
+  return *blas;
+}
+
+DenseBlas::DenseBlas() {
+  unsetenv("OPENBLAS_CORETYPE");
+  unsetenv("OPENBLAS_L2_SIZE");
+  // OpenBLAS worker threads spin for a long time after each call by
+  // default; in a benchmark that alternates libraries on 2 cores that spin
+  // steals the cores from the next variant. Keep the spin short.
+  setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0);
+  void* lib = nullptr;
+  for (const char* name : {"libopenblas.so.0", "libopenblas.so"}) {
+    lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (lib) break;
+  }
+  if (!lib) return;
+  sgemm_ = reinterpret_cast<SgemmFn>(dlsym(lib, "cblas_sgemm"));
+  set_threads_ = reinterpret_cast<void (*)(int)>(dlsym(lib, "openblas_set_num_threads"));
+  core_name_ = reinterpret_cast<char* (*)()>(dlsym(lib, "openblas_get_corename"));
+}
+
+std::string DenseBlas::CoreName() const {
+  if (!sgemm_) return "unavailable";
+  return core_name_ ? std::string(core_name_()) : std::string("unknown");
+}
+
+void DenseBlas::SetThreads(int threads) const {
+  if (set_threads_) set_threads_(threads);
+}
+
+void DenseBlas::Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n,
+                      int64_t k, float alpha, const float* a, int64_t lda,
+                      const float* b, int64_t ldb, float beta, float* c,
+                      int64_t ldc) const {
+  EXPERTLAB_CHECK(sgemm_ != nullptr) << "OpenBLAS is not available";
+  constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
+  sgemm_(kRowMajor, trans_a ? kTrans : kNoTrans, trans_b ? kTrans : kNoTrans,
+         static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a,
+         static_cast<int>(lda), b, static_cast<int>(ldb), beta, c,
+         static_cast<int>(ldc));
+}
+
+void FillUniform(std::vector<float>& v, uint64_t seed, float scale, int threads) {
+  const int64_t n = static_cast<int64_t>(v.size());
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t i = 0; i < n; ++i) {
+    uint64_t z = (static_cast<uint64_t>(i) + seed * 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
+    z ^= z >> 31;
+    z *= 0x94D049BB133111EBull;
+    z ^= z >> 29;
+    v[i] = scale * (static_cast<float>(z >> 40) * 0x1.0p-24f * 2.0f - 1.0f);
+  }
+}
+
+namespace {
+
+void SiluMulAny(const float* g, const float* u, float* h, int64_t n) {
+  if (avx512::Available()) {
+    avx512::SiluMul(g, u, h, n);
+    return;
+  }
+  for (int64_t j = 0; j < n; ++j) h[j] = g[j] / (1.0f + std::exp(-g[j])) * u[j];
+}
+
+}  // namespace
+
+DenseSwiGlu::DenseSwiGlu(int64_t tokens, int64_t d, int64_t h, int threads, uint64_t seed)
+    : T_(tokens), d_(d), h_(h), threads_(threads), blas_(DenseBlas::Get().available()) {
+  wgu_.resize(d * 2 * h);
+  wd_.resize(h * d);
+  x_.resize(tokens * d);
+  gu_.resize(tokens * 2 * h);
+  hid_.resize(tokens * h);
+  y_.resize(tokens * d);
+  FillUniform(wgu_, seed + 1, 1.0f / std::sqrt(float(d)), threads);
+  FillUniform(wd_, seed + 2, 1.0f / std::sqrt(float(h)), threads);
+  FillUniform(x_, seed + 3, 1.0f, threads);
+  if (blas_) DenseBlas::Get().SetThreads(threads);
+}
+
+void DenseSwiGlu::Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a,
+                       const float* b, float* c) {
+  if (blas_) {
+    DenseBlas::Get().Sgemm(ta, tb, m, n, k, 1.0f, a, ta ? m : k, b, tb ? k : n, 0.0f, c, n);
+  } else {
+    MatMul(a, ta, b, tb, m, n, k, c, false, threads_);
+  }
+}
+
+void DenseSwiGlu::Forward() {
+  Gemm(false, false, T_, 2 * h_, d_, x_.data(), wgu_.data(), gu_.data());
+#pragma omp parallel for num_threads(threads_) schedule(static)
+  for (int64_t t = 0; t < T_; ++t)
+    SiluMulAny(gu_.data() + t * 2 * h_, gu_.data() + t * 2 * h_ + h_, hid_.data() + t * h_, h_);
+  Gemm(false, false, T_, d_, h_, hid_.data(), wd_.data(), y_.data());
+}
+
+void DenseSwiGlu::Backward() {
+  dgu_.resize(T_ * 2 * h_);
+  dh_.resize(T_ * h_);
+  dwgu_.resize(d_ * 2 * h_);
+  dwd_.resize(h_ * d_);
+  dx_.resize(T_ * d_);
+  const float* dy = y_.data();
+  Gemm(false, true, T_, h_, d_, dy, wd_.data(), dh_.data());
+  Gemm(true, false, h_, d_, T_, hid_.data(), dy, dwd_.data());
+  const bool avx = avx512::Available();
+#pragma omp parallel for num_threads(threads_) schedule(static)
+  for (int64_t t = 0; t < T_; ++t) {
+    const float* g = gu_.data() + t * 2 * h_;
+    float* row = dgu_.data() + t * 2 * h_;
+    if (avx) {
+      avx512::SwiGluBackward(g, g + h_, dh_.data() + t * h_, hid_.data() + t * h_, 1.0f, h_,
+                             row, row + h_);
+    } else {
+      for (int64_t j = 0; j < h_; ++j) {
+        const float sig = 1.0f / (1.0f + std::exp(-g[j]));
+        const float dh = dh_[t * h_ + j];
+        row[h_ + j] = dh * g[j] * sig;
+        row[j] = dh * g[h_ + j] * sig * (1.0f + g[j] * (1.0f - sig));
+      }
+    }
+  }
+  Gemm(true, false, d_, 2 * h_, T_, x_.data(), dgu_.data(), dwgu_.data());
+  Gemm(false, true, T_, d_, 2 * h_, dgu_.data(), wgu_.data(), dx_.data());
+}
+
+void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& w,
+                              const float* x, int64_t tokens, int64_t slots,
+                              const int32_t* expert, const float* weight, float* y) {
+  const DenseBlas& blas = DenseBlas::Get();
+  EXPERTLAB_CHECK(blas.available()) << "GatherBlasScatterForward needs OpenBLAS";
+  EXPERTLAB_CHECK(config.activation == Activation::kSwiGlu)
+      << "GatherBlasScatterForward: SwiGLU experts only";
+  const int64_t d = config.d_model, f = config.d_ff;
+  std::fill(y, y + tokens * d, 0.0f);
+  std::vector<int64_t> rows;
+  std::vector<float> xg, g, u, yg;
+  for (int64_t e = 0; e < config.groups(); ++e) {
+    rows.clear();
+    for (int64_t i = 0; i < tokens * slots; ++i)
+      if (expert[i] == e) rows.push_back(i);
+    if (rows.empty()) continue;
+    const int64_t n = static_cast<int64_t>(rows.size());
+    xg.resize(n * d);
+    g.resize(n * f);
+    u.resize(n * f);
+    yg.resize(n * d);
+    for (int64_t r = 0; r < n; ++r) std::copy_n(x + (rows[r] / slots) * d, d, xg.data() + r * d);
+    blas.Sgemm(false, false, n, f, d, 1, xg.data(), d, w.Gate(e), f, 0, g.data(), f);
+    blas.Sgemm(false, false, n, f, d, 1, xg.data(), d, w.Up(e), f, 0, u.data(), f);
+    SiluMulAny(g.data(), u.data(), g.data(), n * f);
+    blas.Sgemm(false, false, n, d, f, 1, g.data(), f, w.Down(e), d, 0, yg.data(), d);
+    for (int64_t r = 0; r < n; ++r) {
+      float* out = y + (rows[r] / slots) * d;
+      const float wt = weight[rows[r]];
+      for (int64_t j = 0; j < d; ++j) out[j] += wt * yg[r * d + j];
+    }
+  }
+}
+
+MachineLimits MeasureMachine(int threads) {
+  using Clock = std::chrono::steady_clock;
+  MachineLimits limits;
+  // Peak: independent FMA chains in registers on every thread.
+  if (avx512::Available()) {
+    const int64_t iters = 20'000'000;
+    double best = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto t0 = Clock::now();
+#pragma omp parallel num_threads(threads)
+      {
+        float sink = 0;
+        avx512::FmaSpin(iters, &sink);
+        if (sink == 12345.f) std::abort();  // keep the result alive
+      }
+      const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+      best = std::max(best, static_cast<double>(iters) * 12 * 32 * threads / s / 1e9);
+    }
+    limits.peak_gflops = best;
+  }
+  // STREAM triad on 3 x 128 MiB arrays (far beyond any LLC), best of 5.
+  const int64_t n = int64_t{1} << 24;
+  std::vector<double> a(n), b(n, 1.0), c(n, 2.0);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t i = 0; i < n; ++i) a[i] = 0;
+  double best = 0;
+  for (int rep = 0; rep < 5; ++rep) {
+    const auto t0 = Clock::now();
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    best = std::max(best, 24.0 * static_cast<double>(n) / s / 1e9);
+  }
+  if (a[n / 2] != 7.0) std::abort();
+  limits.triad_gbytes = best;
+  return limits;
+}
+
+}  // namespace expertlab::moe

@@ -1,0 +1,81 @@
+// The fastest dense SGEMM on the machine, as the reference the MoE kernels
+// are measured against: OpenBLAS loaded at run time (dlopen), so nothing
+// links against it and machines without it still build and run (callers
+// then fall back to the engine's own dense path).
+//
+// Some machines export OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (older OpenBLAS
+// builds needed them); they force slower kernels. Load() unsets both in this
+// process before loading, which is why it exists only for benchmarks and
+// kernel experiments, and CoreName() reports the kernel that actually ran.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "algorithms/moe/layer.h"
+
+namespace expertlab::moe {
+
+class DenseBlas {
+ public:
+  // The process-wide instance; loads OpenBLAS on first use.
+  static DenseBlas& Get();
+  bool available() const { return sgemm_ != nullptr; }
+  std::string CoreName() const;
+  void SetThreads(int threads) const;
+  // Row-major C (m x n) = alpha op(A) op(B) + beta C.
+  void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
+             float alpha, const float* a, int64_t lda, const float* b,
+             int64_t ldb, float beta, float* c, int64_t ldc) const;
+
+ private:
+  DenseBlas();
+  using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*,
+                           int, const float*, int, float, float*, int);
+  SgemmFn sgemm_ = nullptr;
+  void (*set_threads_)(int) = nullptr;
+  char* (*core_name_)() = nullptr;
+};
+
+// One dense SwiGLU MLP of hidden width h over T tokens: the FLOP equivalent
+// of an MoE layer with h = k f (6 T d h FLOP forward, 12 T d h backward).
+// OpenBLAS when loaded, else the engine's own GEMM (MatMul in train.h).
+class DenseSwiGlu {
+ public:
+  DenseSwiGlu(int64_t tokens, int64_t d, int64_t h, int threads, uint64_t seed);
+  void Forward();
+  void Backward();  // after Forward; dy = y
+  bool uses_blas() const { return blas_; }
+
+ private:
+  void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a,
+            const float* b, float* c);
+  int64_t T_, d_, h_;
+  int threads_;
+  bool blas_;
+  std::vector<float> wgu_, wd_, x_, gu_, hid_, y_, dgu_, dh_, dwgu_, dwd_, dx_;
+};
+
+// The per-expert loop with the fastest library GEMM: for each expert, copy
+// its rows, three OpenBLAS GEMMs, SiLU*mul, scatter-add weighted rows (the
+// reference of the brief §1.4, stricter than the Eigen one in reference.h).
+// Routing as in reference.h (expert, weight per (token, slot)).
+void GatherBlasScatterForward(const MoeConfig& config,
+                              const MoeWeights<float>& weights, const float* x,
+                              int64_t tokens, int64_t slots,
+                              const int32_t* expert, const float* weight,
+                              float* y);
+
+// Deterministic O(1)-valued fill for benchmark tensors (hash of index, seed).
+void FillUniform(std::vector<float>& v, uint64_t seed, float scale, int threads);
+
+// Machine limits measured in-process, for rooflines and % of peak.
+struct MachineLimits {
+  double peak_gflops = 0;        // register-only FMA loop, all threads
+  double triad_gbytes = 0;       // STREAM triad a = b + s c (24 B/element)
+};
+// `threads` OpenMP threads; takes about a second.
+MachineLimits MeasureMachine(int threads);
+
+}  // namespace expertlab::moe

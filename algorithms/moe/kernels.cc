@@ -1,0 +1,444 @@
+#include "algorithms/moe/kernels.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "algorithms/moe/microkernel_avx512.h"
+#include "sim/check.h"
+
+namespace expertlab::moe {
+
+template <class S>
+void AlignedBuffer<S>::Free::operator()(S* p) const {
+  std::free(p);
+}
+
+template <class S>
+void AlignedBuffer<S>::Resize(size_t n) {
+  if (n == size_) return;
+  size_ = n;
+  if (n == 0) {
+    data_.reset();
+    return;
+  }
+  const size_t bytes = (n * sizeof(S) + 63) / 64 * 64;
+  S* p = static_cast<S*>(std::aligned_alloc(64, bytes));
+  if (!p) throw std::bad_alloc();
+  data_.reset(p);
+}
+
+namespace {
+
+template <class S, class Value>
+void PackWith(int64_t k, int64_t n, int64_t panels, bool swiglu,
+              PackedPanels<S>* out, Value value) {
+  out->k = k;
+  out->n = n;
+  out->panels = panels;
+  out->swiglu = swiglu;
+  out->data.Resize(static_cast<size_t>(panels * k * kPanelCols));
+  S* dst = out->data.data();
+  for (int64_t p = 0; p < panels; ++p) {
+    for (int64_t kk = 0; kk < k; ++kk) {
+      S* row = dst + (p * k + kk) * kPanelCols;
+      for (int j = 0; j < kPanelCols; ++j) row[j] = value(p, kk, j);
+    }
+  }
+}
+
+}  // namespace
+
+template <class S>
+void PackPanels(const S* w, int64_t k, int64_t n, int64_t ld, bool transposed,
+                PackedPanels<S>* out) {
+  const int64_t panels = (n + kPanelCols - 1) / kPanelCols;
+  PackWith<S>(k, n, panels, false, out,
+              [&](int64_t p, int64_t kk, int j) -> S {
+                const int64_t col = p * kPanelCols + j;
+                if (col >= n) return S(0);
+                return transposed ? w[col * ld + kk] : w[kk * ld + col];
+              });
+}
+
+template <class S>
+void PackSwiGluPanels(const S* wg, const S* wu, int64_t k, int64_t n,
+                      int64_t ld, PackedPanels<S>* out) {
+  constexpr int kHalf = kPanelCols / 2;
+  const int64_t panels = (n + kHalf - 1) / kHalf;
+  PackWith<S>(k, n, panels, true, out,
+              [&](int64_t p, int64_t kk, int j) -> S {
+                const int64_t col = p * kHalf + (j % kHalf);
+                if (col >= n) return S(0);
+                return j < kHalf ? wg[kk * ld + col] : wu[kk * ld + col];
+              });
+}
+
+template <class S>
+void PackStackedTransposed(const S* wg, const S* wu, int64_t k, int64_t n,
+                           int64_t ld, PackedPanels<S>* out) {
+  // Output columns are the k rows of W; the reduction runs over 2n.
+  const int64_t panels = (k + kPanelCols - 1) / kPanelCols;
+  PackWith<S>(2 * n, k, panels, false, out,
+              [&](int64_t p, int64_t kk, int j) -> S {
+                const int64_t col = p * kPanelCols + j;
+                if (col >= k) return S(0);
+                return kk < n ? wg[col * ld + kk] : wu[col * ld + kk - n];
+              });
+}
+
+bool Avx512Active(const EngineOptions& options) {
+  return options.use_avx512 && avx512::Available();
+}
+
+namespace avx512 {
+// Defined here, not in the AVX-512 translation unit, so the check itself is
+// compiled for the baseline ISA.
+bool Available() {
+  static const bool available = __builtin_cpu_supports("avx512f") &&
+                                __builtin_cpu_supports("avx512vl") &&
+                                __builtin_cpu_supports("avx512dq") &&
+                                __builtin_cpu_supports("fma");
+  return available;
+}
+}  // namespace avx512
+
+namespace {
+
+template <class S>
+S SiluScalar(S g) {
+  return g / (S(1) + std::exp(-g));
+}
+
+template <class S>
+S GeluScalar(S z) {
+  const S c = S(0.7978845608028654);
+  return S(0.5) * z * (S(1) + std::tanh(c * (z + S(0.044715) * z * z * z)));
+}
+
+// Portable tile: same accumulation order per element as the AVX-512 kernel
+// (k ascending, one accumulator), without FMA contraction.
+template <class S>
+void RunTileGeneric(const TileJob<S>& job) {
+  S acc[kTileRows][kMaxTilePanels * kPanelCols];
+  for (int i = 0; i < job.rows; ++i)
+    for (int j = 0; j < job.panels * kPanelCols; ++j) acc[i][j] = S(0);
+  for (int64_t kk = 0; kk < job.k; ++kk) {
+    const S* ak = job.a + kk * kTileRows;
+    for (int p = 0; p < job.panels; ++p) {
+      const S* bp = job.b + p * job.b_panel_stride + kk * kPanelCols;
+      for (int i = 0; i < job.rows; ++i) {
+        const S av = ak[i];
+        S* out = acc[i] + p * kPanelCols;
+        for (int j = 0; j < kPanelCols; ++j) out[j] += av * bp[j];
+      }
+    }
+  }
+  for (int i = 0; i < job.rows; ++i) {
+    for (int p = 0; p < job.panels; ++p) {
+      const S* v = acc[i] + p * kPanelCols;
+      const int64_t off = p * job.c_panel_step;
+      const int cols = job.cols[p];
+      S* c = job.c[i] + off;
+      switch (job.epilogue) {
+        case kEpilogueStore:
+          for (int j = 0; j < cols; ++j) {
+            const S y = job.scale[i] * v[j];
+            c[j] = job.accumulate ? c[j] + y : y;
+          }
+          break;
+        case kEpilogueSwiGlu:
+          for (int j = 0; j < cols; ++j) {
+            const S g = v[j], u = v[j + kPanelCols / 2];
+            c[j] = SiluScalar(g) * u;
+            if (job.pre_g[i]) job.pre_g[i][off + j] = g;
+            if (job.pre_u[i]) job.pre_u[i][off + j] = u;
+          }
+          break;
+        default:
+          for (int j = 0; j < cols; ++j) {
+            const S z = v[j];
+            c[j] = job.epilogue == kEpilogueRelu ? std::max(z, S(0)) : GeluScalar(z);
+            if (job.pre_g[i]) job.pre_g[i][off + j] = z;
+          }
+      }
+    }
+  }
+}
+
+template <class S>
+void RunTile(const TileJob<S>& job, bool avx) {
+  if constexpr (std::is_same_v<S, float>) {
+    if (avx) {
+      avx512::RunTile(job);
+      return;
+    }
+  }
+  RunTileGeneric(job);
+}
+
+// Panels per tile: enough accumulators to hide FMA latency when rows are
+// few, within the register file (rows * panels <= 8 on AVX-512).
+int TilePanels(int rows, int64_t remaining) {
+  int want = rows <= 2 ? 4 : rows <= 4 ? 2 : 1;
+  while (want > remaining) want /= 2;
+  return want;
+}
+
+// Packed A block per item: rows x K block must stay in the 2 MB L2 beside
+// the current B panel (0.5 and 1 MB measured alike).
+constexpr int64_t kABlockBytes = 512 * 1024;
+
+struct Item {
+  int32_t problem;
+  int64_t m0, m1;  // rows
+  int64_t p0, p1;  // panels
+};
+
+// Shape-only blocking (never depends on the thread count).
+struct Blocking {
+  int64_t panels = 0;  // panels of B
+  int64_t kc = 0;      // K block
+  int64_t mc = 0;      // rows per item
+  int64_t pg = 0;      // panels per item
+};
+
+template <class S>
+Blocking BlockingFor(const GemmProblem<S>& pr) {
+  Blocking b;
+  b.panels = pr.b_packed ? pr.b_packed->panels : (pr.n + kPanelCols - 1) / kPanelCols;
+  // Linear epilogues may split K (partial sums accumulate in C), which keeps
+  // the packed A block small enough to stay in L2 with many rows per item.
+  const bool linear = pr.epilogue == Epilogue::kStore;
+  b.kc = (linear && pr.k > 1536) ? 1024 : std::max<int64_t>(pr.k, 1);
+  const int64_t budget = (kABlockBytes) / static_cast<int64_t>(sizeof(S));
+  b.mc = std::max<int64_t>(kTileRows, budget / b.kc / kTileRows * kTileRows);
+  b.mc = std::min(b.mc, std::max<int64_t>(pr.m, 1));
+  return b;
+}
+
+// Panels per item. Each item packs its rows of A once, so wide items
+// amortise packing; but a call with few row blocks (decode, one expert with
+// few rows) needs its panels split to feed every thread. Fixed by shape.
+int64_t PanelsPerItem(int64_t panels, int64_t total_row_blocks) {
+  const int64_t splits = std::clamp<int64_t>(32 / std::max<int64_t>(total_row_blocks, 1), 1, 8);
+  return std::max<int64_t>(std::min<int64_t>(4, panels), (panels + splits - 1) / splits);
+}
+
+template <class S>
+struct ThreadBuffers {
+  std::vector<S> a;
+  std::vector<S> b;
+};
+
+template <class S>
+ThreadBuffers<S>& Buffers() {
+  static thread_local ThreadBuffers<S> buffers;
+  return buffers;
+}
+
+template <class S>
+void PackA(const GemmProblem<S>& pr, int64_t m0, int64_t m1, int64_t k0,
+           int64_t k1, S* dst, bool avx) {
+  const int64_t kc = k1 - k0;
+  for (int64_t t0 = m0; t0 < m1; t0 += kTileRows) {
+    const int rows = static_cast<int>(std::min<int64_t>(kTileRows, m1 - t0));
+    S* tile = dst + (t0 - m0) * kc;
+    if constexpr (std::is_same_v<S, float>) {
+      if (avx && !pr.a_transposed) {
+        const float* src[kTileRows];
+        for (int i = 0; i < rows; ++i) src[i] = pr.a.Row(t0 + i) + k0;
+        avx512::PackRows(src, rows, kc, tile);
+        continue;
+      }
+    }
+    if (!pr.a_transposed) {
+      for (int i = 0; i < rows; ++i) {
+        const S* src = pr.a.Row(t0 + i) + k0;
+        for (int64_t kk = 0; kk < kc; ++kk) tile[kk * kTileRows + i] = src[kk];
+      }
+    } else {
+      for (int64_t kk = 0; kk < kc; ++kk) {
+        const S* src = pr.a.Row(k0 + kk) + t0;
+        S* out = tile + kk * kTileRows;
+        for (int i = 0; i < rows; ++i) out[i] = src[i];
+      }
+    }
+  }
+}
+
+template <class S>
+void PackBBlock(const GemmProblem<S>& pr, int64_t p0, int64_t p1, int64_t k0,
+                int64_t k1, S* dst) {
+  const int64_t kc = k1 - k0;
+  for (int64_t p = p0; p < p1; ++p) {
+    const int64_t j0 = p * kPanelCols;
+    const int valid = static_cast<int>(std::min<int64_t>(kPanelCols, pr.n - j0));
+    S* panel = dst + (p - p0) * kc * kPanelCols;
+    for (int64_t kk = 0; kk < kc; ++kk) {
+      const S* src = pr.b_rows.Row(k0 + kk) + j0;
+      S* out = panel + kk * kPanelCols;
+      int j = 0;
+      for (; j < valid; ++j) out[j] = src[j];
+      for (; j < kPanelCols; ++j) out[j] = S(0);
+    }
+  }
+}
+
+template <class S>
+void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
+             bool avx) {
+  ThreadBuffers<S>& buf = Buffers<S>();
+  const int64_t rows = item.m1 - item.m0;
+  const int64_t opp = pr.b_packed ? pr.b_packed->OutputsPerPanel() : kPanelCols;
+  int epilogue = kEpilogueStore;
+  if (pr.epilogue == Epilogue::kSwiGlu) epilogue = kEpilogueSwiGlu;
+  if (pr.epilogue == Epilogue::kRelu) epilogue = kEpilogueRelu;
+  if (pr.epilogue == Epilogue::kGelu) epilogue = kEpilogueGelu;
+  for (int64_t k0 = 0; k0 < pr.k; k0 += bl.kc) {
+    const int64_t k1 = std::min(pr.k, k0 + bl.kc);
+    const int64_t kc = k1 - k0;
+    {
+      const size_t need = static_cast<size_t>((rows + kTileRows) * kc);
+      if (buf.a.size() < need) buf.a.resize(need);
+      PackA(pr, item.m0, item.m1, k0, k1, buf.a.data(), avx);
+    }
+    const bool accumulate = pr.accumulate || k0 > 0;
+    for (int64_t p = item.p0; p < item.p1;) {
+      // Loop rows inside panels: the panel block stays in L2 for all tiles.
+      // The first tile is the tallest, so the others support its width.
+      const int np = TilePanels(static_cast<int>(std::min<int64_t>(kTileRows, rows)),
+                                item.p1 - p);
+      const S* b_base;
+      int64_t panel_stride;
+      int64_t panel_origin;
+      if (pr.b_packed) {
+        b_base = pr.b_packed->data.data() + k0 * kPanelCols;
+        panel_stride = pr.b_packed->k * kPanelCols;
+        panel_origin = 0;
+      } else {
+        // Activations as B (weight gradients): pack just these panels, so
+        // the packed block is small and reused by every row tile.
+        const size_t need = static_cast<size_t>(np * kc * kPanelCols);
+        if (buf.b.size() < need) buf.b.resize(need);
+        PackBBlock(pr, p, p + np, k0, k1, buf.b.data());
+        b_base = buf.b.data();
+        panel_stride = kc * kPanelCols;
+        panel_origin = p;
+      }
+      for (int64_t t0 = item.m0; t0 < item.m1; t0 += kTileRows) {
+        TileJob<S> job;
+        job.rows = static_cast<int>(std::min<int64_t>(kTileRows, item.m1 - t0));
+        job.panels = np;
+        job.k = kc;
+        job.a = buf.a.data() + (t0 - item.m0) * kc;
+        job.b = b_base + (p - panel_origin) * panel_stride;
+        job.b_panel_stride = panel_stride;
+        job.epilogue = epilogue;
+        job.accumulate = accumulate ? 1 : 0;
+        job.c_panel_step = opp;
+        for (int q = 0; q < job.panels; ++q)
+          job.cols[q] = static_cast<int>(std::clamp<int64_t>(pr.n - (p + q) * opp, 0, opp));
+        for (int i = 0; i < job.rows; ++i) {
+          const int64_t r = t0 + i;
+          job.c[i] = pr.c.Row(r) + p * opp;
+          job.pre_g[i] = pr.pre_g ? pr.pre_g.Row(r) + p * opp : nullptr;
+          job.pre_u[i] = pr.pre_u ? pr.pre_u.Row(r) + p * opp : nullptr;
+          job.scale[i] = pr.row_scale ? pr.row_scale[r] : S(1);
+        }
+        // The first tile of a panel block streams it from memory; it also
+        // pulls the next block (pre-packed weights only) so the DRAM stream
+        // overlaps the remaining tiles.
+        if (t0 == item.m0 && pr.b_packed && p + 2 * np <= item.p1)
+          job.prefetch = b_base + (p + np - panel_origin) * panel_stride;
+        RunTile(job, avx);
+      }
+      p += np;
+    }
+  }
+}
+
+}  // namespace
+
+template <class S>
+void RunGemms(const std::vector<GemmProblem<S>>& problems,
+              const EngineOptions& options) {
+  std::vector<Blocking> blocking(problems.size());
+  std::vector<Item> items;
+  int64_t row_blocks = 0;
+  for (size_t i = 0; i < problems.size(); ++i) {
+    const GemmProblem<S>& pr = problems[i];
+    if (pr.m <= 0 || pr.n <= 0) continue;
+    EXPERTLAB_CHECK(pr.k >= 1) << "grouped GEMM: empty reduction (k = 0)";
+    EXPERTLAB_CHECK(!pr.b_packed || (pr.b_packed->k == pr.k && pr.b_packed->n == pr.n))
+        << "grouped GEMM: packed B is " << pr.b_packed->k << " x " << pr.b_packed->n
+        << ", problem needs " << pr.k << " x " << pr.n;
+    blocking[i] = BlockingFor(pr);
+    row_blocks += (pr.m + blocking[i].mc - 1) / blocking[i].mc;
+  }
+  for (size_t i = 0; i < problems.size(); ++i) {
+    const GemmProblem<S>& pr = problems[i];
+    if (pr.m <= 0 || pr.n <= 0) continue;
+    Blocking& bl = blocking[i];
+    bl.pg = PanelsPerItem(bl.panels, row_blocks);
+    for (int64_t m0 = 0; m0 < pr.m; m0 += bl.mc)
+      for (int64_t p0 = 0; p0 < bl.panels; p0 += bl.pg)
+        items.push_back({static_cast<int32_t>(i), m0, std::min(pr.m, m0 + bl.mc), p0,
+                         std::min(bl.panels, p0 + bl.pg)});
+  }
+  const bool avx = std::is_same_v<S, float> && Avx512Active(options);
+  const int64_t count = static_cast<int64_t>(items.size());
+  const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(options.threads, count)));
+  if (threads <= 1) {
+    for (const Item& item : items) RunItem(problems[item.problem], blocking[item.problem], item, avx);
+    return;
+  }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (int64_t i = 0; i < count; ++i) {
+    const Item& item = items[i];
+    RunItem(problems[item.problem], blocking[item.problem], item, avx);
+  }
+}
+
+void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots,
+                   int64_t groups, Dispatch* out) {
+  out->groups = groups;
+  out->offset.assign(groups + 1, 0);
+  const int64_t n = tokens * slots;
+  for (int64_t i = 0; i < n; ++i)
+    if (expert[i] >= 0) ++out->offset[expert[i] + 1];
+  for (int64_t g = 0; g < groups; ++g) out->offset[g + 1] += out->offset[g];
+  const int64_t rows = out->offset[groups];
+  out->token.resize(rows);
+  out->slot.resize(rows);
+  out->row_of_slot.assign(n, -1);
+  std::vector<int64_t> cursor(out->offset.begin(), out->offset.end() - 1);
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t e = expert[i];
+    if (e < 0) continue;
+    const int64_t r = cursor[e]++;
+    out->token[r] = static_cast<int32_t>(i / slots);
+    out->slot[r] = static_cast<int32_t>(i);
+    out->row_of_slot[i] = static_cast<int32_t>(r);
+  }
+}
+
+#define EXPERTLAB_MOE_INSTANTIATE(S)                                             \
+  template class AlignedBuffer<S>;                                               \
+  template void PackPanels<S>(const S*, int64_t, int64_t, int64_t, bool,         \
+                              PackedPanels<S>*);                                 \
+  template void PackSwiGluPanels<S>(const S*, const S*, int64_t, int64_t,        \
+                                    int64_t, PackedPanels<S>*);                  \
+  template void PackStackedTransposed<S>(const S*, const S*, int64_t, int64_t,   \
+                                         int64_t, PackedPanels<S>*);             \
+  template void RunGemms<S>(const std::vector<GemmProblem<S>>&,                  \
+                            const EngineOptions&);
+EXPERTLAB_MOE_INSTANTIATE(float)
+EXPERTLAB_MOE_INSTANTIATE(double)
+#undef EXPERTLAB_MOE_INSTANTIATE
+
+}  // namespace expertlab::moe

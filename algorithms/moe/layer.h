@@ -1,0 +1,204 @@
+// Sparse mixture-of-experts feed-forward layer: router, top-k (or any
+// Router plug-in), capacity with token dropping or dropless dispatch, routed
+// and shared experts (SwiGLU d->f->d, or a plain ReLU/GELU FFN), weighted
+// combine; forward and exact backward on the grouped-GEMM engine
+// (kernels.h), float for speed or double for gradient checks.
+//
+// Papers: N. Shazeer et al., "Outrageously large neural networks", ICLR
+// 2017 (sparse gating, Eq. 1-5); D. Lepikhin et al., "GShard", ICLR 2021
+// (capacity C = ceil(cf T k / E), slot-major priority, Alg. 1); W. Fedus,
+// B. Zoph, N. Shazeer, "Switch Transformers", JMLR 2022 (load-balance loss
+// Eq. 4-6); B. Zoph et al., "ST-MoE", arXiv 2202.08906 (router z-loss
+// Eq. 5); N. Shazeer, "GLU variants improve Transformer", arXiv 2002.05202
+// (SwiGLU FFN, Eq. 6); D. Dai et al., "DeepSeekMoE", ACL 2024 (shared
+// experts); T. Gale et al., "MegaBlocks", MLSys 2023 (dropless).
+//
+// Forward for token t with kept slots s (expert e_s, weight w_s):
+//   y_t = sum_s w_s FFN_{e_s}(x_t) + sum_{shared j} FFN_{E+j}(x_t)
+//   SwiGLU: FFN(x) = (silu(x W_g) * (x W_u)) W_d;  ReLU/GELU: act(x W_1) W_2
+// Auxiliary losses (reported; their gradients are added in Backward with
+// the weights given there):
+//   balance = E sum_e f_e P_e, f_e = routed slots of e / (T slots),
+//             P_e = mean_t p[t, e]                      (Switch Eq. 4)
+//   z       = mean_t logsumexp(z_t)^2                   (ST-MoE Eq. 5)
+//
+// Configuration (MoeConfig)
+//   d_model, d_ff     >= 1       model and expert hidden width
+//   experts           >= 1       routed experts E
+//   top_k             [1, E]     k handed to the router
+//   shared_experts    >= 0       always-on experts, weight 1
+//   activation        swiglu | relu | gelu (tanh approximation)
+//   capacity_factor   >= 0       0 = dropless; else C = ceil(cf T k / E),
+//                                slots beyond C dropped, slot-major order
+//   check_numerics    bool       NaN/Inf in x, dy or weights -> Error
+//                                (always on in debug builds)
+//   threads           >= 1       OpenMP threads inside the layer
+//
+// Weight layout (row-major): router [d x E]; per expert g (routed first,
+// then shared): w_gate [d x f], w_up [d x f] (SwiGLU only), w_down [f x d].
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "algorithms/moe/kernels.h"
+#include "algorithms/moe/router.h"
+#include "sim/rng.h"
+
+namespace expertlab::moe {
+
+enum class Activation { kSwiGlu, kRelu, kGelu };
+
+Activation ParseActivation(const std::string& name);
+std::string ActivationName(Activation activation);
+
+struct MoeConfig {
+  int64_t d_model = 0;
+  int64_t d_ff = 0;
+  int64_t experts = 0;
+  int64_t top_k = 1;
+  int64_t shared_experts = 0;
+  Activation activation = Activation::kSwiGlu;
+  double capacity_factor = 0;
+  bool check_numerics = false;
+  int threads = 1;
+  bool use_avx512 = true;
+
+  int64_t groups() const { return experts + shared_experts; }
+  // Throws expertlab::Error naming the first bad field.
+  void Validate() const;
+};
+
+template <class S>
+struct MoeWeights {
+  int64_t d = 0, f = 0, experts = 0, groups = 0;
+  bool swiglu = true;
+  std::vector<S> router;  // [d x E]
+  std::vector<S> w_gate;  // [groups x d x f]
+  std::vector<S> w_up;    // [groups x d x f], SwiGLU only
+  std::vector<S> w_down;  // [groups x f x d]
+
+  // Zero weights of the right shapes for `config`.
+  static MoeWeights Zeros(const MoeConfig& config);
+  // N(0, 1/fan_in) entries (router N(0, router_scale^2 / d)).
+  static MoeWeights Random(const MoeConfig& config, Rng& rng,
+                           double router_scale = 1.0);
+  S* Gate(int64_t g) { return w_gate.data() + g * d * f; }
+  S* Up(int64_t g) { return w_up.data() + g * d * f; }
+  S* Down(int64_t g) { return w_down.data() + g * f * d; }
+  const S* Gate(int64_t g) const { return w_gate.data() + g * d * f; }
+  const S* Up(int64_t g) const { return w_up.data() + g * d * f; }
+  const S* Down(int64_t g) const { return w_down.data() + g * f * d; }
+  // Every parameter block in a fixed order (optimizers, gradient checks).
+  std::vector<std::vector<S>*> Blocks();
+  // Throws if the vectors do not have the sizes `config` implies.
+  void CheckShapes(const MoeConfig& config) const;
+};
+
+template <class To, class From>
+MoeWeights<To> ConvertWeights(const MoeWeights<From>& w);
+
+struct MoeStats {
+  std::vector<int64_t> load;  // [E] routed slots per expert, before capacity
+  std::vector<int64_t> kept;  // [E] after capacity
+  int64_t dropped = 0;        // routed slots dropped by capacity
+  int64_t capacity = 0;       // per expert; 0 = dropless
+  double balance_loss = 0;
+  double z_loss = 0;
+};
+
+// Everything Forward keeps for Backward, plus the routing and statistics.
+template <class S>
+struct MoeState {
+  const S* x = nullptr;
+  int64_t tokens = 0;
+  bool training = false;
+  std::vector<double> logits;    // [T x E]
+  Routing routing;               // the router's output
+  int64_t slots = 0;             // routed slots + shared experts
+  std::vector<int32_t> expert;   // [T x slots] kept groups, -1 = none
+  std::vector<S> weight;         // [T x slots] combine weights
+  Dispatch dispatch;
+  std::vector<S> sorted_weight;  // [rows]
+  std::vector<S> hidden;         // [rows x f] activation output
+  std::vector<S> pre_g, pre_u;   // [rows x f] pre-activations (training)
+  std::vector<S> slot_out;       // [T x slots x d] weighted expert outputs
+  MoeStats stats;
+};
+
+struct AuxLossWeights {
+  double balance = 0;
+  double z = 0;
+};
+
+template <class S>
+class MoeLayer {
+ public:
+  MoeLayer(const MoeConfig& config, std::unique_ptr<Router> router);
+  // Takes `weights` (shapes checked) and packs them.
+  MoeLayer(const MoeConfig& config, std::unique_ptr<Router> router,
+           MoeWeights<S> weights);
+
+  const MoeConfig& config() const { return config_; }
+  Router& router() { return *router_; }
+  const MoeWeights<S>& weights() const { return weights_; }
+  // Mutable access; call Pack() after changing the weights. To change one
+  // expert only (e.g. an offloading cache filling a slot), use
+  // expert_weights_for_update() and PackExpert(g).
+  MoeWeights<S>& mutable_weights() {
+    packed_ = false;
+    return weights_;
+  }
+  MoeWeights<S>& expert_weights_for_update() { return weights_; }
+  // Repacks the weight panels (checks shapes, and values if check_numerics).
+  void Pack();
+  // Repacks expert g only (routed 0..E-1, then shared), after its slices of
+  // w_gate / w_up / w_down changed.
+  void PackExpert(int64_t g);
+  void set_threads(int threads) { config_.threads = threads; }
+
+  // y [T x d] from x [T x d]. `state` receives what Backward needs (x must
+  // outlive it) plus routing and statistics. training=true keeps the
+  // pre-activations and passes the flag to the router.
+  void Forward(const S* x, int64_t tokens, S* y, MoeState<S>* state,
+               bool training = false, Rng* rng = nullptr);
+
+  // Given dy = dL/dy [T x d] for the last Forward(state, training=true):
+  // dx [T x d] (overwritten) and grads (overwritten, same shapes as the
+  // weights), including the auxiliary losses with weights `aux`.
+  void Backward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>* grads,
+                const AuxLossWeights& aux = {});
+
+  // Forward in two steps, for inference methods that act between routing
+  // and compute (skip or swap experts, change k per token, fetch offloaded
+  // experts first): Route fills the logits, the router's Routing, the kept
+  // per-slot experts and weights (state->expert / weight, capacity applied,
+  // shared experts appended) and the statistics; the caller may then edit
+  // state->expert (-1 drops a slot) and state->weight; RunExperts sorts the
+  // slots by expert, runs the grouped GEMMs and combines into y.
+  void Route(const S* x, int64_t tokens, MoeState<S>* state, bool training,
+             Rng* rng);
+  void RunExperts(S* y, MoeState<S>* state);
+
+ private:
+  void PackBackward();
+  EngineOptions Engine() const { return {config_.threads, config_.use_avx512}; }
+
+  MoeConfig config_;
+  std::unique_ptr<Router> router_;
+  MoeWeights<S> weights_;
+  bool packed_ = false;
+  bool packed_backward_ = false;
+  PackedPanels<S> router_panels_;                 // [d x E]
+  std::vector<PackedPanels<S>> up_panels_;        // gate/up (or W_1), K = d
+  std::vector<PackedPanels<S>> down_panels_;      // W_d, K = f
+  std::vector<PackedPanels<S>> down_t_panels_;    // W_d^T, K = d (backward)
+  std::vector<PackedPanels<S>> up_t_panels_;      // [W_g^T; W_u^T], K = 2f or f
+  PackedPanels<S> router_t_panels_;               // W_r^T, K = E
+  // Scratch reused across calls.
+  std::vector<S> logits_scratch_, grad_scratch_, dys_, dgu_, dxs_, dlogits_s_;
+};
+
+}  // namespace expertlab::moe

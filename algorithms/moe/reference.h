@@ -1,0 +1,32 @@
+// Reference implementations of the MoE expert computation, kept for tests
+// and benchmarks. Both take the routing the layer computed (MoeState:
+// expert and weight per (token, slot), shared experts included), so they
+// check the experts, dispatch and combine independently of routing ties.
+//
+//   NaiveForward            a per-token, per-slot loop of plain dot products
+//                           (the definition, written for clarity only)
+//   GatherGemmScatterForward  per expert: copy the expert's rows into a
+//                           buffer, Eigen GEMMs, scatter-add back; the
+//                           "HF Mixtral loop" pattern of the brief (§1.4)
+#pragma once
+
+#include <cstdint>
+
+#include "algorithms/moe/layer.h"
+
+namespace expertlab::moe {
+
+template <class S>
+void NaiveForward(const MoeConfig& config, const MoeWeights<S>& weights,
+                  const S* x, int64_t tokens, int64_t slots,
+                  const int32_t* expert, const S* weight, S* y);
+
+// threads: Eigen's OpenMP threads for its GEMMs.
+template <class S>
+void GatherGemmScatterForward(const MoeConfig& config,
+                              const MoeWeights<S>& weights, const S* x,
+                              int64_t tokens, int64_t slots,
+                              const int32_t* expert, const S* weight, S* y,
+                              int threads = 1);
+
+}  // namespace expertlab::moe

@@ -1,0 +1,89 @@
+// Family interface: the router of a sparse mixture-of-experts layer.
+//
+// A router turns the logits z = x W_r (one row per token, one column per
+// expert) into a sparse assignment: for every token a fixed number of slots,
+// each naming an expert (or -1 for "none") and a combine weight. It also
+// returns the router probabilities every auxiliary loss needs (load balance,
+// z-loss) and, in Backward, the gradient of the logits from the gradients of
+// the combine weights and of the probabilities. The layer (layer.h) owns
+// capacity, dispatch and the experts; routers never see them.
+//
+// Why a fixed slot count per token: the layer's dispatch is a counting sort
+// over T x slots entries, which stays O(T slots) and deterministic for every
+// router in the zoo. Top-k routers use slots = k; a router that gives a token a
+// variable number of experts (expert choice, threshold routing) asks for more
+// slots and leaves the unused ones at -1, which cost nothing in the kernels.
+//
+// Routing runs in double: it is O(T E) work against O(T k d f) in the
+// experts, and double makes ties and the gradient check unambiguous.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/rng.h"
+
+namespace expertlab::moe {
+
+// What the layer tells the router about the current call.
+struct RouterContext {
+  int64_t tokens = 0;
+  int64_t experts = 0;
+  int64_t top_k = 1;     // the layer's k (routers may ignore it)
+  bool training = false;
+  Rng* rng = nullptr;    // for stochastic routers (noise, sampling); may be null
+};
+
+// A sparse assignment of tokens to experts.
+struct Routing {
+  int64_t tokens = 0;
+  int64_t experts = 0;
+  int64_t slots = 0;             // per token
+  std::vector<int32_t> expert;   // [tokens * slots]; -1 = empty slot
+  std::vector<double> weight;    // [tokens * slots]; combine weights
+  std::vector<double> probs;     // [tokens * experts]; router probabilities
+
+  int32_t Expert(int64_t t, int64_t s) const { return expert[t * slots + s]; }
+  double Weight(int64_t t, int64_t s) const { return weight[t * slots + s]; }
+  void Resize(int64_t t, int64_t e, int64_t s) {
+    tokens = t;
+    experts = e;
+    slots = s;
+    expert.assign(t * s, -1);
+    weight.assign(t * s, 0.0);
+    probs.assign(t * e, 0.0);
+  }
+};
+
+class Router {
+ public:
+  static constexpr const char* kFamily = "moe router";
+  virtual ~Router() = default;
+
+  // Slots per token this router fills for the given k and E. Throws
+  // expertlab::Error when the pair is invalid for the router.
+  virtual int64_t Slots(int64_t top_k, int64_t experts) const = 0;
+
+  // logits: [tokens x experts] row-major. Fills `out` (resized here). Within
+  // one token the filled slots come first and name distinct experts.
+  virtual void Route(const RouterContext& context, const double* logits,
+                     Routing* out) = 0;
+
+  // d_logits[t, e] = dL/dz[t, e] given dL/dweight (d_weight, [tokens x
+  // slots]) and dL/dprobs (d_probs, [tokens x experts], or null for zero).
+  // The selection is piecewise constant in z and contributes no gradient.
+  virtual void Backward(const RouterContext& context, const double* logits,
+                        const Routing& routing, const double* d_weight,
+                        const double* d_probs, double* d_logits) const = 0;
+};
+
+// Row-wise softmax of logits [rows x cols] into probs (max-shifted).
+void SoftmaxRows(const double* logits, int64_t rows, int64_t cols,
+                 double* probs);
+
+// Backward of SoftmaxRows: dz = p * (dp - <p, dp>) row by row, accumulated
+// into d_logits (+=).
+void SoftmaxRowsBackward(const double* probs, const double* d_probs,
+                         int64_t rows, int64_t cols, double* d_logits);
+
+}  // namespace expertlab::moe

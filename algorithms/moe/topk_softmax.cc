@@ -1,0 +1,82 @@
+#include "algorithms/moe/topk_softmax.h"
+
+#include <vector>
+
+#include "sim/check.h"
+#include "sim/registry.h"
+
+namespace expertlab::moe {
+
+TopKSoftmax::TopKSoftmax(const Params& params)
+    : renormalize_(params.Bool("renormalize")) {}
+
+int64_t TopKSoftmax::Slots(int64_t top_k, int64_t experts) const {
+  EXPERTLAB_CHECK(experts >= 1) << "topk_softmax: need at least one expert, got E = " << experts;
+  EXPERTLAB_CHECK(top_k >= 1 && top_k <= experts)
+      << "topk_softmax: k must be in [1, E] = [1, " << experts << "], got k = " << top_k;
+  return top_k;
+}
+
+void TopKSoftmax::Route(const RouterContext& context, const double* logits,
+                        Routing* out) {
+  const int64_t T = context.tokens, E = context.experts;
+  const int64_t k = Slots(context.top_k, E);
+  out->Resize(T, E, k);
+  SoftmaxRows(logits, T, E, out->probs.data());
+  std::vector<int32_t> best(k);
+  for (int64_t t = 0; t < T; ++t) {
+    const double* p = out->probs.data() + t * E;
+    // Insertion into a descending list of k: O(E k), fastest for small k,
+    // and stable (a later expert never displaces an equal earlier one).
+    int64_t filled = 0;
+    for (int32_t e = 0; e < E; ++e) {
+      int64_t pos = filled;
+      while (pos > 0 && p[best[pos - 1]] < p[e]) --pos;
+      if (pos >= k) continue;
+      const int64_t last = filled < k ? filled : k - 1;
+      for (int64_t i = last; i > pos; --i) best[i] = best[i - 1];
+      best[pos] = e;
+      if (filled < k) ++filled;
+    }
+    double sum = 0;
+    for (int64_t s = 0; s < k; ++s) sum += p[best[s]];
+    const double scale = renormalize_ ? 1.0 / sum : 1.0;
+    for (int64_t s = 0; s < k; ++s) {
+      out->expert[t * k + s] = best[s];
+      out->weight[t * k + s] = p[best[s]] * scale;
+    }
+  }
+}
+
+void TopKSoftmax::Backward(const RouterContext& context, const double* /*logits*/,
+                           const Routing& routing, const double* d_weight,
+                           const double* d_probs, double* d_logits) const {
+  const int64_t T = context.tokens, E = context.experts, k = routing.slots;
+  std::vector<double> dp(T * E, 0.0);
+  if (d_probs) dp.assign(d_probs, d_probs + T * E);
+  for (int64_t t = 0; t < T; ++t) {
+    const double* p = routing.probs.data() + t * E;
+    const int32_t* ids = routing.expert.data() + t * k;
+    const double* dw = d_weight + t * k;
+    if (!renormalize_) {
+      for (int64_t s = 0; s < k; ++s) dp[t * E + ids[s]] += dw[s];
+      continue;
+    }
+    // w_s = p_s / S with S the selected mass: dL/dp_j = (dw_j - <dw, w>) / S.
+    double sum = 0, dot = 0;
+    for (int64_t s = 0; s < k; ++s) sum += p[ids[s]];
+    for (int64_t s = 0; s < k; ++s) dot += dw[s] * routing.weight[t * k + s];
+    for (int64_t s = 0; s < k; ++s) dp[t * E + ids[s]] += (dw[s] - dot) / sum;
+  }
+  for (int64_t i = 0; i < T * E; ++i) d_logits[i] = 0;
+  SoftmaxRowsBackward(routing.probs.data(), dp.data(), T, E, d_logits);
+}
+
+EXPERTLAB_REGISTER(Router, TopKSoftmax, "topk_softmax",
+                   "softmax over experts, keep the k most probable "
+                   "(Shazeer 2017; Switch k=1; GShard k=2)",
+                   {ParamSpec::Bool("renormalize", false,
+                                    "renormalise the k selected "
+                                    "probabilities to sum to one")})
+
+}  // namespace expertlab::moe

@@ -1,0 +1,164 @@
+// moe_kernels: throughput of the sparse-MoE layer against tokens per expert,
+// beside its roofline, a dense FLOP-equivalent layer and the per-expert
+// gather -> GEMM -> scatter references, all measured in the same cell.
+//
+// One cell = one shape (T, d, f, E, k); the layer runs with
+// context.threads() OpenMP threads (the experiment is exclusive). Timings
+// are medians over `repeats` runs. Brief: papers/moe_kernels_offload.md
+// §1.5 (design) and §3 (roofline, worked examples).
+//
+// Metrics (step 0):
+//   fast_gflops        MoE layer forward, 6 T k d f / time (router excluded
+//                      from the count, included in the time)
+//   dense_gflops       one SwiGLU MLP of width k f over all T tokens
+//                      (OpenBLAS if present: dense_is_blas = 1)
+//   ref_blas_gflops    gather -> OpenBLAS per expert -> scatter (if present)
+//   ref_eigen_gflops   gather -> Eigen per expert -> scatter (reference.h)
+//   pct_dense, x_vs_ref_blas, x_vs_ref_eigen   same-cell ratios
+//   rows_per_expert    T k / E;  experts_touched (measured)
+//   weight_gbs         touched expert bytes / fast time
+//   intensity          FLOP per weight byte, 2 T k / (touched * 4)
+//   roofline_gflops    min(peak, intensity * triad) (theory/roofline.h)
+//   peak_gflops, triad_gbs   measured machine limits (FMA loop, STREAM triad)
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "algorithms/moe/dense_blas.h"
+#include "algorithms/moe/layer.h"
+#include "algorithms/moe/reference.h"
+#include "algorithms/moe/topk_softmax.h"
+#include "sim/experiment.h"
+#include "theory/roofline.h"
+
+namespace expertlab::experiments {
+namespace {
+
+using namespace expertlab::moe;
+
+double MedianSeconds(const std::function<void()>& fn, int repeats) {
+  // Let the previous variant's thread pool (OpenMP or OpenBLAS) stop
+  // spinning before this one runs: on 2 cores a spinning pool steals a core.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  fn();  // warm-up
+  std::vector<double> times;
+  for (int r = 0; r < repeats; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    fn();
+    times.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+const MachineLimits& Limits(int threads) {
+  static int measured_for = -1;
+  static MachineLimits limits;
+  if (measured_for != threads) {
+    limits = MeasureMachine(threads);
+    measured_for = threads;
+  }
+  return limits;
+}
+
+class MoeKernels final : public Experiment {
+ public:
+  std::vector<ParamSpec> Parameters() const override {
+    return {
+        ParamSpec::Int("T", 512, Bounds::Closed(1, 1 << 20), "tokens per call"),
+        ParamSpec::Int("d", 1024, Bounds::Closed(1, 1 << 16), "model width"),
+        ParamSpec::Int("f", 4096, Bounds::Closed(1, 1 << 18), "expert hidden width"),
+        ParamSpec::Int("E", 8, Bounds::Closed(1, 4096), "routed experts"),
+        ParamSpec::Int("k", 2, Bounds::Closed(1, 64), "experts per token"),
+        ParamSpec::Int("repeats", 5, Bounds::Closed(1, 1000), "timed runs (median)"),
+        ParamSpec::Bool("references", true,
+                        "also time the dense layer and the gather-GEMM-scatter "
+                        "references"),
+    };
+  }
+  bool Exclusive() const override { return true; }
+
+  void RunCell(const Params& p, CellContext& context) const override {
+    const int64_t T = p.Int("T"), d = p.Int("d"), f = p.Int("f"), E = p.Int("E"),
+                  k = p.Int("k");
+    const int repeats = static_cast<int>(p.Int("repeats"));
+    const int threads = std::max(1, context.threads());
+    MoeConfig config;
+    config.d_model = d;
+    config.d_ff = f;
+    config.experts = E;
+    config.top_k = k;
+    config.threads = threads;
+    config.Validate();
+    EXPERTLAB_CHECK(k <= E) << "moe_kernels: k = " << k << " exceeds E = " << E;
+    // Values only need to be finite and O(1); a hash fill keyed by the
+    // cell's stream keeps setup fast for gigabyte-sized weights.
+    Rng rng = context.Stream(1);
+    auto w = MoeWeights<float>::Zeros(config);
+    FillUniform(w.router, rng.NextU64(), 1.0f, threads);
+    FillUniform(w.w_gate, rng.NextU64(), 1.0f / std::sqrt(float(d)), threads);
+    FillUniform(w.w_up, rng.NextU64(), 1.0f / std::sqrt(float(d)), threads);
+    FillUniform(w.w_down, rng.NextU64(), 1.0f / std::sqrt(float(f)), threads);
+    MoeLayer<float> layer(config, std::make_unique<TopKSoftmax>(true), std::move(w));
+    std::vector<float> x(T * d), y(T * d), y_ref(T * d);
+    FillUniform(x, rng.NextU64(), 1.0f, threads);
+    MoeState<float> state;
+
+    const double flops = theory::MoeExpertFlops(T, k, d, f);
+    const double t_fast =
+        MedianSeconds([&] { layer.Forward(x.data(), T, y.data(), &state); }, repeats);
+    int64_t touched = 0;
+    for (int64_t e = 0; e < E; ++e) touched += state.stats.kept[e] > 0;
+    const MachineLimits& limits = Limits(threads);
+    const double intensity = theory::MoeIntensity(T, k, double(touched), 4);
+    context.Record("fast_gflops", 0, flops / t_fast / 1e9);
+    context.Record("rows_per_expert", 0, double(T * k) / double(E));
+    context.Record("experts_touched", 0, double(touched));
+    context.Record("weight_gbs", 0,
+                   theory::MoeWeightBytes(double(touched), d, f, 4) / t_fast / 1e9);
+    context.Record("intensity", 0, intensity);
+    context.Record("roofline_gflops", 0,
+                   theory::RooflineGflops(intensity, limits.peak_gflops, limits.triad_gbytes));
+    context.Record("peak_gflops", 0, limits.peak_gflops);
+    context.Record("triad_gbs", 0, limits.triad_gbytes);
+    context.Record("threads", 0, threads);
+    if (!p.Bool("references")) return;
+
+    DenseSwiGlu dense(T, d, k * f, threads, rng.NextU64());
+    const double t_dense = MedianSeconds([&] { dense.Forward(); }, repeats);
+    context.Record("dense_gflops", 0, flops / t_dense / 1e9);
+    context.Record("dense_is_blas", 0, dense.uses_blas() ? 1.0 : 0.0);
+    context.Record("pct_dense", 0, 100.0 * t_dense / t_fast);
+    if (DenseBlas::Get().available()) {
+      const double t_ref = MedianSeconds(
+          [&] {
+            GatherBlasScatterForward(config, layer.weights(), x.data(), T, state.slots,
+                                     state.expert.data(), state.weight.data(), y_ref.data());
+          },
+          repeats);
+      context.Record("ref_blas_gflops", 0, flops / t_ref / 1e9);
+      context.Record("x_vs_ref_blas", 0, t_ref / t_fast);
+    }
+    const double t_eigen = MedianSeconds(
+        [&] {
+          GatherGemmScatterForward(config, layer.weights(), x.data(), T, state.slots,
+                                   state.expert.data(), state.weight.data(), y_ref.data(),
+                                   threads);
+        },
+        std::max(1, repeats / 2));
+    context.Record("ref_eigen_gflops", 0, flops / t_eigen / 1e9);
+    context.Record("x_vs_ref_eigen", 0, t_eigen / t_fast);
+  }
+};
+
+}  // namespace
+
+EXPERTLAB_REGISTER_EXPERIMENT(MoeKernels, "moe_kernels",
+                              "MoE layer throughput vs tokens per expert: fast "
+                              "kernels, dense SGEMM, gather-GEMM-scatter, roofline")
+
+}  // namespace expertlab::experiments
