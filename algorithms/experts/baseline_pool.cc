@@ -11,7 +11,7 @@
 namespace expertlab::experts {
 
 BaselinePool::BaselinePool(const Params& params)
-    : memory_(params.Int("memory")),
+    : HedgeOnActivePool(params.Int("memory")),
       fixed_epoch_(params.AutoDouble("epoch")),
       leader_rule_(params.String("rule") == "leader"),
       margin_(params.Double("margin")),
@@ -50,28 +50,6 @@ void BaselinePool::StartEpoch() {
   alg_epoch_loss_ = 0;
   epoch_day_ = 0;
   Reweigh();
-}
-
-void BaselinePool::Reweigh() {
-  total_ = PoolWeights(active_, 0, eta_, weights_);
-}
-
-int BaselinePool::Act() {
-  if (active_.size() > 0)
-    return active_.id(SampleLinear(weights_, total_, rng_.Uniform()));
-  return candidates_.id(static_cast<int>(
-      rng_.UniformInt(static_cast<uint64_t>(candidates_.size()))));
-}
-
-double BaselinePool::ExpectedLoss(const LossView& losses) const {
-  double total = 0;
-  if (active_.size() > 0) {
-    for (int s = 0; s < active_.size(); ++s)
-      total += weights_[s] * losses[active_.id(s)];
-    return total / total_;
-  }
-  for (int s = 0; s < candidates_.size(); ++s) total += losses[candidates_.id(s)];
-  return total / candidates_.size();
 }
 
 void BaselinePool::Observe(const LossView& losses) {
@@ -141,11 +119,6 @@ void BaselinePool::EndEpoch() {
     exposed.push_back(0);
     (void)slot;
   }
-}
-
-void BaselinePool::HeldExperts(int, std::vector<int>& out) const {
-  out = active_.ids();
-  out.insert(out.end(), candidates_.ids().begin(), candidates_.ids().end());
 }
 
 EXPERTLAB_REGISTER(

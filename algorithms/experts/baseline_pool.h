@@ -43,38 +43,24 @@
 
 #include <optional>
 
-#include "algorithms/experts/learner.h"
-#include "algorithms/experts/pool.h"
+#include "algorithms/experts/two_pool_learner.h"
 #include "sim/params.h"
 
 namespace expertlab::experts {
 
-class BaselinePool final : public ExpertsLearner {
+class BaselinePool final : public HedgeOnActivePool {
  public:
   explicit BaselinePool(const Params& params);
 
   void Start(int num_experts, int64_t horizon, Rng rng) override;
-  int Act() override;
-  double ExpectedLoss(const LossView& losses) const override;
   void Observe(const LossView& losses) override;
-  int64_t MemoryBudget() const override { return memory_; }
-  int64_t MemoryWords() const override {
-    return active_.Words() + candidates_.Words();
-  }
-  bool Holds(int expert) const override {
-    return active_.Contains(expert) || candidates_.Contains(expert);
-  }
-  void HeldExperts(int num_experts, std::vector<int>& out) const override;
 
   int64_t epoch() const { return epoch_; }
-  const Pool& active() const { return active_; }
 
  private:
   void StartEpoch();
   void EndEpoch();
-  void Reweigh();
 
-  int64_t memory_;
   std::optional<double> fixed_epoch_;
   bool leader_rule_;
   double margin_;
@@ -82,17 +68,12 @@ class BaselinePool final : public ExpertsLearner {
 
   int num_experts_ = 0;
   int64_t epoch_ = 1;
-  double eta_ = 0;
   double theta_ = 0;
   int active_capacity_ = 0;
   int candidate_capacity_ = 0;
-  Pool active_;      // stat 0: loss this epoch
-  Pool candidates_;  // stat 0: loss this epoch
-  Eigen::ArrayXd weights_;
-  double total_ = 0;
   double alg_epoch_loss_ = 0;
   int64_t epoch_day_ = 0;
-  Rng rng_{0, 0, 0, 0};
+  // Pools' statistic 0: each member's loss this epoch.
 };
 
 }  // namespace expertlab::experts

@@ -8,7 +8,7 @@
 namespace expertlab::experts {
 
 MultiscalePool::MultiscalePool(const Params& params)
-    : memory_(params.Int("memory")),
+    : HedgeOnActivePool(params.Int("memory")),
       base_epoch_(params.Int("base_epoch")),
       margin_(params.Double("margin")),
       active_fraction_(params.Double("active_fraction")) {}
@@ -41,29 +41,6 @@ void MultiscalePool::StartWindow() {
   candidates_.AddFresh(candidates_.capacity(), num_experts_, rng_, {&active_});
   window_day_ = 0;
   alg_window_loss_ = 0;
-}
-
-void MultiscalePool::Reweigh() {
-  total_ = PoolWeights(active_, 0, eta_, weights_);
-}
-
-int MultiscalePool::Act() {
-  if (active_.size() > 0)
-    return active_.id(SampleLinear(weights_, total_, rng_.Uniform()));
-  // Nothing admitted yet: follow a uniformly random candidate.
-  return candidates_.id(static_cast<int>(
-      rng_.UniformInt(static_cast<uint64_t>(candidates_.size()))));
-}
-
-double MultiscalePool::ExpectedLoss(const LossView& losses) const {
-  double total = 0;
-  if (active_.size() > 0) {
-    for (int s = 0; s < active_.size(); ++s)
-      total += weights_[s] * losses[active_.id(s)];
-    return total / total_;
-  }
-  for (int s = 0; s < candidates_.size(); ++s) total += losses[candidates_.id(s)];
-  return total / candidates_.size();
 }
 
 void MultiscalePool::Admit(int expert) {
@@ -115,11 +92,6 @@ void MultiscalePool::Observe(const LossView& losses) {
     StartWindow();
   }
   Reweigh();
-}
-
-void MultiscalePool::HeldExperts(int, std::vector<int>& out) const {
-  out = active_.ids();
-  out.insert(out.end(), candidates_.ids().begin(), candidates_.ids().end());
 }
 
 EXPERTLAB_REGISTER(

@@ -39,47 +39,32 @@
 
 #include <vector>
 
-#include "algorithms/experts/learner.h"
-#include "algorithms/experts/pool.h"
+#include "algorithms/experts/two_pool_learner.h"
 #include "sim/params.h"
 
 namespace expertlab::experts {
 
-class MultiscalePool final : public ExpertsLearner {
+class MultiscalePool final : public HedgeOnActivePool {
  public:
   explicit MultiscalePool(const Params& params);
 
   void Start(int num_experts, int64_t horizon, Rng rng) override;
-  int Act() override;
-  double ExpectedLoss(const LossView& losses) const override;
   void Observe(const LossView& losses) override;
-  int64_t MemoryBudget() const override { return memory_; }
-  int64_t MemoryWords() const override {
-    return active_.Words() + candidates_.Words();
-  }
-  bool Holds(int expert) const override {
-    return active_.Contains(expert) || candidates_.Contains(expert);
-  }
-  void HeldExperts(int num_experts, std::vector<int>& out) const override;
 
-  const Pool& active() const { return active_; }
   int64_t window() const { return window_; }
   int64_t admissions() const { return admissions_; }
 
  private:
-  void Reweigh();
   void Admit(int expert);
   void StartWindow();
   void EndWindow();
 
-  int64_t memory_;
   int64_t base_epoch_;
   double margin_;
   double active_fraction_;
 
   int num_experts_ = 0;
   double log_st_ = 0;
-  double eta_ = 0;
   double evict_gap_ = 0;  // (L_i - min L) beyond which a weight is < 1/(kT)
   int64_t window_ = 0;    // current probation window B
   int64_t sweep_windows_ = 0;  // windows per sweep over the experts
@@ -87,11 +72,8 @@ class MultiscalePool final : public ExpertsLearner {
   int64_t window_day_ = 0;
   double alg_window_loss_ = 0;
   int64_t admissions_ = 0;
-  Pool active_;      // stat 0: cumulative loss (offset at admission)
-  Pool candidates_;  // stat 0: loss over the current window
-  Eigen::ArrayXd weights_;
-  double total_ = 0;
-  Rng rng_{0, 0, 0, 0};
+  // Statistic 0: the active pool's cumulative loss (offset at admission),
+  // the candidates' loss over the current window.
 };
 
 }  // namespace expertlab::experts

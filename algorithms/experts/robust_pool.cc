@@ -8,7 +8,7 @@
 namespace expertlab::experts {
 
 RobustPool::RobustPool(const Params& params)
-    : memory_(params.Int("memory")),
+    : TwoPoolLearner(params.Int("memory")),
       active_fraction_(params.Double("active_fraction")),
       probe_(params.Int("probe")),
       gamma_(params.Double("gamma")),
@@ -107,11 +107,6 @@ void RobustPool::Observe(const LossView& losses) {
     StartProbe();
   }
   ComputeGoodSet();
-}
-
-void RobustPool::HeldExperts(int, std::vector<int>& out) const {
-  out = active_.ids();
-  out.insert(out.end(), candidates_.ids().begin(), candidates_.ids().end());
 }
 
 EXPERTLAB_REGISTER(

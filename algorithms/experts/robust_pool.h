@@ -35,13 +35,12 @@
 #include <optional>
 #include <vector>
 
-#include "algorithms/experts/learner.h"
-#include "algorithms/experts/pool.h"
+#include "algorithms/experts/two_pool_learner.h"
 #include "sim/params.h"
 
 namespace expertlab::experts {
 
-class RobustPool final : public ExpertsLearner {
+class RobustPool final : public TwoPoolLearner {
  public:
   explicit RobustPool(const Params& params);
 
@@ -49,22 +48,12 @@ class RobustPool final : public ExpertsLearner {
   int Act() override;
   double ExpectedLoss(const LossView& losses) const override;
   void Observe(const LossView& losses) override;
-  int64_t MemoryBudget() const override { return memory_; }
-  int64_t MemoryWords() const override {
-    return active_.Words() + candidates_.Words();
-  }
-  bool Holds(int expert) const override {
-    return active_.Contains(expert) || candidates_.Contains(expert);
-  }
-  void HeldExperts(int num_experts, std::vector<int>& out) const override;
 
-  const Pool& active() const { return active_; }
 
  private:
   void ComputeGoodSet();
   void StartProbe();
 
-  int64_t memory_;
   double active_fraction_;
   int64_t probe_;
   double gamma_;
@@ -72,12 +61,11 @@ class RobustPool final : public ExpertsLearner {
 
   int num_experts_ = 0;
   double decay_ = 0;  // 1 - 1/H
-  Pool active_;       // stat 0: discounted loss, stat 1: yesterday's loss
-  Pool candidates_;   // stat 0: loss since the probe started
+  // Active pool: stat 0 discounted loss, stat 1 yesterday's loss;
+  // candidates: stat 0 loss since the probe started.
   std::vector<int> good_;  // slots of the active pool in G
   int64_t probe_day_ = 0;
   double alg_probe_loss_ = 0;
-  Rng rng_{0, 0, 0, 0};
 };
 
 }  // namespace expertlab::experts
