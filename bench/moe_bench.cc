@@ -12,7 +12,9 @@
 //   BM_Decode    weight_gbs (bytes of touched experts / time), pct_triad,
 //                x_vs_ref_blas, x_vs_ref_eigen
 //   BM_Scaling   speedup of 2 threads over 1 (forward, prefill shape)
-// Machine limits (peak FMA GFLOP/s, STREAM triad GB/s) are measured at start.
+// Machine limits (peak FMA GFLOP/s, STREAM triad GB/s) are measured at start;
+// every row is labelled with the float kernel ISA in use (float_kernels.h)
+// and carries simd_lanes.
 //
 //   build/<dir>/bench/expertlab_moe_bench [--benchmark_filter=Prefill]
 #include <benchmark/benchmark.h>
@@ -29,7 +31,7 @@
 
 #include "algorithms/moe/dense_blas.h"
 #include "algorithms/moe/layer.h"
-#include "algorithms/moe/microkernel_avx512.h"
+#include "algorithms/moe/float_kernels.h"
 #include "algorithms/moe/reference.h"
 #include "algorithms/moe/topk_softmax.h"
 
@@ -122,6 +124,8 @@ void GatherBlasScatter(const Model& m, std::vector<float>& y) {
 void Annotate(benchmark::State& state) {
   state.counters["peak_gflops"] = Limits().peak_gflops;
   state.counters["triad_gbs"] = Limits().triad_gbytes;
+  state.counters["simd_lanes"] = BestFloatKernels().lanes;
+  state.SetLabel(BestFloatKernels().name);
 }
 
 // Args: T, f, E, k.
@@ -306,9 +310,9 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   const auto& blas = expertlab::moe::DenseBlas::Get();
   const auto& limits = expertlab::moe::Limits();
-  std::printf("dense reference: OpenBLAS %s (kernel %s); AVX-512 MoE kernels: %s\n",
+  std::printf("dense reference: OpenBLAS %s (kernel %s); MoE float kernels: %s\n",
               blas.available() ? "loaded" : "missing", blas.CoreName().c_str(),
-              expertlab::moe::avx512::Available() ? "yes" : "no");
+              expertlab::moe::BestFloatKernels().name);
   std::printf("GOMP_SPINCOUNT=%s\n", std::getenv("GOMP_SPINCOUNT") ? std::getenv("GOMP_SPINCOUNT") : "(unset)");
   std::printf("machine: peak %.0f GFLOP/s (FMA loop, %d threads), STREAM triad %.1f GB/s\n",
               limits.peak_gflops, expertlab::moe::kThreads, limits.triad_gbytes);

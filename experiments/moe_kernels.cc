@@ -20,6 +20,8 @@
 //   intensity          FLOP per weight byte, 2 T k / (touched * 4)
 //   roofline_gflops    min(peak, intensity * triad) (theory/roofline.h)
 //   peak_gflops, triad_gbs   measured machine limits (FMA loop, STREAM triad)
+//   isa                float kernels in use (static_cast<int>(moe::Isa):
+//                      0 generic, 1 AVX2+FMA, 2 AVX-512); simd_lanes 1/8/16
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -126,6 +128,9 @@ class MoeKernels final : public Experiment {
     context.Record("peak_gflops", 0, limits.peak_gflops);
     context.Record("triad_gbs", 0, limits.triad_gbytes);
     context.Record("threads", 0, threads);
+    const FloatKernels& kernels = BestFloatKernels();
+    context.Record("isa", 0, static_cast<double>(static_cast<int>(kernels.isa)));
+    context.Record("simd_lanes", 0, kernels.lanes);
     if (!p.Bool("references")) return;
 
     DenseSwiGlu dense(T, d, k * f, threads, rng.NextU64());

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "algorithms/moe/microkernel_avx512.h"
+#include "algorithms/moe/float_kernels.h"
 #include "algorithms/moe/train.h"
 #include "sim/check.h"
 
@@ -74,11 +74,7 @@ void FillUniform(std::vector<float>& v, uint64_t seed, float scale, int threads)
 namespace {
 
 void SiluMulAny(const float* g, const float* u, float* h, int64_t n) {
-  if (avx512::Available()) {
-    avx512::SiluMul(g, u, h, n);
-    return;
-  }
-  for (int64_t j = 0; j < n; ++j) h[j] = g[j] / (1.0f + std::exp(-g[j])) * u[j];
+  BestFloatKernels().silu_mul(g, u, h, n);
 }
 
 }  // namespace
@@ -123,22 +119,13 @@ void DenseSwiGlu::Backward() {
   const float* dy = y_.data();
   Gemm(false, true, T_, h_, d_, dy, wd_.data(), dh_.data());
   Gemm(true, false, h_, d_, T_, hid_.data(), dy, dwd_.data());
-  const bool avx = avx512::Available();
+  const FloatKernels& fk = BestFloatKernels();
 #pragma omp parallel for num_threads(threads_) schedule(static)
   for (int64_t t = 0; t < T_; ++t) {
     const float* g = gu_.data() + t * 2 * h_;
     float* row = dgu_.data() + t * 2 * h_;
-    if (avx) {
-      avx512::SwiGluBackward(g, g + h_, dh_.data() + t * h_, hid_.data() + t * h_, 1.0f, h_,
-                             row, row + h_);
-    } else {
-      for (int64_t j = 0; j < h_; ++j) {
-        const float sig = 1.0f / (1.0f + std::exp(-g[j]));
-        const float dh = dh_[t * h_ + j];
-        row[h_ + j] = dh * g[j] * sig;
-        row[j] = dh * g[h_ + j] * sig * (1.0f + g[j] * (1.0f - sig));
-      }
-    }
+    fk.swiglu_backward(g, g + h_, dh_.data() + t * h_, hid_.data() + t * h_, 1.0f, h_, row,
+                       row + h_);
   }
   Gemm(true, false, d_, 2 * h_, T_, x_.data(), dgu_.data(), dwgu_.data());
   Gemm(false, true, T_, d_, 2 * h_, dgu_.data(), wgu_.data(), dx_.data());
@@ -181,20 +168,23 @@ void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& 
 MachineLimits MeasureMachine(int threads) {
   using Clock = std::chrono::steady_clock;
   MachineLimits limits;
-  // Peak: independent FMA chains in registers on every thread.
-  if (avx512::Available()) {
-    const int64_t iters = 20'000'000;
+  // Peak: independent FMA chains in registers on every thread, with the
+  // widest vector ISA the kernels use here.
+  const FloatKernels& fk = BestFloatKernels();
+  limits.isa = fk.name;
+  if (fk.fma_spin) {
+    const int64_t iters = 20'000'000 * 16 / fk.lanes;
     double best = 0;
     for (int rep = 0; rep < 3; ++rep) {
       const auto t0 = Clock::now();
 #pragma omp parallel num_threads(threads)
       {
         float sink = 0;
-        avx512::FmaSpin(iters, &sink);
+        fk.fma_spin(iters, &sink);
         if (sink == 12345.f) std::abort();  // keep the result alive
       }
       const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-      best = std::max(best, static_cast<double>(iters) * 12 * 32 * threads / s / 1e9);
+      best = std::max(best, static_cast<double>(iters) * static_cast<double>(fk.fma_spin_flops) * threads / s / 1e9);
     }
     limits.peak_gflops = best;
   }

@@ -74,6 +74,7 @@ void FillUniform(std::vector<float>& v, uint64_t seed, float scale, int threads)
 struct MachineLimits {
   double peak_gflops = 0;        // register-only FMA loop, all threads
   double triad_gbytes = 0;       // STREAM triad a = b + s c (24 B/element)
+  std::string isa;               // float kernels in use (FloatKernels::name)
 };
 // `threads` OpenMP threads; takes about a second.
 MachineLimits MeasureMachine(int threads);

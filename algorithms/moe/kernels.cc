@@ -8,7 +8,7 @@
 #include <cstring>
 #include <new>
 
-#include "algorithms/moe/microkernel_avx512.h"
+#include "algorithms/moe/microkernels.h"
 #include "sim/check.h"
 
 namespace expertlab::moe {
@@ -91,22 +91,6 @@ void PackStackedTransposed(const S* wg, const S* wu, int64_t k, int64_t n,
               });
 }
 
-bool Avx512Active(const EngineOptions& options) {
-  return options.use_avx512 && avx512::Available();
-}
-
-namespace avx512 {
-// Defined here, not in the AVX-512 translation unit, so the check itself is
-// compiled for the baseline ISA.
-bool Available() {
-  static const bool available = __builtin_cpu_supports("avx512f") &&
-                                __builtin_cpu_supports("avx512vl") &&
-                                __builtin_cpu_supports("avx512dq") &&
-                                __builtin_cpu_supports("fma");
-  return available;
-}
-}  // namespace avx512
-
 namespace {
 
 template <class S>
@@ -170,15 +154,78 @@ void RunTileGeneric(const TileJob<S>& job) {
   }
 }
 
+// Float tiles go through the dispatch table (fk, non-null), doubles always
+// run the portable tile.
 template <class S>
-void RunTile(const TileJob<S>& job, bool avx) {
+void RunTile(const TileJob<S>& job, const FloatKernels* fk) {
   if constexpr (std::is_same_v<S, float>) {
-    if (avx) {
-      avx512::RunTile(job);
-      return;
-    }
+    fk->run_tile(job);
+  } else {
+    RunTileGeneric(job);
   }
-  RunTileGeneric(job);
+}
+
+// Scalar float entry points of the generic table.
+void PackRowsGeneric(const float* const* src, int rows, int64_t kc, float* dst) {
+  for (int i = 0; i < rows; ++i)
+    for (int64_t kk = 0; kk < kc; ++kk) dst[kk * kTileRows + i] = src[i][kk];
+}
+
+void SiluMulGeneric(const float* g, const float* u, float* h, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) h[j] = SiluScalar(g[j]) * u[j];
+}
+
+float SwiGluBackwardGeneric(const float* g, const float* u, const float* z, const float* h,
+                            float w, int64_t n, float* dg, float* du) {
+  double dot = 0;
+  for (int64_t j = 0; j < n; ++j) {
+    dot += static_cast<double>(h[j]) * z[j];
+    const float sig = 1.0f / (1.0f + std::exp(-g[j]));
+    const float dh = w * z[j];
+    du[j] = dh * g[j] * sig;
+    dg[j] = dh * u[j] * sig * (1.0f + g[j] * (1.0f - sig));
+  }
+  return static_cast<float>(dot);
+}
+
+FloatKernels MakeGeneric() {
+  FloatKernels k;
+  k.isa = Isa::kGeneric;
+  k.name = "generic";
+  k.lanes = 1;
+  k.run_tile = RunTileGeneric<float>;
+  k.pack_rows = PackRowsGeneric;
+  k.silu_mul = SiluMulGeneric;
+  k.swiglu_backward = SwiGluBackwardGeneric;
+  return k;
+}
+
+FloatKernels MakeAvx2() {
+  FloatKernels k;
+  k.isa = Isa::kAvx2Fma;
+  k.name = "avx2_fma";
+  k.lanes = 8;
+  k.run_tile = avx2::RunTile;
+  k.pack_rows = avx2::PackRows;
+  k.silu_mul = avx2::SiluMul;
+  k.swiglu_backward = avx2::SwiGluBackward;
+  k.fma_spin = avx2::FmaSpin;
+  k.fma_spin_flops = avx2::kFmaSpinFlopsPerIter;
+  return k;
+}
+
+FloatKernels MakeAvx512() {
+  FloatKernels k;
+  k.isa = Isa::kAvx512;
+  k.name = "avx512";
+  k.lanes = 16;
+  k.run_tile = avx512::RunTile;
+  k.pack_rows = avx512::PackRows;
+  k.silu_mul = avx512::SiluMul;
+  k.swiglu_backward = avx512::SwiGluBackward;
+  k.fma_spin = avx512::FmaSpin;
+  k.fma_spin_flops = avx512::kFmaSpinFlopsPerIter;
+  return k;
 }
 
 // Panels per tile: enough accumulators to hide FMA latency when rows are
@@ -243,16 +290,16 @@ ThreadBuffers<S>& Buffers() {
 
 template <class S>
 void PackA(const GemmProblem<S>& pr, int64_t m0, int64_t m1, int64_t k0,
-           int64_t k1, S* dst, bool avx) {
+           int64_t k1, S* dst, const FloatKernels* fk) {
   const int64_t kc = k1 - k0;
   for (int64_t t0 = m0; t0 < m1; t0 += kTileRows) {
     const int rows = static_cast<int>(std::min<int64_t>(kTileRows, m1 - t0));
     S* tile = dst + (t0 - m0) * kc;
     if constexpr (std::is_same_v<S, float>) {
-      if (avx && !pr.a_transposed) {
+      if (!pr.a_transposed) {
         const float* src[kTileRows];
         for (int i = 0; i < rows; ++i) src[i] = pr.a.Row(t0 + i) + k0;
-        avx512::PackRows(src, rows, kc, tile);
+        fk->pack_rows(src, rows, kc, tile);
         continue;
       }
     }
@@ -291,7 +338,7 @@ void PackBBlock(const GemmProblem<S>& pr, int64_t p0, int64_t p1, int64_t k0,
 
 template <class S>
 void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
-             bool avx) {
+             const FloatKernels* fk) {
   ThreadBuffers<S>& buf = Buffers<S>();
   const int64_t rows = item.m1 - item.m0;
   const int64_t opp = pr.b_packed ? pr.b_packed->OutputsPerPanel() : kPanelCols;
@@ -305,7 +352,7 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
     {
       const size_t need = static_cast<size_t>((rows + kTileRows) * kc);
       if (buf.a.size() < need) buf.a.resize(need);
-      PackA(pr, item.m0, item.m1, k0, k1, buf.a.data(), avx);
+      PackA(pr, item.m0, item.m1, k0, k1, buf.a.data(), fk);
     }
     const bool accumulate = pr.accumulate || k0 > 0;
     for (int64_t p = item.p0; p < item.p1;) {
@@ -355,7 +402,7 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
         // overlaps the remaining tiles.
         if (t0 == item.m0 && pr.b_packed && p + 2 * np <= item.p1)
           job.prefetch = b_base + (p + np - panel_origin) * panel_stride;
-        RunTile(job, avx);
+        RunTile(job, fk);
       }
       p += np;
     }
@@ -390,18 +437,52 @@ void RunGemms(const std::vector<GemmProblem<S>>& problems,
         items.push_back({static_cast<int32_t>(i), m0, std::min(pr.m, m0 + bl.mc), p0,
                          std::min(bl.panels, p0 + bl.pg)});
   }
-  const bool avx = std::is_same_v<S, float> && Avx512Active(options);
+  const FloatKernels* fk = &ActiveFloatKernels(options);
   const int64_t count = static_cast<int64_t>(items.size());
   const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(options.threads, count)));
   if (threads <= 1) {
-    for (const Item& item : items) RunItem(problems[item.problem], blocking[item.problem], item, avx);
+    for (const Item& item : items) RunItem(problems[item.problem], blocking[item.problem], item, fk);
     return;
   }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int64_t i = 0; i < count; ++i) {
     const Item& item = items[i];
-    RunItem(problems[item.problem], blocking[item.problem], item, avx);
+    RunItem(problems[item.problem], blocking[item.problem], item, fk);
   }
+}
+
+const FloatKernels* FindFloatKernels(Isa isa) {
+  // Detected here, not in the ISA translation units, so the checks
+  // themselves are compiled for the baseline ISA.
+  static const FloatKernels generic = MakeGeneric();
+  static const FloatKernels avx2 = MakeAvx2();
+  static const FloatKernels avx512 = MakeAvx512();
+  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  static const bool has_avx512 = has_avx2 && __builtin_cpu_supports("avx512f") &&
+                                 __builtin_cpu_supports("avx512vl") &&
+                                 __builtin_cpu_supports("avx512dq");
+  switch (isa) {
+    case Isa::kGeneric: return &generic;
+    case Isa::kAvx2Fma: return has_avx2 ? &avx2 : nullptr;
+    case Isa::kAvx512: return has_avx512 ? &avx512 : nullptr;
+  }
+  return nullptr;
+}
+
+const FloatKernels& GenericFloatKernels() { return *FindFloatKernels(Isa::kGeneric); }
+
+const FloatKernels& BestFloatKernels() {
+  static const FloatKernels* best = [] {
+    for (Isa isa : {Isa::kAvx512, Isa::kAvx2Fma})
+      if (const FloatKernels* k = FindFloatKernels(isa)) return k;
+    return FindFloatKernels(Isa::kGeneric);
+  }();
+  return *best;
+}
+
+const FloatKernels& ActiveFloatKernels(const EngineOptions& options) {
+  if (options.kernels) return *options.kernels;
+  return options.use_simd ? BestFloatKernels() : GenericFloatKernels();
 }
 
 void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots,

@@ -22,6 +22,7 @@
 #include <memory>
 #include <vector>
 
+#include "algorithms/moe/float_kernels.h"
 #include "algorithms/moe/tile.h"
 
 namespace expertlab::moe {
@@ -112,7 +113,11 @@ struct GemmProblem {
 
 struct EngineOptions {
   int threads = 1;
-  bool use_avx512 = true;  // when the CPU has it (float only)
+  // Float problems use the best SIMD kernels of this CPU (float_kernels.h);
+  // false forces the portable scalar ones.
+  bool use_simd = true;
+  // When set, these float kernels instead (tests compare every ISA).
+  const FloatKernels* kernels = nullptr;
 };
 
 // Runs every problem; items of all problems share one parallel loop.
@@ -120,8 +125,8 @@ template <class S>
 void RunGemms(const std::vector<GemmProblem<S>>& problems,
               const EngineOptions& options);
 
-// True when the float kernels will use AVX-512 on this machine.
-bool Avx512Active(const EngineOptions& options);
+// The float kernels RunGemms (and the layer's row-wise passes) will use.
+const FloatKernels& ActiveFloatKernels(const EngineOptions& options);
 
 // Counting sort of (token, slot) pairs by expert: the dispatch plan.
 struct Dispatch {

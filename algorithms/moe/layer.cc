@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "algorithms/moe/microkernel_avx512.h"
 #include "sim/check.h"
 #include "sim/samplers.h"
 
@@ -460,7 +459,9 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
   dgu_.resize(rows * ldgu);
   dys_.resize(rows * d);
   std::vector<double> d_row_weight(rows);
-  const bool avx = std::is_same_v<S, float> && Avx512Active(Engine());
+  // Float SwiGLU rows use the active kernels (SIMD where available).
+  const bool fast = std::is_same_v<S, float> && swiglu;
+  const FloatKernels& fk = ActiveFloatKernels(Engine());
 #pragma omp parallel for schedule(static) num_threads(config_.threads) if (rows * f > 65536)
   for (int64_t r = 0; r < rows; ++r) {
     const S* z = grad_scratch_.data() + r * f;
@@ -468,15 +469,15 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
     const S* pg = state.pre_g.data() + r * f;
     const S w = state.sorted_weight[r];
     S* dg = dgu_.data() + r * ldgu;
-    if (!(swiglu && avx)) {
+    if (!fast) {
       double dot = 0;
       for (int64_t j = 0; j < f; ++j) dot += static_cast<double>(h[j]) * z[j];
       d_row_weight[r] = dot;
     }
-    if (swiglu && avx) {
+    if (fast) {
       if constexpr (std::is_same_v<S, float>)
-        d_row_weight[r] = avx512::SwiGluBackward(pg, state.pre_u.data() + r * f, z, h, w, f,
-                                                 dg, dg + f);
+        d_row_weight[r] = fk.swiglu_backward(pg, state.pre_u.data() + r * f, z, h, w, f, dg,
+                                             dg + f);
     } else if (swiglu) {
       const S* pu = state.pre_u.data() + r * f;
       S* du = dg + f;

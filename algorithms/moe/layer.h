@@ -64,7 +64,7 @@ struct MoeConfig {
   double capacity_factor = 0;
   bool check_numerics = false;
   int threads = 1;
-  bool use_avx512 = true;
+  bool use_simd = true;  // float: best SIMD kernels of this CPU (float_kernels.h)
 
   int64_t groups() const { return experts + shared_experts; }
   // Throws expertlab::Error naming the first bad field.
@@ -184,7 +184,7 @@ class MoeLayer {
 
  private:
   void PackBackward();
-  EngineOptions Engine() const { return {config_.threads, config_.use_avx512}; }
+  EngineOptions Engine() const { return {config_.threads, config_.use_simd}; }
 
   MoeConfig config_;
   std::unique_ptr<Router> router_;

@@ -24,10 +24,10 @@ double Silu(double g) { return g / (1 + std::exp(-g)); }
 // of a float dot product is below k * 2^-24 * sum|a_i b_i| (Higham, Thm
 // 3.1), so |err| / sqrt(k) stays far below 1e-4 for k <= 2000.
 template <class S>
-void CheckProblemKinds(bool avx, int threads) {
+void CheckProblemKinds(const FloatKernels* kernels, int threads) {
   const double tol = std::is_same_v<S, float> ? 1e-4 : 1e-12;
   const uint64_t seed = 21;
-  INFO("seed " << seed << " avx " << avx << " threads " << threads);
+  INFO("seed " << seed << " isa " << kernels->name << " threads " << threads);
   Rng rng(seed, 0, 0, 0);
   struct Shape { int64_t m, n, k; };
   for (Shape sh : {Shape{1, 1, 1}, Shape{7, 33, 5}, Shape{19, 70, 40},
@@ -49,7 +49,9 @@ void CheckProblemKinds(bool avx, int threads) {
     auto close = [&](double got, double want, double norm) {
       return std::abs(got - want) <= tol * (norm + 1);
     };
-    EngineOptions opt{threads, avx};
+    EngineOptions opt;
+    opt.threads = threads;
+    opt.kernels = kernels;
     const double norm = std::sqrt(double(k));
 
     // Store with gathered rows, prepacked B, row scale and scattered output.
@@ -143,9 +145,10 @@ void CheckProblemKinds(bool avx, int threads) {
 
 TEST_CASE("grouped GEMM engine matches a double loop for every problem kind",
           "[theory][moe]") {
-  CheckProblemKinds<double>(false, 1);
-  CheckProblemKinds<float>(false, 1);
-  CheckProblemKinds<float>(true, 2);
+  CheckProblemKinds<double>(&GenericFloatKernels(), 1);
+  // Every float ISA this CPU has (generic, AVX2+FMA, AVX-512).
+  for (Isa isa : {Isa::kGeneric, Isa::kAvx2Fma, Isa::kAvx512})
+    if (const FloatKernels* k = FindFloatKernels(isa)) CheckProblemKinds<float>(k, 2);
 }
 
 TEST_CASE("grouped GEMM engine is bit-identical for 1 and 2 threads",
@@ -163,6 +166,7 @@ TEST_CASE("grouped GEMM engine is bit-identical for 1 and 2 threads",
   pr.a = {a.data(), k, nullptr};
   pr.b_packed = &pb;
   pr.c = {c1.data(), n, nullptr};
+  INFO("isa " << BestFloatKernels().name);
   RunGemms<float>({pr}, {1, true});
   pr.c = {c2.data(), n, nullptr};
   RunGemms<float>({pr}, {2, true});
