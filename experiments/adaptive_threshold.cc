@@ -28,7 +28,7 @@
 #include <string>
 
 #include "algorithms/experts/game.h"
-#include "algorithms/experts/specs.h"
+#include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 #include "theory/memory_bounds.h"
 
@@ -48,24 +48,30 @@ class AdaptiveThreshold final : public Experiment {
                                   "learner spec; memory=S is set by the cell"),
         SpecParam<LossSequence>("adversary", "kill_on_play",
                                 "adaptive adversary spec"),
-        ParamSpec::Int("n", 1024, Bounds::Closed(4, 1 << 24),
-                       "number of experts"),
+        ExpertsCountKey(1024, 4),
         ParamSpec::Double("ratio", 1.0, Bounds::Positive(),
                           "S / sqrt(n)"),
-        ParamSpec::Int("T", 8192, Bounds::Closed(1, int64_t{1} << 32),
-                       "horizon (days)"),
+        HorizonKey(8192),
     };
+  }
+
+  // S = ratio * sqrt(n), rounded and clamped to [1, n].
+  static int64_t MemoryOf(const Params& params) {
+    const int64_t n = params.Int("n");
+    return std::clamp<int64_t>(
+        std::llround(params.Double("ratio") * std::sqrt(static_cast<double>(n))), 1, n);
+  }
+
+  void CheckCell(const Params& params) const override {
+    LearnerWithMemory(params.String("learner"), MemoryOf(params));
   }
 
   void RunCell(const Params& params, CellContext& context) const override {
     const int n = static_cast<int>(params.Int("n"));
     const int64_t horizon = params.Int("T");
     const double root_n = std::sqrt(static_cast<double>(n));
-    const int64_t memory = std::clamp<int64_t>(
-        std::llround(params.Double("ratio") * root_n), 1, n);
-    std::string spec = params.String("learner");
-    if (experts::SpecHasParam<ExpertsLearner>(spec, "memory"))
-      spec = experts::SpecWith(spec, "memory", std::to_string(memory));
+    const int64_t memory = MemoryOf(params);
+    std::string spec = LearnerWithMemory(params.String("learner"), memory);
     const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
     const auto adversary =
         Registry<LossSequence>::Instance().Create(params.String("adversary"));

@@ -24,6 +24,7 @@
 
 #include "algorithms/experts/game.h"
 #include "algorithms/experts/specs.h"
+#include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 
 namespace expertlab::experiments {
@@ -41,19 +42,20 @@ class LeaderTrapStudy final : public Experiment {
         SpecParam<ExpertsLearner>("learner", "baseline_pool",
                                   "learner spec; memory and epoch set by the "
                                   "cell"),
-        ParamSpec::Int("n", 256, Bounds::Closed(2, 1 << 24),
-                       "number of experts"),
-        ParamSpec::Int("memory", 32, Bounds::Closed(1, 1 << 24),
-                       "memory S in words (must be <= n)"),
-        ParamSpec::Int("T", 65536, Bounds::Closed(1, int64_t{1} << 32),
-                       "horizon (days)"),
+        ExpertsCountKey(256),
+        MemoryKey(32),
+        HorizonKey(65536),
         ParamSpec::Double("delta", 0.1, Bounds::Open(0.0, 0.5),
                           "advantage of i*"),
         ParamSpec::Double("window_scale", 1.0, Bounds::Positive(),
                           "W = ceil(window_scale * T^(2/3))"),
-        ParamSpec::Int("per_octave", 1, Bounds::Closed(1, 64),
-                       "checkpoints per doubling of t"),
+        PerOctaveKey(1),
     };
+  }
+
+  void CheckCell(const Params& params) const override {
+    CheckMemoryFits("leader_trap", params.Int("memory"), params.Int("n"));
+    LearnerWithMemory(params.String("learner"), params.Int("memory"));
   }
 
   void RunCell(const Params& params, CellContext& context) const override {
@@ -61,16 +63,11 @@ class LeaderTrapStudy final : public Experiment {
     const int64_t horizon = params.Int("T");
     const int64_t memory = params.Int("memory");
     const double delta = params.Double("delta");
-    EXPERTLAB_CHECK(memory <= n)
-        << "leader_trap: memory S = " << memory << " exceeds n = " << n
-        << " (S must be in [1, n])";
     const int64_t window = std::max<int64_t>(
         1, static_cast<int64_t>(std::ceil(
                params.Double("window_scale") *
                std::pow(static_cast<double>(horizon), 2.0 / 3.0))));
-    std::string spec = params.String("learner");
-    if (experts::SpecHasParam<ExpertsLearner>(spec, "memory"))
-      spec = experts::SpecWith(spec, "memory", std::to_string(memory));
+    std::string spec = LearnerWithMemory(params.String("learner"), memory);
     if (experts::SpecHasParam<ExpertsLearner>(spec, "epoch"))
       spec = experts::SpecWith(spec, "epoch", std::to_string(window));
     const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);

@@ -21,7 +21,7 @@
 #include <string>
 
 #include "algorithms/experts/game.h"
-#include "algorithms/experts/specs.h"
+#include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 #include "theory/memory_bounds.h"
 
@@ -39,12 +39,9 @@ class LowMistakeStudy final : public Experiment {
     return {
         SpecParam<ExpertsLearner>("learner", "swxz_low_mistake",
                                   "learner spec; memory=S is set by the cell"),
-        ParamSpec::Int("n", 1024, Bounds::Closed(2, 1 << 24),
-                       "number of experts"),
-        ParamSpec::Int("memory", 64, Bounds::Closed(1, 1 << 24),
-                       "memory S in words (must be <= n)"),
-        ParamSpec::Int("T", 65536, Bounds::Closed(1, int64_t{1} << 32),
-                       "horizon (days)"),
+        ExpertsCountKey(1024),
+        MemoryKey(64),
+        HorizonKey(65536),
         ParamSpec::Int("mistakes", 4, Bounds::Closed(0, int64_t{1} << 32),
                        "mistakes M of the best expert (<= T)"),
         ParamSpec::Choice("placement", "bursts", {"bursts", "spread"},
@@ -52,20 +49,20 @@ class LowMistakeStudy final : public Experiment {
     };
   }
 
+  void CheckCell(const Params& params) const override {
+    CheckMemoryFits("low_mistake", params.Int("memory"), params.Int("n"));
+    EXPERTLAB_CHECK(params.Int("mistakes") <= params.Int("T"))
+        << "low_mistake: mistakes M = " << params.Int("mistakes")
+        << " exceeds T = " << params.Int("T");
+    LearnerWithMemory(params.String("learner"), params.Int("memory"));
+  }
+
   void RunCell(const Params& params, CellContext& context) const override {
     const int n = static_cast<int>(params.Int("n"));
     const int64_t horizon = params.Int("T");
     const int64_t memory = params.Int("memory");
     const int64_t mistakes = params.Int("mistakes");
-    EXPERTLAB_CHECK(memory <= n)
-        << "low_mistake: memory S = " << memory << " exceeds n = " << n
-        << " (S must be in [1, n])";
-    EXPERTLAB_CHECK(mistakes <= horizon)
-        << "low_mistake: mistakes M = " << mistakes << " exceeds T = "
-        << horizon;
-    std::string spec = params.String("learner");
-    if (experts::SpecHasParam<ExpertsLearner>(spec, "memory"))
-      spec = experts::SpecWith(spec, "memory", std::to_string(memory));
+    std::string spec = LearnerWithMemory(params.String("learner"), memory);
     const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
     const auto sequence = Registry<LossSequence>::Instance().Create(
         "low_mistake(mistakes=" + std::to_string(mistakes) +

@@ -22,6 +22,7 @@
 
 #include "algorithms/experts/game.h"
 #include "algorithms/experts/specs.h"
+#include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 #include "theory/experts_bounds.h"
 #include "theory/memory_bounds.h"
@@ -42,26 +43,24 @@ class RegretVsHorizon final : public Experiment {
                                   "learner spec; memory=S is set by the cell"),
         SpecParam<LossSequence>("instance", "planted_bernoulli(delta=0.1)",
                                 "loss sequence spec"),
-        ParamSpec::Int("n", 256, Bounds::Closed(2, 1 << 24),
-                       "number of experts"),
-        ParamSpec::Int("memory", 32, Bounds::Closed(1, 1 << 24),
-                       "memory S in words (must be <= n)"),
-        ParamSpec::Int("T", 65536, Bounds::Closed(1, int64_t{1} << 32),
-                       "horizon (days)"),
+        ExpertsCountKey(256),
+        MemoryKey(32),
+        HorizonKey(65536),
         ParamSpec::Double("c", 0.0, Bounds::AtLeast(0),
                           "if > 0: the instance's delta := c sqrt(n/(S T))"),
-        ParamSpec::Int("per_octave", 1, Bounds::Closed(1, 64),
-                       "checkpoints per doubling of t"),
+        PerOctaveKey(1),
     };
+  }
+
+  void CheckCell(const Params& params) const override {
+    CheckMemoryFits("regret_vs_horizon", params.Int("memory"), params.Int("n"));
+    LearnerWithMemory(params.String("learner"), params.Int("memory"));
   }
 
   void RunCell(const Params& params, CellContext& context) const override {
     const int n = static_cast<int>(params.Int("n"));
     const int64_t horizon = params.Int("T");
     const int64_t memory = params.Int("memory");
-    EXPERTLAB_CHECK(memory <= n)
-        << "regret_vs_horizon: memory S = " << memory << " exceeds n = " << n
-        << " (S must be in [1, n])";
     const double nd = n, sd = static_cast<double>(memory);
     std::string instance = params.String("instance");
     if (params.Double("c") > 0) {
@@ -71,9 +70,7 @@ class RegretVsHorizon final : public Experiment {
           << "regret_vs_horizon: c > 0 needs an instance with a delta";
       instance = experts::SpecWith(instance, "delta", experts::SpecNumber(delta));
     }
-    std::string spec = params.String("learner");
-    if (experts::SpecHasParam<ExpertsLearner>(spec, "memory"))
-      spec = experts::SpecWith(spec, "memory", std::to_string(memory));
+    std::string spec = LearnerWithMemory(params.String("learner"), memory);
     const std::string delta_text = experts::SpecArg(instance, "delta");
     if (experts::SpecHasParam<ExpertsLearner>(spec, "alpha") &&
         experts::SpecArg(spec, "alpha").empty() && !delta_text.empty() &&

@@ -28,6 +28,7 @@
 
 #include "algorithms/experts/game.h"
 #include "algorithms/experts/specs.h"
+#include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 #include "theory/experts_bounds.h"
 #include "theory/memory_bounds.h"
@@ -46,35 +47,41 @@ class RegretVsMemory final : public Experiment {
     return {
         SpecParam<ExpertsLearner>("learner", "multiscale_pool",
                                   "learner spec; memory=S is set by the cell"),
-        ParamSpec::Int("n", 1024, Bounds::Closed(2, 1 << 24),
-                       "number of experts"),
-        ParamSpec::Int("T", 65536, Bounds::Closed(1, int64_t{1} << 32),
-                       "horizon (days)"),
-        ParamSpec::Int("memory", 64, Bounds::Closed(1, 1 << 24),
-                       "memory S in words (must be <= n)"),
+        ExpertsCountKey(1024),
+        HorizonKey(65536),
+        MemoryKey(64),
         ParamSpec::Double("c", 1.0, Bounds::Positive(),
                           "delta = c sqrt(n / (S T)), must stay below 1/2"),
     };
+  }
+
+  static double DeltaOf(const Params& params) {
+    return theory::DeltaStar(params.Double("c"), static_cast<double>(params.Int("n")),
+                             static_cast<double>(params.Int("T")),
+                             static_cast<double>(params.Int("memory")));
+  }
+
+  void CheckCell(const Params& params) const override {
+    const int64_t n = params.Int("n"), horizon = params.Int("T"),
+                  memory = params.Int("memory");
+    CheckMemoryFits("regret_vs_memory", memory, n);
+    const double delta = DeltaOf(params);
+    EXPERTLAB_CHECK(delta < 0.5)
+        << "regret_vs_memory: delta* = c sqrt(n/(S T)) = " << delta
+        << " is not below 1/2 for c = " << params.Double("c") << ", n = " << n
+        << ", S = " << memory << ", T = " << horizon
+        << "; lower c or raise T";
+    LearnerWithMemory(params.String("learner"), memory);
   }
 
   void RunCell(const Params& params, CellContext& context) const override {
     const int n = static_cast<int>(params.Int("n"));
     const int64_t horizon = params.Int("T");
     const int64_t memory = params.Int("memory");
-    EXPERTLAB_CHECK(memory <= n)
-        << "regret_vs_memory: memory S = " << memory << " exceeds n = " << n
-        << " (S must be in [1, n])";
     const double nd = n, td = static_cast<double>(horizon),
                  sd = static_cast<double>(memory);
-    const double delta = theory::DeltaStar(params.Double("c"), nd, td, sd);
-    EXPERTLAB_CHECK(delta < 0.5)
-        << "regret_vs_memory: delta* = c sqrt(n/(S T)) = " << delta
-        << " is not below 1/2 for c = " << params.Double("c") << ", n = " << n
-        << ", S = " << memory << ", T = " << horizon
-        << "; lower c or raise T";
-    std::string spec = params.String("learner");
-    if (experts::SpecHasParam<ExpertsLearner>(spec, "memory"))
-      spec = experts::SpecWith(spec, "memory", std::to_string(memory));
+    const double delta = DeltaOf(params);
+    std::string spec = LearnerWithMemory(params.String("learner"), memory);
     if (experts::SpecHasParam<ExpertsLearner>(spec, "alpha") &&
         experts::SpecArg(spec, "alpha").empty())
       spec = experts::SpecWith(spec, "alpha", experts::SpecNumber(0.5 - delta));

@@ -63,6 +63,11 @@ class Experiment {
   // Kernel-heavy experiments run one cell at a time with every thread given
   // to OpenMP inside the cell, never nested in the task pool.
   virtual bool Exclusive() const { return false; }
+  // Checks that involve several keys of one cell (e.g. memory S <= n).
+  // Called for every cell of the grid before anything runs, so a bad grid
+  // fails at once with a clear error and nothing written; throw Error via
+  // EXPERTLAB_CHECK. Single-key ranges belong in the ParamSpec bounds.
+  virtual void CheckCell(const Params& /*params*/) const {}
   virtual void RunCell(const Params& params, CellContext& context) const = 0;
 };
 

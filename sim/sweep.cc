@@ -61,6 +61,8 @@ SweepPlan PlanSweep(const RunRequest& request) {
     EXPERTLAB_CHECK(seen.insert(cell.hash).second)
         << "the grid lists cell {" << cell.params.ToString()
         << "} twice; remove the repeated value";
+  const auto experiment = FindExperiment(request.experiment).factory(Params());
+  for (const Cell& cell : plan.cells) experiment->CheckCell(cell.params);
   plan.items = AllWorkItems(plan.cells, plan.config.reps);
   plan.layout = ResultsLayout(request.out_dir.empty()
                                   ? std::filesystem::path("results") /

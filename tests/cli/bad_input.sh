@@ -44,6 +44,7 @@ expect_error "bad --shard 'x': expected i/N" run "${base[@]}" --shard x --out "$
 expect_error "was made with seed" run "${base[@]}" seed=99 --out "$out"
 expect_error "unrecognised option '--thread'" run "${base[@]}" --thread 2 --out "$out"
 expect_error "unknown command 'rn'" rn hedge_regret
+expect_error "memory S = 32 is not in [1, n = 16]" run regret_vs_memory n=16 memory=8,32 --quick --out "$out"
 
 # Shards of two different sweep configs must not merge.
 "$exe" run "${base[@]}" --shard 0/2 --out "$work/mixed"

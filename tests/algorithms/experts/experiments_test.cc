@@ -2,6 +2,7 @@
 // cell through the engine, bad inputs fail with a clear message, and the
 // embedded quick/full configs parse.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "sim/executor.h"
 #include "sim/experiment.h"
 #include "sim/grid.h"
+#include "sim/sweep.h"
 
 namespace expertlab {
 namespace {
@@ -25,6 +27,17 @@ std::vector<MetricRow> RunOne(const std::string& name,
   REQUIRE(cells.size() == 1);
   const auto experiment = FindExperiment(name).factory(Params());
   return RunItem(*experiment, cells[0], 0, 1, 1).rows;
+}
+
+// Plans a sweep the way `expertlab run` does (every cell checked before
+// anything runs or is written).
+void Plan(const std::string& name, const std::vector<std::string>& overrides) {
+  RunRequest request;
+  request.experiment = name;
+  request.quick = true;
+  request.assignments = overrides;
+  request.out_dir = (std::filesystem::temp_directory_path() / "expertlab_never_written").string();
+  PlanSweep(request);
 }
 
 double Final(const std::vector<MetricRow>& rows, const std::string& metric) {
@@ -56,22 +69,26 @@ TEST_CASE("memory-regret experiments run a tiny cell", "[unit]") {
 }
 
 TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
-  // S > n: the engine has no cross-parameter hook, so the cell reports it.
-  try {
-    RunOne("regret_vs_memory", {"n=64", "T=2048", "memory=128"});
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(std::string(e.what()).find(
-              "memory S = 128 exceeds n = 64 (S must be in [1, n])") !=
-          std::string::npos);
-  }
-  CHECK_THROWS_AS(RunOne("low_mistake", {"n=64", "memory=65"}), Error);
-  CHECK_THROWS_AS(RunOne("leader_trap", {"n=16", "memory=17"}), Error);
-  CHECK_THROWS_AS(RunOne("regret_vs_horizon", {"n=16", "memory=17"}), Error);
-  // delta* >= 1/2 is refused.
-  CHECK_THROWS_WITH(RunOne("regret_vs_memory",
-                           {"n=64", "T=64", "memory=1", "c=1"}),
+  // Cross-key checks (Experiment::CheckCell) fail the plan, before any
+  // cell runs: S > n in any cell of the grid, delta* >= 1/2, M > T, and a
+  // memory the learner itself refuses.
+  CHECK_THROWS_WITH(Plan("regret_vs_memory", {"n=64", "T=2048", "memory=8,128", "c=1"}),
+                    "regret_vs_memory: memory S = 128 is not in [1, n = 64]; "
+                    "lower memory or raise n");
+  CHECK_THROWS_WITH(Plan("low_mistake", {"n=64", "memory=65"}),
+                    Catch::Contains("memory S = 65 is not in [1, n = 64]"));
+  CHECK_THROWS_WITH(Plan("leader_trap", {"n=16", "memory=17"}),
+                    Catch::Contains("memory S = 17 is not in [1, n = 16]"));
+  CHECK_THROWS_WITH(Plan("regret_vs_horizon", {"n=16", "memory=17"}),
+                    Catch::Contains("memory S = 17 is not in [1, n = 16]"));
+  CHECK_THROWS_WITH(Plan("regret_vs_memory", {"n=64", "T=64", "memory=1", "c=1"}),
                     Catch::Contains("is not below 1/2"));
+  CHECK_THROWS_WITH(Plan("low_mistake", {"T=100", "mistakes=101"}),
+                    Catch::Contains("mistakes M = 101 exceeds T = 100"));
+  CHECK_THROWS_WITH(Plan("regret_vs_horizon", {"learner=robust_pool", "memory=2"}),
+                    Catch::Contains("memory"));
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::temp_directory_path() /
+                                      "expertlab_never_written"));
   // Parse-time errors: S < 1, T = 0, delta outside (0, 1/2).
   SweepConfig config = DefaultConfig("regret_vs_memory");
   CHECK_THROWS_AS(ApplyOverride(config, "memory=0"), Error);
