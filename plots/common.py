@@ -45,6 +45,20 @@ def parse_scalar(text):
     return text
 
 
+def parse_spec(spec):
+    """Algorithm spec string -> (name, {key: value text}):
+    'hedge(schedule=fixed, eta=auto)' -> ('hedge', {'schedule': 'fixed', 'eta': 'auto'})."""
+    match = re.match(r"^\s*([A-Za-z0-9_]+)\s*(?:\((.*)\))?\s*$", str(spec))
+    if not match:
+        return str(spec), {}
+    args = {}
+    for part in (match.group(2) or "").split(","):
+        if "=" in part:
+            key, value = part.split("=", 1)
+            args[key.strip()] = value.strip()
+    return match.group(1), args
+
+
 def load_rows(csv_path):
     """Reads an exported CSV into a list of dicts.
 

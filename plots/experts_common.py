@@ -11,7 +11,6 @@ goes through num().
 """
 
 import math
-import re
 
 import numpy as np
 
@@ -35,22 +34,9 @@ def num(value):
     return float(value)
 
 
-def parse_spec(spec):
-    """'baseline_pool(rule=leader)' -> ('baseline_pool', {'rule': 'leader'})."""
-    match = re.match(r"^\s*([A-Za-z0-9_]+)\s*(?:\((.*)\))?\s*$", str(spec))
-    if not match:
-        return str(spec), {}
-    args = {}
-    for part in (match.group(2) or "").split(","):
-        if "=" in part:
-            key, value = part.split("=", 1)
-            args[key.strip()] = value.strip()
-    return match.group(1), args
-
-
 def learner_key(spec):
     """Colour / theory key: the learner's name, with rule variants split."""
-    name, args = parse_spec(spec)
+    name, args = common.parse_spec(spec)
     if name == "baseline_pool" and args.get("rule") == "leader":
         return "leader"
     if name == "swxz_low_mistake" and args.get("rule") == "naive":
@@ -60,7 +46,7 @@ def learner_key(spec):
 
 def learner_label(spec):
     """Label for legends and tables; PR23/PZ23 reconstructions say so."""
-    name, args = parse_spec(spec)
+    name, args = common.parse_spec(spec)
     extra = ", ".join("%s=%s" % kv for kv in sorted(args.items())
                       if kv[0] not in ("rule",))
     base = {
@@ -102,6 +88,33 @@ def means(per_x):
     stats = [common.mean_ci(per_x[x]) for x in xs]
     return (np.array(xs), np.array([s[0] for s in stats]),
             np.array([s[1] for s in stats]), np.array([s[2] for s in stats]))
+
+
+def panel_axes(plt, panels, width=5.4):
+    """One row of len(panels) axes (a list)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(width * len(panels), 4.2),
+                             squeeze=False)
+    return fig, list(axes[0])
+
+
+def plot_learners(ax, rows, table, panel, fmt="o-", band_alpha=0.18, label=None):
+    """Each learner's mean curve table[(learner,) + panel] with its 95% band."""
+    for learner in common.unique(rows, "learner"):
+        per_x = table.get((learner,) + tuple(panel))
+        if not per_x:
+            continue
+        xs, m, lo, hi = means(per_x)
+        ax.plot(xs, m, fmt, color=color(learner), ms=3.5,
+                label=label(learner) if label else learner_label(learner))
+        common.band(ax, xs, lo, hi, color(learner), alpha=band_alpha)
+
+
+def plot_reference(ax, table, key, style, line_color, label, lw=1.0, scale=1.0):
+    """A theory curve stored as a metric (its mean over replicates), if any."""
+    if key not in table:
+        return
+    xs, values, _, _ = means(table[key])
+    ax.plot(xs, scale * values, style, color=line_color, lw=lw, label=label)
 
 
 def slope_ci(per_x, x_min=-math.inf, x_max=math.inf, level=0.95):

@@ -34,11 +34,10 @@ def plot(rows, figures_dir):
     curves = _curves(rows)
     adversaries = common.unique(rows, "adversary")
     ns = common.unique(rows, "n")
-    fig, axes = plt.subplots(1, len(adversaries),
-                             figsize=(5.6 * len(adversaries), 4.2), squeeze=False)
+    fig, axes = ec.panel_axes(plt, adversaries, width=5.6)
     kill = ec.finals(rows, "kill_predict", ("adversary", "n"), "ratio")
     pr23 = ec.finals(rows, "pr23_adaptive", ("adversary", "n"), "ratio")
-    for ax, adversary in zip(axes[0], adversaries):
+    for ax, adversary in zip(axes, adversaries):
         ax.set_xscale("log", base=2)
         ax.grid(True)
         ax.axhline(0, color="0.6", lw=0.8)
@@ -52,20 +51,16 @@ def plot(rows, figures_dir):
                         color=ec.color(learner), ms=4, lw=1.0,
                         label="%s, n=%s" % (ec.learner_label(learner), n))
                 common.band(ax, xs, lo, hi, ec.color(learner), alpha=0.08)
-        if ec.parse_spec(adversary)[0] == "kill_on_play":
+        if common.parse_spec(adversary)[0] == "kill_on_play":
             key = (adversary, ns[-1])
-            if key in kill:
-                xs, k, _, _ = ec.means(kill[key])
-                ax.plot(xs, k, "--", color="#56B4E9", lw=1.2,
-                        label="rotation model 1-(S/4)/(W+1)")
-            if key in pr23:
-                xs, p, _, _ = ec.means(pr23[key])
-                ax.plot(xs, p, ":", color="0.3", lw=1.2,
-                        label="PR23 shape min(1, √n/S) [secondary]")
+            ec.plot_reference(ax, kill, key, "--", "#56B4E9",
+                              "rotation model 1-(S/4)/(W+1)", lw=1.2)
+            ec.plot_reference(ax, pr23, key, ":", "0.3",
+                              "PR23 shape min(1, √n/S) [secondary]", lw=1.2)
         ax.set_xlabel("S / √n")
         ax.set_ylabel("R / T")
         ax.set_title(str(adversary))
-    axes[0][0].legend(fontsize=6, loc="lower left", ncol=1)
+    axes[0].legend(fontsize=6, loc="lower left", ncol=1)
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
 
@@ -123,7 +118,7 @@ def _collapse(curves):
 
 def _whitebox(curves):
     vals = [(l, n, r, np.mean(v)) for (a, l, n), per_r in curves.items()
-            if ec.parse_spec(a)[0] == "whitebox_pool"
+            if common.parse_spec(a)[0] == "whitebox_pool"
             for r, v in per_r.items() if r * math.sqrt(ec.num(n)) <= ec.num(n) / 4]
     if not vals:
         return ""

@@ -9,7 +9,6 @@ it beside the slope theory predicts.
 """
 
 import math
-import re
 
 import common
 
@@ -31,22 +30,9 @@ N_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 # ---------------------------------------------------------------- specs
 
-def parse_spec(spec):
-    """'hedge(schedule=fixed, eta=auto)' -> ('hedge', {'schedule': 'fixed', ...})."""
-    match = re.match(r"^\s*([A-Za-z0-9_]+)\s*(?:\((.*)\))?\s*$", str(spec))
-    if not match:
-        return str(spec), {}
-    args = {}
-    for part in (match.group(2) or "").split(","):
-        if "=" in part:
-            key, value = part.split("=", 1)
-            args[key.strip()] = value.strip()
-    return match.group(1), args
-
-
 def learner_kind(spec):
     """'hedge_fixed' (eta tuned to T), 'hedge_anytime', 'hedge_other', 'ftl'."""
-    name, args = parse_spec(spec)
+    name, args = common.parse_spec(spec)
     if name == "hedge":
         if args.get("schedule", "fixed") == "anytime":
             return "hedge_anytime"
@@ -55,7 +41,7 @@ def learner_kind(spec):
 
 
 def instance_kind(spec):
-    return parse_spec(spec)[0]
+    return common.parse_spec(spec)[0]
 
 
 def learner_label(spec):
@@ -67,7 +53,7 @@ def learner_label(spec):
 
 
 def instance_label(spec):
-    name, args = parse_spec(spec)
+    name, args = common.parse_spec(spec)
     if name == "planted_bernoulli":
         return "planted Bernoulli, δ = %s" % args.get("delta", "0.1")
     if name == "ftl_trap":
@@ -109,7 +95,7 @@ GAP_REGIME_FACTOR = 4.0
 def expected_slope(learner, instance):
     """The Prediction theory makes for (learner, instance), or None."""
     lk = learner_kind(learner)
-    ik, args = parse_spec(instance)
+    ik, args = common.parse_spec(instance)
     if ik == "planted_bernoulli":
         delta = float(args.get("delta", 0.1))
         def gap_regime(n, delta=delta):
@@ -161,7 +147,7 @@ def _sorted_learners(rows):
 def _sorted_instances(rows):
     # Planted instances first (larger gap first), then the adversarial one.
     def key(spec):
-        name, args = parse_spec(spec)
+        name, args = common.parse_spec(spec)
         order = {"planted_bernoulli": 0, "ftl_trap": 1}.get(name, 9)
         delta = common.parse_scalar(args.get("delta", "0"))
         return (order, -delta if isinstance(delta, float) else 0, str(spec))

@@ -24,33 +24,23 @@ def plot(rows, figures_dir):
     regret = ec.finals(rows, "mean_regret", ("learner", "n", "memory", "delta"), "T")
     linear = ec.finals(rows, "linear", ("n", "memory", "delta"), "T")
     panels = sorted({k[1:] for k in regret}, key=str)
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.4 * len(panels), 4.2),
-                             squeeze=False)
-    for ax, panel in zip(axes[0], panels):
+    fig, axes = ec.panel_axes(plt, panels)
+    for ax, panel in zip(axes, panels):
         ax.set_xscale("log", base=2)
         ax.set_yscale("symlog", linthresh=100)
         ax.grid(True)
-        for learner in common.unique(rows, "learner"):
-            per_t = regret.get((learner,) + panel)
-            if not per_t:
-                continue
-            xs, m, lo, hi = ec.means(per_t)
-            ax.plot(xs, m, "o-", color=ec.color(learner), ms=3.5,
-                    label=ec.learner_label(learner))
-            ax.fill_between(xs, lo, hi, color=ec.color(learner), alpha=0.18, lw=0)
-        if panel in linear:
-            xs, l, _, _ = ec.means(linear[panel])
-            ax.plot(xs, l, ":", color="0.3", label="(1/2 + δ) T (trapped)")
-            anchor = next((regret[k] for k in regret if k[1:] == panel and
-                           ec.learner_key(k[0]) == "baseline_pool"), None)
-            if anchor:
-                bx, bm, _, _ = ec.means(anchor)
-                ax.plot(bx, bm[-1] * (bx / bx[-1]) ** (2 / 3), "--",
-                        color="0.6", lw=0.9, label="∝ T^{2/3}")
+        ec.plot_learners(ax, rows, regret, panel)
+        ec.plot_reference(ax, linear, panel, ":", "0.3", "(1/2 + δ) T (trapped)")
+        anchor = next((regret[k] for k in regret if k[1:] == panel and
+                       ec.learner_key(k[0]) == "baseline_pool"), None)
+        if anchor:
+            bx, bm, _, _ = ec.means(anchor)
+            ax.plot(bx, bm[-1] * (bx / bx[-1]) ** (2 / 3), "--",
+                    color="0.6", lw=0.9, label="∝ T^{2/3}")
         ax.set_xlabel("horizon T (days)")
         ax.set_ylabel("mean-regret at T (symlog)")
         ax.set_title("n = %s, S = %s, δ = %s, W = ⌈T^{2/3}⌉" % panel, fontsize=9)
-    axes[0][0].legend(fontsize=7, loc="upper left")
+    axes[0].legend(fontsize=7, loc="upper left")
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
 

@@ -30,26 +30,14 @@ def plot(rows, figures_dir):
     swxz = ec.finals(rows, "swxz_predict", ("n", "T", "mistakes"), "memory")
     cyc = ec.finals(rows, "cycling_predict", ("n", "T", "mistakes"), "memory")
     panels = sorted({k[1:] for k in regret}, key=lambda k: tuple(ec.num(v) for v in k))
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2),
-                             squeeze=False)
-    for ax, panel in zip(axes[0], panels):
+    fig, axes = ec.panel_axes(plt, panels, width=5.2)
+    for ax, panel in zip(axes, panels):
         common.setup_loglog(ax, "memory S (words)", "regret at T")
-        for learner in common.unique(rows, "learner"):
-            per_s = regret.get((learner,) + panel)
-            if not per_s:
-                continue
-            xs, m, lo, hi = ec.means(per_s)
-            ax.plot(xs, m, "o-", color=ec.color(learner), ms=3.5,
-                    label=ec.learner_label(learner))
-            common.band(ax, xs, lo, hi, ec.color(learner))
-        if panel in swxz:
-            xs, p, _, _ = ec.means(swxz[panel])
-            ax.plot(xs, p, "--", color="#D55E00", lw=1.0, label="n/S (SWXZ22)")
-        if panel in cyc:
-            xs, p, _, _ = ec.means(cyc[panel])
-            ax.plot(xs, p, ":", color="#E69F00", lw=1.2, label="n(M+1)/S (WZZ23)")
+        ec.plot_learners(ax, rows, regret, panel)
+        ec.plot_reference(ax, swxz, panel, "--", "#D55E00", "n/S (SWXZ22)")
+        ec.plot_reference(ax, cyc, panel, ":", "#E69F00", "n(M+1)/S (WZZ23)", lw=1.2)
         ax.set_title("n = %s, T = %s, M = %s" % panel)
-    axes[0][0].legend(fontsize=7, loc="lower left")
+    axes[0].legend(fontsize=7, loc="lower left")
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
 

@@ -31,27 +31,15 @@ def plot(rows, figures_dir):
     hedge = ec.finals(rows, "hedge_bound", ("instance", "n", "memory"), "T")
     single = ec.finals(rows, "single_scale", ("instance", "n", "memory"), "T")
     panels = sorted({k[1:] for k in regret}, key=str)
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.4 * len(panels), 4.2),
-                             squeeze=False)
-    for ax, panel in zip(axes[0], panels):
+    fig, axes = ec.panel_axes(plt, panels)
+    for ax, panel in zip(axes, panels):
         common.setup_loglog(ax, "horizon T (days)", "mean-regret at T")
-        for learner in common.unique(rows, "learner"):
-            per_t = regret.get((learner,) + panel)
-            if not per_t:
-                continue
-            xs, m, lo, hi = ec.means(per_t)
-            ax.plot(xs, m, "o-", color=ec.color(learner), ms=3.5,
-                    label=ec.learner_label(learner))
-            common.band(ax, xs, lo, hi, ec.color(learner))
-        if panel in hedge:
-            xs, h, _, _ = ec.means(hedge[panel])
-            ax.plot(xs, h, "--", color="0.2", lw=1.0, label="√(T ln n/2)")
-        if panel in single:
-            xs, s, _, _ = ec.means(single[panel])
-            ax.plot(xs, s, ":", color="#009E73", lw=1.2,
-                    label="T^{2/3}(n/m)^{1/3}")
+        ec.plot_learners(ax, rows, regret, panel)
+        ec.plot_reference(ax, hedge, panel, "--", "0.2", "√(T ln n/2)")
+        ec.plot_reference(ax, single, panel, ":", "#009E73", "T^{2/3}(n/m)^{1/3}",
+                          lw=1.2)
         ax.set_title("%s, n = %s, S = %s" % panel, fontsize=9)
-    axes[0][0].legend(fontsize=7, loc="upper left")
+    axes[0].legend(fontsize=7, loc="upper left")
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
 

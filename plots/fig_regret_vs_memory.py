@@ -36,32 +36,20 @@ def _panels(rows):
 def plot(rows, figures_dir):
     plt = common.use_style()
     panels = _panels(rows)
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 4.2),
-                             squeeze=False)
+    fig, axes = ec.panel_axes(plt, panels, width=5.2)
     regret = ec.finals(rows, "mean_regret", ("learner", "n", "c"), "memory")
     bound = ec.finals(rows, "lower_bound", ("n", "c"), "memory")
     floor = ec.finals(rows, "hedge_floor", ("n", "c"), "memory")
-    for ax, (n, c) in zip(axes[0], panels):
+    for ax, (n, c) in zip(axes, panels):
         common.setup_loglog(ax, "memory S (words)", "mean-regret at T")
-        for learner in common.unique(rows, "learner"):
-            per_s = regret.get((learner, n, c))
-            if not per_s:
-                continue
-            xs, m, lo, hi = ec.means(per_s)
-            ax.plot(xs, m, "o-", color=ec.color(learner), ms=3.5,
-                    label=ec.learner_label(learner))
-            common.band(ax, xs, lo, hi, ec.color(learner))
-        if (n, c) in bound:
-            xs, b, _, _ = ec.means(bound[(n, c)])
-            ax.plot(xs, b, "-", color="0.45", lw=1.6, label="√(nT/S) (SWXZ22 LB)")
-            ax.plot(xs, float(c) * b, ":", color="0.45", lw=1.2,
-                    label="δ*T = c√(nT/S)")
-        if (n, c) in floor:
-            xs, f, _, _ = ec.means(floor[(n, c)])
-            ax.plot(xs, f, "--", color="0.2", lw=1.0, label="√(T ln n/2)")
+        ec.plot_learners(ax, rows, regret, (n, c))
+        ec.plot_reference(ax, bound, (n, c), "-", "0.45", "√(nT/S) (SWXZ22 LB)", lw=1.6)
+        ec.plot_reference(ax, bound, (n, c), ":", "0.45", "δ*T = c√(nT/S)", lw=1.2,
+                          scale=float(c))
+        ec.plot_reference(ax, floor, (n, c), "--", "0.2", "√(T ln n/2)")
         t = common.unique(rows, "T")
         ax.set_title("n = %s, T = %s, δ* = %s·√(n/(ST))" % (n, t[0] if len(t) == 1 else t, c))
-    axes[0][0].legend(fontsize=7, loc="lower left")
+    axes[0].legend(fontsize=7, loc="lower left")
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
 

@@ -33,6 +33,9 @@ def csv_path(results_root, experiment):
 
 
 def main(argv):
+    if any(a in ("-h", "--help") for a in argv[1:]):
+        print(__doc__.strip())
+        return
     if len(argv) != 3:
         fail("usage: plot.py <experiment> <results_root>")
     experiment, results_root = argv[1], argv[2]

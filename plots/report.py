@@ -93,6 +93,9 @@ def section(results_root, experiment):
 
 
 def main(argv):
+    if any(a in ("-h", "--help") for a in argv[1:]):
+        print(__doc__.strip())
+        return
     if len(argv) != 2:
         print("report: error: usage: report.py <results_root>", file=sys.stderr)
         sys.exit(1)
