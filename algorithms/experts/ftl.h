@@ -13,7 +13,7 @@
 
 namespace expertlab::experts {
 
-class FollowTheLeader final : public ExpertsLearner {
+class FollowTheLeader final : public FullMemoryLearner {
  public:
   explicit FollowTheLeader(const Params& /*params*/) {}
 
@@ -23,9 +23,6 @@ class FollowTheLeader final : public ExpertsLearner {
     return losses[leader_];
   }
   void Observe(const LossView& losses) override;
-  int64_t MemoryBudget() const override { return cumulative_.size(); }
-  int64_t MemoryWords() const override { return cumulative_.size(); }
-  bool Holds(int /*expert*/) const override { return true; }
 
  private:
   Eigen::ArrayXd cumulative_;

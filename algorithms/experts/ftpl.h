@@ -28,7 +28,7 @@
 
 namespace expertlab::experts {
 
-class Ftpl final : public ExpertsLearner {
+class Ftpl final : public FullMemoryLearner {
  public:
   explicit Ftpl(const Params& params);
 
@@ -36,16 +36,12 @@ class Ftpl final : public ExpertsLearner {
   int Act() override;
   double ExpectedLoss(const LossView& losses) const override;
   void Observe(const LossView& losses) override;
-  int64_t MemoryBudget() const override { return num_experts_; }
-  int64_t MemoryWords() const override { return num_experts_; }
-  bool Holds(int /*expert*/) const override { return true; }
 
   double eta() const { return eta_; }
 
  private:
   bool gumbel_;
   std::optional<double> fixed_eta_;
-  int num_experts_ = 0;
   double eta_ = 0;
   int leader_ = 0;
   ExpWeights weights_;  // cumulative losses (+ Hedge's p for Gumbel)

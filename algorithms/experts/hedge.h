@@ -29,7 +29,7 @@
 
 namespace expertlab::experts {
 
-class Hedge final : public ExpertsLearner {
+class Hedge final : public FullMemoryLearner {
  public:
   explicit Hedge(const Params& params);
 
@@ -37,9 +37,6 @@ class Hedge final : public ExpertsLearner {
   int Act() override;
   double ExpectedLoss(const LossView& losses) const override;
   void Observe(const LossView& losses) override;
-  int64_t MemoryBudget() const override { return num_experts_; }
-  int64_t MemoryWords() const override { return num_experts_; }
-  bool Holds(int /*expert*/) const override { return true; }
 
   // Today's distribution p_t (for tests).
   Eigen::ArrayXd Distribution() const {
@@ -51,7 +48,6 @@ class Hedge final : public ExpertsLearner {
  private:
   bool anytime_;
   std::optional<double> fixed_eta_;
-  int num_experts_ = 0;
   double eta_ = 0;
   int64_t day_ = 1;  // the day the current distribution is for
   ExpWeights weights_;

@@ -108,6 +108,18 @@ class ExpertsLearner {
   }
 };
 
+// Base of the learners that track every expert: budget and use n words,
+// every loss readable. Subclasses set num_experts_ in Start.
+class FullMemoryLearner : public ExpertsLearner {
+ public:
+  int64_t MemoryBudget() const override { return num_experts_; }
+  int64_t MemoryWords() const override { return num_experts_; }
+  bool Holds(int /*expert*/) const override { return true; }
+
+ protected:
+  int num_experts_ = 0;
+};
+
 inline double LossView::operator[](int expert) const {
   EXPERTLAB_DCHECK(expert >= 0 && expert < size_)
       << "expert " << expert << " out of range";

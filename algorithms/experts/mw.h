@@ -22,7 +22,7 @@
 
 namespace expertlab::experts {
 
-class MultiplicativeWeights final : public ExpertsLearner {
+class MultiplicativeWeights final : public FullMemoryLearner {
  public:
   explicit MultiplicativeWeights(const Params& params);
 
@@ -36,15 +36,11 @@ class MultiplicativeWeights final : public ExpertsLearner {
   void Observe(const LossView& losses) override {
     weights_.Update(losses.All(), eta_);
   }
-  int64_t MemoryBudget() const override { return num_experts_; }
-  int64_t MemoryWords() const override { return num_experts_; }
-  bool Holds(int /*expert*/) const override { return true; }
 
   double eps() const { return eps_; }
 
  private:
   std::optional<double> fixed_eps_;
-  int num_experts_ = 0;
   double eps_ = 0;
   double eta_ = 0;
   ExpWeights weights_;
