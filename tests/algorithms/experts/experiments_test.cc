@@ -29,21 +29,21 @@ std::vector<MetricRow> RunOne(const std::string& name,
   return RunItem(*experiment, cells[0], 0, 1, 1).rows;
 }
 
-// Where Plan points --out (one per test case: ctest runs them in parallel).
-std::filesystem::path PlanOut(bool quick) {
-  return std::filesystem::temp_directory_path() /
-         (quick ? "expertlab_plan_never_written" : "expertlab_plan_full");
-}
+// --out of the plans below, one per test case (ctest runs them in parallel).
+const std::filesystem::path kNeverWritten =
+    std::filesystem::temp_directory_path() / "expertlab_plan_never_written";
+const std::filesystem::path kConfigsOut =
+    std::filesystem::temp_directory_path() / "expertlab_plan_configs";
 
 // Plans a sweep the way `expertlab run` does (every cell checked before
 // anything runs or is written).
 void Plan(const std::string& name, const std::vector<std::string>& overrides,
-          bool quick = true) {
+          bool quick = true, const std::filesystem::path& out = kNeverWritten) {
   RunRequest request;
   request.experiment = name;
   request.quick = quick;
   request.assignments = overrides;
-  request.out_dir = PlanOut(quick).string();
+  request.out_dir = out.string();
   PlanSweep(request);
 }
 
@@ -76,7 +76,7 @@ TEST_CASE("memory-regret experiments run a tiny cell", "[unit]") {
 }
 
 TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
-  std::filesystem::remove_all(PlanOut(true));
+  std::filesystem::remove_all(kNeverWritten);
   // Cross-key checks (Experiment::CheckCell) fail the plan, before any
   // cell runs: S > n in any cell of the grid, delta* >= 1/2, M > T, and a
   // memory the learner itself refuses.
@@ -95,7 +95,7 @@ TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
                     Catch::Contains("mistakes M = 101 exceeds T = 100"));
   CHECK_THROWS_WITH(Plan("regret_vs_horizon", {"learner=robust_pool", "memory=2"}),
                     Catch::Contains("memory"));
-  CHECK_FALSE(std::filesystem::exists(PlanOut(true)));
+  CHECK_FALSE(std::filesystem::exists(kNeverWritten));
   // Parse-time errors: S < 1, T = 0, delta outside (0, 1/2).
   SweepConfig config = DefaultConfig("regret_vs_memory");
   CHECK_THROWS_AS(ApplyOverride(config, "memory=0"), Error);
@@ -109,14 +109,14 @@ TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
   CHECK_THROWS_AS(ApplyOverride(horizon, "learner=swxz_mw(memory=0)"), Error);
 }
 
-TEST_CASE("embedded full configs pass every cell check", "[unit]") {
+TEST_CASE("embedded quick and full configs pass every cell check", "[unit]") {
   for (const auto& name : kExperiments) {
-    // The quick configs are planned by cli tests and `lab run`; here the
-    // full ones, which only a cluster runs.
-    INFO(name);
-    CHECK_NOTHROW(Plan(name, {}, false));
+    for (const bool quick : {true, false}) {
+      INFO(name << (quick ? " quick" : " full"));
+      CHECK_NOTHROW(Plan(name, {}, quick, kConfigsOut));
+    }
   }
-  std::filesystem::remove_all(PlanOut(false));
+  std::filesystem::remove_all(kConfigsOut);
 }
 
 }  // namespace
