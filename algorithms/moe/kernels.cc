@@ -397,11 +397,18 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
           job.pre_u[i] = pr.pre_u ? pr.pre_u.Row(r) + p * opp : nullptr;
           job.scale[i] = pr.row_scale ? pr.row_scale[r] : S(1);
         }
-        // The first tile of a panel block streams it from memory; it also
-        // pulls the next block (pre-packed weights only) so the DRAM stream
-        // overlaps the remaining tiles.
-        if (t0 == item.m0 && pr.b_packed && p + 2 * np <= item.p1)
+        // The first tile of a panel block streams it from memory; the row
+        // tiles of the block also pull the next block (pre-packed weights
+        // only), each an equal share of its lines, so the DRAM stream
+        // overlaps all of them.
+        if (pr.b_packed && p + 2 * np <= item.p1) {
+          const int64_t tiles = (item.m1 - item.m0 + kTileRows - 1) / kTileRows;
+          const int64_t ti = (t0 - item.m0) / kTileRows;
+          const int64_t lines = kc * kPanelCols * static_cast<int64_t>(sizeof(S)) / 64;
           job.prefetch = b_base + (p + np - panel_origin) * panel_stride;
+          job.prefetch_first = lines * ti / tiles;
+          job.prefetch_lines = lines * (ti + 1) / tiles - job.prefetch_first;
+        }
         RunTile(job, fk);
       }
       p += np;

@@ -81,7 +81,7 @@ void Tile(const TileJob<float>& job) {
       // Weights stream from memory once per tile row block; fetch ahead.
       _mm_prefetch(reinterpret_cast<const char*>(bp + 64 * kPanelCols), _MM_HINT_T0);
     }
-    if (job.prefetch) {
+    if (job.prefetch && job.prefetch_first == 0) {
 #pragma GCC unroll 4
       for (int p = 0; p < P; ++p) {
         const char* next = reinterpret_cast<const char*>(job.prefetch + p * stride + kk * kPanelCols);

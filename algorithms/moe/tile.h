@@ -43,6 +43,13 @@ struct TileJob {
   // Next panel block to pull towards L2 while this tile runs (same layout
   // as b), or null: keeps the weight stream from DRAM one block ahead.
   const S* prefetch = nullptr;
+  // This tile's share of that pull: 64-byte lines [prefetch_first,
+  // prefetch_first + prefetch_lines) of each panel of the block, counted
+  // from its first K row. The engine splits the block among the row tiles
+  // that share a panel block, so DRAM streams during all of them; kernels
+  // that pull the whole block from the first tile use prefetch_first == 0.
+  int64_t prefetch_first = 0;
+  int64_t prefetch_lines = 0;
 };
 
 }  // namespace expertlab::moe
