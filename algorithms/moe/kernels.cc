@@ -237,7 +237,9 @@ int TilePanels(int rows, int64_t remaining) {
 }
 
 // Packed A block per item: rows x K block must stay in the 2 MB L2 beside
-// the current B panel (0.5 and 1 MB measured alike).
+// the current B panel (0.5 and 1 MB measured alike). On Zen 3 (512 KB L2)
+// 128, 192, 256 and 512 KB measured alike too (the AVX2 tile keeps its
+// working set in L1 by K-blocking), so one shape-only value serves both.
 constexpr int64_t kABlockBytes = 512 * 1024;
 
 struct Item {

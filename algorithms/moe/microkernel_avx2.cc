@@ -82,18 +82,15 @@ inline void Prefetch1(const float* p) {
 }
 
 // A share of the next panel block to pull towards L2, spread evenly over
-// a sequence of k steps: step i pulls line (pos + i step) >> 16 and the one
-// half a step later (so up to 2 lines per step), lines counted from base.
+// the tile's k steps: every `every` steps the next `per` (1 or 2) 64-byte
+// lines from `line`, `left` lines in all. Steps without a pull cost a
+// decrement and a predicted branch.
 struct PullCursor {
-  const float* base = nullptr;
-  uint64_t pos = 0, step = 0;  // 16.16 fixed point, in lines
+  const float* line = nullptr;
+  int64_t left = 0;
+  int64_t every = 1, count = 1;
+  int per = 1;
 };
-
-inline void Pull(PullCursor& pf) {
-  Prefetch1(pf.base + (pf.pos >> 16) * 16);
-  Prefetch1(pf.base + ((pf.pos + pf.step / 2) >> 16) * 16);
-  pf.pos += pf.step;
-}
 
 // R rows x (P panels x CP chunks, chunk q of panel p at column q * CS) of
 // acc += A B over kb steps. a: packed A at this K block and first row
@@ -118,7 +115,17 @@ void SubTile(const float* a, const float* b, int64_t stride, int64_t kb, float* 
     for (int q = 0; q < C; ++q)
       c[i][q] = first ? _mm256_setzero_ps()
                       : _mm256_loadu_ps(acc + i * kAccLd + (q / CP) * kPanelCols + (q % CP) * CS);
-  const bool pull = pf[0].base != nullptr;
+  // The cursors live in registers during the loop.
+  const float* pull_line[P];
+  int64_t pull_left[P], pull_count[P];
+#pragma GCC unroll 2
+  for (int p = 0; p < P; ++p) {
+    pull_line[p] = pf[p].line;
+    pull_left[p] = pf[p].left;
+    pull_count[p] = pf[p].count;
+  }
+  const int64_t every = pf[0].every;
+  const int per = pf[0].per;
   for (int64_t kk = 0; kk < kb; ++kk) {
     const float* bk = b + kk * kPanelCols;
     if constexpr (kStream) {
@@ -128,9 +135,15 @@ void SubTile(const float* a, const float* b, int64_t stride, int64_t kb, float* 
         Prefetch0(bk + p * stride + kAhead * kPanelCols + 16);
       }
     }
-    if (pull) {
 #pragma GCC unroll 2
-      for (int p = 0; p < P; ++p) Pull(pf[p]);
+    for (int p = 0; p < P; ++p) {
+      if (--pull_count[p] == 0 && pull_left[p] > 0) {
+        Prefetch1(pull_line[p]);
+        Prefetch1(pull_line[p] + 16 * (per - 1));
+        pull_line[p] += 16 * per;
+        pull_left[p] -= per;
+        pull_count[p] = every;
+      }
     }
     const float* ak = a + kk * kTileRows;
     if constexpr (R == 1) {
@@ -167,6 +180,12 @@ void SubTile(const float* a, const float* b, int64_t stride, int64_t kb, float* 
 #pragma GCC unroll 8
     for (int q = 0; q < C; ++q)
       _mm256_storeu_ps(acc + i * kAccLd + (q / CP) * kPanelCols + (q % CP) * CS, c[i][q]);
+#pragma GCC unroll 2
+  for (int p = 0; p < P; ++p) {
+    pf[p].line = pull_line[p];
+    pf[p].left = pull_left[p];
+    pf[p].count = pull_count[p];
+  }
 }
 
 // Rows 1..6 of one panel's K block in chunks {q, q + 2}.
@@ -210,8 +229,11 @@ constexpr RowSplit kSplit[kTileRows + 1] = {{0, 0}, {0, 1}, {0, 2}, {0, 3}, {4, 
 PullCursor PullFor(const TileJob<float>& job, int p, int64_t steps) {
   PullCursor pf;
   if (!job.prefetch || job.prefetch_lines <= 0) return pf;
-  pf.base = job.prefetch + p * job.b_panel_stride + job.prefetch_first * 16;
-  pf.step = (static_cast<uint64_t>(job.prefetch_lines) << 16) / static_cast<uint64_t>(steps);
+  pf.line = job.prefetch + p * job.b_panel_stride + job.prefetch_first * 16;
+  pf.left = job.prefetch_lines;
+  pf.per = job.prefetch_lines > steps ? 2 : 1;
+  pf.every = pf.per == 2 ? 1 : steps / job.prefetch_lines;
+  pf.count = 1;
   return pf;
 }
 
