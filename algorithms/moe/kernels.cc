@@ -104,7 +104,7 @@ S GeluScalar(S z) {
   return S(0.5) * z * (S(1) + std::tanh(c * (z + S(0.044715) * z * z * z)));
 }
 
-// Portable tile: same accumulation order per element as the AVX-512 kernel
+// Portable tile: same accumulation order per element as the SIMD kernels
 // (k ascending, one accumulator), without FMA contraction.
 template <class S>
 void RunTileGeneric(const TileJob<S>& job) {
@@ -229,7 +229,8 @@ FloatKernels MakeAvx512() {
 }
 
 // Panels per tile: enough accumulators to hide FMA latency when rows are
-// few, within the register file (rows * panels <= 8 on AVX-512).
+// few, within the register file (rows * panels <= 8 on AVX-512; the AVX2
+// tile walks any panel count in register-sized sub-tiles).
 int TilePanels(int rows, int64_t remaining) {
   int want = rows <= 2 ? 4 : rows <= 4 ? 2 : 1;
   while (want > remaining) want /= 2;

@@ -1,8 +1,9 @@
 // Plain-data description of one register tile of the grouped GEMM, shared by
-// the portable kernel (kernels.cc) and the AVX-512 kernel
-// (microkernel_avx512.cc). Deliberately free of functions and library types:
-// the AVX-512 translation unit is compiled with AVX-512 flags and must not
-// emit any inline function the rest of the program could pick up.
+// the portable kernel (kernels.cc) and the ISA-specific kernels
+// (microkernel_avx2.cc, microkernel_avx512.cc). Deliberately free of
+// functions and library types: those translation units are compiled with
+// their ISA's flags and must not emit any inline function the rest of the
+// program could pick up.
 #pragma once
 
 #include <cstdint>
