@@ -15,35 +15,48 @@ namespace expertlab {
 namespace {
 
 // A worker asks for work with a report on its previous item: kReady (first
-// request), kDone, or an error message that stops the sweep.
+// request), kDone, or kFailed followed by the error text (tag kTagError).
+// Only the plain int64 report is received from any source; the error text
+// (a serialized std::string, which Boost.MPI sends as more than one
+// message) is received from its sender only.
 constexpr int kTagRequest = 1;
-constexpr int kTagItem = 2;  // 0 -> worker: item index, or kStop
+constexpr int kTagItem = 2;   // 0 -> worker: item index, or kStop
+constexpr int kTagError = 3;  // worker -> 0: error text after kFailed
 constexpr int64_t kStop = -1;
-constexpr const char* kReady = "ready";
-constexpr const char* kDone = "done";
+enum Report : int64_t { kReady = 0, kDone = 1, kFailed = 2 };
 
 void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
                 const RunRequest& request) {
-  const auto done = StoredItems(plan.layout, plan.config, nullptr);
+  // Read every stored item before any worker opens its store (the barrier
+  // below): a store being created cannot be read. An error here still
+  // answers the protocol (every worker is told to stop), so no rank hangs.
   std::vector<int64_t> todo;
-  for (size_t i = 0; i < plan.items.size(); ++i) {
-    const WorkItem& w = plan.items[i];
-    if (!done.count({plan.cells[w.cell].hash, w.replicate}))
-      todo.push_back(static_cast<int64_t>(i));
+  std::string first_error;
+  try {
+    const auto done = StoredItems(plan.layout, plan.config, nullptr);
+    for (size_t i = 0; i < plan.items.size(); ++i) {
+      const WorkItem& w = plan.items[i];
+      if (!done.count({plan.cells[w.cell].hash, w.replicate}))
+        todo.push_back(static_cast<int64_t>(i));
+    }
+  } catch (const std::exception& e) {
+    first_error = e.what();
   }
+  world.barrier();
   Progress progress(plan.config.experiment + " (mpi)", plan.items.size(),
                     plan.items.size() - todo.size(), request.quiet);
   size_t next = 0;
   int stopped = 0;
-  std::string first_error;
   while (stopped < world.size() - 1) {
-    std::string report;
+    int64_t report = kReady;
     const boost::mpi::status status =
         world.recv(boost::mpi::any_source, kTagRequest, report);
     if (report == kDone) {
       progress.Add(1);
-    } else if (report != kReady && first_error.empty()) {
-      first_error = report;
+    } else if (report == kFailed) {
+      std::string error;
+      world.recv(status.source(), kTagError, error);
+      if (first_error.empty()) first_error = error;
     }
     const bool stop = next >= todo.size() || !first_error.empty();
     world.send(status.source(), kTagItem, stop ? kStop : todo[next++]);
@@ -59,7 +72,9 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan,
   // the error as its report, so no rank waits forever.
   std::unique_ptr<Store> store;
   int64_t sweep = 0;
-  std::string report = kReady;
+  int64_t report = kReady;
+  std::string error;
+  world.barrier();  // rank 0 has read the stores (Coordinate)
   try {
     store = std::make_unique<Store>(
         plan.layout.RankStore(world.rank()).string(), plan.config.experiment,
@@ -68,7 +83,8 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan,
                                "mpi rank " + std::to_string(world.rank()) +
                                    "/" + std::to_string(world.size())});
   } catch (const std::exception& e) {
-    report = e.what();
+    report = kFailed;
+    error = e.what();
   }
   const auto experiment =
       FindExperiment(plan.config.experiment).factory(Params());
@@ -76,6 +92,7 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan,
   const int item_threads = experiment->Exclusive() ? threads : 1;
   while (true) {
     world.send(0, kTagRequest, report);
+    if (report == kFailed) world.send(0, kTagError, error);
     int64_t index = kStop;
     world.recv(0, kTagItem, index);
     if (index == kStop) break;
@@ -86,7 +103,8 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan,
                    sweep);
       report = kDone;
     } catch (const std::exception& e) {
-      report = e.what();
+      report = kFailed;
+      error = e.what();
     }
   }
   if (store) store->FinishSweep(sweep);
