@@ -27,10 +27,12 @@ ParamSpec PerOctaveKey(int64_t default_value) {
                         "checkpoints per doubling of t");
 }
 
-void CheckMemoryFits(std::string_view experiment, int64_t memory, int64_t n) {
+void CheckMemoryCell(std::string_view experiment, const Params& params) {
+  const int64_t memory = params.Int("memory"), n = params.Int("n");
   EXPERTLAB_CHECK(memory >= 1 && memory <= n)
       << experiment << ": memory S = " << memory << " is not in [1, n = " << n
       << "]; lower memory or raise n";
+  LearnerWithMemory(params.String("learner"), memory);
 }
 
 std::string LearnerWithMemory(std::string_view learner, int64_t memory) {

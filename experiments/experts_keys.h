@@ -16,8 +16,10 @@ ParamSpec HorizonKey(int64_t default_t);                          // "T"
 ParamSpec MemoryKey(int64_t default_s);                           // "memory"
 ParamSpec PerOctaveKey(int64_t default_value);                    // "per_octave"
 
-// Error naming the experiment unless 1 <= memory S <= n.
-void CheckMemoryFits(std::string_view experiment, int64_t memory, int64_t n);
+// The cell check every experiment with keys n, memory and learner shares:
+// an error naming the experiment unless 1 <= memory S <= n, then the
+// learner spec with memory=S must be one the learner accepts.
+void CheckMemoryCell(std::string_view experiment, const Params& params);
 
 // The cell's learner spec with memory=S when the learner has a budget
 // (full-memory learners such as hedge are left as they are). Also creates

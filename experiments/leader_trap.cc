@@ -54,8 +54,7 @@ class LeaderTrapStudy final : public Experiment {
   }
 
   void CheckCell(const Params& params) const override {
-    CheckMemoryFits("leader_trap", params.Int("memory"), params.Int("n"));
-    LearnerWithMemory(params.String("learner"), params.Int("memory"));
+    CheckMemoryCell("leader_trap", params);
   }
 
   void RunCell(const Params& params, CellContext& context) const override {

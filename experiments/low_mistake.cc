@@ -50,11 +50,10 @@ class LowMistakeStudy final : public Experiment {
   }
 
   void CheckCell(const Params& params) const override {
-    CheckMemoryFits("low_mistake", params.Int("memory"), params.Int("n"));
     EXPERTLAB_CHECK(params.Int("mistakes") <= params.Int("T"))
         << "low_mistake: mistakes M = " << params.Int("mistakes")
         << " exceeds T = " << params.Int("T");
-    LearnerWithMemory(params.String("learner"), params.Int("memory"));
+    CheckMemoryCell("low_mistake", params);
   }
 
   void RunCell(const Params& params, CellContext& context) const override {

@@ -53,8 +53,7 @@ class RegretVsHorizon final : public Experiment {
   }
 
   void CheckCell(const Params& params) const override {
-    CheckMemoryFits("regret_vs_horizon", params.Int("memory"), params.Int("n"));
-    LearnerWithMemory(params.String("learner"), params.Int("memory"));
+    CheckMemoryCell("regret_vs_horizon", params);
   }
 
   void RunCell(const Params& params, CellContext& context) const override {

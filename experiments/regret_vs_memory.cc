@@ -64,14 +64,13 @@ class RegretVsMemory final : public Experiment {
   void CheckCell(const Params& params) const override {
     const int64_t n = params.Int("n"), horizon = params.Int("T"),
                   memory = params.Int("memory");
-    CheckMemoryFits("regret_vs_memory", memory, n);
     const double delta = DeltaOf(params);
     EXPERTLAB_CHECK(delta < 0.5)
         << "regret_vs_memory: delta* = c sqrt(n/(S T)) = " << delta
         << " is not below 1/2 for c = " << params.Double("c") << ", n = " << n
         << ", S = " << memory << ", T = " << horizon
         << "; lower c or raise T";
-    LearnerWithMemory(params.String("learner"), memory);
+    CheckMemoryCell("regret_vs_memory", params);
   }
 
   void RunCell(const Params& params, CellContext& context) const override {
