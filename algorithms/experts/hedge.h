@@ -13,10 +13,11 @@
 //   eta       auto | > 0        fixed learning rate; auto = sqrt(8 ln n/T)
 //
 // Memory: one cumulative loss per expert (n words). The weights are
-// recomputed from L each day in a max-shifted (log-sum-exp) form,
-// w_i = exp(-eta (L_i - min_j L_j)), so no weight underflows however long
-// the horizon and a changing eta (anytime) costs nothing extra. The update
-// is one vectorised pass (kernels.h: ExpWeightsKernel); draws use block sums
+// recomputed from L each day in a shifted (log-sum-exp) form,
+// w_i = exp(-eta (L_i - m)) with m = yesterday's min_j L_j <= today's, so no
+// weight underflows however long the horizon and a changing eta (anytime)
+// costs nothing extra. The update, the new minimum and the weight sums are
+// one vectorised pass (kernels.h: ExpWeightsKernel); draws use block sums
 // of the weights, so Act costs O(n/256 + 256), not O(n).
 #pragma once
 

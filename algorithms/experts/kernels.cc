@@ -13,22 +13,72 @@
 
 namespace expertlab::experts {
 
+namespace {
+
+constexpr int kLanes = 8;
+
+// Sum of lanes in a fixed order (pairwise), the same in every clone.
+double SumLanes(const double (&lane)[kLanes]) {
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+         ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
+}  // namespace
+
 // Clones for AVX-512, AVX2 and the baseline; the loader picks one (ifunc).
-// Every clone runs the same operations per element, so they agree bit for
-// bit; only the vector width differs.
+// Every clone runs the same operations per element, and the reductions run
+// over kLanes explicit lanes, so they agree bit for bit; only the vector
+// width differs. Each block is first updated (the exp loop vectorises on
+// its own), then summed while it is still in L1: one pass over memory.
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-void ExpWeightsKernel(const double* losses, double* cumulative, double shift,
-                      double eta, double* weights, int64_t size) {
-  if (losses != nullptr) {
-    for (int64_t i = 0; i < size; ++i) {
-      const double c = cumulative[i] + losses[i];
-      cumulative[i] = c;
-      weights[i] = ExpNonPositive(-eta * (c - shift));
+ExpWeightsTotals ExpWeightsKernel(const double* losses, double* cumulative,
+                                  double shift, double eta, double* weights,
+                                  double* block_sums, int64_t size) {
+  constexpr int64_t kBlock = ExpWeights::kBlock;
+  if (size == 0) return {shift, 0.0};
+  double total = 0;
+  double lowest[kLanes];
+  for (double& m : lowest) m = cumulative[0] + (losses ? losses[0] : 0.0);
+  for (int64_t first = 0; first < size; first += kBlock) {
+    const int64_t len = std::min(kBlock, size - first);
+    double* c = cumulative + first;
+    double* w = weights + first;
+    if (losses != nullptr) {
+      const double* l = losses + first;
+      for (int64_t i = 0; i < len; ++i) {
+        c[i] += l[i];
+        w[i] = ExpNonPositive(-eta * (c[i] - shift));
+      }
+    } else {
+      for (int64_t i = 0; i < len; ++i)
+        w[i] = ExpNonPositive(-eta * (c[i] - shift));
     }
-  } else {
-    for (int64_t i = 0; i < size; ++i)
-      weights[i] = ExpNonPositive(-eta * (cumulative[i] - shift));
+    double sum[kLanes] = {};
+    int64_t i = 0;
+    for (; i + kLanes <= len; i += kLanes)
+      for (int j = 0; j < kLanes; ++j) {
+        sum[j] += w[i + j];
+        lowest[j] = c[i + j] < lowest[j] ? c[i + j] : lowest[j];
+      }
+    for (int j = 0; i < len; ++i, ++j) {
+      sum[j] += w[i];
+      lowest[j] = c[i] < lowest[j] ? c[i] : lowest[j];
+    }
+    const double block_sum = SumLanes(sum);
+    if (block_sums != nullptr) block_sums[first / kBlock] = block_sum;
+    total += block_sum;
   }
+  return {*std::min_element(lowest, lowest + kLanes), total};
+}
+
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+double DotKernel(const double* a, const double* b, int64_t size) {
+  double sum[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= size; i += kLanes)
+    for (int j = 0; j < kLanes; ++j) sum[j] += a[i + j] * b[i + j];
+  for (int j = 0; i < size; ++i, ++j) sum[j] += a[i] * b[i];
+  return SumLanes(sum);
 }
 
 void ExpWeightsScalar(const double* losses, double* cumulative, double shift,
@@ -93,39 +143,34 @@ void IdIndex::Erase(int id) {
 
 void ExpWeights::Reset(int64_t size) {
   cumulative_ = Eigen::ArrayXd::Zero(size);
-  weights_ = Eigen::ArrayXd::Ones(size);
-  Finish();
+  weights_.resize(size);
+  Step(nullptr, 0.0, 0.0);
 }
 
 void ExpWeights::Update(const Eigen::ArrayXd& losses, double eta) {
   EXPERTLAB_DCHECK(losses.size() == size()) << "ExpWeights: size mismatch";
-  cumulative_ += losses;
-  Recompute(eta);
+  const double shift = minimum_;
+  Step(losses.data(), shift, eta);
+  // Yesterday's minimum is a valid shift while losses are >= 0; redo with
+  // the exact one if a negative loss broke that, or if the leader's weight
+  // fell far enough below 1 (a loss above ~30/eta) to risk underflow.
+  if (minimum_ < shift || eta * (minimum_ - shift) > 30.0) Recompute(eta);
 }
 
 void ExpWeights::Recompute(double eta) {
-  // Shift by today's minimum: the leader's weight is exactly 1 and every
+  // Shift by the exact minimum: the leader's weight is exactly 1 and every
   // other exponent is exact down to exp(-708), whatever eta is.
-  const double shift = size() > 0 ? cumulative_.minCoeff() : 0.0;
-  ExpWeightsKernel(nullptr, cumulative_.data(), shift, eta, weights_.data(),
-                   size());
-  Finish();
+  Step(nullptr, size() > 0 ? cumulative_.minCoeff() : 0.0, eta);
 }
 
-void ExpWeights::Finish() {
+void ExpWeights::Step(const double* losses, double shift, double eta) {
   const int64_t n = size();
-  const int64_t full = n / kBlock;
-  const int64_t blocks = full + (n % kBlock != 0 ? 1 : 0);
-  block_sums_.resize(blocks);
-  if (full > 0)
-    block_sums_.head(full) =
-        Eigen::Map<const Eigen::ArrayXXd>(weights_.data(), kBlock, full)
-            .colwise()
-            .sum()
-            .transpose();
-  if (blocks > full)
-    block_sums_[full] = weights_.segment(full * kBlock, n - full * kBlock).sum();
-  total_ = block_sums_.sum();
+  block_sums_.resize((n + kBlock - 1) / kBlock);
+  const ExpWeightsTotals totals =
+      ExpWeightsKernel(losses, cumulative_.data(), shift, eta, weights_.data(),
+                       block_sums_.data(), n);
+  minimum_ = totals.minimum;
+  total_ = totals.total;
 }
 
 int64_t ExpWeights::Sample(double uniform) const {

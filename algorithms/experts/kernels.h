@@ -55,12 +55,23 @@ inline double ExpNonPositive(double x) {
   return p * std::bit_cast<double>(scale);
 }
 
-// One exponential-weights step over `size` items: cumulative[i] += losses[i]
-// (skipped when losses is null), then weights[i] = exp(-eta (cumulative[i]
-// - shift)). The caller picks shift <= min cumulative so that every
-// exponent is <= 0 (the leader's weight is then in (e^-eta, 1]).
-void ExpWeightsKernel(const double* losses, double* cumulative, double shift,
-                      double eta, double* weights, int64_t size);
+// One exponential-weights step over `size` items, in one pass: for each
+// item cumulative[i] += losses[i] (skipped when losses is null), then
+// weights[i] = exp(-eta (cumulative[i] - shift)); the weight sum of each
+// block of ExpWeights::kBlock items goes to block_sums (when not null).
+// The caller picks shift <= the minimum of the new cumulative losses so
+// that every exponent is <= 0. Sums and minimum are taken over 8 fixed
+// lanes in a fixed order, so every ISA clone returns the same bits.
+struct ExpWeightsTotals {
+  double minimum;  // of the new cumulative losses
+  double total;    // of the weights
+};
+ExpWeightsTotals ExpWeightsKernel(const double* losses, double* cumulative,
+                                  double shift, double eta, double* weights,
+                                  double* block_sums, int64_t size);
+
+// sum_i a[i] b[i] over 8 fixed lanes (same bits in every ISA clone).
+double DotKernel(const double* a, const double* b, int64_t size);
 
 // The same step written as a plain scalar loop over std::exp: the reference
 // the benchmark compares against, and a cross-check in tests.
@@ -120,23 +131,29 @@ class IdIndex {
 };
 
 // Exponential weights over a vector of items (all n experts, or a pool),
-// stored max-shifted: weights = exp(-eta (L - min L)), so the leader has
-// weight 1 and nothing underflows however long the horizon. Also keeps
-// block sums of the weights so a draw costs O(sqrt-ish) instead of O(n).
+// stored max-shifted: weights = exp(-eta (L - m)) with m <= min L, so no
+// weight overflows and the leader's does not underflow however long the
+// horizon. Update shifts by yesterday's minimum m (losses are >= 0, so it
+// is <= today's), which lets the update, today's minimum and the block sums
+// share one pass over memory; the leader's weight is then in
+// [exp(-eta max_i l_i), 1]. Also keeps block sums of the weights so a draw
+// costs O(n/256 + 256) instead of O(n).
 class ExpWeights {
  public:
   static constexpr int kBlock = 256;
 
   // `size` items with zero cumulative loss and equal weights.
   void Reset(int64_t size);
-  // cumulative += losses, then weights from the new cumulative losses at
-  // rate eta (eta may change between calls: the anytime schedule).
+  // cumulative += losses (each >= 0), then weights from the new cumulative
+  // losses at rate eta (eta may change between calls: the anytime schedule).
   void Update(const Eigen::ArrayXd& losses, double eta);
-  // Weights from the current cumulative losses at rate eta.
+  // Weights from the current cumulative losses at rate eta, shifted by their
+  // exact minimum (the leader's weight is 1). After edits through
+  // mutable_cumulative(), call this before the next Update.
   void Recompute(double eta);
   // <p, losses> with p = weights / total.
   double Expected(const Eigen::ArrayXd& losses) const {
-    return (weights_ * losses).sum() / total_;
+    return DotKernel(weights_.data(), losses.data(), size()) / total_;
   }
   // Index drawn from p by inverse CDF over blocks, then within the block.
   int64_t Sample(double uniform) const;
@@ -149,11 +166,13 @@ class ExpWeights {
   double total() const { return total_; }
 
  private:
-  void Finish();  // total and block sums
+  // Runs the kernel with this shift; sets minimum_, block sums and total.
+  void Step(const double* losses, double shift, double eta);
 
   Eigen::ArrayXd cumulative_;
   Eigen::ArrayXd weights_;
   Eigen::ArrayXd block_sums_;
+  double minimum_ = 0;  // min of cumulative_
   double total_ = 0;
 };
 

@@ -105,9 +105,9 @@ double PoolWeights(const Pool& pool, int stat, double eta,
   const auto values = pool.Stat(stat);
   // The kernel only reads `cumulative` when losses is null; it takes a
   // mutable pointer because the other mode writes it.
-  ExpWeightsKernel(nullptr, const_cast<double*>(values.data()),
-                   values.minCoeff(), eta, weights.data(), size);
-  return weights.sum();
+  return ExpWeightsKernel(nullptr, const_cast<double*>(values.data()),
+                          values.minCoeff(), eta, weights.data(), nullptr, size)
+      .total;
 }
 
 int SampleLinear(const Eigen::ArrayXd& weights, double total, double uniform) {

@@ -1,8 +1,10 @@
 #include "algorithms/experts/kernels.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <vector>
 
 #include "sim/rng.h"
@@ -46,8 +48,11 @@ TEST_CASE("vectorised kernel equals the scalar formula bit for bit",
     cumulative[i] = 1000 * rng.Uniform();
   }
   std::vector<double> expected_cumulative = cumulative;
-  ExpWeightsKernel(losses.data(), cumulative.data(), 0.0, 0.37, weights.data(),
-                   n);
+  std::vector<double> block_sums((n + ExpWeights::kBlock - 1) /
+                                 ExpWeights::kBlock);
+  const ExpWeightsTotals totals =
+      ExpWeightsKernel(losses.data(), cumulative.data(), 0.0, 0.37,
+                       weights.data(), block_sums.data(), n);
   for (int i = 0; i < n; ++i) {
     expected_cumulative[i] += losses[i];
     CHECK(cumulative[i] == expected_cumulative[i]);
@@ -56,6 +61,19 @@ TEST_CASE("vectorised kernel equals the scalar formula bit for bit",
                 << weights[i] - ExpNonPositive(-0.37 * expected_cumulative[i]));
     CHECK(weights[i] == ExpNonPositive(-0.37 * expected_cumulative[i]));
   }
+  // The fused reductions: the minimum exactly, block sums to rounding.
+  CHECK(totals.minimum == *std::min_element(expected_cumulative.begin(),
+                                    expected_cumulative.end()));
+  for (int b = 0; b < static_cast<int>(block_sums.size()); ++b) {
+    double sum = 0;
+    for (int i = b * ExpWeights::kBlock;
+         i < std::min(n, (b + 1) * ExpWeights::kBlock); ++i)
+      sum += weights[i];
+    CHECK(block_sums[b] == Approx(sum).epsilon(1e-14));
+  }
+  CHECK(totals.total == Approx(std::accumulate(weights.begin(), weights.end(),
+                                               0.0))
+                            .epsilon(1e-14));
   // The scalar reference agrees to within rounding of std::exp.
   std::vector<double> scalar_weights(n);
   std::vector<double> c2(expected_cumulative);
@@ -100,6 +118,40 @@ TEST_CASE("ExpWeights keeps the leader at weight 1 and samples p", "[unit]") {
   // Extremes of the uniform land on the first and last positive items.
   CHECK(v.Sample(0.0) == 0);
   CHECK(v.Sample(std::nextafter(1.0, 0.0)) == 299);
+}
+
+TEST_CASE("ExpWeights' distribution is the softmax of -eta L under any shift",
+          "[unit][theory]") {
+  // Seed 9: 60 days of uniform losses on 700 experts (the leader changes,
+  // so yesterday's-minimum shifts differ from today's), then a negative
+  // loss (forces the exact-minimum path). p must equal exp(-eta L_i) /
+  // sum_j exp(-eta L_j) evaluated directly in long double.
+  Rng rng(9, 0, 0, 0);
+  const int n = 700;
+  const double eta = 0.3;
+  ExpWeights w;
+  w.Reset(n);
+  Eigen::ArrayXd losses(n);
+  auto check_softmax = [&] {
+    const auto& cumulative = w.cumulative();
+    long double z = 0;
+    for (int i = 0; i < n; ++i) z += std::exp(-(long double)eta * cumulative[i]);
+    for (int i = 0; i < n; ++i)
+      CHECK(w.Probability(i) ==
+            Approx(static_cast<double>(
+                       std::exp(-(long double)eta * cumulative[i]) / z))
+                .epsilon(1e-12));
+  };
+  for (int day = 0; day < 60; ++day) {
+    for (int i = 0; i < n; ++i) losses[i] = rng.Uniform();
+    w.Update(losses, eta);
+  }
+  check_softmax();
+  losses.setZero();
+  losses[5] = -40.0;
+  w.Update(losses, eta);
+  CHECK(w.weights()[5] == 1.0);  // recomputed with the exact minimum
+  check_softmax();
 }
 
 TEST_CASE("IdIndex agrees with std::map under random inserts and erases",
