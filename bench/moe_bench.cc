@@ -10,7 +10,9 @@
 //                library's Eigen reference), rows_per_expert
 //   BM_Backward  fast and dense backward GFLOP/s (12 T k d f FLOP), pct_dense
 //   BM_Decode    weight_gbs (bytes of touched experts / time), pct_triad,
-//                x_vs_ref_blas, x_vs_ref_eigen
+//                x_vs_ref_blas, x_vs_ref_eigen, ref_eigen_pct_triad and
+//                max_x_vs_ref_eigen_at_triad (the roofline bound on the
+//                speedup: the reference streams the same bytes)
 //   BM_Scaling   speedup of 2 threads over 1 (forward, prefill shape)
 // Machine limits (peak FMA GFLOP/s, STREAM triad GB/s) are measured at start;
 // every row is labelled with the float kernel ISA in use (float_kernels.h)
@@ -223,6 +225,12 @@ void BM_Decode(benchmark::State& state) {
     state.counters["pct_triad"] = 100.0 * bytes / med.Median(0) / 1e9 / Limits().triad_gbytes;
     state.counters["x_vs_ref_blas"] = med.Ratio(0, 1);
     state.counters["x_vs_ref_eigen"] = med.Ratio(0, 2);
+    // The reference streams the same weight bytes: the most any kernel can
+    // gain over it is its time over the time of those bytes at triad speed.
+    state.counters["ref_eigen_pct_triad"] =
+        100.0 * bytes / med.Median(2) / 1e9 / Limits().triad_gbytes;
+    state.counters["max_x_vs_ref_eigen_at_triad"] =
+        med.Median(2) / (bytes / (Limits().triad_gbytes * 1e9));
     state.counters["experts_touched"] = double(touched);
     state.counters["usec"] = med.Median(0) * 1e6;
   }
