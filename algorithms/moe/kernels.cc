@@ -200,34 +200,6 @@ FloatKernels MakeGeneric() {
   return k;
 }
 
-FloatKernels MakeAvx2() {
-  FloatKernels k;
-  k.isa = Isa::kAvx2Fma;
-  k.name = "avx2_fma";
-  k.lanes = 8;
-  k.run_tile = avx2::RunTile;
-  k.pack_rows = avx2::PackRows;
-  k.silu_mul = avx2::SiluMul;
-  k.swiglu_backward = avx2::SwiGluBackward;
-  k.fma_spin = avx2::FmaSpin;
-  k.fma_spin_flops = avx2::kFmaSpinFlopsPerIter;
-  return k;
-}
-
-FloatKernels MakeAvx512() {
-  FloatKernels k;
-  k.isa = Isa::kAvx512;
-  k.name = "avx512";
-  k.lanes = 16;
-  k.run_tile = avx512::RunTile;
-  k.pack_rows = avx512::PackRows;
-  k.silu_mul = avx512::SiluMul;
-  k.swiglu_backward = avx512::SwiGluBackward;
-  k.fma_spin = avx512::FmaSpin;
-  k.fma_spin_flops = avx512::kFmaSpinFlopsPerIter;
-  return k;
-}
-
 // Panels per tile: enough accumulators to hide FMA latency when rows are
 // few, within the register file (rows * panels <= 8 on AVX-512; the AVX2
 // tile walks any panel count in register-sized sub-tiles).
@@ -463,18 +435,26 @@ void RunGemms(const std::vector<GemmProblem<S>>& problems,
 
 const FloatKernels* FindFloatKernels(Isa isa) {
   // Detected here, not in the ISA translation units, so the checks
-  // themselves are compiled for the baseline ISA.
+  // themselves are compiled for the baseline ISA; an ISA's table is built
+  // (by code compiled for it) only once its check has passed.
   static const FloatKernels generic = MakeGeneric();
-  static const FloatKernels avx2 = MakeAvx2();
-  static const FloatKernels avx512 = MakeAvx512();
   static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   static const bool has_avx512 = has_avx2 && __builtin_cpu_supports("avx512f") &&
                                  __builtin_cpu_supports("avx512vl") &&
                                  __builtin_cpu_supports("avx512dq");
   switch (isa) {
-    case Isa::kGeneric: return &generic;
-    case Isa::kAvx2Fma: return has_avx2 ? &avx2 : nullptr;
-    case Isa::kAvx512: return has_avx512 ? &avx512 : nullptr;
+    case Isa::kGeneric:
+      return &generic;
+    case Isa::kAvx2Fma: {
+      if (!has_avx2) return nullptr;
+      static const FloatKernels avx2 = avx2::Kernels();
+      return &avx2;
+    }
+    case Isa::kAvx512: {
+      if (!has_avx512) return nullptr;
+      static const FloatKernels avx512 = avx512::Kernels();
+      return &avx512;
+    }
   }
   return nullptr;
 }

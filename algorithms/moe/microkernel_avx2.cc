@@ -356,25 +356,16 @@ void Epilogue(const TileJob<float>& job, const float* acc) {
   }
 }
 
-}  // namespace
-
 void RunTile(const TileJob<float>& job) {
   alignas(32) float acc[kTileRows * kAccLd];
   Accumulate(job, acc);
   Epilogue(job, acc);
 }
 
-void PackRows(const float* const* src, int rows, int64_t kc, float* dst) {
-  PackRows8(src, rows, kc, dst);
+}  // namespace
+
+FloatKernels Kernels() {
+  return SimdFloatKernels<Ops>(Isa::kAvx2Fma, "avx2_fma", RunTile);
 }
-
-void SiluMul(const float* g, const float* u, float* h, int64_t n) { SiluMulRow<Ops>(g, u, h, n); }
-
-float SwiGluBackward(const float* g, const float* u, const float* z, const float* h, float w,
-                     int64_t n, float* dg, float* du) {
-  return SwiGluBackwardRow<Ops>(g, u, z, h, w, n, dg, du);
-}
-
-void FmaSpin(int64_t iters, float* sink) { FmaSpinLoop<Ops>(iters, sink); }
 
 }  // namespace expertlab::moe::avx2

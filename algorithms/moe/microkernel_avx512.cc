@@ -164,24 +164,15 @@ TileFn Pick(int rows, int panels) {
   }
 }
 
-}  // namespace
-
 void RunTile(const TileJob<float>& job) {
   // The caller (kernels.cc, TilePanels) asks only for supported shapes.
   Pick(job.rows, job.panels)(job);
 }
 
-void PackRows(const float* const* src, int rows, int64_t kc, float* dst) {
-  PackRows8(src, rows, kc, dst);
+}  // namespace
+
+FloatKernels Kernels() {
+  return SimdFloatKernels<Ops>(Isa::kAvx512, "avx512", RunTile);
 }
-
-void SiluMul(const float* g, const float* u, float* h, int64_t n) { SiluMulRow<Ops>(g, u, h, n); }
-
-float SwiGluBackward(const float* g, const float* u, const float* z, const float* h, float w,
-                     int64_t n, float* dg, float* du) {
-  return SwiGluBackwardRow<Ops>(g, u, z, h, w, n, dg, du);
-}
-
-void FmaSpin(int64_t iters, float* sink) { FmaSpinLoop<Ops>(iters, sink); }
 
 }  // namespace expertlab::moe::avx512

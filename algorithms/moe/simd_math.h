@@ -20,6 +20,7 @@
 
 #include <cstdint>
 
+#include "algorithms/moe/float_kernels.h"
 #include "algorithms/moe/tile.h"
 
 namespace expertlab::moe {
@@ -178,6 +179,24 @@ inline void PackRows8(const float* const* src, int rows, int64_t kc, float* dst)
   }
   for (int i = 0; i < rows; ++i)
     for (int64_t j = kk; j < kc; ++j) dst[j * kTileRows + i] = src[i][j];
+}
+
+// The dispatch table of the ISA whose Ops this TU compiles: its own
+// register tile, the row-wise kernels above and the peak loop.
+template <class Ops>
+FloatKernels SimdFloatKernels(Isa isa, const char* name,
+                              void (*run_tile)(const TileJob<float>& job)) {
+  FloatKernels k;
+  k.isa = isa;
+  k.name = name;
+  k.lanes = Ops::kLanes;
+  k.run_tile = run_tile;
+  k.pack_rows = PackRows8;
+  k.silu_mul = SiluMulRow<Ops>;
+  k.swiglu_backward = SwiGluBackwardRow<Ops>;
+  k.fma_spin = FmaSpinLoop<Ops>;
+  k.fma_spin_flops = int64_t{kFmaSpinChains} * Ops::kLanes * 2;
+  return k;
 }
 
 }  // namespace
