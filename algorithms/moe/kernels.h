@@ -111,6 +111,36 @@ struct GemmProblem {
   bool accumulate = false;       // store epilogue: c += ...
 };
 
+// C = A B with B prepacked, store epilogue (set other fields after).
+template <class S>
+GemmProblem<S> PackedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a,
+                          const PackedPanels<S>* b, RowSink<S> c) {
+  GemmProblem<S> pr;
+  pr.m = m;
+  pr.n = n;
+  pr.k = k;
+  pr.a = a;
+  pr.b_packed = b;
+  pr.c = c;
+  return pr;
+}
+
+// C = A^T B with A given as k rows of m values and B as k rows of n values
+// (weight gradients: a sum over the rows of a segment).
+template <class S>
+GemmProblem<S> TransposedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a,
+                              RowSource<S> b, RowSink<S> c) {
+  GemmProblem<S> pr;
+  pr.m = m;
+  pr.n = n;
+  pr.k = k;
+  pr.a = a;
+  pr.a_transposed = true;
+  pr.b_rows = b;
+  pr.c = c;
+  return pr;
+}
+
 struct EngineOptions {
   int threads = 1;
   // Float problems use the best SIMD kernels of this CPU (float_kernels.h);

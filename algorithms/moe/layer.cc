@@ -223,14 +223,9 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state,
   // Router logits through the engine (the same tiles as the experts).
   logits_scratch_.resize(T * E);
   if (T > 0) {
-    GemmProblem<S> pr;
-    pr.m = T;
-    pr.n = E;
-    pr.k = d;
-    pr.a = {x, d, nullptr};
-    pr.b_packed = &router_panels_;
-    pr.c = {logits_scratch_.data(), E, nullptr};
-    RunGemms<S>({pr}, Engine());
+    RunGemms<S>({PackedGemm<S>(T, E, d, {x, d, nullptr}, &router_panels_,
+                               {logits_scratch_.data(), E, nullptr})},
+                Engine());
   }
   state->logits.assign(logits_scratch_.begin(), logits_scratch_.begin() + T * E);
 
@@ -344,16 +339,12 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   for (int64_t g = 0; g < G; ++g) {
     const int64_t off = dispatch.offset[g], count = dispatch.Count(g);
     if (count == 0) continue;
-    GemmProblem<S> pr;
-    pr.m = count;
-    pr.n = f;
-    pr.k = d;
-    pr.a = {x, d, dispatch.token.data() + off};
-    pr.b_packed = &up_panels_[g];
+    GemmProblem<S> pr =
+        PackedGemm<S>(count, f, d, {x, d, dispatch.token.data() + off}, &up_panels_[g],
+                      {state->hidden.data() + off * f, f, nullptr});
     pr.epilogue = config_.activation == Activation::kSwiGlu ? Epilogue::kSwiGlu
                   : config_.activation == Activation::kRelu ? Epilogue::kRelu
                                                             : Epilogue::kGelu;
-    pr.c = {state->hidden.data() + off * f, f, nullptr};
     if (training) {
       pr.pre_g = {state->pre_g.data() + off * f, f, nullptr};
       if (config_.activation == Activation::kSwiGlu)
@@ -369,13 +360,9 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   for (int64_t g = 0; g < G; ++g) {
     const int64_t off = dispatch.offset[g], count = dispatch.Count(g);
     if (count == 0) continue;
-    GemmProblem<S> pr;
-    pr.m = count;
-    pr.n = d;
-    pr.k = f;
-    pr.a = {state->hidden.data() + off * f, f, nullptr};
-    pr.b_packed = &down_panels_[g];
-    pr.c = {state->slot_out.data(), d, dispatch.slot.data() + off};
+    GemmProblem<S> pr = PackedGemm<S>(count, d, f, {state->hidden.data() + off * f, f, nullptr},
+                                      &down_panels_[g],
+                                      {state->slot_out.data(), d, dispatch.slot.data() + off});
     pr.row_scale = state->sorted_weight.data() + off;
     problems.push_back(pr);
   }
@@ -443,14 +430,9 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
   for (int64_t g = 0; g < G; ++g) {
     const int64_t off = dispatch.offset[g], count = dispatch.Count(g);
     if (count == 0) continue;
-    GemmProblem<S> pr;
-    pr.m = count;
-    pr.n = f;
-    pr.k = d;
-    pr.a = {dy, d, dispatch.token.data() + off};
-    pr.b_packed = &down_t_panels_[g];
-    pr.c = {grad_scratch_.data() + off * f, f, nullptr};
-    problems.push_back(pr);
+    problems.push_back(PackedGemm<S>(count, f, d, {dy, d, dispatch.token.data() + off},
+                                     &down_t_panels_[g],
+                                     {grad_scratch_.data() + off * f, f, nullptr}));
   }
   RunGemms(problems, Engine());
 
@@ -551,23 +533,14 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
       std::fill_n(grads->Down(g), f * d, S(0));
       continue;
     }
-    GemmProblem<S> wd;  // dW_d = H^T (w dy)
-    wd.m = f;
-    wd.n = d;
-    wd.k = count;
-    wd.a = {state.hidden.data() + off * f, f, nullptr};
-    wd.a_transposed = true;
-    wd.b_rows = {dys_.data() + off * d, d, nullptr};
-    wd.c = {grads->Down(g), d, nullptr};
-    problems.push_back(wd);
-    GemmProblem<S> wg;  // dW_g = X^T dG (dW_1 for ReLU/GELU)
-    wg.m = d;
-    wg.n = f;
-    wg.k = count;
-    wg.a = {x, d, dispatch.token.data() + off};
-    wg.a_transposed = true;
-    wg.b_rows = {dgu_.data() + off * ldgu, ldgu, nullptr};
-    wg.c = {grads->Gate(g), f, nullptr};
+    // dW_d = H^T (w dy)
+    problems.push_back(TransposedGemm<S>(f, d, count, {state.hidden.data() + off * f, f, nullptr},
+                                         {dys_.data() + off * d, d, nullptr},
+                                         {grads->Down(g), d, nullptr}));
+    // dW_g = X^T dG (dW_1 for ReLU/GELU)
+    const GemmProblem<S> wg = TransposedGemm<S>(
+        d, f, count, {x, d, dispatch.token.data() + off},
+        {dgu_.data() + off * ldgu, ldgu, nullptr}, {grads->Gate(g), f, nullptr});
     problems.push_back(wg);
     if (swiglu) {
       GemmProblem<S> wu = wg;  // dW_u = X^T dU
@@ -575,32 +548,16 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
       wu.c = {grads->Up(g), f, nullptr};
       problems.push_back(wu);
     }
-    GemmProblem<S> dxp;  // dx per slot = [dG dU] [W_g^T; W_u^T]
-    dxp.m = count;
-    dxp.n = d;
-    dxp.k = ldgu;
-    dxp.a = {dgu_.data() + off * ldgu, ldgu, nullptr};
-    dxp.b_packed = &up_t_panels_[g];
-    dxp.c = {dxs_.data() + off * d, d, nullptr};
-    problems.push_back(dxp);
+    // dx per slot = [dG dU] [W_g^T; W_u^T]
+    problems.push_back(PackedGemm<S>(count, d, ldgu, {dgu_.data() + off * ldgu, ldgu, nullptr},
+                                     &up_t_panels_[g], {dxs_.data() + off * d, d, nullptr}));
   }
-  GemmProblem<S> dwr;  // dW_r = X^T dZ
-  dwr.m = d;
-  dwr.n = E;
-  dwr.k = T;
-  dwr.a = {x, d, nullptr};
-  dwr.a_transposed = true;
-  dwr.b_rows = {dlogits_s_.data(), E, nullptr};
-  dwr.c = {grads->router.data(), E, nullptr};
-  problems.push_back(dwr);
-  GemmProblem<S> dxr;  // dx = dZ W_r^T (then the slots are added)
-  dxr.m = T;
-  dxr.n = d;
-  dxr.k = E;
-  dxr.a = {dlogits_s_.data(), E, nullptr};
-  dxr.b_packed = &router_t_panels_;
-  dxr.c = {dx, d, nullptr};
-  problems.push_back(dxr);
+  // dW_r = X^T dZ
+  problems.push_back(TransposedGemm<S>(d, E, T, {x, d, nullptr}, {dlogits_s_.data(), E, nullptr},
+                                       {grads->router.data(), E, nullptr}));
+  // dx = dZ W_r^T (then the slots are added)
+  problems.push_back(PackedGemm<S>(T, d, E, {dlogits_s_.data(), E, nullptr}, &router_t_panels_,
+                                   {dx, d, nullptr}));
   RunGemms(problems, Engine());
 
   // Deterministic combine of dx over each token's slots.
