@@ -153,20 +153,12 @@ void MoeLayer<S>::Pack() {
     for (auto* block : weights_.Blocks())
       CheckFinite(block->data(), static_cast<int64_t>(block->size()), "weights");
   }
-  const int64_t d = config_.d_model, f = config_.d_ff, E = config_.experts,
-                G = config_.groups();
+  const int64_t d = config_.d_model, E = config_.experts, G = config_.groups();
   PackPanels(weights_.router.data(), d, E, E, false, &router_panels_);
   up_panels_.resize(G);
   down_panels_.resize(G);
-  const bool swiglu = config_.activation == Activation::kSwiGlu;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(config_.threads)
-  for (int64_t g = 0; g < G; ++g) {
-    if (swiglu)
-      PackSwiGluPanels(weights_.Gate(g), weights_.Up(g), d, f, f, &up_panels_[g]);
-    else
-      PackPanels(weights_.Gate(g), d, f, f, false, &up_panels_[g]);
-    PackPanels(weights_.Down(g), f, d, d, false, &down_panels_[g]);
-  }
+  for (int64_t g = 0; g < G; ++g) PackForwardPanels(g);
   packed_ = true;
   packed_backward_ = false;
 }
@@ -179,13 +171,18 @@ void MoeLayer<S>::PackExpert(int64_t g) {
     Pack();
     return;
   }
+  PackForwardPanels(g);
+  packed_backward_ = false;
+}
+
+template <class S>
+void MoeLayer<S>::PackForwardPanels(int64_t g) {
   const int64_t d = config_.d_model, f = config_.d_ff;
   if (config_.activation == Activation::kSwiGlu)
     PackSwiGluPanels(weights_.Gate(g), weights_.Up(g), d, f, f, &up_panels_[g]);
   else
     PackPanels(weights_.Gate(g), d, f, f, false, &up_panels_[g]);
   PackPanels(weights_.Down(g), f, d, d, false, &down_panels_[g]);
-  packed_backward_ = false;
 }
 
 template <class S>

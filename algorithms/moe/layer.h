@@ -184,6 +184,8 @@ class MoeLayer {
 
  private:
   void PackBackward();
+  // Expert g's forward panels (gate/up, down) from weights_.
+  void PackForwardPanels(int64_t g);
   EngineOptions Engine() const { return {config_.threads, config_.use_simd}; }
 
   MoeConfig config_;
