@@ -73,8 +73,9 @@ ExpWeightsTotals ExpWeightsKernel(const double* losses, double* cumulative,
 // sum_i a[i] b[i] over 8 fixed lanes (same bits in every ISA clone).
 double DotKernel(const double* a, const double* b, int64_t size);
 
-// The same step written as a plain scalar loop over std::exp: the reference
-// the benchmark compares against, and a cross-check in tests.
+// The same step written as a plain scalar loop over std::exp: a cross-check
+// of the kernel in tests (the benchmark's scalar reference is its own
+// ScalarHedge, a whole Hedge day written the obvious way).
 void ExpWeightsScalar(const double* losses, double* cumulative, double shift,
                       double eta, double* weights, int64_t size);
 

@@ -98,15 +98,15 @@ template <class S>
 struct GemmProblem {
   int64_t m = 0, n = 0, k = 0;
   // A: a.Row(i)[kk], or when a_transposed, a.Row(kk)[i].
-  RowSource<S> a;
+  RowSource<S> a{};
   bool a_transposed = false;
   // B: prepacked panels, or (b_packed == nullptr) rows b_rows.Row(kk)[j]
   // packed per work item.
   const PackedPanels<S>* b_packed = nullptr;
-  RowSource<S> b_rows;
+  RowSource<S> b_rows{};
   Epilogue epilogue = Epilogue::kStore;
-  RowSink<S> c;                  // m output rows
-  RowSink<S> pre_g, pre_u;       // optional pre-activation copies
+  RowSink<S> c{};                // m output rows
+  RowSink<S> pre_g{}, pre_u{};   // optional pre-activation copies
   const S* row_scale = nullptr;  // store epilogue: c[i] = scale[i] * (A B)[i]
   bool accumulate = false;       // store epilogue: c += ...
 };
@@ -115,14 +115,7 @@ struct GemmProblem {
 template <class S>
 GemmProblem<S> PackedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a,
                           const PackedPanels<S>* b, RowSink<S> c) {
-  GemmProblem<S> pr;
-  pr.m = m;
-  pr.n = n;
-  pr.k = k;
-  pr.a = a;
-  pr.b_packed = b;
-  pr.c = c;
-  return pr;
+  return {.m = m, .n = n, .k = k, .a = a, .b_packed = b, .c = c};
 }
 
 // C = A^T B with A given as k rows of m values and B as k rows of n values
@@ -130,15 +123,7 @@ GemmProblem<S> PackedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a,
 template <class S>
 GemmProblem<S> TransposedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a,
                               RowSource<S> b, RowSink<S> c) {
-  GemmProblem<S> pr;
-  pr.m = m;
-  pr.n = n;
-  pr.k = k;
-  pr.a = a;
-  pr.a_transposed = true;
-  pr.b_rows = b;
-  pr.c = c;
-  return pr;
+  return {.m = m, .n = n, .k = k, .a = a, .a_transposed = true, .b_rows = b, .c = c};
 }
 
 struct EngineOptions {
