@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "algorithms/moe/dense_blas.h"
@@ -48,7 +49,7 @@ MachineLimits& Limits() {
   return limits;
 }
 
-void Fill(std::vector<float>& v, uint64_t seed, float scale) {
+void Fill(std::span<float> v, uint64_t seed, float scale) {
   FillUniform(v, seed, scale, kThreads);
 }
 

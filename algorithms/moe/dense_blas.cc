@@ -59,7 +59,7 @@ void DenseBlas::Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n,
          static_cast<int>(ldc));
 }
 
-void FillUniform(std::vector<float>& v, uint64_t seed, float scale, int threads) {
+void FillUniform(std::span<float> v, uint64_t seed, float scale, int threads) {
   const int64_t n = static_cast<int64_t>(v.size());
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t i = 0; i < n; ++i) {

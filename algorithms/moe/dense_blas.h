@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,7 @@ void GatherBlasScatterForward(const MoeConfig& config,
                               float* y);
 
 // Deterministic O(1)-valued fill for benchmark tensors (hash of index, seed).
-void FillUniform(std::vector<float>& v, uint64_t seed, float scale, int threads);
+void FillUniform(std::span<float> v, uint64_t seed, float scale, int threads);
 
 // Machine limits measured in-process, for rooflines and % of peak.
 struct MachineLimits {

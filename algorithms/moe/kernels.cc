@@ -368,6 +368,7 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
         job.b_panel_stride = panel_stride;
         job.epilogue = epilogue;
         job.accumulate = accumulate ? 1 : 0;
+        job.stream = pr.stream_c && !accumulate ? 1 : 0;
         job.c_panel_step = opp;
         for (int q = 0; q < job.panels; ++q)
           job.cols[q] = static_cast<int>(std::clamp<int64_t>(pr.n - (p + q) * opp, 0, opp));
@@ -395,6 +396,10 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
       p += np;
     }
   }
+#if defined(__x86_64__) || defined(__i386__)
+  // Non-temporal stores are weakly ordered: drain them before the item ends.
+  if (pr.stream_c) __builtin_ia32_sfence();
+#endif
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "algorithms/moe/float_kernels.h"
@@ -63,6 +64,28 @@ class AlignedBuffer {
   std::unique_ptr<S[], Free> data_;
   size_t size_ = 0;
 };
+
+// std::vector storage on 64-byte boundaries: row-major blocks whose row
+// length is a multiple of 16 floats then start every row on a cache line,
+// which the non-temporal output path (GemmProblem::stream_c) needs.
+template <class S>
+struct CacheLineAllocator {
+  using value_type = S;
+  CacheLineAllocator() = default;
+  template <class U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) {}  // NOLINT: allocator rebinding
+  S* allocate(size_t n) {
+    return static_cast<S*>(::operator new(n * sizeof(S), std::align_val_t{64}));
+  }
+  void deallocate(S* p, size_t) { ::operator delete(p, std::align_val_t{64}); }
+  template <class U>
+  bool operator==(const CacheLineAllocator<U>&) const {
+    return true;
+  }
+};
+
+template <class S>
+using AlignedVector = std::vector<S, CacheLineAllocator<S>>;
 
 // A k x n matrix in panels of kPanelCols columns: panel p holds k rows of
 // kPanelCols values (zero padded past n). For SwiGLU panels (gate/up
@@ -109,6 +132,11 @@ struct GemmProblem {
   RowSink<S> pre_g{}, pre_u{};   // optional pre-activation copies
   const S* row_scale = nullptr;  // store epilogue: c[i] = scale[i] * (A B)[i]
   bool accumulate = false;       // store epilogue: c += ...
+  // Store epilogue: write C around the caches (where rows are 64-byte
+  // aligned). For large outputs nobody reads soon, such as weight
+  // gradients: it saves the read-for-ownership of every line and keeps the
+  // operands in cache. Changes no value.
+  bool stream_c = false;
 };
 
 // C = A B with B prepacked, store epilogue (set other fields after).

@@ -75,10 +75,11 @@ template <class S>
 struct MoeWeights {
   int64_t d = 0, f = 0, experts = 0, groups = 0;
   bool swiglu = true;
-  std::vector<S> router;  // [d x E]
-  std::vector<S> w_gate;  // [groups x d x f]
-  std::vector<S> w_up;    // [groups x d x f], SwiGLU only
-  std::vector<S> w_down;  // [groups x f x d]
+  // Cache-line aligned, so gradients can be written around the caches.
+  AlignedVector<S> router;  // [d x E]
+  AlignedVector<S> w_gate;  // [groups x d x f]
+  AlignedVector<S> w_up;    // [groups x d x f], SwiGLU only
+  AlignedVector<S> w_down;  // [groups x f x d]
 
   // Zero weights of the right shapes for `config`.
   static MoeWeights Zeros(const MoeConfig& config);
@@ -92,7 +93,7 @@ struct MoeWeights {
   const S* Up(int64_t g) const { return w_up.data() + g * d * f; }
   const S* Down(int64_t g) const { return w_down.data() + g * f * d; }
   // Every parameter block in a fixed order (optimizers, gradient checks).
-  std::vector<std::vector<S>*> Blocks();
+  std::vector<AlignedVector<S>*> Blocks();
   // Throws if the vectors do not have the sizes `config` implies.
   void CheckShapes(const MoeConfig& config) const;
 };

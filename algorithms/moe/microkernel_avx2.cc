@@ -33,6 +33,8 @@
 // compute from cache.
 #include <immintrin.h>
 
+#include <cstdint>
+
 #include "algorithms/moe/microkernels.h"
 #include "algorithms/moe/simd_math.h"
 
@@ -325,7 +327,12 @@ void Epilogue(const TileJob<float>& job, const float* acc) {
                                              : Ops::LoadN(c + h * kChunk, n);
               y = _mm256_add_ps(y, old);
             }
-            Put(c + h * kChunk, y, n);
+            float* out = c + h * kChunk;
+            if (job.stream && n == kChunk && (reinterpret_cast<uintptr_t>(out) & 31) == 0) {
+              _mm256_stream_ps(out, y);
+            } else {
+              Put(out, y, n);
+            }
           }
           break;
         }

@@ -8,6 +8,8 @@
 
 #include <immintrin.h>
 
+#include <cstdint>
+
 #include "algorithms/moe/simd_math.h"
 
 namespace expertlab::moe::avx512 {
@@ -54,9 +56,13 @@ inline __mmask16 Mask(int n) {
   return static_cast<__mmask16>((1u << n) - 1u);
 }
 
-inline void StoreOut(float* dst, __m512 v, __mmask16 m, bool accumulate) {
+inline void StoreOut(float* dst, __m512 v, __mmask16 m, bool accumulate, bool stream) {
   if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, dst));
-  _mm512_mask_storeu_ps(dst, m, v);
+  if (stream && m == 0xFFFF && (reinterpret_cast<uintptr_t>(dst) & 63) == 0) {
+    _mm512_stream_ps(dst, v);
+  } else {
+    _mm512_mask_storeu_ps(dst, m, v);
+  }
 }
 
 template <int R, int P>
@@ -111,9 +117,10 @@ void Tile(const TileJob<float>& job) {
       switch (job.epilogue) {
         case kEpilogueStore: {
           const __m512 s = _mm512_set1_ps(job.scale[i]);
-          StoreOut(job.c[i] + off, _mm512_mul_ps(acc[i][p][0], s), Mask(cols), accumulate);
+          StoreOut(job.c[i] + off, _mm512_mul_ps(acc[i][p][0], s), Mask(cols), accumulate,
+                   job.stream);
           StoreOut(job.c[i] + off + 16, _mm512_mul_ps(acc[i][p][1], s), Mask(cols - 16),
-                   accumulate);
+                   accumulate, job.stream);
           break;
         }
         case kEpilogueSwiGlu: {

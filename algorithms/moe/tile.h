@@ -36,6 +36,9 @@ struct TileJob {
   int cols[kMaxTilePanels] = {}; // valid outputs per panel
   int epilogue = kEpilogueStore;
   int accumulate = 0;            // store epilogue: add to existing c
+  // Store epilogue without accumulate: write whole aligned vectors of c
+  // with non-temporal stores (around the caches, no read for ownership).
+  int stream = 0;
   int64_t c_panel_step = 0;      // output columns per panel (32, or 16 for SwiGLU)
   S* c[kTileRows] = {};          // per row: output at this tile's first column
   S* pre_g[kTileRows] = {};      // per row: pre-activation copy (or null)

@@ -258,7 +258,7 @@ StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch) {
 template <class S>
 std::vector<ParamRef<S>> MoeModel<S>::Params() {
   std::vector<ParamRef<S>> params;
-  auto add = [&](std::vector<S>& v, std::vector<S>& g, bool decay) {
+  auto add = [&](auto& v, auto& g, bool decay) {
     if (!v.empty()) params.push_back({v.data(), g.data(), static_cast<int64_t>(v.size()), decay});
   };
   add(w_in_, dw_in_, config_.vocab == 0);
