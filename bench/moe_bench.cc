@@ -7,7 +7,8 @@
 //                k f over all T tokens: same FLOPs), pct_dense, pct_peak,
 //                ref_blas_gflops / x_vs_ref_blas (gather, OpenBLAS per
 //                expert, scatter), ref_eigen_gflops / x_vs_ref_eigen (the
-//                library's Eigen reference), rows_per_expert
+//                library's Eigen reference), rows_per_expert (mean) and
+//                rows_min / rows_max (the router's load spread)
 //   BM_Backward  fast and dense backward GFLOP/s (12 T k d f FLOP), pct_dense
 //   BM_Decode    weight_gbs (bytes of touched experts / time), pct_triad,
 //                x_vs_ref_blas, x_vs_ref_eigen, ref_eigen_pct_triad and
@@ -170,6 +171,14 @@ void BM_Prefill(benchmark::State& state) {
     state.counters["ref_eigen_gflops"] = flops / eig / 1e9;
     state.counters["x_vs_ref_eigen"] = eig / med.Median(0);
     state.counters["rows_per_expert"] = double(T * k) / double(E);
+    // The router's load spread: rows of the least and most loaded expert.
+    int64_t fewest = T * k, most = 0;
+    for (int64_t g = 0; g < E; ++g) {
+      fewest = std::min(fewest, m->state.dispatch.Count(g));
+      most = std::max(most, m->state.dispatch.Count(g));
+    }
+    state.counters["rows_min"] = double(fewest);
+    state.counters["rows_max"] = double(most);
   }
   Annotate(state);
 }
