@@ -318,6 +318,9 @@ void Epilogue(const TileJob<float>& job, const float* acc) {
       switch (job.epilogue) {
         case kEpilogueStore: {
           const __m256 s = _mm256_set1_ps(job.scale[i]);
+          // Non-temporal only from a cache-line start, so pairs of chunks
+          // fill whole lines in the write-combining buffers.
+          const bool stream = job.stream && (reinterpret_cast<uintptr_t>(c) & 63) == 0;
           for (int h = 0; h < kPanelCols / kChunk; ++h) {
             const int n = Lanes(cols, h);
             if (n == 0) break;
@@ -327,11 +330,10 @@ void Epilogue(const TileJob<float>& job, const float* acc) {
                                              : Ops::LoadN(c + h * kChunk, n);
               y = _mm256_add_ps(y, old);
             }
-            float* out = c + h * kChunk;
-            if (job.stream && n == kChunk && (reinterpret_cast<uintptr_t>(out) & 31) == 0) {
-              _mm256_stream_ps(out, y);
+            if (stream && n == kChunk) {
+              _mm256_stream_ps(c + h * kChunk, y);
             } else {
-              Put(out, y, n);
+              Put(c + h * kChunk, y, n);
             }
           }
           break;
