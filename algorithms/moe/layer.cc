@@ -394,7 +394,7 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
 // with 128 rows per expert the gradient stores are a quarter of the
 // weight-gradient GEMMs' time when each line is first read for ownership
 // (measured d = 1024, f = 2816, E = 64, k = 2: dW_d +23%, dW_g/u +9%,
-// the whole backward 4-13% in same-run A/Bs; 0-4% at 1024 rows/expert).
+// the whole backward 8-13% in same-run A/Bs; within noise with E = 8).
 constexpr int64_t kStreamGradientBytes = int64_t{256} << 20;
 
 template <class S>
