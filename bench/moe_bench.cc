@@ -172,13 +172,10 @@ void BM_Prefill(benchmark::State& state) {
     state.counters["x_vs_ref_eigen"] = eig / med.Median(0);
     state.counters["rows_per_expert"] = double(T * k) / double(E);
     // The router's load spread: rows of the least and most loaded expert.
-    int64_t fewest = T * k, most = 0;
-    for (int64_t g = 0; g < E; ++g) {
-      fewest = std::min(fewest, m->state.dispatch.Count(g));
-      most = std::max(most, m->state.dispatch.Count(g));
-    }
-    state.counters["rows_min"] = double(fewest);
-    state.counters["rows_max"] = double(most);
+    const auto [fewest, most] = std::minmax_element(m->state.stats.kept.begin(),
+                                                    m->state.stats.kept.end());
+    state.counters["rows_min"] = double(*fewest);
+    state.counters["rows_max"] = double(*most);
   }
   Annotate(state);
 }
