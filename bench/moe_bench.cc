@@ -24,11 +24,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -38,11 +36,11 @@
 #include "algorithms/moe/float_kernels.h"
 #include "algorithms/moe/reference.h"
 #include "algorithms/moe/topk_softmax.h"
+#include "sim/timing.h"
 
 namespace expertlab::moe {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr int kThreads = 2;
 
 MachineLimits& Limits() {
@@ -52,43 +50,6 @@ MachineLimits& Limits() {
 
 void Fill(std::span<float> v, uint64_t seed, float scale) {
   FillUniform(v, seed, scale, kThreads);
-}
-
-double Seconds(const std::function<void()>& fn) {
-  const auto t0 = Clock::now();
-  fn();
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-double MedianOf(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-// Times of each variant over `reps` interleaved rounds (A B C, A B C, ...)
-// after one warm-up run each. Interleaving pairs the variants in time, so a
-// slow phase of the shared machine hits all of them alike; Ratio() takes
-// the median of the per-round ratios, which cancels such phases. It needs
-// short spin-waits in the thread pools (see main), otherwise a pool still
-// spinning after its region steals the cores from the next variant.
-struct Timings {
-  std::vector<std::vector<double>> t;  // [variant][round]
-  double Median(size_t v) const { return MedianOf(t[v]); }
-  // Median over rounds of t[den] / t[num]: how many times faster num is.
-  double Ratio(size_t num, size_t den) const {
-    std::vector<double> r;
-    for (size_t i = 0; i < t[num].size(); ++i) r.push_back(t[den][i] / t[num][i]);
-    return MedianOf(r);
-  }
-};
-
-Timings Interleaved(const std::vector<std::function<void()>>& fns, int reps) {
-  Timings out;
-  out.t.resize(fns.size());
-  for (const auto& fn : fns) fn();
-  for (int r = 0; r < reps; ++r)
-    for (size_t i = 0; i < fns.size(); ++i) out.t[i].push_back(Seconds(fns[i]));
-  return out;
 }
 
 struct Model {
@@ -142,19 +103,19 @@ void BM_Prefill(benchmark::State& state) {
   const double flops = 6.0 * T * k * d * f;
   for (auto _ : state) {
     m->layer->Forward(m->x.data(), T, m->y.data(), &m->state);
-    const auto med = Interleaved(
+    const auto med = TimeInterleaved(
         {[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
          [&] { dense.Forward(); }, [&] { GatherBlasScatter(*m, y_ref); }},
         7);
     // The Eigen reference is slow without -march=native: fewer repeats.
-    const double eig = MedianOf({Seconds([&] {
+    const double eig = MedianOf({SecondsOf([&] {
                                  GatherGemmScatterForward(m->config, m->layer->weights(),
                                                           m->x.data(), T, m->state.slots,
                                                           m->state.expert.data(),
                                                           m->state.weight.data(),
                                                           y_eig.data(), kThreads);
                                }),
-                               Seconds([&] {
+                               SecondsOf([&] {
                                  GatherGemmScatterForward(m->config, m->layer->weights(),
                                                           m->x.data(), T, m->state.slots,
                                                           m->state.expert.data(),
@@ -164,10 +125,10 @@ void BM_Prefill(benchmark::State& state) {
     state.SetIterationTime(med.Median(0));
     state.counters["fast_gflops"] = flops / med.Median(0) / 1e9;
     state.counters["dense_gflops"] = flops / med.Median(1) / 1e9;
-    state.counters["pct_dense"] = 100.0 * med.Ratio(0, 1);
+    state.counters["pct_dense"] = 100.0 * med.Speedup(0, 1);
     state.counters["pct_peak"] = 100.0 * flops / med.Median(0) / 1e9 / Limits().peak_gflops;
     state.counters["ref_blas_gflops"] = flops / med.Median(2) / 1e9;
-    state.counters["x_vs_ref_blas"] = med.Ratio(0, 2);
+    state.counters["x_vs_ref_blas"] = med.Speedup(0, 2);
     state.counters["ref_eigen_gflops"] = flops / eig / 1e9;
     state.counters["x_vs_ref_eigen"] = eig / med.Median(0);
     state.counters["rows_per_expert"] = double(T * k) / double(E);
@@ -194,14 +155,14 @@ void BM_Backward(benchmark::State& state) {
     dense.Forward();
     // Gradient buffers are allocated once outside the timed region.
     m->layer->Backward(m->y.data(), m->state, dx.data(), &grads);
-    const auto med = Interleaved(
+    const auto med = TimeInterleaved(
         {[&] { m->layer->Backward(m->y.data(), m->state, dx.data(), &grads); },
          [&] { dense.Backward(); }},
         5);
     state.SetIterationTime(med.Median(0));
     state.counters["fast_gflops"] = flops / med.Median(0) / 1e9;
     state.counters["dense_gflops"] = flops / med.Median(1) / 1e9;
-    state.counters["pct_dense"] = 100.0 * med.Ratio(0, 1);
+    state.counters["pct_dense"] = 100.0 * med.Speedup(0, 1);
     state.counters["pct_peak"] = 100.0 * flops / med.Median(0) / 1e9 / Limits().peak_gflops;
   }
   Annotate(state);
@@ -218,7 +179,7 @@ void BM_Decode(benchmark::State& state) {
     int64_t touched = 0;
     for (int64_t e = 0; e < E; ++e) touched += m->state.stats.kept[e] > 0;
     const double bytes = double(touched) * 3.0 * d * f * sizeof(float);
-    const auto med = Interleaved(
+    const auto med = TimeInterleaved(
         {[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
          [&] { GatherBlasScatter(*m, y_ref); },
          [&] {
@@ -230,8 +191,8 @@ void BM_Decode(benchmark::State& state) {
     state.SetIterationTime(med.Median(0));
     state.counters["weight_gbs"] = bytes / med.Median(0) / 1e9;
     state.counters["pct_triad"] = 100.0 * bytes / med.Median(0) / 1e9 / Limits().triad_gbytes;
-    state.counters["x_vs_ref_blas"] = med.Ratio(0, 1);
-    state.counters["x_vs_ref_eigen"] = med.Ratio(0, 2);
+    state.counters["x_vs_ref_blas"] = med.Speedup(0, 1);
+    state.counters["x_vs_ref_eigen"] = med.Speedup(0, 2);
     // The reference streams the same weight bytes: the most any kernel can
     // gain over it is its time over the time of those bytes at triad speed.
     state.counters["ref_eigen_pct_triad"] =
@@ -272,10 +233,10 @@ void BM_Scaling(benchmark::State& state) {
       m->layer->set_threads(threads);
       m->layer->Forward(m->x.data(), T, m->y.data(), &m->state);
     };
-    const Timings med = Interleaved({[&] { run(1); }, [&] { run(2); }}, 5);
+    const InterleavedTimes med = TimeInterleaved({[&] { run(1); }, [&] { run(2); }}, 5);
     const double t1 = med.Median(0), t2 = med.Median(1);
     state.SetIterationTime(t2);
-    state.counters["speedup_2_vs_1"] = med.Ratio(1, 0);
+    state.counters["speedup_2_vs_1"] = med.Speedup(1, 0);
     state.counters["gflops_1"] = 6.0 * T * k * d * f / t1 / 1e9;
     state.counters["gflops_2"] = 6.0 * T * k * d * f / t2 / 1e9;
   }

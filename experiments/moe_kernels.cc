@@ -4,8 +4,9 @@
 //
 // One cell = one shape (T, d, f, E, k); the layer runs with
 // context.threads() OpenMP threads (the experiment is exclusive). Timings
-// are medians over `repeats` runs. Brief: papers/moe_kernels_offload.md
-// §1.5 (design) and §3 (roofline, worked examples).
+// are medians over `repeats` interleaved rounds, ratios medians of per-round
+// ratios (sim/timing.h). Brief: papers/moe_kernels_offload.md §1.5 (design)
+// and §3 (roofline, worked examples).
 //
 // Metrics (step 0):
 //   fast_gflops        MoE layer forward, 6 T k d f / time (router excluded
@@ -27,13 +28,13 @@
 #include <cmath>
 #include <functional>
 #include <memory>
-#include <thread>
 
 #include "algorithms/moe/dense_blas.h"
 #include "algorithms/moe/layer.h"
 #include "algorithms/moe/reference.h"
 #include "algorithms/moe/topk_softmax.h"
 #include "sim/experiment.h"
+#include "sim/timing.h"
 #include "theory/roofline.h"
 
 namespace expertlab::experiments {
@@ -41,21 +42,9 @@ namespace {
 
 using namespace expertlab::moe;
 
-double MedianSeconds(const std::function<void()>& fn, int repeats) {
-  // Let the previous variant's thread pool (OpenMP or OpenBLAS) stop
-  // spinning before this one runs: on 2 cores a spinning pool steals a core.
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  fn();  // warm-up
-  std::vector<double> times;
-  for (int r = 0; r < repeats; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    fn();
-    times.push_back(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
+// Sleep before each timed call so the previous variant's thread pool
+// (OpenMP or OpenBLAS) has stopped spinning: on 2 cores it steals a core.
+constexpr std::chrono::milliseconds kPause{20};
 
 const MachineLimits& Limits(int threads) {
   static int measured_for = -1;
@@ -76,7 +65,7 @@ class MoeKernels final : public Experiment {
         ParamSpec::Int("f", 4096, Bounds::Closed(1, 1 << 18), "expert hidden width"),
         ParamSpec::Int("E", 8, Bounds::Closed(1, 4096), "routed experts"),
         ParamSpec::Int("k", 2, Bounds::Closed(1, 64), "experts per token"),
-        ParamSpec::Int("repeats", 5, Bounds::Closed(1, 1000), "timed runs (median)"),
+        ParamSpec::Int("repeats", 5, Bounds::Closed(1, 1000), "interleaved timing rounds (median)"),
         ParamSpec::Bool("references", true,
                         "also time the dense layer and the gather-GEMM-scatter "
                         "references"),
@@ -111,8 +100,24 @@ class MoeKernels final : public Experiment {
     MoeState<float> state;
 
     const double flops = theory::MoeExpertFlops(T, k, d, f);
-    const double t_fast =
-        MedianSeconds([&] { layer.Forward(x.data(), T, y.data(), &state); }, repeats);
+    // The references run interleaved with the fast layer (sim/timing.h): a
+    // ratio is the median of per-round ratios, robust to a shared machine's
+    // slow phases; a ratio of separate medians is not.
+    const bool references = p.Bool("references");
+    std::unique_ptr<DenseSwiGlu> dense;
+    std::vector<std::function<void()>> variants = {
+        [&] { layer.Forward(x.data(), T, y.data(), &state); }};
+    if (references) {
+      dense = std::make_unique<DenseSwiGlu>(T, d, k * f, threads, rng.NextU64());
+      variants.push_back([&] { dense->Forward(); });
+      if (DenseBlas::Get().available())
+        variants.push_back([&] {
+          GatherBlasScatterForward(config, layer.weights(), x.data(), T, state.slots,
+                                   state.expert.data(), state.weight.data(), y_ref.data());
+        });
+    }
+    const InterleavedTimes times = TimeInterleaved(variants, repeats, kPause);
+    const double t_fast = times.Median(0);
     int64_t touched = 0;
     for (int64_t e = 0; e < E; ++e) touched += state.stats.kept[e] > 0;
     const MachineLimits& limits = Limits(threads);
@@ -131,32 +136,27 @@ class MoeKernels final : public Experiment {
     const FloatKernels& kernels = BestFloatKernels();
     context.Record("isa", 0, static_cast<double>(static_cast<int>(kernels.isa)));
     context.Record("simd_lanes", 0, kernels.lanes);
-    if (!p.Bool("references")) return;
+    if (!references) return;
 
-    DenseSwiGlu dense(T, d, k * f, threads, rng.NextU64());
-    const double t_dense = MedianSeconds([&] { dense.Forward(); }, repeats);
-    context.Record("dense_gflops", 0, flops / t_dense / 1e9);
-    context.Record("dense_is_blas", 0, dense.uses_blas() ? 1.0 : 0.0);
-    context.Record("pct_dense", 0, 100.0 * t_dense / t_fast);
-    if (DenseBlas::Get().available()) {
-      const double t_ref = MedianSeconds(
-          [&] {
-            GatherBlasScatterForward(config, layer.weights(), x.data(), T, state.slots,
-                                     state.expert.data(), state.weight.data(), y_ref.data());
-          },
-          repeats);
-      context.Record("ref_blas_gflops", 0, flops / t_ref / 1e9);
-      context.Record("x_vs_ref_blas", 0, t_ref / t_fast);
+    context.Record("dense_gflops", 0, flops / times.Median(1) / 1e9);
+    context.Record("dense_is_blas", 0, dense->uses_blas() ? 1.0 : 0.0);
+    context.Record("pct_dense", 0, 100.0 * times.Speedup(0, 1));
+    if (variants.size() > 2) {
+      context.Record("ref_blas_gflops", 0, flops / times.Median(2) / 1e9);
+      context.Record("x_vs_ref_blas", 0, times.Speedup(0, 2));
     }
-    const double t_eigen = MedianSeconds(
-        [&] {
-          GatherGemmScatterForward(config, layer.weights(), x.data(), T, state.slots,
-                                   state.expert.data(), state.weight.data(), y_ref.data(),
-                                   threads);
-        },
-        std::max(1, repeats / 2));
-    context.Record("ref_eigen_gflops", 0, flops / t_eigen / 1e9);
-    context.Record("x_vs_ref_eigen", 0, t_eigen / t_fast);
+    // The Eigen reference is several times slower: fewer rounds, each again
+    // paired with a run of the fast layer.
+    const InterleavedTimes eigen = TimeInterleaved(
+        {variants[0],
+         [&] {
+           GatherGemmScatterForward(config, layer.weights(), x.data(), T, state.slots,
+                                    state.expert.data(), state.weight.data(), y_ref.data(),
+                                    threads);
+         }},
+        std::max(1, repeats / 2), kPause);
+    context.Record("ref_eigen_gflops", 0, flops / eigen.Median(1) / 1e9);
+    context.Record("x_vs_ref_eigen", 0, eigen.Speedup(0, 1));
   }
 };
 

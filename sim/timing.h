@@ -1,0 +1,38 @@
+// Wall-clock comparison of alternative implementations on a shared, noisy
+// machine (used by the throughput experiments and bench/).
+//
+// The variants run interleaved, A B C, A B C, ..., after one warm-up call
+// each, so a slow phase of the machine hits every variant of a round alike.
+// A ratio is the median over rounds of the per-round ratio, which cancels
+// such phases; a ratio of two separate medians does not.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+namespace expertlab {
+
+// Median of the values (the upper one of an even count); v non-empty.
+double MedianOf(std::vector<double> v);
+
+// Seconds taken by one call of fn.
+double SecondsOf(const std::function<void()>& fn);
+
+struct InterleavedTimes {
+  std::vector<std::vector<double>> seconds;  // [variant][round]
+  double Median(size_t variant) const { return MedianOf(seconds[variant]); }
+  // How many times faster `fast` is than `slow`: the median over rounds of
+  // seconds[slow][r] / seconds[fast][r].
+  double Speedup(size_t fast, size_t slow) const;
+};
+
+// `rounds` interleaved rounds of every variant. `pause` is slept before each
+// call: on a machine with few cores a thread pool still spinning after the
+// previous variant would otherwise take a core from the next one.
+InterleavedTimes TimeInterleaved(const std::vector<std::function<void()>>& variants,
+                                 int rounds,
+                                 std::chrono::milliseconds pause = std::chrono::milliseconds(0));
+
+}  // namespace expertlab
