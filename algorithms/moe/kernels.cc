@@ -391,6 +391,12 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
           job.prefetch_first = lines * ti / tiles;
           job.prefetch_lines = lines * (ti + 1) / tiles - job.prefetch_first;
         }
+        // Where this thread's next tile starts (same panels, next rows; or
+        // the next panel block of pre-packed weights).
+        if (t0 + kTileRows < item.m1)
+          job.next_b = job.b;
+        else if (pr.b_packed && p + np < item.p1)
+          job.next_b = b_base + (p + np - panel_origin) * panel_stride;
         RunTile(job, fk);
       }
       p += np;

@@ -54,6 +54,9 @@ struct TileJob {
   // that pull the whole block from the first tile use prefetch_first == 0.
   int64_t prefetch_first = 0;
   int64_t prefetch_lines = 0;
+  // The panel (at this K block) the thread's next tile starts on, or null:
+  // a kernel may pull its first rows into L1 during this tile's last block.
+  const S* next_b = nullptr;
 };
 
 }  // namespace expertlab::moe
