@@ -278,30 +278,6 @@ PullCursor PullInBursts(const TileJob<float>& job, int p, int64_t calls) {
   return pf;
 }
 
-void Prefill(const TileJob<float>& job, float* acc);
-
-void Accumulate(const TileJob<float>& job, float* acc) {
-  const int64_t stride = job.b_panel_stride;
-  if (job.rows <= 2) {
-    // Decode: stream every panel once over the whole K.
-    int p = 0;
-    if (job.rows == 1) {
-      for (; p + 2 <= job.panels; p += 2) {
-        PullCursor pf[2] = {PullFor(job, p, job.k), PullFor(job, p + 1, job.k)};
-        SubTile<1, 2, 4, 8, true, true>(job.a, job.b + p * stride, stride, job.k, acc + p * kPanelCols,
-                                  true, pf);
-      }
-    }
-    for (; p < job.panels; ++p) {
-      PullCursor pf = PullFor(job, p, job.k);
-      FullSubTile<true, true>(job.rows, job.a, job.b + p * stride, job.k, acc + p * kPanelCols,
-                              true, &pf);
-    }
-    return;
-  }
-  Prefill(job, acc);
-}
-
 // Prefill tiles (3..8 rows): K blocks of kKBlock steps, each walked by the
 // sub-tiles of kSplit; see the file comment for the weight stream.
 void Prefill(const TileJob<float>& job, float* acc) {
@@ -337,13 +313,35 @@ void Prefill(const TileJob<float>& job, float* acc) {
         if (r0 == 0) {
           FullSubTile<true, false>(split.full_rows, a0, b0, kb, accp, first, &pf);
         } else {
-          FullSubTile<false, false>(split.full_rows, a0 + r0, b0, kb, accp + r0 * kAccLd, first, &pf);
+          FullSubTile<false, false>(split.full_rows, a0 + r0, b0, kb, accp + r0 * kAccLd, first,
+                                    &pf);
         }
       }
     }
   }
 }
 
+void Accumulate(const TileJob<float>& job, float* acc) {
+  const int64_t stride = job.b_panel_stride;
+  if (job.rows <= 2) {
+    // Decode: stream every panel once over the whole K.
+    int p = 0;
+    if (job.rows == 1) {
+      for (; p + 2 <= job.panels; p += 2) {
+        PullCursor pf[2] = {PullFor(job, p, job.k), PullFor(job, p + 1, job.k)};
+        SubTile<1, 2, 4, 8, true, true>(job.a, job.b + p * stride, stride, job.k,
+                                        acc + p * kPanelCols, true, pf);
+      }
+    }
+    for (; p < job.panels; ++p) {
+      PullCursor pf = PullFor(job, p, job.k);
+      FullSubTile<true, true>(job.rows, job.a, job.b + p * stride, job.k, acc + p * kPanelCols,
+                              true, &pf);
+    }
+    return;
+  }
+  Prefill(job, acc);
+}
 
 // Writes chunk v (n of its lanes, 1 <= n <= 8) to dst.
 inline void Put(float* dst, __m256 v, int n) {
