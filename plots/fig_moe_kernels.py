@@ -99,7 +99,9 @@ def headline(rows):
            "(same FLOPs), the per-expert gather→GEMM→scatter loop with "
            "OpenBLAS and with Eigen, and the roofline from the measured "
            "machine limits (peak %.0f GFLOP/s from an FMA loop, STREAM triad "
-           "%.1f GB/s). Medians of repeats, all timed in the same cell.\n\n"
+           "%.1f GB/s). Variants timed in interleaved rounds in the same "
+           "cell: GFLOP/s are medians over rounds, ratios medians of "
+           "per-round ratios.\n\n"
            % (any_cell.get("peak_gflops", float("nan")),
               any_cell.get("triad_gbs", float("nan")))]
     body = []
