@@ -266,12 +266,19 @@ struct RowSplit {
 constexpr RowSplit kSplit[kTileRows + 1] = {{0, 0}, {0, 1}, {0, 2}, {0, 3}, {4, 0},
                                             {5, 0}, {6, 0}, {5, 2}, {5, 3}};
 
-// The pull cursor of panel p for `steps` k steps of sub-tile work.
-PullCursor PullFor(const TileJob<float>& job, int p, int64_t steps) {
+// Panel p's share of the next block (no pulls if the job has none).
+PullCursor PullShare(const TileJob<float>& job, int p) {
   PullCursor pf;
   if (!job.prefetch || job.prefetch_lines <= 0) return pf;
   pf.line = job.prefetch + p * job.b_panel_stride + job.prefetch_first * 16;
   pf.left = job.prefetch_lines;
+  return pf;
+}
+
+// The pull cursor of panel p for `steps` k steps of sub-tile work.
+PullCursor PullFor(const TileJob<float>& job, int p, int64_t steps) {
+  PullCursor pf = PullShare(job, p);
+  if (pf.left == 0) return pf;
   pf.per = job.prefetch_lines > steps ? 2 : 1;
   pf.every = pf.per == 2 ? 1 : steps / job.prefetch_lines;
   pf.count = 1;
@@ -280,7 +287,7 @@ PullCursor PullFor(const TileJob<float>& job, int p, int64_t steps) {
 
 // The pull cursor of panel p shared out over `calls` sub-tile calls.
 PullCursor PullInBursts(const TileJob<float>& job, int p, int64_t calls) {
-  PullCursor pf = PullFor(job, p, 1);
+  PullCursor pf = PullShare(job, p);
   pf.burst = (pf.left + calls - 1) / calls;
   return pf;
 }
