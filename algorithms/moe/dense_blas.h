@@ -75,6 +75,7 @@ void FillUniform(std::span<float> v, uint64_t seed, float scale, int threads);
 struct MachineLimits {
   double peak_gflops = 0;        // register-only FMA loop, all threads
   double triad_gbytes = 0;       // STREAM triad a = b + s c (24 B/element)
+  double read_gbytes = 0;        // read-only stream (XOR reduction), no writes
   std::string isa;               // float kernels in use (FloatKernels::name)
 };
 // `threads` OpenMP threads; takes about a second.
