@@ -18,7 +18,8 @@
 //   BM_Scaling   speedup of 2 threads over 1 (forward, prefill shape)
 // Machine limits (peak FMA GFLOP/s, STREAM triad and read-only GB/s) are
 // measured at start; every row is labelled with the float kernel ISA in use
-// (float_kernels.h) and carries simd_lanes.
+// (float_kernels.h) and carries simd_lanes. Every timed call starts with cold
+// caches (CacheEvictor, sim/timing.h).
 //
 //   build/<dir>/bench/expertlab_moe_bench [--benchmark_filter=Prefill]
 #include <benchmark/benchmark.h>
@@ -47,6 +48,14 @@ constexpr int kThreads = 2;
 MachineLimits& Limits() {
   static MachineLimits limits = MeasureMachine(kThreads);
   return limits;
+}
+
+// Untimed before every timed call: every variant streams its weights cold,
+// as in a model where other layers ran in between (decode touches a few
+// times the last-level cache, which would otherwise serve part of it).
+void Cold() {
+  static CacheEvictor evict;
+  evict();
 }
 
 void Fill(std::span<float> v, uint64_t seed, float scale) {
@@ -108,7 +117,7 @@ void BM_Prefill(benchmark::State& state) {
     const auto med = TimeInterleaved(
         {[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
          [&] { dense.Forward(); }, [&] { GatherBlasScatter(*m, y_ref); }},
-        7);
+        7, Cold);
     // The Eigen reference is slow without -march=native: fewer rounds, each
     // again paired with a run of the fast layer.
     const auto eig = TimeInterleaved(
@@ -118,7 +127,7 @@ void BM_Prefill(benchmark::State& state) {
                                     m->state.slots, m->state.expert.data(),
                                     m->state.weight.data(), y_eig.data(), kThreads);
          }},
-        2);
+        2, Cold);
     state.SetIterationTime(med.Median(0));
     state.counters["fast_gflops"] = flops / med.Median(0) / 1e9;
     state.counters["dense_gflops"] = flops / med.Median(1) / 1e9;
@@ -155,7 +164,7 @@ void BM_Backward(benchmark::State& state) {
     const auto med = TimeInterleaved(
         {[&] { m->layer->Backward(m->y.data(), m->state, dx.data(), &grads); },
          [&] { dense.Backward(); }},
-        5);
+        5, Cold);
     state.SetIterationTime(med.Median(0));
     state.counters["fast_gflops"] = flops / med.Median(0) / 1e9;
     state.counters["dense_gflops"] = flops / med.Median(1) / 1e9;
@@ -184,7 +193,7 @@ void BM_Decode(benchmark::State& state) {
                                     m->state.slots, m->state.expert.data(),
                                     m->state.weight.data(), y_eig.data(), kThreads);
          }},
-        15);
+        15, Cold);
     state.SetIterationTime(med.Median(0));
     state.counters["weight_gbs"] = bytes / med.Median(0) / 1e9;
     state.counters["pct_triad"] = 100.0 * bytes / med.Median(0) / 1e9 / Limits().triad_gbytes;
@@ -231,7 +240,7 @@ void BM_Scaling(benchmark::State& state) {
       m->layer->set_threads(threads);
       m->layer->Forward(m->x.data(), T, m->y.data(), &m->state);
     };
-    const InterleavedTimes med = TimeInterleaved({[&] { run(1); }, [&] { run(2); }}, 5);
+    const InterleavedTimes med = TimeInterleaved({[&] { run(1); }, [&] { run(2); }}, 5, Cold);
     const double t1 = med.Median(0), t2 = med.Median(1);
     state.SetIterationTime(t2);
     state.counters["speedup_2_vs_1"] = med.Speedup(1, 0);

@@ -28,6 +28,7 @@
 #include <cmath>
 #include <functional>
 #include <memory>
+#include <thread>
 
 #include "algorithms/moe/dense_blas.h"
 #include "algorithms/moe/layer.h"
@@ -42,9 +43,16 @@ namespace {
 
 using namespace expertlab::moe;
 
-// Sleep before each timed call so the previous variant's thread pool
-// (OpenMP or OpenBLAS) has stopped spinning: on 2 cores it steals a core.
-constexpr std::chrono::milliseconds kPause{20};
+// Untimed before each timed call: a pause, so the previous variant's thread
+// pool (OpenMP or OpenBLAS) has stopped spinning (on 2 cores it steals a
+// core), then a cache eviction, so every call streams its weights cold, as in
+// a model where other layers ran in between (decode's weights can be a few
+// times the last-level cache, which would otherwise serve part of them).
+void BeforeEachCall() {
+  static CacheEvictor evict;
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  evict();
+}
 
 const MachineLimits& Limits(int threads) {
   static int measured_for = -1;
@@ -116,7 +124,7 @@ class MoeKernels final : public Experiment {
                                    state.expert.data(), state.weight.data(), y_ref.data());
         });
     }
-    const InterleavedTimes times = TimeInterleaved(variants, repeats, kPause);
+    const InterleavedTimes times = TimeInterleaved(variants, repeats, BeforeEachCall);
     const double t_fast = times.Median(0);
     int64_t touched = 0;
     for (int64_t e = 0; e < E; ++e) touched += state.stats.kept[e] > 0;
@@ -154,7 +162,7 @@ class MoeKernels final : public Experiment {
                                     state.expert.data(), state.weight.data(), y_ref.data(),
                                     threads);
          }},
-        std::max(1, repeats / 2), kPause);
+        std::max(1, repeats / 2), BeforeEachCall);
     context.Record("ref_eigen_gflops", 0, flops / eigen.Median(1) / 1e9);
     context.Record("x_vs_ref_eigen", 0, eigen.Speedup(0, 1));
   }

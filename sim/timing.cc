@@ -1,7 +1,8 @@
 #include "sim/timing.h"
 
+#include <unistd.h>
+
 #include <algorithm>
-#include <thread>
 
 #include "sim/check.h"
 
@@ -30,18 +31,37 @@ double InterleavedTimes::Speedup(size_t fast, size_t slow) const {
 }
 
 InterleavedTimes TimeInterleaved(const std::vector<std::function<void()>>& variants,
-                                 int rounds, std::chrono::milliseconds pause) {
+                                 int rounds, const std::function<void()>& before_each) {
   EXPERTLAB_CHECK(rounds >= 1) << "interleaved timing needs at least one round";
   InterleavedTimes out;
   out.seconds.resize(variants.size());
   auto call = [&](const std::function<void()>& fn) {
-    if (pause.count() > 0) std::this_thread::sleep_for(pause);
+    if (before_each) before_each();
     return SecondsOf(fn);
   };
   for (const auto& fn : variants) call(fn);  // warm-up
   for (int r = 0; r < rounds; ++r)
     for (size_t i = 0; i < variants.size(); ++i) out.seconds[i].push_back(call(variants[i]));
   return out;
+}
+
+namespace {
+
+size_t EvictionBytes() {
+  const long llc = std::max(sysconf(_SC_LEVEL3_CACHE_SIZE), sysconf(_SC_LEVEL2_CACHE_SIZE));
+  return std::max(size_t{64} << 20, 4 * static_cast<size_t>(std::max(llc, 0L)));
+}
+
+}  // namespace
+
+CacheEvictor::CacheEvictor() : CacheEvictor(EvictionBytes()) {}
+
+CacheEvictor::CacheEvictor(size_t bytes) : buffer_(bytes, 1) {}
+
+void CacheEvictor::operator()() {
+  unsigned sum = 0;
+  for (size_t i = 0; i < buffer_.size(); i += 64) sum += buffer_[i];  // one byte per line
+  sink_ += sum;
 }
 
 }  // namespace expertlab

@@ -28,11 +28,28 @@ struct InterleavedTimes {
   double Speedup(size_t fast, size_t slow) const;
 };
 
-// `rounds` interleaved rounds of every variant. `pause` is slept before each
-// call: on a machine with few cores a thread pool still spinning after the
-// previous variant would otherwise take a core from the next one.
+// `rounds` interleaved rounds of every variant. `before_each`, if set, runs
+// untimed before every call (warm-ups included), e.g. a pause (on a machine
+// with few cores a thread pool still spinning after the previous variant
+// would take a core from the next one) or a CacheEvictor.
 InterleavedTimes TimeInterleaved(const std::vector<std::function<void()>>& variants,
-                                 int rounds,
-                                 std::chrono::milliseconds pause = std::chrono::milliseconds(0));
+                                 int rounds, const std::function<void()>& before_each = {});
+
+// Reads a buffer several times the last-level cache, so the next call starts
+// with cold caches, as a layer's weight stream does in a real model (other
+// layers ran in between). Reading, not writing: dirty lines would be written
+// back during the timed call.
+class CacheEvictor {
+ public:
+  // 4x the last-level cache this machine reports (at least 64 MiB).
+  CacheEvictor();
+  explicit CacheEvictor(size_t bytes);
+  void operator()();
+  size_t bytes() const { return buffer_.size(); }
+
+ private:
+  std::vector<unsigned char> buffer_;
+  unsigned sink_ = 0;  // keeps the reads observable
+};
 
 }  // namespace expertlab
