@@ -240,7 +240,7 @@ void BM_Scaling(benchmark::State& state) {
       m->layer->set_threads(threads);
       m->layer->Forward(m->x.data(), T, m->y.data(), &m->state);
     };
-    const InterleavedTimes med = TimeInterleaved({[&] { run(1); }, [&] { run(2); }}, 5, Cold);
+    const InterleavedTimes med = TimeInterleaved({[&] { run(1); }, [&] { run(2); }}, 11, Cold);
     const double t1 = med.Median(0), t2 = med.Median(1);
     state.SetIterationTime(t2);
     state.counters["speedup_2_vs_1"] = med.Speedup(1, 0);
