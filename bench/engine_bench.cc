@@ -5,11 +5,11 @@
 //                          counter `speedup` is t(1)/t(2) (target >= 1.8)
 //   BM_PhiloxUniform       random doubles per second from one stream
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <unistd.h>
 
 #include "sim/executor.h"
 #include "sim/grid.h"
@@ -54,21 +54,19 @@ std::vector<Cell> Cells(int64_t count) {
 }
 
 // Runs every cell once through the executor into a fresh store; seconds.
-double Sweep(const Experiment& experiment, const std::vector<Cell>& cells,
-             int threads) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("expertlab_bench_" + std::to_string(getpid()));
+double Sweep(const Experiment& experiment, const std::vector<Cell>& cells, int threads) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("expertlab_bench_" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   Store store((dir / "store.db").string(), "bench", 1);
   const int64_t sweep = store.BeginSweep({"{}", threads, ""});
   Progress quiet("bench", cells.size(), 0, /*quiet=*/true);
   const auto start = std::chrono::steady_clock::now();
-  ExecuteItems(experiment, cells, AllWorkItems(cells, 1), 1, threads,
-               [&](const std::vector<ItemResult>& b) { store.Write(b, sweep); },
-               quiet);
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  ExecuteItems(
+      experiment, cells, AllWorkItems(cells, 1), 1, threads,
+      [&](const std::vector<ItemResult>& b) { store.Write(b, sweep); }, quiet);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::filesystem::remove_all(dir);
   return seconds;
 }
@@ -82,8 +80,7 @@ void BM_StoreTrivialCells(benchmark::State& state) {
     state.counters["cells_per_s"] = cells.size() / seconds;
   }
 }
-BENCHMARK(BM_StoreTrivialCells)->UseManualTime()->Unit(benchmark::kMillisecond)
-    ->Iterations(3);
+BENCHMARK(BM_StoreTrivialCells)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_CpuBoundScaling(benchmark::State& state) {
   const auto cells = Cells(400);
@@ -97,8 +94,7 @@ void BM_CpuBoundScaling(benchmark::State& state) {
     state.counters["speedup"] = one / two;
   }
 }
-BENCHMARK(BM_CpuBoundScaling)->UseManualTime()->Unit(benchmark::kMillisecond)
-    ->Iterations(3);
+BENCHMARK(BM_CpuBoundScaling)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_PhiloxUniform(benchmark::State& state) {
   Rng rng(1, 2, 3, 4);

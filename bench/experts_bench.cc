@@ -44,8 +44,7 @@ std::vector<Eigen::ArrayXd> LossVectors(int n) {
 // written the obvious way.
 class ScalarHedge {
  public:
-  ScalarHedge(int n, double eta)
-      : eta_(eta), cumulative_(n, 0.0), weights_(n, 1.0), total_(n) {}
+  ScalarHedge(int n, double eta) : eta_(eta), cumulative_(n, 0.0), weights_(n, 1.0), total_(n) {}
   int Act(double u) const {
     double left = u * total_;
     for (size_t i = 0; i + 1 < weights_.size(); ++i) {
@@ -90,19 +89,16 @@ double HedgeDay(ExpertsLearner& hedge, const Eigen::ArrayXd& losses) {
 void BM_HedgeDay(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const bool anytime = state.range(1) != 0;
-  auto hedge = Registry<ExpertsLearner>::Instance().Create(
-      anytime ? "hedge(schedule=anytime)" : "hedge");
+  auto hedge =
+      Registry<ExpertsLearner>::Instance().Create(anytime ? "hedge(schedule=anytime)" : "hedge");
   hedge->Start(n, 1 << 20, Rng(1, 0, 0, 0));
   const auto losses = LossVectors(n);
   int64_t day = 0;
-  for (auto _ : state)
-    benchmark::DoNotOptimize(HedgeDay(*hedge, losses[day++ % kLossVectors]));
-  state.counters["expert_updates/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * n, benchmark::Counter::kIsRate);
+  for (auto _ : state) benchmark::DoNotOptimize(HedgeDay(*hedge, losses[day++ % kLossVectors]));
+  state.counters["expert_updates/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * n, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_HedgeDay)
-    ->ArgsProduct({{1 << 10, 1 << 16}, {0, 1}})
-    ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_HedgeDay)->ArgsProduct({{1 << 10, 1 << 16}, {0, 1}})->Unit(benchmark::kMicrosecond);
 
 void BM_ScalarHedgeDay(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
@@ -116,8 +112,8 @@ void BM_ScalarHedgeDay(benchmark::State& state) {
     benchmark::DoNotOptimize(hedge.ExpectedLoss(l));
     hedge.Observe(l);
   }
-  state.counters["expert_updates/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * n, benchmark::Counter::kIsRate);
+  state.counters["expert_updates/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * n, benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ScalarHedgeDay)->Arg(1 << 10)->Arg(1 << 16)->Unit(benchmark::kMicrosecond);
 
@@ -161,15 +157,13 @@ void BM_PoolDay(benchmark::State& state) {
   for (auto _ : state) {
     auto pool = Registry<ExpertsLearner>::Instance().Create(
         "multiscale_pool(memory=" + std::to_string(memory) + ")");
-    auto planted = Registry<LossSequence>::Instance().Create(
-        "planted_bernoulli(delta=0.05)");
-    const GameResult r = PlayGame(*pool, *planted, n, horizon, {horizon},
-                                  Rng(1, 0, 0, 1), Rng(1, 0, 0, 2));
+    auto planted = Registry<LossSequence>::Instance().Create("planted_bernoulli(delta=0.05)");
+    const GameResult r =
+        PlayGame(*pool, *planted, n, horizon, {horizon}, Rng(1, 0, 0, 1), Rng(1, 0, 0, 2));
     benchmark::DoNotOptimize(r.learner_loss);
   }
-  state.counters["days/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * horizon,
-      benchmark::Counter::kIsRate);
+  state.counters["days/s"] = benchmark::Counter(static_cast<double>(state.iterations()) * horizon,
+                                                benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_PoolDay)->Arg(64)->Arg(1024)->Unit(benchmark::kMillisecond);
 

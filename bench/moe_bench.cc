@@ -34,8 +34,8 @@
 #include <vector>
 
 #include "algorithms/moe/dense_blas.h"
-#include "algorithms/moe/layer.h"
 #include "algorithms/moe/float_kernels.h"
+#include "algorithms/moe/layer.h"
 #include "algorithms/moe/reference.h"
 #include "algorithms/moe/topk_softmax.h"
 #include "sim/timing.h"
@@ -58,9 +58,7 @@ void Cold() {
   evict();
 }
 
-void Fill(std::span<float> v, uint64_t seed, float scale) {
-  FillUniform(v, seed, scale, kThreads);
-}
+void Fill(std::span<float> v, uint64_t seed, float scale) { FillUniform(v, seed, scale, kThreads); }
 
 struct Model {
   MoeConfig config;
@@ -114,20 +112,20 @@ void BM_Prefill(benchmark::State& state) {
   const double flops = 6.0 * T * k * d * f;
   for (auto _ : state) {
     m->layer->Forward(m->x.data(), T, m->y.data(), &m->state);
-    const auto med = TimeInterleaved(
-        {[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
-         [&] { dense.Forward(); }, [&] { GatherBlasScatter(*m, y_ref); }},
-        7, Cold);
+    const auto med =
+        TimeInterleaved({[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
+                         [&] { dense.Forward(); }, [&] { GatherBlasScatter(*m, y_ref); }},
+                        7, Cold);
     // The Eigen reference is slow without -march=native: fewer rounds, each
     // again paired with a run of the fast layer.
-    const auto eig = TimeInterleaved(
-        {[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
-         [&] {
-           GatherGemmScatterForward(m->config, m->layer->weights(), m->x.data(), T,
-                                    m->state.slots, m->state.expert.data(),
-                                    m->state.weight.data(), y_eig.data(), kThreads);
-         }},
-        2, Cold);
+    const auto eig =
+        TimeInterleaved({[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
+                         [&] {
+                           GatherGemmScatterForward(m->config, m->layer->weights(), m->x.data(), T,
+                                                    m->state.slots, m->state.expert.data(),
+                                                    m->state.weight.data(), y_eig.data(), kThreads);
+                         }},
+                        2, Cold);
     state.SetIterationTime(med.Median(0));
     state.counters["fast_gflops"] = flops / med.Median(0) / 1e9;
     state.counters["dense_gflops"] = flops / med.Median(1) / 1e9;
@@ -139,8 +137,8 @@ void BM_Prefill(benchmark::State& state) {
     state.counters["x_vs_ref_eigen"] = eig.Speedup(0, 1);
     state.counters["rows_per_expert"] = double(T * k) / double(E);
     // The router's load spread: rows of the least and most loaded expert.
-    const auto [fewest, most] = std::minmax_element(m->state.stats.kept.begin(),
-                                                    m->state.stats.kept.end());
+    const auto [fewest, most] =
+        std::minmax_element(m->state.stats.kept.begin(), m->state.stats.kept.end());
     state.counters["rows_min"] = double(*fewest);
     state.counters["rows_max"] = double(*most);
   }
@@ -161,10 +159,10 @@ void BM_Backward(benchmark::State& state) {
     dense.Forward();
     // Gradient buffers are allocated once outside the timed region.
     m->layer->Backward(m->y.data(), m->state, dx.data(), &grads);
-    const auto med = TimeInterleaved(
-        {[&] { m->layer->Backward(m->y.data(), m->state, dx.data(), &grads); },
-         [&] { dense.Backward(); }},
-        5, Cold);
+    const auto med =
+        TimeInterleaved({[&] { m->layer->Backward(m->y.data(), m->state, dx.data(), &grads); },
+                         [&] { dense.Backward(); }},
+                        5, Cold);
     state.SetIterationTime(med.Median(0));
     state.counters["fast_gflops"] = flops / med.Median(0) / 1e9;
     state.counters["dense_gflops"] = flops / med.Median(1) / 1e9;
@@ -185,15 +183,15 @@ void BM_Decode(benchmark::State& state) {
     int64_t touched = 0;
     for (int64_t e = 0; e < E; ++e) touched += m->state.stats.kept[e] > 0;
     const double bytes = double(touched) * 3.0 * d * f * sizeof(float);
-    const auto med = TimeInterleaved(
-        {[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
-         [&] { GatherBlasScatter(*m, y_ref); },
-         [&] {
-           GatherGemmScatterForward(m->config, m->layer->weights(), m->x.data(), T,
-                                    m->state.slots, m->state.expert.data(),
-                                    m->state.weight.data(), y_eig.data(), kThreads);
-         }},
-        15, Cold);
+    const auto med =
+        TimeInterleaved({[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
+                         [&] { GatherBlasScatter(*m, y_ref); },
+                         [&] {
+                           GatherGemmScatterForward(m->config, m->layer->weights(), m->x.data(), T,
+                                                    m->state.slots, m->state.expert.data(),
+                                                    m->state.weight.data(), y_eig.data(), kThreads);
+                         }},
+                        15, Cold);
     state.SetIterationTime(med.Median(0));
     state.counters["weight_gbs"] = bytes / med.Median(0) / 1e9;
     state.counters["pct_triad"] = 100.0 * bytes / med.Median(0) / 1e9 / Limits().triad_gbytes;
@@ -228,7 +226,11 @@ void BM_PrefillFastOnly(benchmark::State& state) {
   state.counters["gflops"] = benchmark::Counter(6.0 * T * k * 1024 * f * state.iterations() / 1e9,
                                                 benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_PrefillFastOnly)->Args({4096, 4096, 8, 2})->Args({512, 2816, 64, 2})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PrefillFastOnly)
+    ->Args({4096, 4096, 8, 2})
+    ->Args({512, 2816, 64, 2})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Args: T, f, E, k.
 void BM_Scaling(benchmark::State& state) {
@@ -258,7 +260,11 @@ void PrefillShapes(benchmark::internal::Benchmark* b) {
   b->Args({1024, 2816, 64, 2});  // ~32 rows per expert
 }
 
-BENCHMARK(BM_Prefill)->Apply(PrefillShapes)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Prefill)
+    ->Apply(PrefillShapes)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Backward)
     ->Args({4096, 4096, 8, 2})
     ->Args({512, 4096, 8, 2})
@@ -296,7 +302,8 @@ int main(int argc, char** argv) {
   std::printf("dense reference: OpenBLAS %s (kernel %s); MoE float kernels: %s\n",
               blas.available() ? "loaded" : "missing", blas.CoreName().c_str(),
               expertlab::moe::BestFloatKernels().name);
-  std::printf("GOMP_SPINCOUNT=%s\n", std::getenv("GOMP_SPINCOUNT") ? std::getenv("GOMP_SPINCOUNT") : "(unset)");
+  std::printf("GOMP_SPINCOUNT=%s\n",
+              std::getenv("GOMP_SPINCOUNT") ? std::getenv("GOMP_SPINCOUNT") : "(unset)");
   std::printf(
       "machine: peak %.0f GFLOP/s (FMA loop, %d threads), STREAM triad %.1f GB/s, read-only "
       "stream %.1f GB/s\n",

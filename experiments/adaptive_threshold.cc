@@ -46,11 +46,9 @@ class AdaptiveThreshold final : public Experiment {
     return {
         SpecParam<ExpertsLearner>("learner", "robust_pool",
                                   "learner spec; memory=S is set by the cell"),
-        SpecParam<LossSequence>("adversary", "kill_on_play",
-                                "adaptive adversary spec"),
+        SpecParam<LossSequence>("adversary", "kill_on_play", "adaptive adversary spec"),
         ExpertsCountKey(1024, 4),
-        ParamSpec::Double("ratio", 1.0, Bounds::Positive(),
-                          "S / sqrt(n)"),
+        ParamSpec::Double("ratio", 1.0, Bounds::Positive(), "S / sqrt(n)"),
         HorizonKey(8192),
     };
   }
@@ -73,11 +71,10 @@ class AdaptiveThreshold final : public Experiment {
     const int64_t memory = MemoryOf(params);
     std::string spec = LearnerWithMemory(params.String("learner"), memory);
     const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
-    const auto adversary =
-        Registry<LossSequence>::Instance().Create(params.String("adversary"));
-    const auto result = experts::PlayGame(
-        *learner, *adversary, n, horizon, {horizon},
-        context.Stream(kLearnerStream), context.Stream(kSequenceStream));
+    const auto adversary = Registry<LossSequence>::Instance().Create(params.String("adversary"));
+    const auto result =
+        experts::PlayGame(*learner, *adversary, n, horizon, {horizon},
+                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
     const experts::GamePoint& end = result.points.back();
     const double td = static_cast<double>(horizon);
     const double sd = static_cast<double>(memory);
@@ -88,8 +85,7 @@ class AdaptiveThreshold final : public Experiment {
     context.Record("ratio_actual", horizon, sd / root_n);
     context.Record("pr23_adaptive", horizon,
                    std::min(1.0, theory::Pr23AdaptiveRegret(n, td, sd) / td));
-    context.Record("kill_predict", horizon,
-                   theory::KillOnPlayLossRate(sd / 4, std::ceil(root_n)));
+    context.Record("kill_predict", horizon, theory::KillOnPlayLossRate(sd / 4, std::ceil(root_n)));
   }
 };
 

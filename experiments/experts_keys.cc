@@ -8,13 +8,11 @@
 namespace expertlab::experiments {
 
 ParamSpec ExpertsCountKey(int64_t default_n, int64_t min_n) {
-  return ParamSpec::Int("n", default_n, Bounds::Closed(min_n, 1 << 24),
-                        "number of experts");
+  return ParamSpec::Int("n", default_n, Bounds::Closed(min_n, 1 << 24), "number of experts");
 }
 
 ParamSpec HorizonKey(int64_t default_t) {
-  return ParamSpec::Int("T", default_t, Bounds::Closed(1, int64_t{1} << 32),
-                        "horizon (days)");
+  return ParamSpec::Int("T", default_t, Bounds::Closed(1, int64_t{1} << 32), "horizon (days)");
 }
 
 ParamSpec MemoryKey(int64_t default_s) {

@@ -45,17 +45,14 @@ class LeaderTrapStudy final : public Experiment {
         ExpertsCountKey(256),
         MemoryKey(32),
         HorizonKey(65536),
-        ParamSpec::Double("delta", 0.1, Bounds::Open(0.0, 0.5),
-                          "advantage of i*"),
+        ParamSpec::Double("delta", 0.1, Bounds::Open(0.0, 0.5), "advantage of i*"),
         ParamSpec::Double("window_scale", 1.0, Bounds::Positive(),
                           "W = ceil(window_scale * T^(2/3))"),
         PerOctaveKey(1),
     };
   }
 
-  void CheckCell(const Params& params) const override {
-    CheckMemoryCell("leader_trap", params);
-  }
+  void CheckCell(const Params& params) const override { CheckMemoryCell("leader_trap", params); }
 
   void RunCell(const Params& params, CellContext& context) const override {
     const int n = static_cast<int>(params.Int("n"));
@@ -63,20 +60,19 @@ class LeaderTrapStudy final : public Experiment {
     const int64_t memory = params.Int("memory");
     const double delta = params.Double("delta");
     const int64_t window = std::max<int64_t>(
-        1, static_cast<int64_t>(std::ceil(
-               params.Double("window_scale") *
-               std::pow(static_cast<double>(horizon), 2.0 / 3.0))));
+        1, static_cast<int64_t>(std::ceil(params.Double("window_scale") *
+                                          std::pow(static_cast<double>(horizon), 2.0 / 3.0))));
     std::string spec = LearnerWithMemory(params.String("learner"), memory);
     if (experts::SpecHasParam<ExpertsLearner>(spec, "epoch"))
       spec = experts::SpecWith(spec, "epoch", std::to_string(window));
     const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
-    const auto sequence = Registry<LossSequence>::Instance().Create(
-        "leader_trap(window=" + std::to_string(window) +
-        ", delta=" + experts::SpecNumber(delta) + ")");
-    const auto result = experts::PlayGame(
-        *learner, *sequence, n, horizon,
-        LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))),
-        context.Stream(kLearnerStream), context.Stream(kSequenceStream));
+    const auto sequence =
+        Registry<LossSequence>::Instance().Create("leader_trap(window=" + std::to_string(window) +
+                                                  ", delta=" + experts::SpecNumber(delta) + ")");
+    const auto result =
+        experts::PlayGame(*learner, *sequence, n, horizon,
+                          LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))),
+                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
     for (const auto& point : result.points) {
       const double t = static_cast<double>(point.day);
       context.Record("mean_regret", point.day, point.mean_regret);

@@ -44,8 +44,7 @@ class LowMistakeStudy final : public Experiment {
         HorizonKey(65536),
         ParamSpec::Int("mistakes", 4, Bounds::Closed(0, int64_t{1} << 32),
                        "mistakes M of the best expert (<= T)"),
-        ParamSpec::Choice("placement", "bursts", {"bursts", "spread"},
-                          "where the M mistakes go"),
+        ParamSpec::Choice("placement", "bursts", {"bursts", "spread"}, "where the M mistakes go"),
     };
   }
 
@@ -66,27 +65,22 @@ class LowMistakeStudy final : public Experiment {
     const auto sequence = Registry<LossSequence>::Instance().Create(
         "low_mistake(mistakes=" + std::to_string(mistakes) +
         ", placement=" + params.String("placement") + ")");
-    const auto result = experts::PlayGame(
-        *learner, *sequence, n, horizon, {horizon},
-        context.Stream(kLearnerStream), context.Stream(kSequenceStream));
+    const auto result =
+        experts::PlayGame(*learner, *sequence, n, horizon, {horizon},
+                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
     const experts::GamePoint& end = result.points.back();
-    const double nd = n, sd = static_cast<double>(memory),
-                 td = static_cast<double>(horizon);
+    const double nd = n, sd = static_cast<double>(memory), td = static_cast<double>(horizon);
     const double log2n = std::log2(nd);
     const double delta = std::min(0.5, nd * log2n * log2n / (sd * td));
     context.Record("regret", horizon, end.regret);
     context.Record("mean_regret", horizon, end.mean_regret);
     context.Record("swxz_predict", horizon, theory::LowMistakeRegret(nd, sd));
     context.Record("cycling_predict", horizon,
-                   theory::PoolCyclingRegret(nd, static_cast<double>(mistakes) + 1,
-                                             sd));
-    context.Record("swxz_valid", horizon,
-                   theory::SwxzLowMistakeValid(nd, td, delta,
-                                               static_cast<double>(mistakes))
-                       ? 1.0
-                       : 0.0);
-    context.Record("memory_words", horizon,
-                   static_cast<double>(end.peak_memory_words));
+                   theory::PoolCyclingRegret(nd, static_cast<double>(mistakes) + 1, sd));
+    context.Record(
+        "swxz_valid", horizon,
+        theory::SwxzLowMistakeValid(nd, td, delta, static_cast<double>(mistakes)) ? 1.0 : 0.0);
+    context.Record("memory_words", horizon, static_cast<double>(end.peak_memory_words));
   }
 };
 

@@ -82,8 +82,7 @@ class MoeKernels final : public Experiment {
   bool Exclusive() const override { return true; }
 
   void RunCell(const Params& p, CellContext& context) const override {
-    const int64_t T = p.Int("T"), d = p.Int("d"), f = p.Int("f"), E = p.Int("E"),
-                  k = p.Int("k");
+    const int64_t T = p.Int("T"), d = p.Int("d"), f = p.Int("f"), E = p.Int("E"), k = p.Int("k");
     const int repeats = static_cast<int>(p.Int("repeats"));
     const int threads = std::max(1, context.threads());
     MoeConfig config;
@@ -155,14 +154,14 @@ class MoeKernels final : public Experiment {
     }
     // The Eigen reference is several times slower: fewer rounds, each again
     // paired with a run of the fast layer.
-    const InterleavedTimes eigen = TimeInterleaved(
-        {variants[0],
-         [&] {
-           GatherGemmScatterForward(config, layer.weights(), x.data(), T, state.slots,
-                                    state.expert.data(), state.weight.data(), y_ref.data(),
-                                    threads);
-         }},
-        std::max(1, repeats / 2), BeforeEachCall);
+    const InterleavedTimes eigen =
+        TimeInterleaved({variants[0],
+                         [&] {
+                           GatherGemmScatterForward(config, layer.weights(), x.data(), T,
+                                                    state.slots, state.expert.data(),
+                                                    state.weight.data(), y_ref.data(), threads);
+                         }},
+                        std::max(1, repeats / 2), BeforeEachCall);
     context.Record("ref_eigen_gflops", 0, flops / eigen.Median(1) / 1e9);
     context.Record("x_vs_ref_eigen", 0, eigen.Speedup(0, 1));
   }

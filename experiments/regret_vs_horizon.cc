@@ -41,8 +41,7 @@ class RegretVsHorizon final : public Experiment {
     return {
         SpecParam<ExpertsLearner>("learner", "multiscale_pool",
                                   "learner spec; memory=S is set by the cell"),
-        SpecParam<LossSequence>("instance", "planted_bernoulli(delta=0.1)",
-                                "loss sequence spec"),
+        SpecParam<LossSequence>("instance", "planted_bernoulli(delta=0.1)", "loss sequence spec"),
         ExpertsCountKey(256),
         MemoryKey(32),
         HorizonKey(65536),
@@ -63,8 +62,8 @@ class RegretVsHorizon final : public Experiment {
     const double nd = n, sd = static_cast<double>(memory);
     std::string instance = params.String("instance");
     if (params.Double("c") > 0) {
-      const double delta = theory::DeltaStar(params.Double("c"), nd,
-                                             static_cast<double>(horizon), sd);
+      const double delta =
+          theory::DeltaStar(params.Double("c"), nd, static_cast<double>(horizon), sd);
       EXPERTLAB_CHECK(experts::SpecHasParam<LossSequence>(instance, "delta"))
           << "regret_vs_horizon: c > 0 needs an instance with a delta";
       instance = experts::SpecWith(instance, "delta", experts::SpecNumber(delta));
@@ -74,27 +73,22 @@ class RegretVsHorizon final : public Experiment {
     if (experts::SpecHasParam<ExpertsLearner>(spec, "alpha") &&
         experts::SpecArg(spec, "alpha").empty() && !delta_text.empty() &&
         instance.rfind("planted_bernoulli", 0) == 0)
-      spec = experts::SpecWith(
-          spec, "alpha", experts::SpecNumber(0.5 - std::stod(delta_text)));
+      spec = experts::SpecWith(spec, "alpha", experts::SpecNumber(0.5 - std::stod(delta_text)));
     const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
     const auto sequence = Registry<LossSequence>::Instance().Create(instance);
-    const auto result = experts::PlayGame(
-        *learner, *sequence, n, horizon,
-        LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))),
-        context.Stream(kLearnerStream), context.Stream(kSequenceStream));
+    const auto result =
+        experts::PlayGame(*learner, *sequence, n, horizon,
+                          LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))),
+                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
     for (const auto& point : result.points) {
       const double t = static_cast<double>(point.day);
       context.Record("mean_regret", point.day, point.mean_regret);
       context.Record("regret", point.day, point.regret);
       context.Record("pseudo_regret", point.day, point.pseudo_regret);
-      context.Record("hedge_bound", point.day,
-                     theory::HedgeOptimalRegret(n, point.day));
-      context.Record("lower_bound", point.day,
-                     theory::SwxzLowerBound(nd, t, sd));
-      context.Record("single_scale", point.day,
-                     theory::SingleScalePoolRegret(nd, t, 0.75 * sd));
-      context.Record("memory_words", point.day,
-                     static_cast<double>(point.peak_memory_words));
+      context.Record("hedge_bound", point.day, theory::HedgeOptimalRegret(n, point.day));
+      context.Record("lower_bound", point.day, theory::SwxzLowerBound(nd, t, sd));
+      context.Record("single_scale", point.day, theory::SingleScalePoolRegret(nd, t, 0.75 * sd));
+      context.Record("memory_words", point.day, static_cast<double>(point.peak_memory_words));
     }
   }
 };

@@ -62,14 +62,12 @@ class RegretVsMemory final : public Experiment {
   }
 
   void CheckCell(const Params& params) const override {
-    const int64_t n = params.Int("n"), horizon = params.Int("T"),
-                  memory = params.Int("memory");
+    const int64_t n = params.Int("n"), horizon = params.Int("T"), memory = params.Int("memory");
     const double delta = DeltaOf(params);
-    EXPERTLAB_CHECK(delta < 0.5)
-        << "regret_vs_memory: delta* = c sqrt(n/(S T)) = " << delta
-        << " is not below 1/2 for c = " << params.Double("c") << ", n = " << n
-        << ", S = " << memory << ", T = " << horizon
-        << "; lower c or raise T";
+    EXPERTLAB_CHECK(delta < 0.5) << "regret_vs_memory: delta* = c sqrt(n/(S T)) = " << delta
+                                 << " is not below 1/2 for c = " << params.Double("c")
+                                 << ", n = " << n << ", S = " << memory << ", T = " << horizon
+                                 << "; lower c or raise T";
     CheckMemoryCell("regret_vs_memory", params);
   }
 
@@ -77,8 +75,7 @@ class RegretVsMemory final : public Experiment {
     const int n = static_cast<int>(params.Int("n"));
     const int64_t horizon = params.Int("T");
     const int64_t memory = params.Int("memory");
-    const double nd = n, td = static_cast<double>(horizon),
-                 sd = static_cast<double>(memory);
+    const double nd = n, td = static_cast<double>(horizon), sd = static_cast<double>(memory);
     const double delta = DeltaOf(params);
     std::string spec = LearnerWithMemory(params.String("learner"), memory);
     if (experts::SpecHasParam<ExpertsLearner>(spec, "alpha") &&
@@ -87,9 +84,9 @@ class RegretVsMemory final : public Experiment {
     const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
     const auto sequence = Registry<LossSequence>::Instance().Create(
         "planted_bernoulli(delta=" + experts::SpecNumber(delta) + ")");
-    const auto result = experts::PlayGame(
-        *learner, *sequence, n, horizon, {horizon},
-        context.Stream(kLearnerStream), context.Stream(kSequenceStream));
+    const auto result =
+        experts::PlayGame(*learner, *sequence, n, horizon, {horizon},
+                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
     const experts::GamePoint& end = result.points.back();
     const double bound = theory::SwxzLowerBound(nd, td, sd);
     context.Record("mean_regret", horizon, end.mean_regret);
@@ -98,13 +95,10 @@ class RegretVsMemory final : public Experiment {
     context.Record("normalized", horizon, end.mean_regret / bound);
     context.Record("lower_bound", horizon, bound);
     context.Record("hedge_floor", horizon, theory::HedgeOptimalRegret(n, horizon));
-    context.Record("subset_predict", horizon,
-                   theory::RandomSubsetRegret(nd, sd, delta, td));
+    context.Record("subset_predict", horizon, theory::RandomSubsetRegret(nd, sd, delta, td));
     context.Record("delta", horizon, delta);
-    context.Record("swxz_valid", horizon,
-                   theory::SwxzRandomOrderValid(nd, td, delta) ? 1.0 : 0.0);
-    context.Record("memory_words", horizon,
-                   static_cast<double>(end.peak_memory_words));
+    context.Record("swxz_valid", horizon, theory::SwxzRandomOrderValid(nd, td, delta) ? 1.0 : 0.0);
+    context.Record("memory_words", horizon, static_cast<double>(end.peak_memory_words));
   }
 };
 

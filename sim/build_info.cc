@@ -5,9 +5,8 @@
 namespace expertlab {
 
 const BuildInfo& GetBuildInfo() {
-  static const BuildInfo info{EXPERTLAB_GIT_SHA, EXPERTLAB_GIT_DIRTY,
-                              EXPERTLAB_BUILD_TYPE, EXPERTLAB_COMPILER,
-                              EXPERTLAB_SOURCE_DIR};
+  static const BuildInfo info{EXPERTLAB_GIT_SHA, EXPERTLAB_GIT_DIRTY, EXPERTLAB_BUILD_TYPE,
+                              EXPERTLAB_COMPILER, EXPERTLAB_SOURCE_DIR};
   return info;
 }
 

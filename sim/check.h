@@ -37,19 +37,16 @@ class CheckFailure {
 };
 
 struct ThrowOnFailure {
-  [[noreturn]] void operator&(const CheckFailure& failure) const {
-    throw Error(failure.Message());
-  }
+  [[noreturn]] void operator&(const CheckFailure& failure) const { throw Error(failure.Message()); }
 };
 
 }  // namespace internal
 }  // namespace expertlab
 
-#define EXPERTLAB_CHECK(condition)                 \
-  if (condition) {                                 \
-  } else                                           \
-    ::expertlab::internal::ThrowOnFailure() &      \
-        ::expertlab::internal::CheckFailure()
+#define EXPERTLAB_CHECK(condition) \
+  if (condition) {                 \
+  } else                           \
+    ::expertlab::internal::ThrowOnFailure() & ::expertlab::internal::CheckFailure()
 
 #ifdef NDEBUG
 #define EXPERTLAB_DCHECK(condition) \

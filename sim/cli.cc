@@ -43,19 +43,18 @@ bool Parse(const std::vector<std::string>& args, const std::string& usage,
            po::options_description options, Parsed& parsed) {
   options.add_options()("help,h", "show this help");
   po::options_description all;
-  all.add(options).add_options()(
-      "positional", po::value<std::vector<std::string>>(), "");
+  all.add(options).add_options()("positional", po::value<std::vector<std::string>>(), "");
   po::positional_options_description positional;
   positional.add("positional", -1);
   try {
-    po::store(po::command_line_parser(args)
-                  .options(all)
-                  .positional(positional)
-                  // No abbreviations: --thread must not silently mean --threads.
-                  .style(po::command_line_style::default_style &
-                         ~po::command_line_style::allow_guessing)
-                  .run(),
-              parsed.vars);
+    po::store(
+        po::command_line_parser(args)
+            .options(all)
+            .positional(positional)
+            // No abbreviations: --thread must not silently mean --threads.
+            .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+            .run(),
+        parsed.vars);
     po::notify(parsed.vars);
   } catch (const po::error& e) {
     throw Error(std::string(e.what()) + " (see --help)");
@@ -72,8 +71,7 @@ bool Parse(const std::vector<std::string>& args, const std::string& usage,
 void PrintParams(const std::vector<ParamSpec>& params, const char* indent) {
   for (const auto& p : params) {
     std::printf("%s%-12s %-8s default %-18s %s; %s\n", indent, p.name.c_str(),
-                std::string(TypeName(p.type)).c_str(),
-                FormatValue(p.default_value).c_str(),
+                std::string(TypeName(p.type)).c_str(), FormatValue(p.default_value).c_str(),
                 p.DescribeType().c_str(), p.help.c_str());
   }
 }
@@ -83,9 +81,10 @@ int List(const std::vector<std::string>& args) {
   options.add_options()("names", po::value<std::string>(),
                         "print only the names in one family (e.g. experiment)");
   Parsed parsed;
-  if (!Parse(args, "usage: expertlab list [--names FAMILY]\n\nLists "
-                   "experiments and every algorithm family with parameter "
-                   "tables.",
+  if (!Parse(args,
+             "usage: expertlab list [--names FAMILY]\n\nLists "
+             "experiments and every algorithm family with parameter "
+             "tables.",
              options, parsed))
     return 0;
   const bool names_only = parsed.vars.count("names") > 0;
@@ -94,8 +93,7 @@ int List(const std::vector<std::string>& args) {
     if (names_only) {
       if (registry->Family() != parsed.vars["names"].as<std::string>()) continue;
       found = true;
-      for (const auto& entry : registry->Describe())
-        std::printf("%s\n", entry.name.c_str());
+      for (const auto& entry : registry->Describe()) std::printf("%s\n", entry.name.c_str());
       continue;
     }
     std::printf("== %s ==\n", std::string(registry->Family()).c_str());
@@ -105,26 +103,25 @@ int List(const std::vector<std::string>& args) {
     }
   }
   EXPERTLAB_CHECK(!names_only || found)
-      << "no family '" << parsed.vars["names"].as<std::string>()
-      << "' (see expertlab list)";
+      << "no family '" << parsed.vars["names"].as<std::string>() << "' (see expertlab list)";
   return 0;
 }
 
 int Run(const std::vector<std::string>& args) {
   po::options_description options("run options");
-  options.add_options()
-      ("config", po::value<std::string>(), "TOML config file (default: the "
-       "experiment's embedded full config)")
-      ("quick", po::bool_switch(), "use the embedded quick config")
-      ("reps", po::value<int64_t>(), "replicates per cell")
-      ("threads", po::value<int>()->default_value(0),
-       "worker threads (0 = all cores)")
-      ("shard", po::value<std::string>(), "run shard i/N only (default: "
-       "SLURM_ARRAY_TASK_ID/COUNT when set)")
-      ("mpi", po::bool_switch(), "distribute over MPI ranks (under mpirun)")
-      ("out", po::value<std::string>(), "results directory (default "
-       "results/<experiment>)")
-      ("quiet", po::bool_switch(), "no progress lines");
+  options.add_options()("config", po::value<std::string>(),
+                        "TOML config file (default: the "
+                        "experiment's embedded full config)")(
+      "quick", po::bool_switch(), "use the embedded quick config")("reps", po::value<int64_t>(),
+                                                                   "replicates per cell")(
+      "threads", po::value<int>()->default_value(0), "worker threads (0 = all cores)")(
+      "shard", po::value<std::string>(),
+      "run shard i/N only (default: "
+      "SLURM_ARRAY_TASK_ID/COUNT when set)")("mpi", po::bool_switch(),
+                                             "distribute over MPI ranks (under mpirun)")(
+      "out", po::value<std::string>(),
+      "results directory (default "
+      "results/<experiment>)")("quiet", po::bool_switch(), "no progress lines");
   Parsed parsed;
   if (!Parse(args,
              "usage: expertlab run <experiment> [key=value | key=a,b,c ...] "
@@ -137,8 +134,7 @@ int Run(const std::vector<std::string>& args) {
   RunRequest request;
   request.experiment = parsed.positional.front();
   FindExperiment(request.experiment);  // unknown name -> clear error first
-  request.assignments.assign(parsed.positional.begin() + 1,
-                             parsed.positional.end());
+  request.assignments.assign(parsed.positional.begin() + 1, parsed.positional.end());
   const auto& v = parsed.vars;
   if (v.count("config")) request.config_file = v["config"].as<std::string>();
   request.quick = v["quick"].as<bool>();
@@ -146,12 +142,10 @@ int Run(const std::vector<std::string>& args) {
       << "give either --quick or --config, not both";
   if (v.count("reps")) request.reps = v["reps"].as<int64_t>();
   request.threads = v["threads"].as<int>();
-  EXPERTLAB_CHECK(request.threads >= 0)
-      << "--threads must be >= 0, got " << request.threads;
+  EXPERTLAB_CHECK(request.threads >= 0) << "--threads must be >= 0, got " << request.threads;
   if (v.count("shard")) request.shard = v["shard"].as<std::string>();
   request.mpi = v["mpi"].as<bool>();
-  EXPERTLAB_CHECK(!(request.mpi && request.shard))
-      << "give either --mpi or --shard, not both";
+  EXPERTLAB_CHECK(!(request.mpi && request.shard)) << "give either --mpi or --shard, not both";
   if (request.shard) ParseShard(*request.shard);  // fail before planning
   if (v.count("out")) request.out_dir = v["out"].as<std::string>();
   request.quiet = v["quiet"].as<bool>();
@@ -165,16 +159,14 @@ int Run(const std::vector<std::string>& args) {
 
 int DirectoryCommand(const std::vector<std::string>& args, bool merge) {
   Parsed parsed;
-  const std::string usage =
-      merge ? "usage: expertlab merge <dir>\n\nMerges <dir>/shards/*.db into "
-              "<dir>/store.db (checking for conflicts), then exports CSV."
-            : "usage: expertlab export <dir>\n\nWrites "
-              "<dir>/<experiment>.csv (tidy) from <dir>/store.db.";
+  const std::string usage = merge ? "usage: expertlab merge <dir>\n\nMerges <dir>/shards/*.db into "
+                                    "<dir>/store.db (checking for conflicts), then exports CSV."
+                                  : "usage: expertlab export <dir>\n\nWrites "
+                                    "<dir>/<experiment>.csv (tidy) from <dir>/store.db.";
   if (!Parse(args, usage, po::options_description("options"), parsed)) return 0;
   EXPERTLAB_CHECK(parsed.positional.size() == 1)
       << (merge ? "merge" : "export") << " needs exactly one directory";
-  const auto csv = merge ? MergeShards(parsed.positional[0])
-                         : ExportCsv(parsed.positional[0]);
+  const auto csv = merge ? MergeShards(parsed.positional[0]) : ExportCsv(parsed.positional[0]);
   std::printf("%s\n", csv.c_str());
   return 0;
 }
@@ -184,12 +176,10 @@ int Python(const std::string& script, std::vector<std::string> script_args) {
   const char* home = std::getenv("EXPERTLAB_HOME");
   const std::filesystem::path root = home ? home : GetBuildInfo().source_dir;
   const auto path = root / "plots" / script;
-  EXPERTLAB_CHECK(std::filesystem::exists(path))
-      << "no plot script '" << path.string() << "'";
+  EXPERTLAB_CHECK(std::filesystem::exists(path)) << "no plot script '" << path.string() << "'";
   // Debian's interpreter has the apt-installed matplotlib and numpy.
   const char* python = std::getenv("EXPERTLAB_PYTHON");
-  std::vector<std::string> argv_text = {python ? python : "/usr/bin/python3",
-                                        path.string()};
+  std::vector<std::string> argv_text = {python ? python : "/usr/bin/python3", path.string()};
   argv_text.insert(argv_text.end(), script_args.begin(), script_args.end());
   std::vector<char*> argv;
   for (auto& a : argv_text) argv.push_back(a.data());
@@ -200,13 +190,11 @@ int Python(const std::string& script, std::vector<std::string> script_args) {
 }
 
 // Both Python commands take --results (the results root) and nothing else.
-bool ParseResultsCommand(const std::vector<std::string>& args,
-                         const std::string& usage, Parsed& parsed,
-                         std::string& results) {
+bool ParseResultsCommand(const std::vector<std::string>& args, const std::string& usage,
+                         Parsed& parsed, std::string& results) {
   po::options_description options("options");
-  options.add_options()(
-      "results", po::value<std::string>(&results)->default_value("results"),
-      "results root");
+  options.add_options()("results", po::value<std::string>(&results)->default_value("results"),
+                        "results root");
   return Parse(args, usage, options, parsed);
 }
 
@@ -219,8 +207,7 @@ int Plot(const std::vector<std::string>& args) {
                            "exported CSV.",
                            parsed, results))
     return 0;
-  EXPERTLAB_CHECK(parsed.positional.size() == 1)
-      << "plot needs exactly one experiment name";
+  EXPERTLAB_CHECK(parsed.positional.size() == 1) << "plot needs exactly one experiment name";
   const std::string& name = parsed.positional[0];
   FindExperiment(name);
   return Python("plot.py", {name, results});
@@ -243,8 +230,7 @@ int Report(const std::vector<std::string>& args) {
 
 int RunCli(const std::vector<std::string>& args) {
   try {
-    if (args.empty() || args[0] == "--help" || args[0] == "-h" ||
-        args[0] == "help") {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
       std::cout << kUsage;
       return args.empty() ? 2 : 0;
     }

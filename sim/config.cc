@@ -1,10 +1,10 @@
 #include "sim/config.h"
 
-#include <fstream>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "sim/check.h"
 #include "sim/experiment.h"
@@ -12,16 +12,14 @@
 namespace expertlab {
 namespace {
 
-const ParamSpec& SpecFor(const SweepConfig& config, std::string_view key,
-                         std::string_view source) {
+const ParamSpec& SpecFor(const SweepConfig& config, std::string_view key, std::string_view source) {
   const auto& entry = FindExperiment(config.experiment);
   for (const auto& spec : entry.params)
     if (spec.name == key) return spec;
   std::string names = "seed, reps";
   for (const auto& spec : entry.params) names += ", " + spec.name;
-  throw Error(std::string(source) + ": unknown key '" + std::string(key) +
-              "' for experiment '" + config.experiment +
-              "'; expected one of {" + names + "}");
+  throw Error(std::string(source) + ": unknown key '" + std::string(key) + "' for experiment '" +
+              config.experiment + "'; expected one of {" + names + "}");
 }
 
 std::vector<Value>& GridSlot(SweepConfig& config, std::string_view key) {
@@ -35,16 +33,13 @@ Value FromToml(const toml::node& node, std::string_view where) {
   if (auto v = node.value_exact<double>()) return *v;
   if (auto v = node.value_exact<bool>()) return *v;
   if (auto v = node.value_exact<std::string>()) return *v;
-  throw Error(std::string(where) +
-              ": expected a number, bool or string (or a list of them)");
+  throw Error(std::string(where) + ": expected a number, bool or string (or a list of them)");
 }
 
-int64_t ParsePositive(std::string_view key, std::string_view text,
-                      std::string_view source, int64_t max) {
-  ParamSpec spec = ParamSpec::Int(std::string(key), 1,
-                                  Bounds::Closed(key == "seed" ? 0 : 1,
-                                                 static_cast<double>(max)),
-                                  "");
+int64_t ParsePositive(std::string_view key, std::string_view text, std::string_view source,
+                      int64_t max) {
+  ParamSpec spec = ParamSpec::Int(
+      std::string(key), 1, Bounds::Closed(key == "seed" ? 0 : 1, static_cast<double>(max)), "");
   return std::get<int64_t>(spec.Parse(text, source));
 }
 
@@ -75,21 +70,18 @@ SweepConfig DefaultConfig(std::string_view experiment) {
   for (const auto& spec : entry.params)
     config.grid.emplace_back(
         spec.name,
-        std::vector<Value>{spec.Coerce(spec.default_value,
-                                       "experiment '" + entry.name + "'")});
+        std::vector<Value>{spec.Coerce(spec.default_value, "experiment '" + entry.name + "'")});
   return config;
 }
 
-void ApplyToml(SweepConfig& config, std::string_view toml_text,
-               std::string_view source) {
+void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view source) {
   toml::table table;
   try {
     table = toml::parse(toml_text, source);
   } catch (const toml::parse_error& e) {
     std::ostringstream message;
-    message << source << ":" << e.source().begin.line << ":"
-            << e.source().begin.column << ": malformed TOML: "
-            << e.description();
+    message << source << ":" << e.source().begin.line << ":" << e.source().begin.column
+            << ": malformed TOML: " << e.description();
     throw Error(message.str());
   }
   for (const auto& [key_node, node] : table) {
@@ -98,17 +90,19 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text,
     if (key == "experiment") {
       auto name = node.value_exact<std::string>();
       EXPERTLAB_CHECK(name && *name == config.experiment)
-          << where << " names experiment '" << (name ? *name : "?")
-          << "' but the run is for '" << config.experiment << "'";
+          << where << " names experiment '" << (name ? *name : "?") << "' but the run is for '"
+          << config.experiment << "'";
     } else if (key == "description") {
       EXPERTLAB_CHECK(node.is_string()) << where << ": expected a string";
     } else if (key == "seed" || key == "reps") {
       auto v = node.value_exact<int64_t>();
       EXPERTLAB_CHECK(v.has_value()) << where << ": expected an integer";
-      const int64_t parsed = ParsePositive(key, std::to_string(*v), source,
-                                           key == "seed" ? kMaxSeed : kMaxReps);
-      if (key == "seed") config.seed = static_cast<uint64_t>(parsed);
-      else config.reps = parsed;
+      const int64_t parsed =
+          ParsePositive(key, std::to_string(*v), source, key == "seed" ? kMaxSeed : kMaxReps);
+      if (key == "seed")
+        config.seed = static_cast<uint64_t>(parsed);
+      else
+        config.reps = parsed;
     } else if (key == "grid") {
       const toml::table* grid = node.as_table();
       EXPERTLAB_CHECK(grid) << where << ": expected a table [grid]";
@@ -118,14 +112,11 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text,
         const ParamSpec& spec = SpecFor(config, param, context);
         std::vector<Value> parsed;
         if (const toml::array* list = values.as_array()) {
-          EXPERTLAB_CHECK(!list->empty())
-              << context << ": '" << param << "' is an empty list";
+          EXPERTLAB_CHECK(!list->empty()) << context << ": '" << param << "' is an empty list";
           for (const auto& item : *list)
-            parsed.push_back(spec.Coerce(FromToml(item, context + "." + param),
-                                         context));
+            parsed.push_back(spec.Coerce(FromToml(item, context + "." + param), context));
         } else {
-          parsed.push_back(
-              spec.Coerce(FromToml(values, context + "." + param), context));
+          parsed.push_back(spec.Coerce(FromToml(values, context + "." + param), context));
         }
         GridSlot(config, param) = std::move(parsed);
       }
@@ -155,8 +146,7 @@ void ApplyOverride(SweepConfig& config, std::string_view assignment) {
   const ParamSpec& spec = SpecFor(config, key, source);
   std::vector<Value> values;
   for (const auto& part : SplitTopLevel(text, ',')) {
-    EXPERTLAB_CHECK(!part.empty())
-        << source << ": empty value in '" << assignment << "'";
+    EXPERTLAB_CHECK(!part.empty()) << source << ": empty value in '" << assignment << "'";
     values.push_back(spec.Parse(part, source));
   }
   GridSlot(config, key) = std::move(values);

@@ -38,16 +38,14 @@ struct SweepConfig {
 SweepConfig DefaultConfig(std::string_view experiment);
 
 // Applies a TOML document; `source` names it in messages.
-void ApplyToml(SweepConfig& config, std::string_view toml_text,
-               std::string_view source);
+void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view source);
 
 // Applies `key=value` or `key=a,b,c` (also seed=, reps=).
 void ApplyOverride(SweepConfig& config, std::string_view assignment);
 
 // The embedded experiments/configs/<name>.<variant>.toml text; variant is
 // "quick" or "full". Error if absent.
-std::string_view EmbeddedConfig(std::string_view experiment,
-                                 std::string_view variant);
+std::string_view EmbeddedConfig(std::string_view experiment, std::string_view variant);
 
 std::string ReadTextFile(const std::string& path, std::string_view what);
 

@@ -21,30 +21,28 @@ constexpr size_t kMaxBatch = 512;
 
 }  // namespace
 
-ItemResult RunItem(const Experiment& experiment, const Cell& cell,
-                   int64_t replicate, uint64_t seed, int threads) {
+ItemResult RunItem(const Experiment& experiment, const Cell& cell, int64_t replicate, uint64_t seed,
+                   int threads) {
   const auto start = std::chrono::steady_clock::now();
   CellContext context(seed, cell.hash, replicate, threads);
   try {
     experiment.RunCell(cell.params, context);
   } catch (const std::exception& e) {
-    throw Error("cell {" + cell.params.ToString() + "} replicate " +
-                std::to_string(replicate) + " failed: " + e.what());
+    throw Error("cell {" + cell.params.ToString() + "} replicate " + std::to_string(replicate) +
+                " failed: " + e.what());
   }
   ItemResult result;
   result.hash = cell.hash;
   result.replicate = replicate;
   result.params_json = cell.params_json;
   result.rows = std::move(context.rows());
-  result.seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 
 void ExecuteItems(const Experiment& experiment, const std::vector<Cell>& cells,
-                  const std::vector<WorkItem>& todo, uint64_t seed,
-                  int threads, const ResultSink& sink, Progress& progress) {
+                  const std::vector<WorkItem>& todo, uint64_t seed, int threads,
+                  const ResultSink& sink, Progress& progress) {
   EXPERTLAB_CHECK(threads >= 1) << "--threads must be >= 1, got " << threads;
   // An empty optional tells the writer that no more items will come.
   tbb::concurrent_bounded_queue<std::optional<ItemResult>> queue;
@@ -82,8 +80,7 @@ void ExecuteItems(const Experiment& experiment, const std::vector<Cell>& cells,
   auto run = [&](const WorkItem& w, int cell_threads) {
     if (cancelled.load(std::memory_order_relaxed)) return;
     try {
-      queue.push(RunItem(experiment, cells[w.cell], w.replicate, seed,
-                         cell_threads));
+      queue.push(RunItem(experiment, cells[w.cell], w.replicate, seed, cell_threads));
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex);
       if (!cell_error) cell_error = std::current_exception();
@@ -97,10 +94,8 @@ void ExecuteItems(const Experiment& experiment, const std::vector<Cell>& cells,
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                               static_cast<size_t>(threads));
     tbb::task_arena arena(threads);
-    arena.execute([&] {
-      tbb::parallel_for(size_t{0}, todo.size(),
-                        [&](size_t i) { run(todo[i], 1); });
-    });
+    arena.execute(
+        [&] { tbb::parallel_for(size_t{0}, todo.size(), [&](size_t i) { run(todo[i], 1); }); });
   }
   queue.push(std::nullopt);
   writer.join();

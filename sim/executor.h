@@ -19,8 +19,8 @@
 namespace expertlab {
 
 // Runs one (cell, replicate) and times it. Errors carry the cell's params.
-ItemResult RunItem(const Experiment& experiment, const Cell& cell,
-                   int64_t replicate, uint64_t seed, int threads);
+ItemResult RunItem(const Experiment& experiment, const Cell& cell, int64_t replicate, uint64_t seed,
+                   int threads);
 
 using ResultSink = std::function<void(const std::vector<ItemResult>&)>;
 
@@ -28,7 +28,7 @@ using ResultSink = std::function<void(const std::vector<ItemResult>&)>;
 // batches of finished items. Throws the first cell error after in-flight
 // items are stored.
 void ExecuteItems(const Experiment& experiment, const std::vector<Cell>& cells,
-                  const std::vector<WorkItem>& todo, uint64_t seed,
-                  int threads, const ResultSink& sink, Progress& progress);
+                  const std::vector<WorkItem>& todo, uint64_t seed, int threads,
+                  const ResultSink& sink, Progress& progress);
 
 }  // namespace expertlab

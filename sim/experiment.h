@@ -26,12 +26,8 @@ struct MetricRow {
 // What one (cell, replicate) sees of the engine.
 class CellContext {
  public:
-  CellContext(uint64_t root_seed, uint64_t cell_hash, int64_t replicate,
-              int threads)
-      : root_seed_(root_seed),
-        cell_hash_(cell_hash),
-        replicate_(replicate),
-        threads_(threads) {}
+  CellContext(uint64_t root_seed, uint64_t cell_hash, int64_t replicate, int threads)
+      : root_seed_(root_seed), cell_hash_(cell_hash), replicate_(replicate), threads_(threads) {}
 
   // Independent random stream `id` of this (seed, cell, replicate).
   Rng Stream(uint64_t id) const {
@@ -81,13 +77,12 @@ std::vector<int64_t> LogCheckpoints(int64_t horizon, int per_octave);
 }  // namespace expertlab
 
 // Experiments take no constructor parameters: their grid keys go to RunCell.
-#define EXPERTLAB_REGISTER_EXPERIMENT(Impl, name, description)             \
-  namespace {                                                              \
-  [[maybe_unused]] const bool EXPERTLAB_CONCAT(registered_, __COUNTER__) = \
-      ::expertlab::Registry<::expertlab::Experiment>::Instance().Add(      \
-          {name, description, Impl().Parameters(),                         \
-           [](const ::expertlab::Params&)                                  \
-               -> std::unique_ptr<::expertlab::Experiment> {               \
-             return std::make_unique<Impl>();                              \
-           }});                                                            \
+#define EXPERTLAB_REGISTER_EXPERIMENT(Impl, name, description)                          \
+  namespace {                                                                           \
+  [[maybe_unused]] const bool EXPERTLAB_CONCAT(registered_, __COUNTER__) =              \
+      ::expertlab::Registry<::expertlab::Experiment>::Instance().Add(                   \
+          {name, description, Impl().Parameters(),                                      \
+           [](const ::expertlab::Params&) -> std::unique_ptr<::expertlab::Experiment> { \
+             return std::make_unique<Impl>();                                           \
+           }});                                                                         \
   }

@@ -33,8 +33,7 @@ std::vector<Cell> ExpandGrid(const SweepConfig& config) {
   for (const auto& [name, values] : config.grid) {
     EXPERTLAB_CHECK(!values.empty()) << "grid key '" << name << "' is empty";
     total *= values.size();
-    EXPERTLAB_CHECK(total <= (size_t{1} << 26))
-        << "grid has more than 2^26 cells; split the sweep";
+    EXPERTLAB_CHECK(total <= (size_t{1} << 26)) << "grid has more than 2^26 cells; split the sweep";
   }
   std::vector<Cell> cells;
   cells.reserve(total);
@@ -60,8 +59,7 @@ std::vector<Cell> ExpandGrid(const SweepConfig& config) {
   return cells;
 }
 
-std::vector<WorkItem> AllWorkItems(const std::vector<Cell>& cells,
-                                   int64_t reps) {
+std::vector<WorkItem> AllWorkItems(const std::vector<Cell>& cells, int64_t reps) {
   std::vector<WorkItem> items;
   items.reserve(cells.size() * static_cast<size_t>(reps));
   for (size_t c = 0; c < cells.size(); ++c)

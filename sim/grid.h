@@ -30,8 +30,7 @@ struct WorkItem {
 std::vector<Cell> ExpandGrid(const SweepConfig& config);
 
 // Every (cell, replicate) in canonical order: cell-major, then replicate.
-std::vector<WorkItem> AllWorkItems(const std::vector<Cell>& cells,
-                                   int64_t reps);
+std::vector<WorkItem> AllWorkItems(const std::vector<Cell>& cells, int64_t reps);
 
 uint64_t Fnv1a64(std::string_view text);
 

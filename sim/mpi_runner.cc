@@ -3,7 +3,6 @@
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/mpi/status.hpp>
-
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -49,8 +48,7 @@ void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
   int stopped = 0;
   while (stopped < world.size() - 1) {
     int64_t report = kReady;
-    const boost::mpi::status status =
-        world.recv(boost::mpi::any_source, kTagRequest, report);
+    const boost::mpi::status status = world.recv(boost::mpi::any_source, kTagRequest, report);
     if (report == kDone) {
       progress.Add(1);
     } else if (report == kFailed) {
@@ -66,8 +64,7 @@ void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
   EXPERTLAB_CHECK(first_error.empty()) << first_error;
 }
 
-void Work(const boost::mpi::communicator& world, const SweepPlan& plan,
-          int threads) {
+void Work(const boost::mpi::communicator& world, const SweepPlan& plan, int threads) {
   // A worker that cannot open its store still answers the protocol, with
   // the error as its report, so no rank waits forever.
   std::unique_ptr<Store> store;
@@ -76,18 +73,16 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan,
   std::string error;
   world.barrier();  // rank 0 has read the stores (Coordinate)
   try {
-    store = std::make_unique<Store>(
-        plan.layout.RankStore(world.rank()).string(), plan.config.experiment,
-        plan.config.seed);
-    sweep = store->BeginSweep({plan.config.ToJson(), 1,
-                               "mpi rank " + std::to_string(world.rank()) +
-                                   "/" + std::to_string(world.size())});
+    store = std::make_unique<Store>(plan.layout.RankStore(world.rank()).string(),
+                                    plan.config.experiment, plan.config.seed);
+    sweep = store->BeginSweep(
+        {plan.config.ToJson(), 1,
+         "mpi rank " + std::to_string(world.rank()) + "/" + std::to_string(world.size())});
   } catch (const std::exception& e) {
     report = kFailed;
     error = e.what();
   }
-  const auto experiment =
-      FindExperiment(plan.config.experiment).factory(Params());
+  const auto experiment = FindExperiment(plan.config.experiment).factory(Params());
   // One item at a time per rank; kernel-heavy items get the rank's threads.
   const int item_threads = experiment->Exclusive() ? threads : 1;
   while (true) {
@@ -98,9 +93,9 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan,
     if (index == kStop) break;
     const WorkItem& w = plan.items[static_cast<size_t>(index)];
     try {
-      store->Write({RunItem(*experiment, plan.cells[w.cell], w.replicate,
-                            plan.config.seed, item_threads)},
-                   sweep);
+      store->Write(
+          {RunItem(*experiment, plan.cells[w.cell], w.replicate, plan.config.seed, item_threads)},
+          sweep);
       report = kDone;
     } catch (const std::exception& e) {
       report = kFailed;
@@ -134,8 +129,7 @@ void RunMpi(const RunRequest& request) {
         world.barrier();
         if (!error) {
           const auto csv = MergeShards(plan.layout.dir());
-          if (!request.quiet)
-            std::fprintf(stderr, "results: %s\n", csv.c_str());
+          if (!request.quiet) std::fprintf(stderr, "results: %s\n", csv.c_str());
         }
       } else {
         Work(world, plan, ResolveThreads(request.threads));

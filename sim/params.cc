@@ -91,8 +91,7 @@ std::string Bounds::Describe() const {
 
 namespace {
 
-ParamSpec Numeric(std::string name, ParamType type, Value def, Bounds bounds,
-                  std::string help) {
+ParamSpec Numeric(std::string name, ParamType type, Value def, Bounds bounds, std::string help) {
   ParamSpec s;
   s.name = std::move(name);
   s.type = type;
@@ -104,19 +103,15 @@ ParamSpec Numeric(std::string name, ParamType type, Value def, Bounds bounds,
 
 }  // namespace
 
-ParamSpec ParamSpec::Int(std::string name, int64_t def, Bounds bounds,
-                         std::string help) {
+ParamSpec ParamSpec::Int(std::string name, int64_t def, Bounds bounds, std::string help) {
   return Numeric(std::move(name), ParamType::kInt, def, bounds, std::move(help));
 }
 
-ParamSpec ParamSpec::Double(std::string name, double def, Bounds bounds,
-                            std::string help) {
-  return Numeric(std::move(name), ParamType::kDouble, def, bounds,
-                 std::move(help));
+ParamSpec ParamSpec::Double(std::string name, double def, Bounds bounds, std::string help) {
+  return Numeric(std::move(name), ParamType::kDouble, def, bounds, std::move(help));
 }
 
-ParamSpec ParamSpec::AutoDouble(std::string name, Bounds bounds,
-                                std::string help) {
+ParamSpec ParamSpec::AutoDouble(std::string name, Bounds bounds, std::string help) {
   ParamSpec s = Double(std::move(name), 0.0, bounds, std::move(help));
   s.default_value = std::string("auto");
   s.allow_auto = true;
@@ -132,16 +127,14 @@ ParamSpec ParamSpec::Bool(std::string name, bool def, std::string help) {
   return s;
 }
 
-ParamSpec ParamSpec::Choice(std::string name, std::string def,
-                            std::vector<std::string> choices,
+ParamSpec ParamSpec::Choice(std::string name, std::string def, std::vector<std::string> choices,
                             std::string help) {
   ParamSpec s = Text(std::move(name), std::move(def), std::move(help));
   s.choices = std::move(choices);
   return s;
 }
 
-ParamSpec ParamSpec::Text(std::string name, std::string def,
-                          std::string help) {
+ParamSpec ParamSpec::Text(std::string name, std::string def, std::string help) {
   ParamSpec s;
   s.name = std::move(name);
   s.type = ParamType::kString;
@@ -152,15 +145,11 @@ ParamSpec ParamSpec::Text(std::string name, std::string def,
 
 std::string ParamSpec::DescribeType() const {
   switch (type) {
-    case ParamType::kInt:
-      return "an integer in " + bounds.Describe();
+    case ParamType::kInt: return "an integer in " + bounds.Describe();
     case ParamType::kDouble:
-      return std::string("a number in ") + bounds.Describe() +
-             (allow_auto ? " or 'auto'" : "");
-    case ParamType::kBool:
-      return "true or false";
-    case ParamType::kString:
-      return choices.empty() ? "text" : "one of {" + Joined(choices) + "}";
+      return std::string("a number in ") + bounds.Describe() + (allow_auto ? " or 'auto'" : "");
+    case ParamType::kBool: return "true or false";
+    case ParamType::kString: return choices.empty() ? "text" : "one of {" + Joined(choices) + "}";
   }
   return "?";
 }
@@ -168,8 +157,8 @@ std::string ParamSpec::DescribeType() const {
 Value ParamSpec::Parse(std::string_view raw, std::string_view context) const {
   const std::string text = Trim(raw);
   auto fail = [&]() {
-    throw Error(std::string(context) + ": bad value '" + text + "' for '" +
-                name + "': expected " + DescribeType());
+    throw Error(std::string(context) + ": bad value '" + text + "' for '" + name + "': expected " +
+                DescribeType());
   };
   switch (type) {
     case ParamType::kInt: {
@@ -188,17 +177,15 @@ Value ParamSpec::Parse(std::string_view raw, std::string_view context) const {
       if (text == "false" || text == "0") return false;
       fail();
       break;
-    case ParamType::kString:
-      return Coerce(text, context);
+    case ParamType::kString: return Coerce(text, context);
   }
   return {};
 }
 
 Value ParamSpec::Coerce(const Value& value, std::string_view context) const {
   auto fail = [&](std::string_view why) {
-    throw Error(std::string(context) + ": bad value '" + FormatValue(value) +
-                "' for '" + name + "': " + std::string(why) + "expected " +
-                DescribeType());
+    throw Error(std::string(context) + ": bad value '" + FormatValue(value) + "' for '" + name +
+                "': " + std::string(why) + "expected " + DescribeType());
   };
   Value out;
   switch (type) {
@@ -211,8 +198,7 @@ Value ParamSpec::Coerce(const Value& value, std::string_view context) const {
       } else {
         fail("");
       }
-      if (!bounds.Contains(static_cast<double>(std::get<int64_t>(out))))
-        fail("out of range; ");
+      if (!bounds.Contains(static_cast<double>(std::get<int64_t>(out)))) fail("out of range; ");
       break;
     case ParamType::kDouble:
       if (const auto* s = std::get_if<std::string>(&value)) {
@@ -225,8 +211,7 @@ Value ParamSpec::Coerce(const Value& value, std::string_view context) const {
       } else {
         fail("");
       }
-      if (!std::isfinite(std::get<double>(out)) ||
-          !bounds.Contains(std::get<double>(out)))
+      if (!std::isfinite(std::get<double>(out)) || !bounds.Contains(std::get<double>(out)))
         fail("out of range; ");
       break;
     case ParamType::kBool:
@@ -249,8 +234,7 @@ Value ParamSpec::Coerce(const Value& value, std::string_view context) const {
     try {
       validate(out);
     } catch (const Error& e) {
-      throw Error(std::string(context) + ": bad value for '" + name +
-                  "': " + e.what());
+      throw Error(std::string(context) + ": bad value for '" + name + "': " + e.what());
     }
   }
   return out;
@@ -263,16 +247,12 @@ const Value& Params::Find(std::string_view name, ParamType type) const {
     switch (type) {
       case ParamType::kInt: ok = std::holds_alternative<int64_t>(value); break;
       case ParamType::kDouble:
-        ok = std::holds_alternative<double>(value) ||
-             std::holds_alternative<std::string>(value);
+        ok = std::holds_alternative<double>(value) || std::holds_alternative<std::string>(value);
         break;
       case ParamType::kBool: ok = std::holds_alternative<bool>(value); break;
-      case ParamType::kString:
-        ok = std::holds_alternative<std::string>(value);
-        break;
+      case ParamType::kString: ok = std::holds_alternative<std::string>(value); break;
     }
-    EXPERTLAB_CHECK(ok) << "parameter '" << name << "' is not of type "
-                        << TypeName(type);
+    EXPERTLAB_CHECK(ok) << "parameter '" << name << "' is not of type " << TypeName(type);
     return value;
   }
   throw Error("no parameter named '" + std::string(name) + "'");
@@ -325,18 +305,16 @@ Params BuildParams(const std::vector<ParamSpec>& specs,
     if (!known) {
       std::vector<std::string> names;
       for (const auto& spec : specs) names.push_back(spec.name);
-      throw Error(std::string(context) + ": unknown parameter '" + key +
-                  "'" +
-                  (names.empty() ? " (it takes none)"
-                                 : "; expected one of {" + Joined(names) + "}"));
+      throw Error(
+          std::string(context) + ": unknown parameter '" + key + "'" +
+          (names.empty() ? " (it takes none)" : "; expected one of {" + Joined(names) + "}"));
     }
   }
   std::vector<std::pair<std::string, Value>> items;
   for (const auto& spec : specs) {
     auto it = text_values.find(spec.name);
-    items.emplace_back(spec.name, it == text_values.end()
-                                      ? spec.Coerce(spec.default_value, context)
-                                      : spec.Parse(it->second, context));
+    items.emplace_back(spec.name, it == text_values.end() ? spec.Coerce(spec.default_value, context)
+                                                          : spec.Parse(it->second, context));
   }
   return Params(std::move(items));
 }
@@ -374,8 +352,7 @@ SpecString ParseSpecString(std::string_view raw) {
       for (const auto& part : SplitTopLevel(inner, ',')) {
         const size_t eq = part.find('=');
         EXPERTLAB_CHECK(eq != std::string::npos && eq > 0)
-            << "malformed spec '" << text << "': '" << part
-            << "' is not key=value";
+            << "malformed spec '" << text << "': '" << part << "' is not key=value";
         const std::string key = Trim(part.substr(0, eq));
         EXPERTLAB_CHECK(!spec.args.count(key))
             << "malformed spec '" << text << "': '" << key << "' given twice";
@@ -383,8 +360,7 @@ SpecString ParseSpecString(std::string_view raw) {
       }
     }
   }
-  EXPERTLAB_CHECK(!spec.name.empty() &&
-                  spec.name.find_first_of("()=, ") == std::string::npos)
+  EXPERTLAB_CHECK(!spec.name.empty() && spec.name.find_first_of("()=, ") == std::string::npos)
       << "malformed spec '" << text << "': expected name(key=value, ...)";
   return spec;
 }

@@ -58,16 +58,13 @@ struct ParamSpec {
   // Extra validation (e.g. an algorithm spec string); throws Error.
   std::function<void(const Value&)> validate;
 
-  static ParamSpec Int(std::string name, int64_t def, Bounds bounds,
-                       std::string help);
-  static ParamSpec Double(std::string name, double def, Bounds bounds,
-                          std::string help);
+  static ParamSpec Int(std::string name, int64_t def, Bounds bounds, std::string help);
+  static ParamSpec Double(std::string name, double def, Bounds bounds, std::string help);
   // A double that may also be "auto" (the algorithm picks it, e.g. eta).
-  static ParamSpec AutoDouble(std::string name, Bounds bounds,
-                              std::string help);
+  static ParamSpec AutoDouble(std::string name, Bounds bounds, std::string help);
   static ParamSpec Bool(std::string name, bool def, std::string help);
-  static ParamSpec Choice(std::string name, std::string def,
-                          std::vector<std::string> choices, std::string help);
+  static ParamSpec Choice(std::string name, std::string def, std::vector<std::string> choices,
+                          std::string help);
   static ParamSpec Text(std::string name, std::string def, std::string help);
 
   // Parses text into a value of this spec's type and validates it.
@@ -81,8 +78,7 @@ struct ParamSpec {
 class Params {
  public:
   Params() = default;
-  explicit Params(std::vector<std::pair<std::string, Value>> items)
-      : items_(std::move(items)) {}
+  explicit Params(std::vector<std::pair<std::string, Value>> items) : items_(std::move(items)) {}
 
   int64_t Int(std::string_view name) const;
   double Double(std::string_view name) const;
@@ -94,9 +90,7 @@ class Params {
 
   // name=value pairs in declaration order, e.g. "eta=0.1, n=4".
   std::string ToString() const;
-  const std::vector<std::pair<std::string, Value>>& Items() const {
-    return items_;
-  }
+  const std::vector<std::pair<std::string, Value>>& Items() const { return items_; }
 
  private:
   const Value& Find(std::string_view name, ParamType type) const;
@@ -106,8 +100,7 @@ class Params {
 // Applies defaults, rejects unknown keys and validates every value.
 // `context` names the owner in messages, e.g. "algorithm 'hedge'".
 Params BuildParams(const std::vector<ParamSpec>& specs,
-                   const std::map<std::string, std::string>& text_values,
-                   std::string_view context);
+                   const std::map<std::string, std::string>& text_values, std::string_view context);
 
 // "name(k=v, k2=v2)" -> name and raw key/value texts.
 struct SpecString {

@@ -23,8 +23,7 @@ std::string FormatDuration(double seconds) {
 
 }  // namespace
 
-Progress::Progress(std::string label, size_t total, size_t already_done,
-                   bool quiet)
+Progress::Progress(std::string label, size_t total, size_t already_done, bool quiet)
     : label_(std::move(label)),
       total_(total),
       already_done_(already_done),
@@ -40,8 +39,7 @@ Progress::Progress(std::string label, size_t total, size_t already_done,
 void Progress::Add(size_t finished) {
   done_ += finished;
   const auto now = std::chrono::steady_clock::now();
-  if (std::chrono::duration<double>(now - last_print_).count() >=
-      interval_seconds_) {
+  if (std::chrono::duration<double>(now - last_print_).count() >= interval_seconds_) {
     last_print_ = now;
     Print(false);
   }
@@ -51,9 +49,8 @@ void Progress::Finish() { Print(true); }
 
 void Progress::Print(bool final_line) {
   if (quiet_) return;
-  const double elapsed = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start_)
-                             .count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const size_t todo = total_ - already_done_;
   const double rate = elapsed > 0 ? done_ / elapsed : 0.0;
   char line[256];
@@ -61,14 +58,14 @@ void Progress::Print(bool final_line) {
     std::snprintf(line, sizeof(line),
                   "%s: %zu items run, %zu already stored, %zu total, in %s "
                   "(%.1f items/s)",
-                  label_.c_str(), done_, already_done_, total_,
-                  FormatDuration(elapsed).c_str(), rate);
+                  label_.c_str(), done_, already_done_, total_, FormatDuration(elapsed).c_str(),
+                  rate);
   } else {
     const double eta = rate > 0 ? (todo - done_) / rate : 0.0;
-    std::snprintf(line, sizeof(line), "%s: %zu/%zu items (%.0f%%), %.1f/s, ETA %s",
-                  label_.c_str(), already_done_ + done_, total_,
-                  total_ ? 100.0 * (already_done_ + done_) / total_ : 100.0,
-                  rate, FormatDuration(eta).c_str());
+    std::snprintf(line, sizeof(line), "%s: %zu/%zu items (%.0f%%), %.1f/s, ETA %s", label_.c_str(),
+                  already_done_ + done_, total_,
+                  total_ ? 100.0 * (already_done_ + done_) / total_ : 100.0, rate,
+                  FormatDuration(eta).c_str());
   }
   if (terminal_) {
     std::fprintf(stderr, "\r\033[K%s%s", line, final_line ? "\n" : "");

@@ -13,8 +13,7 @@ namespace expertlab {
 
 class Progress {
  public:
-  Progress(std::string label, size_t total, size_t already_done,
-           bool quiet = false);
+  Progress(std::string label, size_t total, size_t already_done, bool quiet = false);
   void Add(size_t finished);
   void Finish();
 

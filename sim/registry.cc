@@ -10,15 +10,12 @@ std::vector<const RegistryBase*>& Catalog() {
 
 }  // namespace
 
-void AddToCatalog(const RegistryBase* registry) {
-  Catalog().push_back(registry);
-}
+void AddToCatalog(const RegistryBase* registry) { Catalog().push_back(registry); }
 
 std::vector<const RegistryBase*> AllRegistries() {
   std::vector<const RegistryBase*> out = Catalog();
-  std::sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
-    return a->Family() < b->Family();
-  });
+  std::sort(out.begin(), out.end(),
+            [](const auto* a, const auto* b) { return a->Family() < b->Family(); });
   return out;
 }
 

@@ -77,8 +77,8 @@ class Registry final : public RegistryBase {
     if (it == entries_.end()) {
       std::string known;
       for (const auto& [n, e] : entries_) known += (known.empty() ? "" : ", ") + n;
-      throw Error("unknown " + std::string(Family()) + " '" +
-                  std::string(name) + "'; expected one of {" + known + "}");
+      throw Error("unknown " + std::string(Family()) + " '" + std::string(name) +
+                  "'; expected one of {" + known + "}");
     }
     return it->second;
   }
@@ -88,8 +88,7 @@ class Registry final : public RegistryBase {
     SpecString parsed = ParseSpecString(spec);
     const Entry& entry = Lookup(parsed.name);
     if (entry_out) *entry_out = &entry;
-    return BuildParams(entry.params, parsed.args,
-                       std::string(Family()) + " '" + parsed.name + "'");
+    return BuildParams(entry.params, parsed.args, std::string(Family()) + " '" + parsed.name + "'");
   }
 
   // Parses and constructs once, so constructors' cross-parameter checks
@@ -108,8 +107,7 @@ class Registry final : public RegistryBase {
   }
   std::vector<RegistryEntryInfo> Describe() const override {
     std::vector<RegistryEntryInfo> out;
-    for (const auto& [name, e] : entries_)
-      out.push_back({e.name, e.description, e.params});
+    for (const auto& [name, e] : entries_) out.push_back({e.name, e.description, e.params});
     return out;
   }
 
@@ -121,8 +119,7 @@ class Registry final : public RegistryBase {
 // A ParamSpec whose value must be a valid spec string of family Interface.
 template <class Interface>
 ParamSpec SpecParam(std::string name, std::string def, std::string help) {
-  ParamSpec spec = ParamSpec::Text(std::move(name), std::move(def),
-                                   std::move(help));
+  ParamSpec spec = ParamSpec::Text(std::move(name), std::move(def), std::move(help));
   spec.validate = [](const Value& v) {
     Registry<Interface>::Instance().Validate(std::get<std::string>(v));
   };
@@ -135,12 +132,12 @@ ParamSpec SpecParam(std::string name, std::string def, std::string help) {
 #define EXPERTLAB_CONCAT(a, b) EXPERTLAB_CONCAT_INNER(a, b)
 
 // Registers class Impl (constructible from const Params&) under `name`.
-#define EXPERTLAB_REGISTER(Interface, Impl, name, description, ...)        \
-  namespace {                                                              \
-  [[maybe_unused]] const bool EXPERTLAB_CONCAT(registered_, __COUNTER__) = \
-      ::expertlab::Registry<Interface>::Instance().Add(                    \
-          {name, description, std::vector<::expertlab::ParamSpec>__VA_ARGS__, \
-           [](const ::expertlab::Params& p) -> std::unique_ptr<Interface> { \
-             return std::make_unique<Impl>(p);                             \
-           }});                                                            \
+#define EXPERTLAB_REGISTER(Interface, Impl, name, description, ...)            \
+  namespace {                                                                  \
+  [[maybe_unused]] const bool EXPERTLAB_CONCAT(registered_, __COUNTER__) =     \
+      ::expertlab::Registry<Interface>::Instance().Add(                        \
+          {name, description, std::vector<::expertlab::ParamSpec> __VA_ARGS__, \
+           [](const ::expertlab::Params& p) -> std::unique_ptr<Interface> {    \
+             return std::make_unique<Impl>(p);                                 \
+           }});                                                                \
   }

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <fstream>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "sim/check.h"
@@ -53,8 +52,7 @@ SortKey KeyOf(const nlohmann::ordered_json& v, std::string* text) {
   if (v.is_number()) {
     key.is_number = true;
     key.number = v.get<double>();
-    *text = v.is_number_float() ? FormatValue(v.get<double>())
-                                : std::to_string(v.get<int64_t>());
+    *text = v.is_number_float() ? FormatValue(v.get<double>()) : std::to_string(v.get<int64_t>());
   } else if (v.is_boolean()) {
     *text = v.get<bool>() ? "true" : "false";
   } else if (v.is_string()) {
@@ -81,8 +79,7 @@ std::string ConfigDifference(const std::string& a, const std::string& b) {
     };
     std::string key = pointer.substr(1);
     std::replace(key.begin(), key.end(), '/', '.');
-    out += (out.empty() ? "" : "; ") + key + ": " + shown(ja) + " vs " +
-           shown(jb);
+    out += (out.empty() ? "" : "; ") + key + ": " + shown(ja) + " vs " + shown(jb);
   }
   return out;
 }
@@ -90,8 +87,7 @@ std::string ConfigDifference(const std::string& a, const std::string& b) {
 // Cells x replicates of a sweep config (SweepConfig::ToJson); 0 if unknown.
 size_t SweepItemCount(const std::string& config_json) {
   const auto json = nlohmann::json::parse(config_json, nullptr, false);
-  if (json.is_discarded() || !json.contains("grid") || !json.contains("reps"))
-    return 0;
+  if (json.is_discarded() || !json.contains("grid") || !json.contains("reps")) return 0;
   size_t count = json["reps"].get<size_t>();
   for (const auto& [key, values] : json["grid"].items()) count *= values.size();
   return count;
@@ -103,22 +99,19 @@ std::filesystem::path MergeShards(const std::filesystem::path& dir) {
   const ResultsLayout layout(dir);
   const auto shard_paths = layout.ShardStores();
   EXPERTLAB_CHECK(!shard_paths.empty())
-      << "no shard stores under '" << (dir / "shards").string()
-      << "'; nothing to merge";
+      << "no shard stores under '" << (dir / "shards").string() << "'; nothing to merge";
   std::vector<std::unique_ptr<Store>> shards;
-  for (const auto& path : shard_paths)
-    shards.push_back(std::make_unique<Store>(path.string()));
+  for (const auto& path : shard_paths) shards.push_back(std::make_unique<Store>(path.string()));
   const Store& first = *shards.front();
   for (const auto& shard : shards) {
     for (const char* key : {"experiment", "seed"})
       EXPERTLAB_CHECK(shard->Meta(key) == first.Meta(key))
-          << "cannot merge: " << shard->path() << " has " << key << " '"
-          << shard->Meta(key) << "' but " << first.path() << " has '"
-          << first.Meta(key) << "'";
+          << "cannot merge: " << shard->path() << " has " << key << " '" << shard->Meta(key)
+          << "' but " << first.path() << " has '" << first.Meta(key) << "'";
     EXPERTLAB_CHECK(shard->LastConfig() == first.LastConfig())
         << "cannot merge: shards come from different sweep configs ("
-        << ConfigDifference(first.LastConfig(), shard->LastConfig()) << ") in "
-        << first.path() << " and " << shard->path();
+        << ConfigDifference(first.LastConfig(), shard->LastConfig()) << ") in " << first.path()
+        << " and " << shard->path();
   }
   const std::string experiment = first.Meta("experiment");
   const uint64_t seed = std::stoull(first.Meta("seed"));
@@ -139,27 +132,23 @@ std::filesystem::path MergeShards(const std::filesystem::path& dir) {
       auto it = known.find(key);
       if (it != known.end()) {
         EXPERTLAB_CHECK(SameRows(it->second.first, item))
-            << "cannot merge: cell " << item.params_json << " replicate "
-            << item.replicate << " differs between " << it->second.second
-            << " and " << shard->path();
+            << "cannot merge: cell " << item.params_json << " replicate " << item.replicate
+            << " differs between " << it->second.second << " and " << shard->path();
         continue;
       }
       pending.push_back(item);
       known.emplace(key, std::make_pair(std::move(item), shard->path()));
     }
   }
-  if (!main)
-    main = std::make_unique<Store>(layout.MainStore().string(), experiment, seed);
+  if (!main) main = std::make_unique<Store>(layout.MainStore().string(), experiment, seed);
   if (!pending.empty()) {
     const int64_t sweep = main->BeginSweep(
-        {first.LastConfig(), 1,
-         "merge of " + std::to_string(shards.size()) + " shards"});
+        {first.LastConfig(), 1, "merge of " + std::to_string(shards.size()) + " shards"});
     main->Write(pending, sweep);
     main->FinishSweep(sweep);
   }
-  std::fprintf(stderr, "merged %zu shard store%s: %zu new items, %zu in all\n",
-               shards.size(), shards.size() == 1 ? "" : "s", pending.size(),
-               known.size());
+  std::fprintf(stderr, "merged %zu shard store%s: %zu new items, %zu in all\n", shards.size(),
+               shards.size() == 1 ? "" : "s", pending.size(), known.size());
   const size_t expected = SweepItemCount(first.LastConfig());
   if (known.size() < expected)
     std::fprintf(stderr,
@@ -180,14 +169,12 @@ std::filesystem::path ExportCsv(const std::filesystem::path& dir) {
 
   std::vector<std::string> columns;
   if (Registry<Experiment>::Instance().Contains(experiment))
-    for (const auto& spec : FindExperiment(experiment).params)
-      columns.push_back(spec.name);
+    for (const auto& spec : FindExperiment(experiment).params) columns.push_back(spec.name);
   std::vector<nlohmann::ordered_json> params;
   for (const auto& item : items) {
     params.push_back(nlohmann::ordered_json::parse(item.params_json));
     for (const auto& [key, value] : params.back().items())
-      if (std::find(columns.begin(), columns.end(), key) == columns.end())
-        columns.push_back(key);
+      if (std::find(columns.begin(), columns.end(), key) == columns.end()) columns.push_back(key);
   }
   struct Row {
     std::vector<SortKey> keys;
@@ -200,8 +187,7 @@ std::filesystem::path ExportCsv(const std::filesystem::path& dir) {
     for (const auto& column : columns) {
       std::string text;
       static const nlohmann::ordered_json kMissing;
-      const auto& value =
-          params[i].contains(column) ? params[i][column] : kMissing;
+      const auto& value = params[i].contains(column) ? params[i][column] : kMissing;
       row.keys.push_back(KeyOf(value, &text));
       row.texts.push_back(CsvField(text));
     }
@@ -227,8 +213,7 @@ std::filesystem::path ExportCsv(const std::filesystem::path& dir) {
       const ItemResult& item = items[row.item];
       prefix += "," + std::to_string(item.replicate) + ",";
       for (const MetricRow& m : item.rows)
-        out << prefix << m.step << ',' << CsvField(m.name) << ','
-            << FormatValue(m.value) << '\n';
+        out << prefix << m.step << ',' << CsvField(m.name) << ',' << FormatValue(m.value) << '\n';
     }
     EXPERTLAB_CHECK(out.good()) << "error writing '" << temp << "'";
   }

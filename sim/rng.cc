@@ -95,13 +95,11 @@ uint64_t MixSeed(uint64_t a, uint64_t b) {
 
 double CounterUniform(uint64_t key, uint64_t a, uint32_t b, uint32_t c) {
   const std::array<uint32_t, 4> out = Philox4x32_10(
-      {static_cast<uint32_t>(a), static_cast<uint32_t>(a >> 32), b, c},
-      SplitKey(key));
+      {static_cast<uint32_t>(a), static_cast<uint32_t>(a >> 32), b, c}, SplitKey(key));
   return BitsToUniform((static_cast<uint64_t>(out[0]) << 32) | out[1]);
 }
 
-Rng::Rng(uint64_t root_seed, uint64_t cell_hash, uint64_t replicate,
-         uint64_t stream_id)
+Rng::Rng(uint64_t root_seed, uint64_t cell_hash, uint64_t replicate, uint64_t stream_id)
     : root_seed_(root_seed),
       cell_hash_(cell_hash),
       replicate_(CheckedU32(replicate, "replicate")),
@@ -109,10 +107,9 @@ Rng::Rng(uint64_t root_seed, uint64_t cell_hash, uint64_t replicate,
       key_(SplitKey(MixSeed(root_seed, cell_hash))) {}
 
 void Rng::Refill() {
-  buffer_ = Philox4x32_10(
-      {static_cast<uint32_t>(next_block_),
-       static_cast<uint32_t>(next_block_ >> 32), replicate_, stream_id_},
-      key_);
+  buffer_ = Philox4x32_10({static_cast<uint32_t>(next_block_),
+                           static_cast<uint32_t>(next_block_ >> 32), replicate_, stream_id_},
+                          key_);
   ++next_block_;
   used_ = 0;
 }

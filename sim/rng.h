@@ -26,8 +26,7 @@ namespace expertlab {
 // The Philox4x32 bijection with 10 rounds, bit-compatible with Random123's
 // philox4x32_R(10, ...), so it can be checked against the published
 // known-answer vectors.
-std::array<uint32_t, 4> Philox4x32_10(std::array<uint32_t, 4> counter,
-                                      std::array<uint32_t, 2> key);
+std::array<uint32_t, 4> Philox4x32_10(std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key);
 
 // Combines two 64-bit words into one well-mixed word (SplitMix64 finaliser,
 // Steele, Lea, Flood, OOPSLA'14). For a fixed `a` it is a bijection in `b`
@@ -37,9 +36,7 @@ uint64_t MixSeed(uint64_t a, uint64_t b);
 
 // Maps 64 random bits to a double in [0, 1) using the top 53 bits, so every
 // value is a multiple of 2^-53 and all are equally likely.
-inline double BitsToUniform(uint64_t bits) {
-  return static_cast<double>(bits >> 11) * 0x1.0p-53;
-}
+inline double BitsToUniform(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
 
 // Maps 64 random bits to a double in the open interval (0, 1): the top 52
 // bits plus one half, times 2^-52. The extremes are 2^-53 and 1 - 2^-53, both
@@ -65,8 +62,7 @@ class Rng {
   // replicate and stream_id must fit in 32 bits (they occupy one counter word
   // each); a larger value throws expertlab::Error rather than silently
   // aliasing another stream.
-  Rng(uint64_t root_seed, uint64_t cell_hash, uint64_t replicate,
-      uint64_t stream_id);
+  Rng(uint64_t root_seed, uint64_t cell_hash, uint64_t replicate, uint64_t stream_id);
 
   uint32_t NextU32();
 

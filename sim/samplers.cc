@@ -25,8 +25,7 @@ double ValidatedTotal(std::span<const double> weights, const char* who) {
   for (std::size_t i = 0; i < weights.size(); ++i) {
     const double w = weights[i];
     EXPERTLAB_CHECK(std::isfinite(w) && w >= 0.0)
-        << who << ": weights[" << i << "] = " << w
-        << " must be finite and non-negative";
+        << who << ": weights[" << i << "] = " << w << " must be finite and non-negative";
     total += w;
   }
   EXPERTLAB_CHECK(total > 0.0 && std::isfinite(total))
@@ -86,8 +85,7 @@ double Normal(Rng& rng) {
 }
 
 double Normal(Rng& rng, double mean, double sd) {
-  EXPERTLAB_CHECK(std::isfinite(mean))
-      << "Normal: mean must be finite, got " << mean;
+  EXPERTLAB_CHECK(std::isfinite(mean)) << "Normal: mean must be finite, got " << mean;
   EXPERTLAB_CHECK(std::isfinite(sd) && sd >= 0.0)
       << "Normal: sd must be finite and >= 0, got " << sd;
   return mean + sd * Normal(rng);
@@ -105,8 +103,7 @@ double Gumbel(Rng& rng) {
 }
 
 bool Bernoulli(Rng& rng, double p) {
-  EXPERTLAB_CHECK(p >= 0.0 && p <= 1.0)
-      << "Bernoulli: p must be in [0, 1], got " << p;
+  EXPERTLAB_CHECK(p >= 0.0 && p <= 1.0) << "Bernoulli: p must be in [0, 1], got " << p;
   // Uniform() is in [0, 1), so p = 0 is never and p = 1 always true.
   return rng.Uniform() < p;
 }
@@ -123,14 +120,12 @@ double Gamma(Rng& rng, double shape) {
 void Dirichlet(Rng& rng, std::span<const double> alpha, std::span<double> out) {
   EXPERTLAB_CHECK(!alpha.empty()) << "Dirichlet: alpha must not be empty";
   EXPERTLAB_CHECK(out.size() == alpha.size())
-      << "Dirichlet: out has size " << out.size() << " but alpha has size "
-      << alpha.size();
+      << "Dirichlet: out has size " << out.size() << " but alpha has size " << alpha.size();
   for (std::size_t i = 0; i < alpha.size(); ++i) {
     // Below ~1e-300, log(U) / alpha overflows to -inf and the draw would no
     // longer be defined; no model needs concentrations that small.
     EXPERTLAB_CHECK(std::isfinite(alpha[i]) && alpha[i] >= 1e-300)
-        << "Dirichlet: alpha[" << i << "] = " << alpha[i]
-        << " must be finite and >= 1e-300";
+        << "Dirichlet: alpha[" << i << "] = " << alpha[i] << " must be finite and >= 1e-300";
   }
   double max_log = -std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < alpha.size(); ++i) {
@@ -205,17 +200,14 @@ AliasTable::AliasTable(std::span<const double> weights)
 }
 
 std::size_t AliasTable::Sample(Rng& rng) const {
-  const auto column =
-      static_cast<std::size_t>(rng.UniformInt(static_cast<uint64_t>(size())));
+  const auto column = static_cast<std::size_t>(rng.UniformInt(static_cast<uint64_t>(size())));
   return rng.Uniform() < prob_[column] ? column : alias_[column];
 }
 
 Zipf::Zipf(uint64_t n, double s) : n_(n), s_(s) {
   // n + 0.5 must be exact in a double for the hat's domain to end at n.
-  EXPERTLAB_CHECK(n >= 1 && n <= (uint64_t{1} << 52))
-      << "Zipf: n must be in [1, 2^52], got " << n;
-  EXPERTLAB_CHECK(std::isfinite(s) && s >= 0.0)
-      << "Zipf: s must be finite and >= 0, got " << s;
+  EXPERTLAB_CHECK(n >= 1 && n <= (uint64_t{1} << 52)) << "Zipf: n must be in [1, 2^52], got " << n;
+  EXPERTLAB_CHECK(std::isfinite(s) && s >= 0.0) << "Zipf: s must be finite and >= 0, got " << s;
   integral_x1_ = Integral(1.5) - 1.0;
   integral_n_ = Integral(static_cast<double>(n) + 0.5);
   // k is accepted when x >= a_k = IntegralInverse(Integral(k + 0.5) -
@@ -233,9 +225,7 @@ double Zipf::Integral(double x) const {
   return Expm1OverT((1.0 - s_) * log_x) * log_x;
 }
 
-double Zipf::IntegralInverse(double y) const {
-  return std::exp(Log1pOverT((1.0 - s_) * y) * y);
-}
+double Zipf::IntegralInverse(double y) const { return std::exp(Log1pOverT((1.0 - s_) * y) * y); }
 
 uint64_t Zipf::Sample(Rng& rng) const {
   for (;;) {
@@ -256,10 +246,8 @@ uint64_t Zipf::Sample(Rng& rng) const {
   }
 }
 
-std::vector<uint64_t> SampleWithoutReplacement(Rng& rng, uint64_t n,
-                                               uint64_t k) {
-  EXPERTLAB_CHECK(k <= n) << "SampleWithoutReplacement: k = " << k
-                          << " exceeds n = " << n;
+std::vector<uint64_t> SampleWithoutReplacement(Rng& rng, uint64_t n, uint64_t k) {
+  EXPERTLAB_CHECK(k <= n) << "SampleWithoutReplacement: k = " << k << " exceeds n = " << n;
   std::vector<uint64_t> result;
   result.reserve(k);
   // Only for membership tests; its iteration order is never observed, so

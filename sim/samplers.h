@@ -126,8 +126,7 @@ void Shuffle(Rng& rng, Range&& range) {
   const auto n = static_cast<uint64_t>(std::ranges::distance(range));
   for (uint64_t i = n; i > 1; --i) {
     const uint64_t j = rng.UniformInt(i);
-    std::ranges::iter_swap(first + static_cast<Diff>(i - 1),
-                           first + static_cast<Diff>(j));
+    std::ranges::iter_swap(first + static_cast<Diff>(i - 1), first + static_cast<Diff>(j));
   }
 }
 
@@ -136,7 +135,6 @@ void Shuffle(Rng& rng, Range&& range) {
 // (Bentley and Floyd, CACM 1987): exactly k UniformInt draws and O(k)
 // memory, so it suits k << n (e.g. 10 of 2^40). Shuffle the result if a
 // random order is needed.
-std::vector<uint64_t> SampleWithoutReplacement(Rng& rng, uint64_t n,
-                                               uint64_t k);
+std::vector<uint64_t> SampleWithoutReplacement(Rng& rng, uint64_t n, uint64_t k);
 
 }  // namespace expertlab

@@ -24,9 +24,7 @@ std::optional<int64_t> EnvInt(const char* name) {
 
 }  // namespace
 
-std::string Shard::ToString() const {
-  return std::to_string(index) + "/" + std::to_string(count);
-}
+std::string Shard::ToString() const { return std::to_string(index) + "/" + std::to_string(count); }
 
 Shard ParseShard(std::string_view text) {
   const size_t slash = text.find('/');
@@ -35,10 +33,8 @@ Shard ParseShard(std::string_view text) {
     index = ToInt(text.substr(0, slash));
     count = ToInt(text.substr(slash + 1));
   }
-  EXPERTLAB_CHECK(index && count && *count >= 1 && *index >= 0 &&
-                  *index < *count)
-      << "bad --shard '" << text
-      << "': expected i/N with integers 0 <= i < N (e.g. 3/16)";
+  EXPERTLAB_CHECK(index && count && *count >= 1 && *index >= 0 && *index < *count)
+      << "bad --shard '" << text << "': expected i/N with integers 0 <= i < N (e.g. 3/16)";
   return {*index, *count};
 }
 
@@ -50,17 +46,14 @@ std::optional<Shard> ShardFromSlurmEnvironment() {
   const int64_t first = EnvInt("SLURM_ARRAY_TASK_MIN").value_or(0);
   const int64_t step = EnvInt("SLURM_ARRAY_TASK_STEP").value_or(1);
   EXPERTLAB_CHECK(step >= 1 && (*id - first) % step == 0)
-      << "cannot derive a shard from SLURM_ARRAY_TASK_ID=" << *id
-      << " (array min " << first << ", step " << step
-      << "); pass --shard i/N explicitly";
-  return ParseShard(std::to_string((*id - first) / step) + "/" +
-                    std::to_string(*count));
+      << "cannot derive a shard from SLURM_ARRAY_TASK_ID=" << *id << " (array min " << first
+      << ", step " << step << "); pass --shard i/N explicitly";
+  return ParseShard(std::to_string((*id - first) / step) + "/" + std::to_string(*count));
 }
 
 std::filesystem::path ResultsLayout::ShardStore(const Shard& shard) const {
   return dir_ / "shards" /
-         ("shard-" + std::to_string(shard.index) + "-of-" +
-          std::to_string(shard.count) + ".db");
+         ("shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) + ".db");
 }
 
 std::filesystem::path ResultsLayout::RankStore(int rank) const {

@@ -19,8 +19,7 @@ struct Shard {
   int64_t index = 0;
   int64_t count = 1;
   bool Owns(size_t item_index) const {
-    return static_cast<int64_t>(item_index % static_cast<size_t>(count)) ==
-           index;
+    return static_cast<int64_t>(item_index % static_cast<size_t>(count)) == index;
   }
   std::string ToString() const;  // "3/16"
 };

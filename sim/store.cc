@@ -39,8 +39,7 @@ std::string HostName() {
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql, const std::string& path) {
-    EXPERTLAB_CHECK(sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) ==
-                    SQLITE_OK)
+    EXPERTLAB_CHECK(sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) == SQLITE_OK)
         << "store '" << path << "': " << sqlite3_errmsg(db);
   }
   ~Statement() { sqlite3_finalize(stmt_); }
@@ -60,8 +59,7 @@ class Statement {
 }  // namespace
 
 Store::Store(const std::string& path) : path_(path) {
-  EXPERTLAB_CHECK(std::filesystem::is_regular_file(path))
-      << "no results store at '" << path << "'";
+  EXPERTLAB_CHECK(std::filesystem::is_regular_file(path)) << "no results store at '" << path << "'";
   // Opened read-write but never written: a read-only connection could not
   // remove the -wal/-shm files on close, and they would litter the results.
   Open(SQLITE_OPEN_READWRITE);
@@ -71,20 +69,18 @@ Store::Store(const std::string& path) : path_(path) {
   });
 }
 
-Store::Store(const std::string& path, const std::string& experiment,
-             uint64_t seed)
-    : path_(path) {
+Store::Store(const std::string& path, const std::string& experiment, uint64_t seed) : path_(path) {
   const auto parent = std::filesystem::path(path).parent_path();
   std::error_code error;
   if (!parent.empty()) std::filesystem::create_directories(parent, error);
-  EXPERTLAB_CHECK(!error) << "cannot create output directory '"
-                          << parent.string() << "': " << error.message();
+  EXPERTLAB_CHECK(!error) << "cannot create output directory '" << parent.string()
+                          << "': " << error.message();
   Open(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   CloseOnError([&] {
     CreateSchema();
     if (Meta("experiment").empty()) {
-      Exec("INSERT OR REPLACE INTO meta VALUES('experiment', '" + experiment +
-           "'), ('seed', '" + std::to_string(seed) + "'), ('schema', '1')");
+      Exec("INSERT OR REPLACE INTO meta VALUES('experiment', '" + experiment + "'), ('seed', '" +
+           std::to_string(seed) + "'), ('schema', '1')");
     }
     CheckIdentity(experiment, seed);
   });
@@ -93,11 +89,10 @@ Store::Store(const std::string& path, const std::string& experiment,
 void Store::CheckIdentity(const std::string& experiment, uint64_t seed) const {
   const std::string stored_experiment = Meta("experiment");
   EXPERTLAB_CHECK(stored_experiment == experiment)
-      << "'" << path_ << "' holds results of experiment '" << stored_experiment
-      << "', not '" << experiment << "'; choose another --out";
+      << "'" << path_ << "' holds results of experiment '" << stored_experiment << "', not '"
+      << experiment << "'; choose another --out";
   EXPERTLAB_CHECK(Meta("seed") == std::to_string(seed))
-      << "'" << path_ << "' was made with seed " << Meta("seed")
-      << ", this run uses seed " << seed
+      << "'" << path_ << "' was made with seed " << Meta("seed") << ", this run uses seed " << seed
       << "; choose another --out or the same seed";
 }
 
@@ -134,8 +129,7 @@ void Store::Exec(const std::string& sql) const {
   const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
   const std::string text = message ? message : "";
   sqlite3_free(message);
-  EXPERTLAB_CHECK(rc == SQLITE_OK) << "results store '" << path_ << "': "
-                                   << text;
+  EXPERTLAB_CHECK(rc == SQLITE_OK) << "results store '" << path_ << "': " << text;
 }
 
 void Store::CreateSchema() {
@@ -157,8 +151,8 @@ void Store::CreateSchema() {
 
 std::string Store::Meta(const std::string& key) const {
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key = ?", -1, &raw,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key = ?", -1, &raw, nullptr) !=
+      SQLITE_OK) {
     sqlite3_finalize(raw);
     return "";  // no meta table yet
   }
@@ -196,13 +190,11 @@ int64_t Store::BeginSweep(const SweepInfo& info) {
 }
 
 void Store::FinishSweep(int64_t sweep_id) {
-  Exec("UPDATE sweep SET finished = '" + NowUtc() +
-       "' WHERE id = " + std::to_string(sweep_id));
+  Exec("UPDATE sweep SET finished = '" + NowUtc() + "' WHERE id = " + std::to_string(sweep_id));
 }
 
 std::string Store::LastConfig() const {
-  Statement stmt(db_, "SELECT config FROM sweep ORDER BY id DESC LIMIT 1",
-                 path_);
+  Statement stmt(db_, "SELECT config FROM sweep ORDER BY id DESC LIMIT 1", path_);
   return stmt.Step() ? stmt.Text(0) : "";
 }
 
@@ -210,8 +202,7 @@ std::set<ItemKey> Store::DoneItems() const {
   Statement stmt(db_, "SELECT hash, replicate FROM cell", path_);
   std::set<ItemKey> done;
   while (stmt.Step())
-    done.emplace(FromSql(sqlite3_column_int64(stmt.get(), 0)),
-                 sqlite3_column_int64(stmt.get(), 1));
+    done.emplace(FromSql(sqlite3_column_int64(stmt.get(), 0)), sqlite3_column_int64(stmt.get(), 1));
   return done;
 }
 
@@ -219,8 +210,7 @@ void Store::Write(const std::vector<ItemResult>& items, int64_t sweep_id) {
   if (items.empty()) return;
   auto prepare = [&](sqlite3_stmt*& stmt, const char* sql) {
     if (stmt) return;
-    EXPERTLAB_CHECK(sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) ==
-                    SQLITE_OK)
+    EXPERTLAB_CHECK(sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) == SQLITE_OK)
         << "results store '" << path_ << "': " << sqlite3_errmsg(db_);
   };
   prepare(insert_cell_, "INSERT INTO cell VALUES(?,?,?,?,?)");
@@ -259,8 +249,7 @@ void Store::Write(const std::vector<ItemResult>& items, int64_t sweep_id) {
 std::vector<ItemResult> Store::ReadAll() const {
   std::map<ItemKey, ItemResult> items;
   {
-    Statement cells(db_, "SELECT hash, replicate, params, seconds FROM cell",
-                    path_);
+    Statement cells(db_, "SELECT hash, replicate, params, seconds FROM cell", path_);
     while (cells.Step()) {
       ItemResult item;
       item.hash = FromSql(sqlite3_column_int64(cells.get(), 0));
@@ -281,12 +270,10 @@ std::vector<ItemResult> Store::ReadAll() const {
     EXPERTLAB_CHECK(it != items.end())
         << "results store '" << path_ << "' has metric rows of a missing cell";
     // SQLite stores NaN as NULL; read it back as NaN.
-    const double value =
-        sqlite3_column_type(metrics.get(), 4) == SQLITE_NULL
-            ? std::numeric_limits<double>::quiet_NaN()
-            : sqlite3_column_double(metrics.get(), 4);
-    it->second.rows.push_back({sqlite3_column_int64(metrics.get(), 2),
-                               metrics.Text(3), value});
+    const double value = sqlite3_column_type(metrics.get(), 4) == SQLITE_NULL
+                             ? std::numeric_limits<double>::quiet_NaN()
+                             : sqlite3_column_double(metrics.get(), 4);
+    it->second.rows.push_back({sqlite3_column_int64(metrics.get(), 2), metrics.Text(3), value});
   }
   std::vector<ItemResult> out;
   out.reserve(items.size());

@@ -45,8 +45,7 @@ class Store {
  public:
   // Opens or creates `path`; checks that an existing store belongs to the
   // same experiment and root seed.
-  Store(const std::string& path, const std::string& experiment,
-        uint64_t seed);
+  Store(const std::string& path, const std::string& experiment, uint64_t seed);
   // Opens an existing store to read it (merge sources, export, resume).
   explicit Store(const std::string& path);
   ~Store();

@@ -40,19 +40,15 @@ SweepPlan PlanSweep(const RunRequest& request) {
   SweepPlan plan;
   plan.config = DefaultConfig(request.experiment);
   if (!request.config_file.empty()) {
-    ApplyToml(plan.config, ReadTextFile(request.config_file, "--config file"),
-              request.config_file);
+    ApplyToml(plan.config, ReadTextFile(request.config_file, "--config file"), request.config_file);
   } else {
     const char* variant = request.quick ? "quick" : "full";
     ApplyToml(plan.config, EmbeddedConfig(request.experiment, variant),
-              "experiments/configs/" + request.experiment + "." + variant +
-                  ".toml");
+              "experiments/configs/" + request.experiment + "." + variant + ".toml");
   }
-  for (const auto& assignment : request.assignments)
-    ApplyOverride(plan.config, assignment);
+  for (const auto& assignment : request.assignments) ApplyOverride(plan.config, assignment);
   if (request.reps) {
-    EXPERTLAB_CHECK(*request.reps >= 1)
-        << "--reps must be >= 1, got " << *request.reps;
+    EXPERTLAB_CHECK(*request.reps >= 1) << "--reps must be >= 1, got " << *request.reps;
     plan.config.reps = *request.reps;
   }
   plan.cells = ExpandGrid(plan.config);
@@ -64,21 +60,19 @@ SweepPlan PlanSweep(const RunRequest& request) {
   const auto experiment = FindExperiment(request.experiment).factory(Params());
   for (const Cell& cell : plan.cells) experiment->CheckCell(cell.params);
   plan.items = AllWorkItems(plan.cells, plan.config.reps);
-  plan.layout = ResultsLayout(request.out_dir.empty()
-                                  ? std::filesystem::path("results") /
-                                        request.experiment
-                                  : std::filesystem::path(request.out_dir));
+  plan.layout =
+      ResultsLayout(request.out_dir.empty() ? std::filesystem::path("results") / request.experiment
+                                            : std::filesystem::path(request.out_dir));
   CheckOutputDirectory(plan.layout.dir());
   return plan;
 }
 
-std::set<ItemKey> StoredItems(const ResultsLayout& layout,
-                              const SweepConfig& config, const Shard* shard) {
+std::set<ItemKey> StoredItems(const ResultsLayout& layout, const SweepConfig& config,
+                              const Shard* shard) {
   // A shard reads only its own store (plus a merged one): on a cluster, N
   // tasks never open each other's files.
   std::vector<std::filesystem::path> stores =
-      shard ? std::vector<std::filesystem::path>{layout.ShardStore(*shard)}
-            : layout.ShardStores();
+      shard ? std::vector<std::filesystem::path>{layout.ShardStore(*shard)} : layout.ShardStores();
   stores.push_back(layout.MainStore());
   std::set<ItemKey> done;
   for (const auto& path : stores) {
@@ -95,12 +89,10 @@ void RunLocal(const RunRequest& request, const SweepPlan& plan) {
   if (request.shard) {
     shard = ParseShard(*request.shard);
   } else if ((shard = ShardFromSlurmEnvironment()) && !request.quiet) {
-    std::fprintf(stderr, "running shard %s (from SLURM_ARRAY_TASK_*)\n",
-                 shard->ToString().c_str());
+    std::fprintf(stderr, "running shard %s (from SLURM_ARRAY_TASK_*)\n", shard->ToString().c_str());
   }
 
-  const std::set<ItemKey> done =
-      StoredItems(plan.layout, plan.config, shard ? &*shard : nullptr);
+  const std::set<ItemKey> done = StoredItems(plan.layout, plan.config, shard ? &*shard : nullptr);
   std::vector<WorkItem> todo;
   size_t owned = 0;
   for (size_t i = 0; i < plan.items.size(); ++i) {
@@ -110,33 +102,29 @@ void RunLocal(const RunRequest& request, const SweepPlan& plan) {
     if (!done.count({plan.cells[w.cell].hash, w.replicate})) todo.push_back(w);
   }
 
-  const auto path = shard ? plan.layout.ShardStore(*shard)
-                          : plan.layout.MainStore();
+  const auto path = shard ? plan.layout.ShardStore(*shard) : plan.layout.MainStore();
   Store store(path.string(), plan.config.experiment, plan.config.seed);
   const int threads = ResolveThreads(request.threads);
-  const int64_t sweep = store.BeginSweep(
-      {plan.config.ToJson(), threads, shard ? shard->ToString() : ""});
+  const int64_t sweep =
+      store.BeginSweep({plan.config.ToJson(), threads, shard ? shard->ToString() : ""});
   std::string label = plan.config.experiment;
   if (shard) label += " shard " + shard->ToString();
   Progress progress(label, owned, owned - todo.size(), request.quiet);
-  const auto experiment =
-      FindExperiment(plan.config.experiment).factory(Params());
+  const auto experiment = FindExperiment(plan.config.experiment).factory(Params());
   ExecuteItems(
       *experiment, plan.cells, todo, plan.config.seed, threads,
-      [&](const std::vector<ItemResult>& batch) { store.Write(batch, sweep); },
-      progress);
+      [&](const std::vector<ItemResult>& batch) { store.Write(batch, sweep); }, progress);
   store.FinishSweep(sweep);
   if (shard) {
     if (!request.quiet)
-      std::fprintf(stderr, "shard %s stored in %s; when every shard is done: "
+      std::fprintf(stderr,
+                   "shard %s stored in %s; when every shard is done: "
                    "expertlab merge %s\n",
-                   shard->ToString().c_str(), path.c_str(),
-                   plan.layout.dir().c_str());
+                   shard->ToString().c_str(), path.c_str(), plan.layout.dir().c_str());
     return;
   }
   const auto csv = ExportCsv(plan.layout.dir());
-  if (!request.quiet)
-    std::fprintf(stderr, "results: %s\n", csv.c_str());
+  if (!request.quiet) std::fprintf(stderr, "results: %s\n", csv.c_str());
 }
 
 }  // namespace expertlab

@@ -40,8 +40,8 @@ SweepPlan PlanSweep(const RunRequest& request);
 
 // Items already stored under `layout`: in the main store and, for a shard,
 // its own store, else every shard store.
-std::set<ItemKey> StoredItems(const ResultsLayout& layout,
-                              const SweepConfig& config, const Shard* shard);
+std::set<ItemKey> StoredItems(const ResultsLayout& layout, const SweepConfig& config,
+                              const Shard* shard);
 
 // Runs on this machine (whole sweep or one shard); exports CSV when whole.
 void RunLocal(const RunRequest& request, const SweepPlan& plan);

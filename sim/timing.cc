@@ -30,8 +30,8 @@ double InterleavedTimes::Speedup(size_t fast, size_t slow) const {
   return MedianOf(std::move(ratios));
 }
 
-InterleavedTimes TimeInterleaved(const std::vector<std::function<void()>>& variants,
-                                 int rounds, const std::function<void()>& before_each) {
+InterleavedTimes TimeInterleaved(const std::vector<std::function<void()>>& variants, int rounds,
+                                 const std::function<void()>& before_each) {
   EXPERTLAB_CHECK(rounds >= 1) << "interleaved timing needs at least one round";
   InterleavedTimes out;
   out.seconds.resize(variants.size());

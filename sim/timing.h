@@ -32,8 +32,8 @@ struct InterleavedTimes {
 // untimed before every call (warm-ups included), e.g. a pause (on a machine
 // with few cores a thread pool still spinning after the previous variant
 // would take a core from the next one) or a CacheEvictor.
-InterleavedTimes TimeInterleaved(const std::vector<std::function<void()>>& variants,
-                                 int rounds, const std::function<void()>& before_each = {});
+InterleavedTimes TimeInterleaved(const std::vector<std::function<void()>>& variants, int rounds,
+                                 const std::function<void()>& before_each = {});
 
 // Reads a buffer several times the last-level cache, so the next call starts
 // with cold caches, as a layer's weight stream does in a real model (other

@@ -6,18 +6,15 @@
 namespace expertlab::theory {
 
 double HedgeRegretBound(int64_t n, int64_t horizon, double eta) {
-  return std::log(static_cast<double>(n)) / eta +
-         eta * static_cast<double>(horizon) / 8.0;
+  return std::log(static_cast<double>(n)) / eta + eta * static_cast<double>(horizon) / 8.0;
 }
 
 double HedgeOptimalEta(int64_t n, int64_t horizon) {
-  return std::sqrt(8.0 * std::log(static_cast<double>(n)) /
-                   static_cast<double>(horizon));
+  return std::sqrt(8.0 * std::log(static_cast<double>(n)) / static_cast<double>(horizon));
 }
 
 double HedgeOptimalRegret(int64_t n, int64_t horizon) {
-  return std::sqrt(static_cast<double>(horizon) *
-                   std::log(static_cast<double>(n)) / 2.0);
+  return std::sqrt(static_cast<double>(horizon) * std::log(static_cast<double>(n)) / 2.0);
 }
 
 double HedgeAnytimeRegret(int64_t n, int64_t horizon) {

@@ -14,18 +14,15 @@ double Pr23ObliviousRegret(double n, double horizon, double memory) {
 }
 
 double Pr23AdaptiveRegret(double n, double horizon, double memory) {
-  return std::max(std::sqrt(n * horizon / memory),
-                  std::sqrt(n) * horizon / memory);
+  return std::max(std::sqrt(n * horizon / memory), std::sqrt(n) * horizon / memory);
 }
 
 double DeltaStar(double c, double n, double horizon, double memory) {
   return c * std::sqrt(n / (memory * horizon));
 }
 
-double RandomSubsetRegret(double n, double memory, double delta,
-                          double horizon) {
-  return (1 - memory / n) * delta * horizon +
-         std::sqrt(horizon * std::log(memory) / 2);
+double RandomSubsetRegret(double n, double memory, double delta, double horizon) {
+  return (1 - memory / n) * delta * horizon + std::sqrt(horizon * std::log(memory) / 2);
 }
 
 double SingleScalePoolRegret(double n, double horizon, double candidates) {
@@ -34,17 +31,14 @@ double SingleScalePoolRegret(double n, double horizon, double candidates) {
 
 double LowMistakeRegret(double n, double memory) { return n / memory; }
 
-double PoolCyclingRegret(double n, double mistakes, double memory) {
-  return n * mistakes / memory;
-}
+double PoolCyclingRegret(double n, double mistakes, double memory) { return n * mistakes / memory; }
 
 bool SwxzRandomOrderValid(double n, double horizon, double delta) {
   const double log2n = std::log2(n);
   return delta > std::sqrt(16 * log2n * log2n / horizon);
 }
 
-bool SwxzLowMistakeValid(double n, double horizon, double delta,
-                         double mistakes) {
+bool SwxzLowMistakeValid(double n, double horizon, double delta, double mistakes) {
   const double log2n = std::log2(n);
   return delta > std::sqrt(128 * log2n * log2n / horizon) &&
          mistakes < delta * delta * horizon / (1280 * log2n * log2n);

@@ -36,8 +36,7 @@ double DeltaStar(double c, double n, double horizon, double memory);
 // Random-subset Hedge on the planted instance (gap delta): it misses i*
 // with probability 1 - S/n and then pays delta per day; with i* it pays
 // Hedge's sqrt(T ln S / 2): (1 - S/n) delta T + sqrt(T ln S / 2).
-double RandomSubsetRegret(double n, double memory, double delta,
-                          double horizon);
+double RandomSubsetRegret(double n, double memory, double delta, double horizon);
 
 // Single-scale baseline pool heuristic (our reading, [R]): epochs of B
 // days with per-epoch Hedge restarts and m fresh candidates per epoch,
@@ -56,8 +55,7 @@ double PoolCyclingRegret(double n, double mistakes, double memory);
 bool SwxzRandomOrderValid(double n, double horizon, double delta);
 // Low mistake needs delta > sqrt(128 log2^2 n / T) and
 // M < delta^2 T / (1280 log2^2 n).
-bool SwxzLowMistakeValid(double n, double horizon, double delta,
-                         double mistakes);
+bool SwxzLowMistakeValid(double n, double horizon, double delta, double mistakes);
 
 // kill_on_play with a learner that keeps g live reserve experts and plays
 // them in rotation: every expert is dead for W days after a play, so it

@@ -26,15 +26,13 @@ double MoeWeightBytes(double touched, int64_t d, int64_t f, int bytes_per_weight
 
 // FLOP per weight byte, 2 m / b with m = T k / touched tokens per touched
 // expert (activation traffic neglected, as in the brief §3.1).
-double MoeIntensity(int64_t tokens, int64_t top_k, double touched,
-                    int bytes_per_weight);
+double MoeIntensity(int64_t tokens, int64_t top_k, double touched, int bytes_per_weight);
 
 // min(peak, intensity x bandwidth) in GFLOP/s (bandwidth in GB/s).
 double RooflineGflops(double intensity, double peak_gflops, double bandwidth_gbs);
 
 // Tokens per expert where the roofline turns compute-bound:
 // m* = peak b / (2 bandwidth).
-double RidgeTokensPerExpert(double peak_gflops, double bandwidth_gbs,
-                            int bytes_per_weight);
+double RidgeTokensPerExpert(double peak_gflops, double bandwidth_gbs, int bytes_per_weight);
 
 }  // namespace expertlab::theory

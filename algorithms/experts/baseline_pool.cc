@@ -24,16 +24,14 @@ void BaselinePool::Start(int num_experts, int64_t horizon, Rng rng) {
   CheckMemoryBudget("baseline_pool", memory_, num_experts);
   num_experts_ = num_experts;
   const int s = static_cast<int>(memory_);
-  active_capacity_ =
-      s >= 2 ? std::clamp(static_cast<int>(s * active_fraction_), 1, s - 1) : 0;
+  active_capacity_ = s >= 2 ? std::clamp(static_cast<int>(s * active_fraction_), 1, s - 1) : 0;
   candidate_capacity_ = s - active_capacity_;
   const double t = static_cast<double>(horizon);
   epoch_ = fixed_epoch_
                ? static_cast<int64_t>(*fixed_epoch_)
-               : std::clamp<int64_t>(
-                     static_cast<int64_t>(std::ceil(std::pow(
-                         t * candidate_capacity_ / num_experts, 2.0 / 3.0))),
-                     1, horizon);
+               : std::clamp<int64_t>(static_cast<int64_t>(std::ceil(std::pow(
+                                         t * candidate_capacity_ / num_experts, 2.0 / 3.0))),
+                                     1, horizon);
   const double b = static_cast<double>(epoch_);
   eta_ = std::sqrt(8 * std::log(std::max(active_capacity_, 2)) / b);
   theta_ = margin_ * std::sqrt(b * std::log(static_cast<double>(memory_) * t + 1));
@@ -54,10 +52,8 @@ void BaselinePool::StartEpoch() {
 
 void BaselinePool::Observe(const LossView& losses) {
   alg_epoch_loss_ += ExpectedLoss(losses);
-  for (int s = 0; s < active_.size(); ++s)
-    active_.At(s, 0) += losses[active_.id(s)];
-  for (int s = 0; s < candidates_.size(); ++s)
-    candidates_.At(s, 0) += losses[candidates_.id(s)];
+  for (int s = 0; s < active_.size(); ++s) active_.At(s, 0) += losses[active_.id(s)];
+  for (int s = 0; s < candidates_.size(); ++s) candidates_.At(s, 0) += losses[candidates_.id(s)];
   if (++epoch_day_ == epoch_) {
     EndEpoch();
     StartEpoch();
@@ -100,14 +96,12 @@ void BaselinePool::EndEpoch() {
   // Incumbents that beat the algorithm are protected this epoch; newcomers
   // are protected by construction (they beat it by theta).
   std::vector<char> exposed(active_.size());
-  for (int s = 0; s < active_.size(); ++s)
-    exposed[s] = active_.At(s, 0) >= alg_epoch_loss_;
+  for (int s = 0; s < active_.size(); ++s) exposed[s] = active_.At(s, 0) >= alg_epoch_loss_;
   for (const auto& [loss, id] : qualified) {
     if (active_.full()) {
       int worst = -1;
       for (int s = 0; s < active_.size(); ++s)
-        if (exposed[s] && (worst < 0 || active_.At(s, 0) > active_.At(worst, 0)))
-          worst = s;
+        if (exposed[s] && (worst < 0 || active_.At(s, 0) > active_.At(worst, 0))) worst = s;
       if (worst < 0 || active_.At(worst, 0) < loss + theta_) continue;
       // Remove moves the last slot into `worst`: mirror it in `exposed`.
       exposed[worst] = exposed.back();
@@ -121,20 +115,19 @@ void BaselinePool::EndEpoch() {
   }
 }
 
-EXPERTLAB_REGISTER(
-    ExpertsLearner, BaselinePool, "baseline_pool",
-    "PZ23-inspired single-scale pool: Hedge on an active pool, candidates on "
-    "probation, keep iff the algorithm did not beat it (or leader selection)",
-    {ParamSpec::Int("memory", 16, Bounds::Closed(1, 1 << 30),
-                    "memory S in words (active + candidates)"),
-     ParamSpec::AutoDouble("epoch", Bounds::AtLeast(1),
-                           "epoch length B in days; auto = (T m / n)^(2/3)"),
-     ParamSpec::Choice("rule", "beat", {"beat", "leader"},
-                       "beat: keep iff not beaten by the algorithm; leader: "
-                       "keep the epoch's top k"),
-     ParamSpec::Double("margin", 0.5, Bounds::Positive(),
-                       "theta = margin * sqrt(B ln(S T))"),
-     ParamSpec::Double("active_fraction", 0.25, Bounds::Open(0.0, 1.0),
-                       "share of S for the active pool")})
+EXPERTLAB_REGISTER(ExpertsLearner, BaselinePool, "baseline_pool",
+                   "PZ23-inspired single-scale pool: Hedge on an active pool, candidates on "
+                   "probation, keep iff the algorithm did not beat it (or leader selection)",
+                   {ParamSpec::Int("memory", 16, Bounds::Closed(1, 1 << 30),
+                                   "memory S in words (active + candidates)"),
+                    ParamSpec::AutoDouble("epoch", Bounds::AtLeast(1),
+                                          "epoch length B in days; auto = (T m / n)^(2/3)"),
+                    ParamSpec::Choice("rule", "beat", {"beat", "leader"},
+                                      "beat: keep iff not beaten by the algorithm; leader: "
+                                      "keep the epoch's top k"),
+                    ParamSpec::Double("margin", 0.5, Bounds::Positive(),
+                                      "theta = margin * sqrt(B ln(S T))"),
+                    ParamSpec::Double("active_fraction", 0.25, Bounds::Open(0.0, 1.0),
+                                      "share of S for the active pool")})
 
 }  // namespace expertlab::experts

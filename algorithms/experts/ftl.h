@@ -19,9 +19,7 @@ class FollowTheLeader final : public FullMemoryLearner {
 
   void Start(int num_experts, int64_t horizon, Rng rng) override;
   int Act() override { return leader_; }
-  double ExpectedLoss(const LossView& losses) const override {
-    return losses[leader_];
-  }
+  double ExpectedLoss(const LossView& losses) const override { return losses[leader_]; }
   void Observe(const LossView& losses) override;
 
  private:

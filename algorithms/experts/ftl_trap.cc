@@ -5,8 +5,7 @@
 namespace expertlab::experts {
 
 void FtlTrap::Start(int num_experts, int64_t /*horizon*/, Rng /*rng*/) {
-  EXPERTLAB_CHECK(num_experts >= 2)
-      << "ftl_trap needs n >= 2 experts, got " << num_experts;
+  EXPERTLAB_CHECK(num_experts >= 2) << "ftl_trap needs n >= 2 experts, got " << num_experts;
 }
 
 double FtlTrap::Loss(int64_t day, int expert) const {

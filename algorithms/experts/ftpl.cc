@@ -10,13 +10,11 @@
 namespace expertlab::experts {
 
 Ftpl::Ftpl(const Params& params)
-    : gumbel_(params.String("noise") == "gumbel"),
-      fixed_eta_(params.AutoDouble("eta")) {}
+    : gumbel_(params.String("noise") == "gumbel"), fixed_eta_(params.AutoDouble("eta")) {}
 
 void Ftpl::Start(int num_experts, int64_t horizon, Rng rng) {
   num_experts_ = num_experts;
-  eta_ = fixed_eta_ ? *fixed_eta_
-                    : theory::HedgeOptimalEta(num_experts, horizon);
+  eta_ = fixed_eta_ ? *fixed_eta_ : theory::HedgeOptimalEta(num_experts, horizon);
   weights_.Reset(num_experts);
   rng_ = std::move(rng);
   leader_ = 0;
@@ -53,8 +51,7 @@ void Ftpl::Observe(const LossView& losses) {
 EXPERTLAB_REGISTER(ExpertsLearner, Ftpl, "ftpl",
                    "follow the perturbed leader, noise redrawn daily "
                    "(Kalai-Vempala; Gumbel = Hedge in distribution)",
-                   {ParamSpec::Choice("noise", "gumbel",
-                                      {"gumbel", "exponential"},
+                   {ParamSpec::Choice("noise", "gumbel", {"gumbel", "exponential"},
                                       "perturbation distribution"),
                     ParamSpec::AutoDouble("eta", Bounds::Positive(),
                                           "noise scale 1/eta; auto = "

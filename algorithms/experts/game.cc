@@ -8,12 +8,10 @@ namespace {
 // Today's losses or planted means, served one expert at a time.
 class DayLosses final : public LossSource {
  public:
-  DayLosses(const LossSequence& sequence, bool means)
-      : sequence_(sequence), means_(means) {}
+  DayLosses(const LossSequence& sequence, bool means) : sequence_(sequence), means_(means) {}
   void set_day(int64_t day) { day_ = day; }
   double At(int expert) const override {
-    return means_ ? sequence_.Mean(day_, expert)
-                  : sequence_.Loss(day_, expert);
+    return means_ ? sequence_.Mean(day_, expert) : sequence_.Loss(day_, expert);
   }
 
  private:
@@ -24,9 +22,8 @@ class DayLosses final : public LossSource {
 
 }  // namespace
 
-GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence,
-                    int num_experts, int64_t horizon,
-                    const std::vector<int64_t>& checkpoints, Rng learner_rng,
+GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
+                    int64_t horizon, const std::vector<int64_t>& checkpoints, Rng learner_rng,
                     Rng sequence_rng) {
   EXPERTLAB_CHECK(num_experts >= 1) << "n must be >= 1, got " << num_experts;
   EXPERTLAB_CHECK(horizon >= 1) << "T must be >= 1, got " << horizon;
@@ -63,8 +60,7 @@ GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence,
     }
     Eigen::Index best_index = 0;
     const double best = cumulative.minCoeff(&best_index);
-    GamePoint point{day, result.learner_loss - best,
-                    result.expected_loss - best,
+    GamePoint point{day, result.learner_loss - best, result.expected_loss - best,
                     std::numeric_limits<double>::quiet_NaN(), peak_words};
     if (comparator >= 0) point.mean_regret = mean_loss - comparator_mean;
     result.points.push_back(point);
@@ -79,14 +75,12 @@ GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence,
     day_means.set_day(day);
     const int action = learner.Act();
     EXPERTLAB_CHECK(action >= 0 && action < num_experts)
-        << "learner played expert " << action << " of " << num_experts
-        << " on day " << day;
+        << "learner played expert " << action << " of " << num_experts << " on day " << day;
     EXPERTLAB_CHECK(full_access || learner.Holds(action))
-        << "learner played expert " << action << " on day " << day
-        << ", which it does not hold";
+        << "learner played expert " << action << " on day " << day << ", which it does not hold";
 
-    const LossView view = dense ? LossView(losses, learner, full_access)
-                                : LossView(day_losses, num_experts, learner);
+    const LossView view =
+        dense ? LossView(losses, learner, full_access) : LossView(day_losses, num_experts, learner);
     result.learner_loss += dense ? losses[action] : sequence.Loss(day, action);
     result.expected_loss += learner.ExpectedLoss(view);
     if (comparator >= 0) {
@@ -95,8 +89,7 @@ GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence,
         sequence.FillMeans(day, means);
         mean_loss += learner.ExpectedLoss(LossView(means, learner, true));
       } else {
-        mean_loss +=
-            learner.ExpectedLoss(LossView(day_means, num_experts, learner));
+        mean_loss += learner.ExpectedLoss(LossView(day_means, num_experts, learner));
       }
       comparator_mean += sequence.Mean(day, comparator);
     }
@@ -108,15 +101,11 @@ GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence,
     const int64_t words = learner.MemoryWords();
     peak_words = std::max(peak_words, words);
     EXPERTLAB_CHECK(words <= budget)
-        << "learner kept " << words << " words on day " << day
-        << ", over its budget of " << budget;
-    while (next_checkpoint != checkpoints.end() && *next_checkpoint < day)
-      ++next_checkpoint;
-    if (next_checkpoint != checkpoints.end() && *next_checkpoint == day)
-      record(day);
+        << "learner kept " << words << " words on day " << day << ", over its budget of " << budget;
+    while (next_checkpoint != checkpoints.end() && *next_checkpoint < day) ++next_checkpoint;
+    if (next_checkpoint != checkpoints.end() && *next_checkpoint == day) record(day);
   }
-  if (result.points.empty() || result.points.back().day != horizon)
-    record(horizon);
+  if (result.points.empty() || result.points.back().day != horizon) record(horizon);
   return result;
 }
 

@@ -43,15 +43,14 @@ struct GameResult {
   double learner_loss = 0;
   double expected_loss = 0;  // sum_t <p_t, l_t>
   double best_loss = 0;
-  int best_expert = 0;       // argmin_i L_T(i), ties to the smallest index
+  int best_expert = 0;            // argmin_i L_T(i), ties to the smallest index
   int64_t max_reads_per_day = 0;  // single-expert reads (bounded learners)
 };
 
 // Plays T days. Throws Error if the learner exceeds its memory budget, reads
 // a loss it does not hold or plays an expert it does not hold.
-GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence,
-                    int num_experts, int64_t horizon,
-                    const std::vector<int64_t>& checkpoints, Rng learner_rng,
+GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
+                    int64_t horizon, const std::vector<int64_t>& checkpoints, Rng learner_rng,
                     Rng sequence_rng);
 
 }  // namespace expertlab::experts

@@ -8,8 +8,7 @@
 namespace expertlab::experts {
 
 Hedge::Hedge(const Params& params)
-    : anytime_(params.String("schedule") == "anytime"),
-      fixed_eta_(params.AutoDouble("eta")) {
+    : anytime_(params.String("schedule") == "anytime"), fixed_eta_(params.AutoDouble("eta")) {
   EXPERTLAB_CHECK(!(anytime_ && fixed_eta_))
       << "hedge: eta must be auto with schedule=anytime (eta_t = sqrt(8 ln n "
          "/ t))";
@@ -18,26 +17,21 @@ Hedge::Hedge(const Params& params)
 void Hedge::Start(int num_experts, int64_t horizon, Rng rng) {
   num_experts_ = num_experts;
   day_ = 1;
-  eta_ = anytime_ ? std::sqrt(8.0 * std::log(static_cast<double>(num_experts)))
+  eta_ = anytime_     ? std::sqrt(8.0 * std::log(static_cast<double>(num_experts)))
          : fixed_eta_ ? *fixed_eta_
                       : theory::HedgeOptimalEta(num_experts, horizon);
   weights_.Reset(num_experts);
   rng_ = std::move(rng);
 }
 
-int Hedge::Act() {
-  return static_cast<int>(weights_.Sample(rng_.Uniform()));
-}
+int Hedge::Act() { return static_cast<int>(weights_.Sample(rng_.Uniform())); }
 
-double Hedge::ExpectedLoss(const LossView& losses) const {
-  return weights_.Expected(losses.All());
-}
+double Hedge::ExpectedLoss(const LossView& losses) const { return weights_.Expected(losses.All()); }
 
 void Hedge::Observe(const LossView& losses) {
   ++day_;
   if (anytime_)
-    eta_ = std::sqrt(8.0 * std::log(static_cast<double>(num_experts_)) /
-                     static_cast<double>(day_));
+    eta_ = std::sqrt(8.0 * std::log(static_cast<double>(num_experts_)) / static_cast<double>(day_));
   weights_.Update(losses.All(), eta_);
 }
 

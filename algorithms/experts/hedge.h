@@ -40,9 +40,7 @@ class Hedge final : public FullMemoryLearner {
   void Observe(const LossView& losses) override;
 
   // Today's distribution p_t (for tests).
-  Eigen::ArrayXd Distribution() const {
-    return weights_.weights() / weights_.total();
-  }
+  Eigen::ArrayXd Distribution() const { return weights_.weights() / weights_.total(); }
   // The learning rate that produced today's distribution.
   double eta() const { return eta_; }
 

@@ -43,9 +43,7 @@ class LossSequence {
   // The expected loss of `expert` on `day` given the past (the planted
   // mean), for pseudo-regret against planted means; deterministic sequences
   // return the loss itself.
-  virtual double Mean(int64_t day, int expert) const {
-    return Loss(day, expert);
-  }
+  virtual double Mean(int64_t day, int expert) const { return Loss(day, expert); }
   // The expert whose expected total loss is smallest by construction (the
   // planted expert), or -1 when no expert is designated.
   virtual int Comparator() const { return -1; }
@@ -59,8 +57,7 @@ class LossSequence {
   // cumulative += sum_{t=first}^{last} l_t over all n experts. Only for
   // oblivious sequences; the default calls Fill day by day, instances with
   // structure (fair coin bits) do it much faster.
-  virtual void Accumulate(int64_t first, int64_t last,
-                          Eigen::ArrayXd& cumulative) const;
+  virtual void Accumulate(int64_t first, int64_t last, Eigen::ArrayXd& cumulative) const;
 };
 
 }  // namespace expertlab::experts

@@ -19,8 +19,7 @@ constexpr int kLanes = 8;
 
 // Sum of lanes in a fixed order (pairwise), the same in every clone.
 double SumLanes(const double (&lane)[kLanes]) {
-  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
-         ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
 }  // namespace
@@ -30,10 +29,9 @@ double SumLanes(const double (&lane)[kLanes]) {
 // over kLanes explicit lanes, so they agree bit for bit; only the vector
 // width differs. Each block is first updated (the exp loop vectorises on
 // its own), then summed while it is still in L1: one pass over memory.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-ExpWeightsTotals ExpWeightsKernel(const double* losses, double* cumulative,
-                                  double shift, double eta, double* weights,
-                                  double* block_sums, int64_t size) {
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) ExpWeightsTotals
+ExpWeightsKernel(const double* losses, double* cumulative, double shift, double eta,
+                 double* weights, double* block_sums, int64_t size) {
   constexpr int64_t kBlock = ExpWeights::kBlock;
   if (size == 0) return {shift, 0.0};
   double total = 0;
@@ -50,8 +48,7 @@ ExpWeightsTotals ExpWeightsKernel(const double* losses, double* cumulative,
         w[i] = ExpNonPositive(-eta * (c[i] - shift));
       }
     } else {
-      for (int64_t i = 0; i < len; ++i)
-        w[i] = ExpNonPositive(-eta * (c[i] - shift));
+      for (int64_t i = 0; i < len; ++i) w[i] = ExpNonPositive(-eta * (c[i] - shift));
     }
     double sum[kLanes] = {};
     int64_t i = 0;
@@ -71,8 +68,8 @@ ExpWeightsTotals ExpWeightsKernel(const double* losses, double* cumulative,
   return {*std::min_element(lowest, lowest + kLanes), total};
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-double DotKernel(const double* a, const double* b, int64_t size) {
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) double DotKernel(
+    const double* a, const double* b, int64_t size) {
   double sum[kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes <= size; i += kLanes)
@@ -81,8 +78,8 @@ double DotKernel(const double* a, const double* b, int64_t size) {
   return SumLanes(sum);
 }
 
-void ExpWeightsScalar(const double* losses, double* cumulative, double shift,
-                      double eta, double* weights, int64_t size) {
+void ExpWeightsScalar(const double* losses, double* cumulative, double shift, double eta,
+                      double* weights, int64_t size) {
   for (int64_t i = 0; i < size; ++i) {
     if (losses != nullptr) cumulative[i] += losses[i];
     weights[i] = std::exp(-eta * (cumulative[i] - shift));
@@ -91,8 +88,7 @@ void ExpWeightsScalar(const double* losses, double* cumulative, double shift,
 
 void IdIndex::Reset(int capacity) {
   uint32_t buckets = 4;
-  while (buckets < 2u * static_cast<uint32_t>(std::max(capacity, 1)))
-    buckets <<= 1;
+  while (buckets < 2u * static_cast<uint32_t>(std::max(capacity, 1))) buckets <<= 1;
   keys_.assign(buckets, -1);
   slots_.assign(buckets, -1);
   mask_ = buckets - 1;
@@ -128,8 +124,7 @@ void IdIndex::Erase(int id) {
   uint32_t hole = h;
   for (uint32_t j = (hole + 1) & mask_; keys_[j] >= 0; j = (j + 1) & mask_) {
     const uint32_t home = Hash(keys_[j]);
-    const bool home_in_range = hole <= j ? (hole < home && home <= j)
-                                         : (hole < home || home <= j);
+    const bool home_in_range = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
     if (!home_in_range) {
       keys_[hole] = keys_[j];
       slots_[hole] = slots_[j];
@@ -166,9 +161,8 @@ void ExpWeights::Recompute(double eta) {
 void ExpWeights::Step(const double* losses, double shift, double eta) {
   const int64_t n = size();
   block_sums_.resize((n + kBlock - 1) / kBlock);
-  const ExpWeightsTotals totals =
-      ExpWeightsKernel(losses, cumulative_.data(), shift, eta, weights_.data(),
-                       block_sums_.data(), n);
+  const ExpWeightsTotals totals = ExpWeightsKernel(losses, cumulative_.data(), shift, eta,
+                                                   weights_.data(), block_sums_.data(), n);
   minimum_ = totals.minimum;
   total_ = totals.total;
 }

@@ -29,7 +29,7 @@ inline double ExpNonPositive(double x) {
   constexpr double kLog2e = 1.4426950408889634;
   constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 32 bits of ln 2
   constexpr double kLn2Lo = 1.90821492927058770002e-10;  // the rest
-  constexpr double kShift = 0x1.8p52;  // adding it rounds to an integer
+  constexpr double kShift = 0x1.8p52;                    // adding it rounds to an integer
   x = x < -708.0 ? -708.0 : x;
   double k = x * kLog2e + kShift;
   const uint64_t k_bits = std::bit_cast<uint64_t>(k);
@@ -39,14 +39,11 @@ inline double ExpNonPositive(double x) {
   // dependency chain of depth 8 instead of 26, so the vectorised loop is no
   // longer bound by FMA/add latency (1.6x faster on AVX2, same 2-ulp bound).
   const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-  const double q0 = 1.0 + r, q1 = 0.5 + r * (1.0 / 6.0),
-               q2 = 1.0 / 24.0 + r * (1.0 / 120.0),
-               q3 = 1.0 / 720.0 + r * (1.0 / 5040.0),
-               q4 = 1.0 / 40320.0 + r * (1.0 / 362880.0),
+  const double q0 = 1.0 + r, q1 = 0.5 + r * (1.0 / 6.0), q2 = 1.0 / 24.0 + r * (1.0 / 120.0),
+               q3 = 1.0 / 720.0 + r * (1.0 / 5040.0), q4 = 1.0 / 40320.0 + r * (1.0 / 362880.0),
                q5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0),
                q6 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
-  const double p = (q0 + r2 * q1 + r4 * (q2 + r2 * q3)) +
-                   r8 * (q4 + r2 * q5 + r4 * q6);
+  const double p = (q0 + r2 * q1 + r4 * (q2 + r2 * q3)) + r8 * (q4 + r2 * q5 + r4 * q6);
   // k_bits is the bit pattern of 1.5*2^52 + k, i.e. 1075*2^52 + 2^51 + k;
   // minus 3*2^51 it is k plus a multiple of 2^52 that the shift by 52
   // discards, leaving k + 1023 in the exponent field: the double 2^k.
@@ -66,9 +63,8 @@ struct ExpWeightsTotals {
   double minimum;  // of the new cumulative losses
   double total;    // of the weights
 };
-ExpWeightsTotals ExpWeightsKernel(const double* losses, double* cumulative,
-                                  double shift, double eta, double* weights,
-                                  double* block_sums, int64_t size);
+ExpWeightsTotals ExpWeightsKernel(const double* losses, double* cumulative, double shift,
+                                  double eta, double* weights, double* block_sums, int64_t size);
 
 // sum_i a[i] b[i] over 8 fixed lanes (same bits in every ISA clone).
 double DotKernel(const double* a, const double* b, int64_t size);
@@ -76,8 +72,8 @@ double DotKernel(const double* a, const double* b, int64_t size);
 // The same step written as a plain scalar loop over std::exp: a cross-check
 // of the kernel in tests (the benchmark's scalar reference is its own
 // ScalarHedge, a whole Hedge day written the obvious way).
-void ExpWeightsScalar(const double* losses, double* cumulative, double shift,
-                      double eta, double* weights, int64_t size);
+void ExpWeightsScalar(const double* losses, double* cumulative, double shift, double eta,
+                      double* weights, int64_t size);
 
 // SplitMix64's output function (Steele, Lea, Flood, OOPSLA'14): a bijection
 // with full avalanche, used to turn a (key, counter) pair into 64 random
@@ -95,9 +91,7 @@ inline uint64_t CellBits(uint64_t key, uint64_t a, uint64_t b) {
 }
 
 // Uniform [0, 1) from 64 bits (top 53 bits).
-inline double BitsUniform(uint64_t bits) {
-  return static_cast<double>(bits >> 11) * 0x1.0p-53;
-}
+inline double BitsUniform(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
 
 // Open-addressing map from expert id (>= 0) to a slot number, for pools of
 // at most `capacity` experts: O(1) Holds() checks on every loss read.
@@ -122,10 +116,9 @@ class IdIndex {
 
  private:
   uint32_t Hash(int id) const {
-    return static_cast<uint32_t>(Mix64(static_cast<uint64_t>(id)) >> 32) &
-           mask_;
+    return static_cast<uint32_t>(Mix64(static_cast<uint64_t>(id)) >> 32) & mask_;
   }
-  std::vector<int> keys_;   // -1 = empty
+  std::vector<int> keys_;  // -1 = empty
   std::vector<int> slots_;
   uint32_t mask_ = 0;
   int size_ = 0;

@@ -39,9 +39,7 @@ class KillOnPlay final : public LossSequence {
   double Loss(int64_t day, int expert) const override {
     return reserve_[expert] && dead_until_[expert] < day ? 0.0 : 1.0;
   }
-  void SeeAction(int64_t day, int expert) override {
-    dead_until_[expert] = day + window_;
-  }
+  void SeeAction(int64_t day, int expert) override { dead_until_[expert] = day + window_; }
 
   int64_t window() const { return window_; }
   int64_t reserve_size() const { return reserve_size_; }

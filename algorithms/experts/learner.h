@@ -39,18 +39,13 @@ class LossSource {
 // on-demand source.
 class LossView {
  public:
-  LossView(const Eigen::ArrayXd& losses, const ExpertsLearner& reader,
-           bool full_access)
+  LossView(const Eigen::ArrayXd& losses, const ExpertsLearner& reader, bool full_access)
       : dense_(&losses),
         size_(static_cast<int>(losses.size())),
         reader_(reader),
         full_access_(full_access) {}
-  LossView(const LossSource& source, int num_experts,
-           const ExpertsLearner& reader)
-      : source_(&source),
-        size_(num_experts),
-        reader_(reader),
-        full_access_(false) {}
+  LossView(const LossSource& source, int num_experts, const ExpertsLearner& reader)
+      : source_(&source), size_(num_experts), reader_(reader), full_access_(false) {}
 
   int size() const { return size_; }
   // Loss of one expert; a bounded-memory learner may only read those it holds.
@@ -59,10 +54,8 @@ class LossView {
   bool HasAll() const { return full_access_ && dense_ != nullptr; }
   // The whole vector, for learners that keep a statistic for every expert.
   const Eigen::ArrayXd& All() const {
-    EXPERTLAB_CHECK(full_access_)
-        << "a learner with memory below n read the whole loss vector";
-    EXPERTLAB_CHECK(dense_ != nullptr)
-        << "the whole loss vector is not available on this view";
+    EXPERTLAB_CHECK(full_access_) << "a learner with memory below n read the whole loss vector";
+    EXPERTLAB_CHECK(dense_ != nullptr) << "the whole loss vector is not available on this view";
     return *dense_;
   }
   // Single-expert reads so far (a meter for tests and benchmarks).
@@ -121,11 +114,9 @@ class FullMemoryLearner : public ExpertsLearner {
 };
 
 inline double LossView::operator[](int expert) const {
-  EXPERTLAB_DCHECK(expert >= 0 && expert < size_)
-      << "expert " << expert << " out of range";
+  EXPERTLAB_DCHECK(expert >= 0 && expert < size_) << "expert " << expert << " out of range";
   EXPERTLAB_CHECK(full_access_ || reader_.Holds(expert))
-      << "learner read the loss of expert " << expert
-      << ", which it does not hold";
+      << "learner read the loss of expert " << expert << ", which it does not hold";
   ++reads_;
   return dense_ != nullptr ? (*dense_)[expert] : source_->At(expert);
 }

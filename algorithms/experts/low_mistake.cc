@@ -17,16 +17,15 @@ LowMistake::LowMistake(const Params& params)
 void LowMistake::Start(int num_experts, int64_t horizon, Rng rng) {
   EXPERTLAB_CHECK(count_ <= horizon)
       << "low_mistake: mistakes M = " << count_ << " exceeds T = " << horizon;
-  EXPERTLAB_CHECK(num_experts >= 2)
-      << "low_mistake needs n >= 2 experts, got " << num_experts;
+  EXPERTLAB_CHECK(num_experts >= 2) << "low_mistake needs n >= 2 experts, got " << num_experts;
   num_experts_ = num_experts;
   best_ = static_cast<int>(rng.UniformInt(static_cast<uint64_t>(num_experts)));
   key_ = rng.NextU64();
   mistakes_.clear();
   if (count_ == 0) return;
   if (!bursts_) {
-    for (uint64_t d : SampleWithoutReplacement(
-             rng, static_cast<uint64_t>(horizon), static_cast<uint64_t>(count_)))
+    for (uint64_t d : SampleWithoutReplacement(rng, static_cast<uint64_t>(horizon),
+                                               static_cast<uint64_t>(count_)))
       mistakes_.push_back(static_cast<int64_t>(d) + 1);
   } else {
     // b runs of ~M/b consecutive days starting at uniform positions; runs
@@ -37,8 +36,7 @@ void LowMistake::Start(int num_experts, int64_t horizon, Rng rng) {
     int64_t placed = 0;
     for (int64_t r = 0; r < runs; ++r) {
       const int64_t length = count_ / runs + (r < count_ % runs ? 1 : 0);
-      int64_t day =
-          static_cast<int64_t>(rng.UniformInt(static_cast<uint64_t>(horizon)));
+      int64_t day = static_cast<int64_t>(rng.UniformInt(static_cast<uint64_t>(horizon)));
       for (int64_t k = 0; k < length; ++k) {
         while (marked[day]) day = (day + 1) % horizon;
         marked[day] = 1;
@@ -54,11 +52,10 @@ void LowMistake::Start(int num_experts, int64_t horizon, Rng rng) {
 
 double LowMistake::Loss(int64_t day, int expert) const {
   if (expert == best_)
-    return std::binary_search(mistakes_.begin(), mistakes_.end(), day) ? 1.0
-                                                                       : 0.0;
+    return std::binary_search(mistakes_.begin(), mistakes_.end(), day) ? 1.0 : 0.0;
   const int64_t index = day - 1;
-  const uint64_t word = CellBits(key_, static_cast<uint64_t>(index >> 6),
-                                 static_cast<uint64_t>(expert));
+  const uint64_t word =
+      CellBits(key_, static_cast<uint64_t>(index >> 6), static_cast<uint64_t>(expert));
   return static_cast<double>((word >> (index & 63)) & 1u);
 }
 
@@ -67,8 +64,7 @@ int64_t LowMistake::MistakesIn(int64_t first, int64_t last) const {
          std::lower_bound(mistakes_.begin(), mistakes_.end(), first);
 }
 
-void LowMistake::Accumulate(int64_t first, int64_t last,
-                            Eigen::ArrayXd& cumulative) const {
+void LowMistake::Accumulate(int64_t first, int64_t last, Eigen::ArrayXd& cumulative) const {
   if (last < first) return;
   const int64_t lo = first - 1;
   const int64_t hi = last - 1;
@@ -76,13 +72,11 @@ void LowMistake::Accumulate(int64_t first, int64_t last,
     const int from = block == (lo >> 6) ? static_cast<int>(lo & 63) : 0;
     const int to = block == (hi >> 6) ? static_cast<int>(hi & 63) : 63;
     const uint64_t mask =
-        (to == 63 ? ~uint64_t{0} : (uint64_t{1} << (to + 1)) - 1) &
-        ~((uint64_t{1} << from) - 1);
+        (to == 63 ? ~uint64_t{0} : (uint64_t{1} << (to + 1)) - 1) & ~((uint64_t{1} << from) - 1);
     for (int i = 0; i < num_experts_; ++i) {
       if (i == best_) continue;
       cumulative[i] += std::popcount(
-          CellBits(key_, static_cast<uint64_t>(block), static_cast<uint64_t>(i)) &
-          mask);
+          CellBits(key_, static_cast<uint64_t>(block), static_cast<uint64_t>(i)) & mask);
     }
   }
   cumulative[best_] += static_cast<double>(MistakesIn(first, last));
@@ -93,8 +87,7 @@ EXPERTLAB_REGISTER(LossSequence, LowMistake, "low_mistake",
                    "fair coins (SWXZ22 low-mistake regime)",
                    {ParamSpec::Int("mistakes", 8, Bounds::Closed(0, int64_t{1} << 40),
                                    "mistakes M of the best expert"),
-                    ParamSpec::Choice("placement", "bursts",
-                                      {"bursts", "spread"},
+                    ParamSpec::Choice("placement", "bursts", {"bursts", "spread"},
                                       "where the M mistakes go"),
                     ParamSpec::Int("bursts", 4, Bounds::Closed(1, 1 << 30),
                                    "number of runs for placement=bursts")})

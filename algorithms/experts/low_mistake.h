@@ -37,8 +37,7 @@ class LowMistake final : public LossSequence {
   }
   int Comparator() const override { return best_; }
   bool Oblivious() const override { return true; }
-  void Accumulate(int64_t first, int64_t last,
-                  Eigen::ArrayXd& cumulative) const override;
+  void Accumulate(int64_t first, int64_t last, Eigen::ArrayXd& cumulative) const override;
 
   int best() const { return best_; }
   const std::vector<int64_t>& mistake_days() const { return mistakes_; }

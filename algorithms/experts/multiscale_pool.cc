@@ -57,8 +57,7 @@ void MultiscalePool::Admit(int expert) {
 }
 
 void MultiscalePool::EndWindow() {
-  const double theta =
-      margin_ * std::sqrt(static_cast<double>(window_) * log_st_);
+  const double theta = margin_ * std::sqrt(static_cast<double>(window_) * log_st_);
   std::vector<std::pair<double, int>> qualified;
   for (int s = 0; s < candidates_.size(); ++s)
     if (candidates_.At(s, 0) <= alg_window_loss_ - theta)
@@ -77,10 +76,8 @@ void MultiscalePool::EndWindow() {
 
 void MultiscalePool::Observe(const LossView& losses) {
   alg_window_loss_ += ExpectedLoss(losses);
-  for (int s = 0; s < active_.size(); ++s)
-    active_.At(s, 0) += losses[active_.id(s)];
-  for (int s = 0; s < candidates_.size(); ++s)
-    candidates_.At(s, 0) += losses[candidates_.id(s)];
+  for (int s = 0; s < active_.size(); ++s) active_.At(s, 0) += losses[active_.id(s)];
+  for (int s = 0; s < candidates_.size(); ++s) candidates_.At(s, 0) += losses[candidates_.id(s)];
   // Members whose weight is negligible leave (frees room for newcomers).
   if (active_.size() > 1) {
     const double leader = active_.Stat(0).minCoeff();
@@ -94,17 +91,16 @@ void MultiscalePool::Observe(const LossView& losses) {
   Reweigh();
 }
 
-EXPERTLAB_REGISTER(
-    ExpertsLearner, MultiscalePool, "multiscale_pool",
-    "PR23-inspired multi-scale pool: candidates on probation, window doubling "
-    "after a fruitless sweep, one continuously weighted active pool",
-    {ParamSpec::Int("memory", 16, Bounds::Closed(2, 1 << 30),
-                    "memory S in words (active + candidates)"),
-     ParamSpec::Int("base_epoch", 16, Bounds::Closed(1, 1 << 30),
-                    "first probation window B0 in days"),
-     ParamSpec::Double("margin", 0.5, Bounds::Positive(),
-                       "theta = margin * sqrt(B ln(S T))"),
-     ParamSpec::Double("active_fraction", 0.5, Bounds::Open(0.0, 1.0),
-                       "share of S for the active pool")})
+EXPERTLAB_REGISTER(ExpertsLearner, MultiscalePool, "multiscale_pool",
+                   "PR23-inspired multi-scale pool: candidates on probation, window doubling "
+                   "after a fruitless sweep, one continuously weighted active pool",
+                   {ParamSpec::Int("memory", 16, Bounds::Closed(2, 1 << 30),
+                                   "memory S in words (active + candidates)"),
+                    ParamSpec::Int("base_epoch", 16, Bounds::Closed(1, 1 << 30),
+                                   "first probation window B0 in days"),
+                    ParamSpec::Double("margin", 0.5, Bounds::Positive(),
+                                      "theta = margin * sqrt(B ln(S T))"),
+                    ParamSpec::Double("active_fraction", 0.5, Bounds::Open(0.0, 1.0),
+                                      "share of S for the active pool")})
 
 }  // namespace expertlab::experts

@@ -65,8 +65,8 @@ class MultiscalePool final : public HedgeOnActivePool {
 
   int num_experts_ = 0;
   double log_st_ = 0;
-  double evict_gap_ = 0;  // (L_i - min L) beyond which a weight is < 1/(kT)
-  int64_t window_ = 0;    // current probation window B
+  double evict_gap_ = 0;       // (L_i - min L) beyond which a weight is < 1/(kT)
+  int64_t window_ = 0;         // current probation window B
   int64_t sweep_windows_ = 0;  // windows per sweep over the experts
   int64_t quiet_windows_ = 0;  // windows since the last admission
   int64_t window_day_ = 0;

@@ -13,8 +13,7 @@ MultiplicativeWeights::MultiplicativeWeights(const Params& params)
 void MultiplicativeWeights::Start(int num_experts, int64_t horizon, Rng rng) {
   num_experts_ = num_experts;
   eps_ = fixed_eps_ ? *fixed_eps_
-                    : std::min(0.5, std::sqrt(std::log(static_cast<double>(
-                                                  num_experts)) /
+                    : std::min(0.5, std::sqrt(std::log(static_cast<double>(num_experts)) /
                                               static_cast<double>(horizon)));
   // (1 - eps)^l = exp(-eta l): eps = 0 (n = 1) is eta = 0, uniform play.
   eta_ = -std::log1p(-eps_);

@@ -27,15 +27,11 @@ class MultiplicativeWeights final : public FullMemoryLearner {
   explicit MultiplicativeWeights(const Params& params);
 
   void Start(int num_experts, int64_t horizon, Rng rng) override;
-  int Act() override {
-    return static_cast<int>(weights_.Sample(rng_.Uniform()));
-  }
+  int Act() override { return static_cast<int>(weights_.Sample(rng_.Uniform())); }
   double ExpectedLoss(const LossView& losses) const override {
     return weights_.Expected(losses.All());
   }
-  void Observe(const LossView& losses) override {
-    weights_.Update(losses.All(), eta_);
-  }
+  void Observe(const LossView& losses) override { weights_.Update(losses.All(), eta_); }
 
   double eps() const { return eps_; }
 

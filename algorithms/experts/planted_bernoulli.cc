@@ -7,8 +7,7 @@
 
 namespace expertlab::experts {
 
-PlantedBernoulli::PlantedBernoulli(const Params& params)
-    : delta_(params.Double("delta")) {
+PlantedBernoulli::PlantedBernoulli(const Params& params) : delta_(params.Double("delta")) {
   EXPERTLAB_CHECK(delta_ > 0 && delta_ < 0.5)
       << "planted_bernoulli: delta must be in (0, 1/2), got " << delta_;
 }
@@ -19,8 +18,7 @@ uint64_t PlantedBernoulli::CellWord(uint64_t key, int64_t a, int b) {
 
 void PlantedBernoulli::Start(int num_experts, int64_t /*horizon*/, Rng rng) {
   num_experts_ = num_experts;
-  planted_ =
-      static_cast<int>(rng.UniformInt(static_cast<uint64_t>(num_experts)));
+  planted_ = static_cast<int>(rng.UniformInt(static_cast<uint64_t>(num_experts)));
   fair_key_ = rng.NextU64();
   planted_key_ = rng.NextU64();
   cached_block_ = -1;
@@ -33,8 +31,7 @@ bool PlantedBernoulli::PlantedLoss(int64_t day) const {
 double PlantedBernoulli::Loss(int64_t day, int expert) const {
   if (expert == planted_) return PlantedLoss(day) ? 1.0 : 0.0;
   const int64_t index = day - 1;
-  return static_cast<double>((FairWord(index >> 6, expert) >> (index & 63)) &
-                             1u);
+  return static_cast<double>((FairWord(index >> 6, expert) >> (index & 63)) & 1u);
 }
 
 void PlantedBernoulli::Fill(int64_t day, Eigen::ArrayXd& losses) const {
@@ -68,8 +65,7 @@ uint64_t BlockMask(int64_t block, int64_t lo, int64_t hi) {
 
 }  // namespace
 
-void PlantedBernoulli::Accumulate(int64_t first, int64_t last,
-                                  Eigen::ArrayXd& cumulative) const {
+void PlantedBernoulli::Accumulate(int64_t first, int64_t last, Eigen::ArrayXd& cumulative) const {
   if (last < first) return;
   const int64_t lo = first - 1;  // 0-based day indices [lo, hi]
   const int64_t hi = last - 1;
@@ -81,8 +77,7 @@ void PlantedBernoulli::Accumulate(int64_t first, int64_t last,
     planted_fair_bits += std::popcount(FairWord(block, planted_) & mask);
   }
   double planted = 0;
-  for (int64_t day = first; day <= last; ++day)
-    planted += PlantedLoss(day) ? 1.0 : 0.0;
+  for (int64_t day = first; day <= last; ++day) planted += PlantedLoss(day) ? 1.0 : 0.0;
   cumulative[planted_] += planted - planted_fair_bits;
 }
 

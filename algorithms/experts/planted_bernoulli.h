@@ -38,16 +38,13 @@ class PlantedBernoulli final : public LossSequence {
   void FillMeans(int64_t day, Eigen::ArrayXd& means) const override;
   int Comparator() const override { return planted_; }
   bool Oblivious() const override { return true; }
-  void Accumulate(int64_t first, int64_t last,
-                  Eigen::ArrayXd& cumulative) const override;
+  void Accumulate(int64_t first, int64_t last, Eigen::ArrayXd& cumulative) const override;
 
   int planted() const { return planted_; }
   double delta() const { return delta_; }
 
  private:
-  uint64_t FairWord(int64_t block, int expert) const {
-    return CellWord(fair_key_, block, expert);
-  }
+  uint64_t FairWord(int64_t block, int expert) const { return CellWord(fair_key_, block, expert); }
   static uint64_t CellWord(uint64_t key, int64_t a, int b);
   bool PlantedLoss(int64_t day) const;
 

@@ -46,8 +46,7 @@ void Pool::Clear() {
   size_ = 0;
 }
 
-int Pool::AddFresh(int count, int num_experts, Rng& rng,
-                   const std::vector<const Pool*>& exclude) {
+int Pool::AddFresh(int count, int num_experts, Rng& rng, const std::vector<const Pool*>& exclude) {
   int taken = size_;
   for (const Pool* other : exclude) taken += other->size();
   auto used = [&](int expert) {
@@ -56,16 +55,14 @@ int Pool::AddFresh(int count, int num_experts, Rng& rng,
       if (other->Contains(expert)) return true;
     return false;
   };
-  const int wanted =
-      std::min({count, capacity_ - size_, num_experts - taken});
+  const int wanted = std::min({count, capacity_ - size_, num_experts - taken});
   if (wanted <= 0) return 0;
   const int before = size_;
   if (2 * (taken + wanted) <= num_experts) {
     // Sparse: rejection keeps draws uniform over the unused experts; each
     // draw succeeds with probability >= 1/2.
     while (size_ - before < wanted) {
-      const int expert = static_cast<int>(
-          rng.UniformInt(static_cast<uint64_t>(num_experts)));
+      const int expert = static_cast<int>(rng.UniformInt(static_cast<uint64_t>(num_experts)));
       if (!used(expert)) Add(expert);
     }
   } else {
@@ -74,8 +71,7 @@ int Pool::AddFresh(int count, int num_experts, Rng& rng,
     unused.reserve(num_experts - taken);
     for (int i = 0; i < num_experts; ++i)
       if (!used(i)) unused.push_back(i);
-    const std::vector<uint64_t> picks =
-        SampleWithoutReplacement(rng, unused.size(), wanted);
+    const std::vector<uint64_t> picks = SampleWithoutReplacement(rng, unused.size(), wanted);
     for (uint64_t k : picks) Add(unused[k]);
   }
   return size_ - before;
@@ -86,8 +82,7 @@ int Pool::AddFresh(int count, int num_experts, Rng& rng,
 namespace expertlab::experts {
 
 void CheckMemoryBudget(const char* learner, int64_t memory, int num_experts) {
-  EXPERTLAB_CHECK(memory >= 1)
-      << learner << ": memory S must be >= 1 word, got " << memory;
+  EXPERTLAB_CHECK(memory >= 1) << learner << ": memory S must be >= 1 word, got " << memory;
   EXPERTLAB_CHECK(memory <= num_experts)
       << learner << ": memory S = " << memory << " exceeds the number of "
       << "experts n = " << num_experts << " (S must be in [1, n])";
@@ -97,16 +92,15 @@ void CheckMemoryBudget(const char* learner, int64_t memory, int num_experts) {
 
 namespace expertlab::experts {
 
-double PoolWeights(const Pool& pool, int stat, double eta,
-                   Eigen::ArrayXd& weights) {
+double PoolWeights(const Pool& pool, int stat, double eta, Eigen::ArrayXd& weights) {
   const int size = pool.size();
   weights.resize(size);
   if (size == 0) return 0.0;
   const auto values = pool.Stat(stat);
   // The kernel only reads `cumulative` when losses is null; it takes a
   // mutable pointer because the other mode writes it.
-  return ExpWeightsKernel(nullptr, const_cast<double*>(values.data()),
-                          values.minCoeff(), eta, weights.data(), nullptr, size)
+  return ExpWeightsKernel(nullptr, const_cast<double*>(values.data()), values.minCoeff(), eta,
+                          weights.data(), nullptr, size)
       .total;
 }
 

@@ -26,9 +26,7 @@ class Pool {
   bool full() const { return size_ == capacity_; }
   int stats() const { return static_cast<int>(stats_.cols()); }
   // Words kept: one per statistic per tracked expert (at least one).
-  int64_t Words() const {
-    return static_cast<int64_t>(size_) * std::max<int64_t>(1, stats());
-  }
+  int64_t Words() const { return static_cast<int64_t>(size_) * std::max<int64_t>(1, stats()); }
 
   int id(int slot) const { return ids_[slot]; }
   const std::vector<int>& ids() const { return ids_; }
@@ -37,12 +35,8 @@ class Pool {
   bool Contains(int expert) const { return index_.Contains(expert); }
 
   // Statistic k of every slot (only the first size() entries are live).
-  Eigen::Ref<Eigen::ArrayXd> Stat(int k) {
-    return stats_.col(k).head(size_);
-  }
-  Eigen::Ref<const Eigen::ArrayXd> Stat(int k) const {
-    return stats_.col(k).head(size_);
-  }
+  Eigen::Ref<Eigen::ArrayXd> Stat(int k) { return stats_.col(k).head(size_); }
+  Eigen::Ref<const Eigen::ArrayXd> Stat(int k) const { return stats_.col(k).head(size_); }
   double& At(int slot, int k) { return stats_(slot, k); }
   double At(int slot, int k) const { return stats_(slot, k); }
 
@@ -56,8 +50,7 @@ class Pool {
   // Adds up to `count` fresh experts drawn uniformly from the experts in
   // neither this pool nor the `exclude` pools (fewer if the pool fills or
   // none is left). Returns how many were added.
-  int AddFresh(int count, int num_experts, Rng& rng,
-               const std::vector<const Pool*>& exclude = {});
+  int AddFresh(int count, int num_experts, Rng& rng, const std::vector<const Pool*>& exclude = {});
 
  private:
   int capacity_ = 0;
@@ -82,8 +75,7 @@ namespace expertlab::experts {
 
 // weights[s] = exp(-eta (stat_s - min stat)) over the pool's slots (the
 // leader gets 1); returns the total. Empty pool: empty weights, total 0.
-double PoolWeights(const Pool& pool, int stat, double eta,
-                   Eigen::ArrayXd& weights);
+double PoolWeights(const Pool& pool, int stat, double eta, Eigen::ArrayXd& weights);
 
 // Index drawn with probability weights[i] / total (linear scan: pools are
 // small); zero-weight entries are never returned.

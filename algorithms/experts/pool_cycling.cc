@@ -8,8 +8,7 @@
 namespace expertlab::experts {
 
 PoolCycling::PoolCycling(const Params& params)
-    : memory_(params.Int("memory")),
-      err_threshold_(params.Double("err_threshold")) {}
+    : memory_(params.Int("memory")), err_threshold_(params.Double("err_threshold")) {}
 
 void PoolCycling::Start(int num_experts, int64_t /*horizon*/, Rng /*rng*/) {
   CheckMemoryBudget("pool_cycling", memory_, num_experts);
@@ -20,8 +19,7 @@ void PoolCycling::Start(int num_experts, int64_t /*horizon*/, Rng /*rng*/) {
 
 void PoolCycling::EnterBlock(int first) {
   first_ = first;
-  block_size_ = static_cast<int>(
-      std::min<int64_t>(memory_, num_experts_ - first));
+  block_size_ = static_cast<int>(std::min<int64_t>(memory_, num_experts_ - first));
   alive_.assign(block_size_, 1);
   current_ = first_;
   ++blocks_visited_;
@@ -50,8 +48,7 @@ EXPERTLAB_REGISTER(ExpertsLearner, PoolCycling, "pool_cycling",
                    "error, next block when empty (WZZ23)",
                    {ParamSpec::Int("memory", 16, Bounds::Closed(1, 1 << 30),
                                    "memory S in words (block size)"),
-                    ParamSpec::Double("err_threshold", 0.5,
-                                      Bounds{0.0, 1.0, true, false},
+                    ParamSpec::Double("err_threshold", 0.5, Bounds{0.0, 1.0, true, false},
                                       "a loss >= this counts as an error")})
 
 }  // namespace expertlab::experts

@@ -35,9 +35,7 @@ class PoolCycling final : public ExpertsLearner {
 
   void Start(int num_experts, int64_t horizon, Rng rng) override;
   int Act() override { return current_; }
-  double ExpectedLoss(const LossView& losses) const override {
-    return losses[current_];
-  }
+  double ExpectedLoss(const LossView& losses) const override { return losses[current_]; }
   void Observe(const LossView& losses) override;
   int64_t MemoryBudget() const override { return memory_; }
   int64_t MemoryWords() const override { return block_size_; }

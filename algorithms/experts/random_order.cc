@@ -16,8 +16,7 @@ RandomOrder::RandomOrder(const Params& params)
 void RandomOrder::Start(int num_experts, int64_t horizon, Rng rng) {
   num_experts_ = num_experts;
   horizon_ = horizon;
-  planted_ =
-      static_cast<int>(rng.UniformInt(static_cast<uint64_t>(num_experts)));
+  planted_ = static_cast<int>(rng.UniformInt(static_cast<uint64_t>(num_experts)));
   key_ = rng.NextU64();
   group_key_ = rng.NextU64();
   order_.clear();
@@ -39,15 +38,14 @@ int RandomOrder::Phase(int64_t source_day) const {
 
 double RandomOrder::Mean(int64_t day, int expert) const {
   if (expert == planted_) return 0.5 - delta_;
-  return Group(expert) == Phase(SourceDay(day))
-             ? 0.5 - 2 * delta_
-             : 0.5 + 2 * delta_ / (phases_ - 1);
+  return Group(expert) == Phase(SourceDay(day)) ? 0.5 - 2 * delta_
+                                                : 0.5 + 2 * delta_ / (phases_ - 1);
 }
 
 double RandomOrder::Loss(int64_t day, int expert) const {
   // Hashed by the source day, so a day keeps its losses when shuffled.
-  const uint64_t bits = CellBits(key_, static_cast<uint64_t>(SourceDay(day)),
-                                 static_cast<uint64_t>(expert));
+  const uint64_t bits =
+      CellBits(key_, static_cast<uint64_t>(SourceDay(day)), static_cast<uint64_t>(expert));
   return BitsUniform(bits) < Mean(day, expert) ? 1.0 : 0.0;
 }
 
@@ -57,10 +55,8 @@ EXPERTLAB_REGISTER(LossSequence, RandomOrder, "random_order",
                    {ParamSpec::Double("delta", 0.05, Bounds::Open(0.0, 0.25),
                                       "advantage of i* (decoys get 2 delta "
                                       "in their phase)"),
-                    ParamSpec::Int("phases", 4, Bounds::Closed(2, 1 << 20),
-                                   "number of phases K"),
-                    ParamSpec::Choice("order", "shuffled",
-                                      {"shuffled", "sorted"},
+                    ParamSpec::Int("phases", 4, Bounds::Closed(2, 1 << 20), "number of phases K"),
+                    ParamSpec::Choice("order", "shuffled", {"shuffled", "sorted"},
                                       "random order or the adversary's "
                                       "order")})
 

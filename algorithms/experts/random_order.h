@@ -40,9 +40,7 @@ class RandomOrder final : public LossSequence {
   bool Oblivious() const override { return true; }
 
   // The adversary's day shown on `day` (1-based both).
-  int64_t SourceDay(int64_t day) const {
-    return shuffled_ ? order_[day - 1] : day;
-  }
+  int64_t SourceDay(int64_t day) const { return shuffled_ ? order_[day - 1] : day; }
   int Group(int expert) const;
   int Phase(int64_t source_day) const;
 

@@ -17,9 +17,8 @@ void RandomSubset::Start(int num_experts, int64_t horizon, Rng rng) {
   rng_ = std::move(rng);
   ids_.clear();
   index_.Reset(static_cast<int>(memory_));
-  for (uint64_t id : SampleWithoutReplacement(
-           rng_, static_cast<uint64_t>(num_experts),
-           static_cast<uint64_t>(memory_))) {
+  for (uint64_t id : SampleWithoutReplacement(rng_, static_cast<uint64_t>(num_experts),
+                                              static_cast<uint64_t>(memory_))) {
     index_.Set(static_cast<int>(id), static_cast<int>(ids_.size()));
     ids_.push_back(static_cast<int>(id));
   }
@@ -32,8 +31,7 @@ int RandomSubset::Act() { return ids_[weights_.Sample(rng_.Uniform())]; }
 
 double RandomSubset::ExpectedLoss(const LossView& losses) const {
   double total = 0;
-  for (size_t k = 0; k < ids_.size(); ++k)
-    total += weights_.weights()[k] * losses[ids_[k]];
+  for (size_t k = 0; k < ids_.size(); ++k) total += weights_.weights()[k] * losses[ids_[k]];
   return total / weights_.total();
 }
 

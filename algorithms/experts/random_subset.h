@@ -32,9 +32,7 @@ class RandomSubset final : public ExpertsLearner {
   double ExpectedLoss(const LossView& losses) const override;
   void Observe(const LossView& losses) override;
   int64_t MemoryBudget() const override { return memory_; }
-  int64_t MemoryWords() const override {
-    return static_cast<int64_t>(ids_.size());
-  }
+  int64_t MemoryWords() const override { return static_cast<int64_t>(ids_.size()); }
   bool Holds(int expert) const override { return index_.Contains(expert); }
   void HeldExperts(int num_experts, std::vector<int>& out) const override;
 

@@ -49,7 +49,6 @@ class RobustPool final : public TwoPoolLearner {
   double ExpectedLoss(const LossView& losses) const override;
   void Observe(const LossView& losses) override;
 
-
  private:
   void ComputeGoodSet();
   void StartProbe();

@@ -36,8 +36,7 @@ inline std::string SpecArg(std::string_view spec, const std::string& key) {
 // True when the algorithm named in `spec` declares parameter `key`.
 template <class Interface>
 bool SpecHasParam(std::string_view spec, std::string_view key) {
-  const auto& entry =
-      Registry<Interface>::Instance().Lookup(ParseSpecString(spec).name);
+  const auto& entry = Registry<Interface>::Instance().Lookup(ParseSpecString(spec).name);
   for (const ParamSpec& p : entry.params)
     if (p.name == key) return true;
   return false;

@@ -47,9 +47,7 @@ class SwxzLowMistake final : public ExpertsLearner {
   int64_t MemoryBudget() const override { return memory_; }
   int64_t MemoryWords() const override { return pool_.Words(); }
   bool Holds(int expert) const override { return pool_.Contains(expert); }
-  void HeldExperts(int, std::vector<int>& out) const override {
-    out = pool_.ids();
-  }
+  void HeldExperts(int, std::vector<int>& out) const override { out = pool_.ids(); }
 
   double delta() const { return delta_; }
   int64_t pools_sampled() const { return pools_sampled_; }

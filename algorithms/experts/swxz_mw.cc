@@ -24,9 +24,9 @@ void SwxzMw::Start(int num_experts, int64_t horizon, Rng rng) {
   const double t = static_cast<double>(horizon);
   delta_ = fixed_delta_
                ? *fixed_delta_
-               : std::clamp(std::sqrt(n * std::log(std::max(n, 2.0)) /
-                                      (static_cast<double>(memory_) * t)),
-                            1.0 / t, 0.5);
+               : std::clamp(
+                     std::sqrt(n * std::log(std::max(n, 2.0)) / (static_cast<double>(memory_) * t)),
+                     1.0 / t, 0.5);
   eta_ = -std::log1p(-delta_ / 2);
   log_t_ = std::log(std::max(t, 2.0));
   rng_ = std::move(rng);
@@ -38,10 +38,9 @@ void SwxzMw::Start(int num_experts, int64_t horizon, Rng rng) {
   } else {
     alpha_lo_ = 0;
     alpha_hi_ = 1;
-    search_epochs_left_ =
-        std::max(1, static_cast<int>(std::ceil(2 * std::log2(1 / delta_))));
-    search_epoch_length_ = std::max<int64_t>(
-        1, static_cast<int64_t>(delta_ * t / search_epochs_left_));
+    search_epochs_left_ = std::max(1, static_cast<int>(std::ceil(2 * std::log2(1 / delta_))));
+    search_epoch_length_ =
+        std::max<int64_t>(1, static_cast<int64_t>(delta_ * t / search_epochs_left_));
     search_epoch_day_ = 0;
     alpha_ = (alpha_lo_ + alpha_hi_) / 2;
   }
@@ -54,9 +53,8 @@ void SwxzMw::Start(int num_experts, int64_t horizon, Rng rng) {
 void SwxzMw::Resample() {
   for (int id : ids_) index_.Erase(id);
   ids_.clear();
-  for (uint64_t id : SampleWithoutReplacement(
-           rng_, static_cast<uint64_t>(num_experts_),
-           static_cast<uint64_t>(memory_))) {
+  for (uint64_t id : SampleWithoutReplacement(rng_, static_cast<uint64_t>(num_experts_),
+                                              static_cast<uint64_t>(memory_))) {
     index_.Set(static_cast<int>(id), static_cast<int>(ids_.size()));
     ids_.push_back(static_cast<int>(id));
   }
@@ -70,8 +68,7 @@ void SwxzMw::Resample() {
 
 double SwxzMw::ExpectedLoss(const LossView& losses) const {
   double total = 0;
-  for (size_t k = 0; k < ids_.size(); ++k)
-    total += weights_.weights()[k] * losses[ids_[k]];
+  for (size_t k = 0; k < ids_.size(); ++k) total += weights_.weights()[k] * losses[ids_[k]];
   return total / weights_.total();
 }
 
@@ -80,8 +77,7 @@ bool SwxzMw::ShouldResample() const {
   if (cost_rule_) {
     const double a = std::max(alpha_, 1.0 / static_cast<double>(horizon_));
     const double allowed =
-        (1 + delta_ / 2) *
-            (a * tau + slack_ * (4 * std::sqrt(tau * log_t_) + 4 * log_t_ / a)) +
+        (1 + delta_ / 2) * (a * tau + slack_ * (4 * std::sqrt(tau * log_t_) + 4 * log_t_ / a)) +
         2 * std::log(static_cast<double>(num_experts_)) / delta_;
     return cost_ > allowed;
   }
@@ -93,8 +89,7 @@ void SwxzMw::SearchStep() {
   // The pool in use survived the epoch's second half: some expert is at
   // least this good, so alpha may be lowered; otherwise raise it.
   const bool survived =
-      last_resample_day_ <= day_ - search_epoch_length_ / 2 - 1 ||
-      search_epoch_length_ < 2;
+      last_resample_day_ <= day_ - search_epoch_length_ / 2 - 1 || search_epoch_length_ < 2;
   if (survived) {
     alpha_hi_ = alpha_;
   } else {
@@ -112,23 +107,21 @@ void SwxzMw::Observe(const LossView& losses) {
   weights_.Update(today_, eta_);
   ++tau_;
   if (ShouldResample()) Resample();
-  if (search_epochs_left_ > 0 && ++search_epoch_day_ == search_epoch_length_)
-    SearchStep();
+  if (search_epochs_left_ > 0 && ++search_epoch_day_ == search_epoch_length_) SearchStep();
 }
 
-EXPERTLAB_REGISTER(
-    ExpertsLearner, SwxzMw, "swxz_mw",
-    "SWXZ22 random-order pool MW: k = S sampled experts, MW eps = delta/2, "
-    "resample when the pool's cost looks bad",
-    {ParamSpec::Int("memory", 16, Bounds::Closed(1, 1 << 30),
-                    "memory S in words (pool size k)"),
-     ParamSpec::AutoDouble("delta", Bounds{0.0, 0.5, true, false},
-                           "target average regret; auto = sqrt(n ln n/(S T))"),
-     ParamSpec::AutoDouble("alpha", Bounds::Closed(0.0, 1.0),
-                           "best expert's loss rate M/T; auto = binary search"),
-     ParamSpec::Choice("rule", "cost", {"cost", "rate"},
-                       "resample test: deck's cost bound or poster's rate test"),
-     ParamSpec::Double("slack", 1.0, Bounds::Positive(),
-                       "multiplier on the deviation terms of the tests")})
+EXPERTLAB_REGISTER(ExpertsLearner, SwxzMw, "swxz_mw",
+                   "SWXZ22 random-order pool MW: k = S sampled experts, MW eps = delta/2, "
+                   "resample when the pool's cost looks bad",
+                   {ParamSpec::Int("memory", 16, Bounds::Closed(1, 1 << 30),
+                                   "memory S in words (pool size k)"),
+                    ParamSpec::AutoDouble("delta", Bounds{0.0, 0.5, true, false},
+                                          "target average regret; auto = sqrt(n ln n/(S T))"),
+                    ParamSpec::AutoDouble("alpha", Bounds::Closed(0.0, 1.0),
+                                          "best expert's loss rate M/T; auto = binary search"),
+                    ParamSpec::Choice("rule", "cost", {"cost", "rate"},
+                                      "resample test: deck's cost bound or poster's rate test"),
+                    ParamSpec::Double("slack", 1.0, Bounds::Positive(),
+                                      "multiplier on the deviation terms of the tests")})
 
 }  // namespace expertlab::experts

@@ -51,9 +51,7 @@ class SwxzMw final : public ExpertsLearner {
   double ExpectedLoss(const LossView& losses) const override;
   void Observe(const LossView& losses) override;
   int64_t MemoryBudget() const override { return memory_; }
-  int64_t MemoryWords() const override {
-    return static_cast<int64_t>(ids_.size());
-  }
+  int64_t MemoryWords() const override { return static_cast<int64_t>(ids_.size()); }
   bool Holds(int expert) const override { return index_.Contains(expert); }
   void HeldExperts(int, std::vector<int>& out) const override { out = ids_; }
 
@@ -82,8 +80,8 @@ class SwxzMw final : public ExpertsLearner {
   IdIndex index_;
   ExpWeights weights_;
   Eigen::ArrayXd today_;
-  double cost_ = 0;   // C: pool's expected cost since the last resample
-  int64_t tau_ = 0;   // days since the last resample
+  double cost_ = 0;  // C: pool's expected cost since the last resample
+  int64_t tau_ = 0;  // days since the last resample
   int64_t day_ = 0;
   int64_t resamples_ = 0;
   // Binary search for alpha (unknown M).

@@ -20,9 +20,7 @@ namespace expertlab::experts {
 class TwoPoolLearner : public ExpertsLearner {
  public:
   int64_t MemoryBudget() const override { return memory_; }
-  int64_t MemoryWords() const override {
-    return active_.Words() + candidates_.Words();
-  }
+  int64_t MemoryWords() const override { return active_.Words() + candidates_.Words(); }
   bool Holds(int expert) const override {
     return active_.Contains(expert) || candidates_.Contains(expert);
   }

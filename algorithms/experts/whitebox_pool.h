@@ -24,8 +24,7 @@ namespace expertlab::experts {
 
 class WhiteboxPool final : public LossSequence {
  public:
-  explicit WhiteboxPool(const Params& params)
-      : fair_(params.String("others") == "fair") {}
+  explicit WhiteboxPool(const Params& params) : fair_(params.String("others") == "fair") {}
 
   void Start(int num_experts, int64_t horizon, Rng rng) override;
   void BeginDay(int64_t day, const ExpertsLearner& learner) override;

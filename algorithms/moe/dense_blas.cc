@@ -48,16 +48,14 @@ void DenseBlas::SetThreads(int threads) const {
   if (set_threads_) set_threads_(threads);
 }
 
-void DenseBlas::Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n,
-                      int64_t k, float alpha, const float* a, int64_t lda,
-                      const float* b, int64_t ldb, float beta, float* c,
-                      int64_t ldc) const {
+void DenseBlas::Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+                      const float* a, int64_t lda, const float* b, int64_t ldb, float beta,
+                      float* c, int64_t ldc) const {
   EXPERTLAB_CHECK(sgemm_ != nullptr) << "OpenBLAS is not available";
   constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
-  sgemm_(kRowMajor, trans_a ? kTrans : kNoTrans, trans_b ? kTrans : kNoTrans,
-         static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, a,
-         static_cast<int>(lda), b, static_cast<int>(ldb), beta, c,
-         static_cast<int>(ldc));
+  sgemm_(kRowMajor, trans_a ? kTrans : kNoTrans, trans_b ? kTrans : kNoTrans, static_cast<int>(m),
+         static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b,
+         static_cast<int>(ldb), beta, c, static_cast<int>(ldc));
 }
 
 void FillUniform(std::span<float> v, uint64_t seed, float scale, int threads) {
@@ -132,9 +130,9 @@ void DenseSwiGlu::Backward() {
   Gemm(false, true, T_, d_, 2 * h_, dgu_.data(), wgu_.data(), dx_.data());
 }
 
-void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& w,
-                              const float* x, int64_t tokens, int64_t slots,
-                              const int32_t* expert, const float* weight, float* y) {
+void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& w, const float* x,
+                              int64_t tokens, int64_t slots, const int32_t* expert,
+                              const float* weight, float* y) {
   const DenseBlas& blas = DenseBlas::Get();
   EXPERTLAB_CHECK(blas.available()) << "GatherBlasScatterForward needs OpenBLAS";
   EXPERTLAB_CHECK(config.activation == Activation::kSwiGlu)
@@ -185,7 +183,8 @@ MachineLimits MeasureMachine(int threads) {
         if (sink == 12345.f) std::abort();  // keep the result alive
       }
       const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-      best = std::max(best, static_cast<double>(iters) * static_cast<double>(fk.fma_spin_flops) * threads / s / 1e9);
+      best = std::max(best, static_cast<double>(iters) * static_cast<double>(fk.fma_spin_flops) *
+                                threads / s / 1e9);
     }
     limits.peak_gflops = best;
   }

@@ -26,14 +26,14 @@ class DenseBlas {
   std::string CoreName() const;
   void SetThreads(int threads) const;
   // Row-major C (m x n) = alpha op(A) op(B) + beta C.
-  void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-             float alpha, const float* a, int64_t lda, const float* b,
-             int64_t ldb, float beta, float* c, int64_t ldc) const;
+  void Sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha,
+             const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
+             int64_t ldc) const;
 
  private:
   DenseBlas();
-  using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*,
-                           int, const float*, int, float, float*, int);
+  using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int, const float*,
+                           int, float, float*, int);
   SgemmFn sgemm_ = nullptr;
   void (*set_threads_)(int) = nullptr;
   char* (*core_name_)() = nullptr;
@@ -50,8 +50,8 @@ class DenseSwiGlu {
   bool uses_blas() const { return blas_; }
 
  private:
-  void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a,
-            const float* b, float* c);
+  void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, const float* b,
+            float* c);
   int64_t T_, d_, h_;
   int threads_;
   bool blas_;
@@ -62,21 +62,19 @@ class DenseSwiGlu {
 // its rows, three OpenBLAS GEMMs, SiLU*mul, scatter-add weighted rows (the
 // reference of the brief §1.4, stricter than the Eigen one in reference.h).
 // Routing as in reference.h (expert, weight per (token, slot)).
-void GatherBlasScatterForward(const MoeConfig& config,
-                              const MoeWeights<float>& weights, const float* x,
-                              int64_t tokens, int64_t slots,
-                              const int32_t* expert, const float* weight,
-                              float* y);
+void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& weights,
+                              const float* x, int64_t tokens, int64_t slots, const int32_t* expert,
+                              const float* weight, float* y);
 
 // Deterministic O(1)-valued fill for benchmark tensors (hash of index, seed).
 void FillUniform(std::span<float> v, uint64_t seed, float scale, int threads);
 
 // Machine limits measured in-process, for rooflines and % of peak.
 struct MachineLimits {
-  double peak_gflops = 0;        // register-only FMA loop, all threads
-  double triad_gbytes = 0;       // STREAM triad a = b + s c (24 B/element)
-  double read_gbytes = 0;        // read-only stream (XOR reduction), no writes
-  std::string isa;               // float kernels in use (FloatKernels::name)
+  double peak_gflops = 0;   // register-only FMA loop, all threads
+  double triad_gbytes = 0;  // STREAM triad a = b + s c (24 B/element)
+  double read_gbytes = 0;   // read-only stream (XOR reduction), no writes
+  std::string isa;          // float kernels in use (FloatKernels::name)
 };
 // `threads` OpenMP threads; takes about a second.
 MachineLimits MeasureMachine(int threads);

@@ -30,8 +30,8 @@ struct FloatKernels {
   void (*silu_mul)(const float* g, const float* u, float* h, int64_t n) = nullptr;
   // SwiGLU backward of one row with routing weight w and upstream z
   // (dh = w z): du = dh silu(g), dg = dh u silu'(g); returns <h, z>.
-  float (*swiglu_backward)(const float* g, const float* u, const float* z, const float* h,
-                           float w, int64_t n, float* dg, float* du) = nullptr;
+  float (*swiglu_backward)(const float* g, const float* u, const float* z, const float* h, float w,
+                           int64_t n, float* dg, float* du) = nullptr;
   // Register-only FMA loop for the measured peak: iters * fma_spin_flops
   // FLOP. Null for the generic table (no meaningful vector peak).
   void (*fma_spin)(int64_t iters, float* sink) = nullptr;

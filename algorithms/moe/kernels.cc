@@ -35,8 +35,8 @@ void AlignedBuffer<S>::Resize(size_t n) {
 namespace {
 
 template <class S, class Value>
-void PackWith(int64_t k, int64_t n, int64_t panels, bool swiglu,
-              PackedPanels<S>* out, Value value) {
+void PackWith(int64_t k, int64_t n, int64_t panels, bool swiglu, PackedPanels<S>* out,
+              Value value) {
   out->k = k;
   out->n = n;
   out->panels = panels;
@@ -57,38 +57,35 @@ template <class S>
 void PackPanels(const S* w, int64_t k, int64_t n, int64_t ld, bool transposed,
                 PackedPanels<S>* out) {
   const int64_t panels = (n + kPanelCols - 1) / kPanelCols;
-  PackWith<S>(k, n, panels, false, out,
-              [&](int64_t p, int64_t kk, int j) -> S {
-                const int64_t col = p * kPanelCols + j;
-                if (col >= n) return S(0);
-                return transposed ? w[col * ld + kk] : w[kk * ld + col];
-              });
+  PackWith<S>(k, n, panels, false, out, [&](int64_t p, int64_t kk, int j) -> S {
+    const int64_t col = p * kPanelCols + j;
+    if (col >= n) return S(0);
+    return transposed ? w[col * ld + kk] : w[kk * ld + col];
+  });
 }
 
 template <class S>
-void PackSwiGluPanels(const S* wg, const S* wu, int64_t k, int64_t n,
-                      int64_t ld, PackedPanels<S>* out) {
+void PackSwiGluPanels(const S* wg, const S* wu, int64_t k, int64_t n, int64_t ld,
+                      PackedPanels<S>* out) {
   constexpr int kHalf = kPanelCols / 2;
   const int64_t panels = (n + kHalf - 1) / kHalf;
-  PackWith<S>(k, n, panels, true, out,
-              [&](int64_t p, int64_t kk, int j) -> S {
-                const int64_t col = p * kHalf + (j % kHalf);
-                if (col >= n) return S(0);
-                return j < kHalf ? wg[kk * ld + col] : wu[kk * ld + col];
-              });
+  PackWith<S>(k, n, panels, true, out, [&](int64_t p, int64_t kk, int j) -> S {
+    const int64_t col = p * kHalf + (j % kHalf);
+    if (col >= n) return S(0);
+    return j < kHalf ? wg[kk * ld + col] : wu[kk * ld + col];
+  });
 }
 
 template <class S>
-void PackStackedTransposed(const S* wg, const S* wu, int64_t k, int64_t n,
-                           int64_t ld, PackedPanels<S>* out) {
+void PackStackedTransposed(const S* wg, const S* wu, int64_t k, int64_t n, int64_t ld,
+                           PackedPanels<S>* out) {
   // Output columns are the k rows of W; the reduction runs over 2n.
   const int64_t panels = (k + kPanelCols - 1) / kPanelCols;
-  PackWith<S>(2 * n, k, panels, false, out,
-              [&](int64_t p, int64_t kk, int j) -> S {
-                const int64_t col = p * kPanelCols + j;
-                if (col >= k) return S(0);
-                return kk < n ? wg[col * ld + kk] : wu[col * ld + kk - n];
-              });
+  PackWith<S>(2 * n, k, panels, false, out, [&](int64_t p, int64_t kk, int j) -> S {
+    const int64_t col = p * kPanelCols + j;
+    if (col >= k) return S(0);
+    return kk < n ? wg[col * ld + kk] : wu[col * ld + kk - n];
+  });
 }
 
 namespace {
@@ -175,8 +172,8 @@ void SiluMulGeneric(const float* g, const float* u, float* h, int64_t n) {
   for (int64_t j = 0; j < n; ++j) h[j] = SiluScalar(g[j]) * u[j];
 }
 
-float SwiGluBackwardGeneric(const float* g, const float* u, const float* z, const float* h,
-                            float w, int64_t n, float* dg, float* du) {
+float SwiGluBackwardGeneric(const float* g, const float* u, const float* z, const float* h, float w,
+                            int64_t n, float* dg, float* du) {
   double dot = 0;
   for (int64_t j = 0; j < n; ++j) {
     dot += static_cast<double>(h[j]) * z[j];
@@ -242,8 +239,8 @@ Blocking BlockingFor(const GemmProblem<S>& pr) {
   // the packed A block small enough to stay in L2 with many rows per item.
   const bool linear = pr.epilogue == Epilogue::kStore;
   b.kc = (linear && pr.k > 1536) ? 1024 : std::max<int64_t>(pr.k, 1);
-  const int64_t budget = (pr.b_packed ? kABlockBytes : kABlockBytesUnpackedB) /
-                         static_cast<int64_t>(sizeof(S));
+  const int64_t budget =
+      (pr.b_packed ? kABlockBytes : kABlockBytesUnpackedB) / static_cast<int64_t>(sizeof(S));
   b.mc = std::max<int64_t>(kTileRows, budget / b.kc / kTileRows * kTileRows);
   b.mc = std::min(b.mc, std::max<int64_t>(pr.m, 1));
   return b;
@@ -270,8 +267,8 @@ ThreadBuffers<S>& Buffers() {
 }
 
 template <class S>
-void PackA(const GemmProblem<S>& pr, int64_t m0, int64_t m1, int64_t k0,
-           int64_t k1, S* dst, const FloatKernels* fk) {
+void PackA(const GemmProblem<S>& pr, int64_t m0, int64_t m1, int64_t k0, int64_t k1, S* dst,
+           const FloatKernels* fk) {
   const int64_t kc = k1 - k0;
   for (int64_t t0 = m0; t0 < m1; t0 += kTileRows) {
     const int rows = static_cast<int>(std::min<int64_t>(kTileRows, m1 - t0));
@@ -300,8 +297,7 @@ void PackA(const GemmProblem<S>& pr, int64_t m0, int64_t m1, int64_t k0,
 }
 
 template <class S>
-void PackBBlock(const GemmProblem<S>& pr, int64_t p0, int64_t p1, int64_t k0,
-                int64_t k1, S* dst) {
+void PackBBlock(const GemmProblem<S>& pr, int64_t p0, int64_t p1, int64_t k0, int64_t k1, S* dst) {
   const int64_t kc = k1 - k0;
   for (int64_t p = p0; p < p1; ++p) {
     const int64_t j0 = p * kPanelCols;
@@ -339,8 +335,7 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
     for (int64_t p = item.p0; p < item.p1;) {
       // Loop rows inside panels: the panel block stays in L2 for all tiles.
       // The first tile is the tallest, so the others support its width.
-      const int np = TilePanels(static_cast<int>(std::min<int64_t>(kTileRows, rows)),
-                                item.p1 - p);
+      const int np = TilePanels(static_cast<int>(std::min<int64_t>(kTileRows, rows)), item.p1 - p);
       const S* b_base;
       int64_t panel_stride;
       int64_t panel_origin;
@@ -411,8 +406,7 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
 }  // namespace
 
 template <class S>
-void RunGemms(const std::vector<GemmProblem<S>>& problems,
-              const EngineOptions& options) {
+void RunGemms(const std::vector<GemmProblem<S>>& problems, const EngineOptions& options) {
   std::vector<Blocking> blocking(problems.size());
   std::vector<Item> items;
   int64_t row_blocks = 0;
@@ -438,9 +432,11 @@ void RunGemms(const std::vector<GemmProblem<S>>& problems,
   }
   const FloatKernels* fk = &ActiveFloatKernels(options);
   const int64_t count = static_cast<int64_t>(items.size());
-  const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(options.threads, count)));
+  const int threads =
+      static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(options.threads, count)));
   if (threads <= 1) {
-    for (const Item& item : items) RunItem(problems[item.problem], blocking[item.problem], item, fk);
+    for (const Item& item : items)
+      RunItem(problems[item.problem], blocking[item.problem], item, fk);
     return;
   }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
@@ -460,8 +456,7 @@ const FloatKernels* FindFloatKernels(Isa isa) {
                                  __builtin_cpu_supports("avx512vl") &&
                                  __builtin_cpu_supports("avx512dq");
   switch (isa) {
-    case Isa::kGeneric:
-      return &generic;
+    case Isa::kGeneric: return &generic;
     case Isa::kAvx2Fma: {
       if (!has_avx2) return nullptr;
       static const FloatKernels avx2 = avx2::Kernels();
@@ -492,8 +487,8 @@ const FloatKernels& ActiveFloatKernels(const EngineOptions& options) {
   return options.use_simd ? BestFloatKernels() : GenericFloatKernels();
 }
 
-void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots,
-                   int64_t groups, Dispatch* out) {
+void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots, int64_t groups,
+                   Dispatch* out) {
   out->groups = groups;
   out->offset.assign(groups + 1, 0);
   const int64_t n = tokens * slots;
@@ -515,16 +510,14 @@ void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots,
   }
 }
 
-#define EXPERTLAB_MOE_INSTANTIATE(S)                                             \
-  template class AlignedBuffer<S>;                                               \
-  template void PackPanels<S>(const S*, int64_t, int64_t, int64_t, bool,         \
-                              PackedPanels<S>*);                                 \
-  template void PackSwiGluPanels<S>(const S*, const S*, int64_t, int64_t,        \
-                                    int64_t, PackedPanels<S>*);                  \
-  template void PackStackedTransposed<S>(const S*, const S*, int64_t, int64_t,   \
-                                         int64_t, PackedPanels<S>*);             \
-  template void RunGemms<S>(const std::vector<GemmProblem<S>>&,                  \
-                            const EngineOptions&);
+#define EXPERTLAB_MOE_INSTANTIATE(S)                                                        \
+  template class AlignedBuffer<S>;                                                          \
+  template void PackPanels<S>(const S*, int64_t, int64_t, int64_t, bool, PackedPanels<S>*); \
+  template void PackSwiGluPanels<S>(const S*, const S*, int64_t, int64_t, int64_t,          \
+                                    PackedPanels<S>*);                                      \
+  template void PackStackedTransposed<S>(const S*, const S*, int64_t, int64_t, int64_t,     \
+                                         PackedPanels<S>*);                                 \
+  template void RunGemms<S>(const std::vector<GemmProblem<S>>&, const EngineOptions&);
 EXPERTLAB_MOE_INSTANTIATE(float)
 EXPERTLAB_MOE_INSTANTIATE(double)
 #undef EXPERTLAB_MOE_INSTANTIATE

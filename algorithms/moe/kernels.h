@@ -75,9 +75,9 @@ struct CacheLineAllocator {
   template <class U>
   CacheLineAllocator(const CacheLineAllocator<U>&) {}  // NOLINT: allocator rebinding
   S* allocate(size_t n) {
-    return static_cast<S*>(::operator new(n * sizeof(S), std::align_val_t{64}));
+    return static_cast<S*>(::operator new (n * sizeof(S), std::align_val_t{64}));
   }
-  void deallocate(S* p, size_t) { ::operator delete(p, std::align_val_t{64}); }
+  void deallocate(S* p, size_t) { ::operator delete (p, std::align_val_t{64}); }
   template <class U>
   bool operator==(const CacheLineAllocator<U>&) const {
     return true;
@@ -105,14 +105,14 @@ void PackPanels(const S* w, int64_t k, int64_t n, int64_t ld, bool transposed,
                 PackedPanels<S>* out);
 // Gate/up interleaved panels of W_g, W_u (both k x n, row stride ld).
 template <class S>
-void PackSwiGluPanels(const S* wg, const S* wu, int64_t k, int64_t n,
-                      int64_t ld, PackedPanels<S>* out);
+void PackSwiGluPanels(const S* wg, const S* wu, int64_t k, int64_t n, int64_t ld,
+                      PackedPanels<S>* out);
 // The stacked transposes [W_g^T; W_u^T] of two k x n matrices, i.e. a
 // (2n) x k matrix, for the backward product dx = [dG dU] [W_g^T; W_u^T]:
 // B[kk][j] = kk < n ? wg[j * ld + kk] : wu[j * ld + kk - n].
 template <class S>
-void PackStackedTransposed(const S* wg, const S* wu, int64_t k, int64_t n,
-                           int64_t ld, PackedPanels<S>* out);
+void PackStackedTransposed(const S* wg, const S* wu, int64_t k, int64_t n, int64_t ld,
+                           PackedPanels<S>* out);
 
 enum class Epilogue { kStore, kSwiGlu, kRelu, kGelu };
 
@@ -141,16 +141,16 @@ struct GemmProblem {
 
 // C = A B with B prepacked, store epilogue (set other fields after).
 template <class S>
-GemmProblem<S> PackedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a,
-                          const PackedPanels<S>* b, RowSink<S> c) {
+GemmProblem<S> PackedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a, const PackedPanels<S>* b,
+                          RowSink<S> c) {
   return {.m = m, .n = n, .k = k, .a = a, .b_packed = b, .c = c};
 }
 
 // C = A^T B with A given as k rows of m values and B as k rows of n values
 // (weight gradients: a sum over the rows of a segment).
 template <class S>
-GemmProblem<S> TransposedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a,
-                              RowSource<S> b, RowSink<S> c) {
+GemmProblem<S> TransposedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a, RowSource<S> b,
+                              RowSink<S> c) {
   return {.m = m, .n = n, .k = k, .a = a, .a_transposed = true, .b_rows = b, .c = c};
 }
 
@@ -165,26 +165,25 @@ struct EngineOptions {
 
 // Runs every problem; items of all problems share one parallel loop.
 template <class S>
-void RunGemms(const std::vector<GemmProblem<S>>& problems,
-              const EngineOptions& options);
+void RunGemms(const std::vector<GemmProblem<S>>& problems, const EngineOptions& options);
 
 // The float kernels RunGemms (and the layer's row-wise passes) will use.
 const FloatKernels& ActiveFloatKernels(const EngineOptions& options);
 
 // Counting sort of (token, slot) pairs by expert: the dispatch plan.
 struct Dispatch {
-  int64_t groups = 0;               // experts (incl. shared)
-  std::vector<int64_t> offset;      // [groups + 1] segment starts
-  std::vector<int32_t> token;       // [rows] source token of sorted row r
-  std::vector<int32_t> slot;        // [rows] t * slots + s of sorted row r
-  std::vector<int32_t> row_of_slot; // [tokens * slots] sorted row, -1 = none
+  int64_t groups = 0;                // experts (incl. shared)
+  std::vector<int64_t> offset;       // [groups + 1] segment starts
+  std::vector<int32_t> token;        // [rows] source token of sorted row r
+  std::vector<int32_t> slot;         // [rows] t * slots + s of sorted row r
+  std::vector<int32_t> row_of_slot;  // [tokens * slots] sorted row, -1 = none
   int64_t rows() const { return static_cast<int64_t>(token.size()); }
   int64_t Count(int64_t g) const { return offset[g + 1] - offset[g]; }
 };
 
 // expert: [tokens x slots], entries in [-1, groups). Stable: within an
 // expert, rows keep (token, slot) order.
-void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots,
-                   int64_t groups, Dispatch* out);
+void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots, int64_t groups,
+                   Dispatch* out);
 
 }  // namespace expertlab::moe

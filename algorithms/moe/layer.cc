@@ -57,8 +57,7 @@ MoeWeights<S> MoeWeights<S>::Zeros(const MoeConfig& config) {
 }
 
 template <class S>
-MoeWeights<S> MoeWeights<S>::Random(const MoeConfig& config, Rng& rng,
-                                    double router_scale) {
+MoeWeights<S> MoeWeights<S>::Random(const MoeConfig& config, Rng& rng, double router_scale) {
   MoeWeights w = Zeros(config);
   const double sd_in = 1.0 / std::sqrt(static_cast<double>(w.d));
   const double sd_out = 1.0 / std::sqrt(static_cast<double>(w.f));
@@ -79,8 +78,7 @@ std::vector<AlignedVector<S>*> MoeWeights<S>::Blocks() {
 
 template <class S>
 void MoeWeights<S>::CheckShapes(const MoeConfig& config) const {
-  const int64_t d_ = config.d_model, f_ = config.d_ff, e_ = config.experts,
-                g_ = config.groups();
+  const int64_t d_ = config.d_model, f_ = config.d_ff, e_ = config.experts, g_ = config.groups();
   const bool sw = config.activation == Activation::kSwiGlu;
   auto expect = [](const char* name, size_t got, int64_t want) {
     EXPERTLAB_CHECK(static_cast<int64_t>(got) == want)
@@ -88,9 +86,8 @@ void MoeWeights<S>::CheckShapes(const MoeConfig& config) const {
   };
   EXPERTLAB_CHECK(d == d_ && f == f_ && experts == e_ && groups == g_ && swiglu == sw)
       << "moe: weights are for d=" << d << " f=" << f << " experts=" << experts
-      << " groups=" << groups << (swiglu ? " swiglu" : " relu/gelu")
-      << ", layer has d=" << d_ << " f=" << f_ << " experts=" << e_ << " groups=" << g_
-      << (sw ? " swiglu" : " relu/gelu");
+      << " groups=" << groups << (swiglu ? " swiglu" : " relu/gelu") << ", layer has d=" << d_
+      << " f=" << f_ << " experts=" << e_ << " groups=" << g_ << (sw ? " swiglu" : " relu/gelu");
   expect("router", router.size(), d_ * e_);
   expect("w_gate", w_gate.size(), g_ * d_ * f_);
   expect("w_up", w_up.size(), sw ? g_ * d_ * f_ : 0);
@@ -187,8 +184,7 @@ void MoeLayer<S>::PackForwardPanels(int64_t g) {
 
 template <class S>
 void MoeLayer<S>::PackBackward() {
-  const int64_t d = config_.d_model, f = config_.d_ff, E = config_.experts,
-                G = config_.groups();
+  const int64_t d = config_.d_model, f = config_.d_ff, E = config_.experts, G = config_.groups();
   PackPanels(weights_.router.data(), E, d, E, true, &router_t_panels_);
   down_t_panels_.resize(G);
   up_t_panels_.resize(G);
@@ -205,8 +201,7 @@ void MoeLayer<S>::PackBackward() {
 }
 
 template <class S>
-void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state,
-                        bool training, Rng* rng) {
+void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state, bool training, Rng* rng) {
   EXPERTLAB_CHECK(state != nullptr) << "moe: Forward needs a state";
   EXPERTLAB_CHECK(tokens >= 0) << "moe: negative token count " << tokens;
   EXPERTLAB_CHECK(tokens == 0 || x != nullptr) << "moe: null input";
@@ -244,8 +239,7 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state,
   stats.capacity = 0;
   if (config_.capacity_factor > 0)
     stats.capacity = static_cast<int64_t>(std::ceil(
-        config_.capacity_factor * static_cast<double>(T * config_.top_k) /
-        static_cast<double>(E)));
+        config_.capacity_factor * static_cast<double>(T * config_.top_k) / static_cast<double>(E)));
   const int64_t slots = routed + config_.shared_experts;
   state->slots = slots;
   state->expert.assign(T * slots, -1);
@@ -278,8 +272,8 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state,
       double mean_p = 0;
       for (int64_t t = 0; t < T; ++t) mean_p += routing.probs[t * E + e];
       mean_p /= static_cast<double>(T);
-      stats.balance_loss += static_cast<double>(stats.load[e]) /
-                            static_cast<double>(T * routed) * mean_p;
+      stats.balance_loss +=
+          static_cast<double>(stats.load[e]) / static_cast<double>(T * routed) * mean_p;
     }
     stats.balance_loss *= static_cast<double>(E);
     for (int64_t t = 0; t < T; ++t) {
@@ -295,8 +289,8 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state,
 }
 
 template <class S>
-void MoeLayer<S>::Forward(const S* x, int64_t tokens, S* y, MoeState<S>* state,
-                          bool training, Rng* rng) {
+void MoeLayer<S>::Forward(const S* x, int64_t tokens, S* y, MoeState<S>* state, bool training,
+                          Rng* rng) {
   Route(x, tokens, state, training, rng);
   RunExperts(y, state);
 }
@@ -306,8 +300,8 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   EXPERTLAB_CHECK(state != nullptr) << "moe: RunExperts needs a routed state";
   const S* x = state->x;
   const bool training = state->training;
-  const int64_t T = state->tokens, d = config_.d_model, f = config_.d_ff,
-                G = config_.groups(), slots = state->slots;
+  const int64_t T = state->tokens, d = config_.d_model, f = config_.d_ff, G = config_.groups(),
+                slots = state->slots;
   EXPERTLAB_CHECK(T == 0 || y != nullptr) << "moe: null output";
   EXPERTLAB_CHECK(static_cast<int64_t>(state->expert.size()) == T * slots &&
                   static_cast<int64_t>(state->weight.size()) == T * slots)
@@ -336,9 +330,8 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   for (int64_t g = 0; g < G; ++g) {
     const int64_t off = dispatch.offset[g], count = dispatch.Count(g);
     if (count == 0) continue;
-    GemmProblem<S> pr =
-        PackedGemm<S>(count, f, d, {x, d, dispatch.token.data() + off}, &up_panels_[g],
-                      {state->hidden.data() + off * f, f, nullptr});
+    GemmProblem<S> pr = PackedGemm<S>(count, f, d, {x, d, dispatch.token.data() + off},
+                                      &up_panels_[g], {state->hidden.data() + off * f, f, nullptr});
     pr.epilogue = config_.activation == Activation::kSwiGlu ? Epilogue::kSwiGlu
                   : config_.activation == Activation::kRelu ? Epilogue::kRelu
                                                             : Epilogue::kGelu;
@@ -357,9 +350,9 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   for (int64_t g = 0; g < G; ++g) {
     const int64_t off = dispatch.offset[g], count = dispatch.Count(g);
     if (count == 0) continue;
-    GemmProblem<S> pr = PackedGemm<S>(count, d, f, {state->hidden.data() + off * f, f, nullptr},
-                                      &down_panels_[g],
-                                      {state->slot_out.data(), d, dispatch.slot.data() + off});
+    GemmProblem<S> pr =
+        PackedGemm<S>(count, d, f, {state->hidden.data() + off * f, f, nullptr}, &down_panels_[g],
+                      {state->slot_out.data(), d, dispatch.slot.data() + off});
     pr.row_scale = state->sorted_weight.data() + off;
     problems.push_back(pr);
   }
@@ -398,16 +391,15 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
 constexpr int64_t kStreamGradientBytes = int64_t{256} << 20;
 
 template <class S>
-void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
-                           MoeWeights<S>* grads, const AuxLossWeights& aux) {
+void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>* grads,
+                           const AuxLossWeights& aux) {
   EXPERTLAB_CHECK(state.training)
       << "moe: Backward needs the state of a Forward with training=true";
   EXPERTLAB_CHECK(grads != nullptr) << "moe: Backward needs a gradient buffer";
   if (!packed_) Pack();
   if (!packed_backward_) PackBackward();
-  const int64_t T = state.tokens, d = config_.d_model, f = config_.d_ff,
-                E = config_.experts, G = config_.groups(), slots = state.slots,
-                routed = state.routing.slots;
+  const int64_t T = state.tokens, d = config_.d_model, f = config_.d_ff, E = config_.experts,
+                G = config_.groups(), slots = state.slots, routed = state.routing.slots;
   EXPERTLAB_CHECK(T == 0 || (dy != nullptr && dx != nullptr)) << "moe: null dy or dx";
   if (ChecksOn(config_)) CheckFinite(dy, T * d, "output gradient dy");
   // Reuse the caller's buffers when they fit (the GEMMs overwrite every
@@ -464,8 +456,8 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
     }
     if (fast) {
       if constexpr (std::is_same_v<S, float>)
-        d_row_weight[r] = fk.swiglu_backward(pg, state.pre_u.data() + r * f, z, h, w, f, dg,
-                                             dg + f);
+        d_row_weight[r] =
+            fk.swiglu_backward(pg, state.pre_u.data() + r * f, z, h, w, f, dg, dg + f);
     } else if (swiglu) {
       const S* pu = state.pre_u.data() + r * f;
       S* du = dg + f;
@@ -482,8 +474,8 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
       for (int64_t j = 0; j < f; ++j) {
         const S v = pg[j];
         const S th = std::tanh(c * (v + a * v * v * v));
-        const S deriv = S(0.5) * (S(1) + th) +
-                        S(0.5) * v * (S(1) - th * th) * c * (S(1) + S(3) * a * v * v);
+        const S deriv =
+            S(0.5) * (S(1) + th) + S(0.5) * v * (S(1) - th * th) * c * (S(1) + S(3) * a * v * v);
         dg[j] = w * z[j] * deriv;
       }
     }
@@ -504,8 +496,8 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
     d_probs.assign(T * E, 0.0);
     for (int64_t e = 0; e < E; ++e) {
       const double g = aux.balance * static_cast<double>(E) *
-                       static_cast<double>(state.stats.load[e]) /
-                       static_cast<double>(T * routed) / static_cast<double>(T);
+                       static_cast<double>(state.stats.load[e]) / static_cast<double>(T * routed) /
+                       static_cast<double>(T);
       for (int64_t t = 0; t < T; ++t) d_probs[t * E + e] = g;
     }
   }
@@ -521,8 +513,8 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
       for (int64_t e = 0; e < E; ++e) sum += std::exp(z[e] - top);
       const double lse = top + std::log(sum);
       for (int64_t e = 0; e < E; ++e)
-        d_logits[t * E + e] += aux.z * 2.0 / static_cast<double>(T) * lse *
-                               std::exp(z[e] - top) / sum;
+        d_logits[t * E + e] +=
+            aux.z * 2.0 / static_cast<double>(T) * lse * std::exp(z[e] - top) / sum;
     }
   }
   dlogits_s_.assign(d_logits.begin(), d_logits.end());
@@ -544,15 +536,15 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
       continue;
     }
     // dW_d = H^T (w dy)
-    GemmProblem<S> wd = TransposedGemm<S>(f, d, count, {state.hidden.data() + off * f, f, nullptr},
-                                          {dys_.data() + off * d, d, nullptr},
-                                          {grads->Down(g), d, nullptr});
+    GemmProblem<S> wd =
+        TransposedGemm<S>(f, d, count, {state.hidden.data() + off * f, f, nullptr},
+                          {dys_.data() + off * d, d, nullptr}, {grads->Down(g), d, nullptr});
     wd.stream_c = stream_grads;
     problems.push_back(wd);
     // dW_g = X^T dG (dW_1 for ReLU/GELU)
-    GemmProblem<S> wg = TransposedGemm<S>(
-        d, f, count, {x, d, dispatch.token.data() + off},
-        {dgu_.data() + off * ldgu, ldgu, nullptr}, {grads->Gate(g), f, nullptr});
+    GemmProblem<S> wg =
+        TransposedGemm<S>(d, f, count, {x, d, dispatch.token.data() + off},
+                          {dgu_.data() + off * ldgu, ldgu, nullptr}, {grads->Gate(g), f, nullptr});
     wg.stream_c = stream_grads;
     problems.push_back(wg);
     if (swiglu) {
@@ -569,8 +561,8 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx,
   problems.push_back(TransposedGemm<S>(d, E, T, {x, d, nullptr}, {dlogits_s_.data(), E, nullptr},
                                        {grads->router.data(), E, nullptr}));
   // dx = dZ W_r^T (then the slots are added)
-  problems.push_back(PackedGemm<S>(T, d, E, {dlogits_s_.data(), E, nullptr}, &router_t_panels_,
-                                   {dx, d, nullptr}));
+  problems.push_back(
+      PackedGemm<S>(T, d, E, {dlogits_s_.data(), E, nullptr}, &router_t_panels_, {dx, d, nullptr}));
   RunGemms(problems, Engine());
 
   // Deterministic combine of dx over each token's slots.

@@ -84,8 +84,7 @@ struct MoeWeights {
   // Zero weights of the right shapes for `config`.
   static MoeWeights Zeros(const MoeConfig& config);
   // N(0, 1/fan_in) entries (router N(0, router_scale^2 / d)).
-  static MoeWeights Random(const MoeConfig& config, Rng& rng,
-                           double router_scale = 1.0);
+  static MoeWeights Random(const MoeConfig& config, Rng& rng, double router_scale = 1.0);
   S* Gate(int64_t g) { return w_gate.data() + g * d * f; }
   S* Up(int64_t g) { return w_up.data() + g * d * f; }
   S* Down(int64_t g) { return w_down.data() + g * f * d; }
@@ -116,11 +115,11 @@ struct MoeState {
   const S* x = nullptr;
   int64_t tokens = 0;
   bool training = false;
-  std::vector<double> logits;    // [T x E]
-  Routing routing;               // the router's output
-  int64_t slots = 0;             // routed slots + shared experts
-  std::vector<int32_t> expert;   // [T x slots] kept groups, -1 = none
-  std::vector<S> weight;         // [T x slots] combine weights
+  std::vector<double> logits;   // [T x E]
+  Routing routing;              // the router's output
+  int64_t slots = 0;            // routed slots + shared experts
+  std::vector<int32_t> expert;  // [T x slots] kept groups, -1 = none
+  std::vector<S> weight;        // [T x slots] combine weights
   Dispatch dispatch;
   std::vector<S> sorted_weight;  // [rows]
   std::vector<S> hidden;         // [rows x f] activation output
@@ -139,8 +138,7 @@ class MoeLayer {
  public:
   MoeLayer(const MoeConfig& config, std::unique_ptr<Router> router);
   // Takes `weights` (shapes checked) and packs them.
-  MoeLayer(const MoeConfig& config, std::unique_ptr<Router> router,
-           MoeWeights<S> weights);
+  MoeLayer(const MoeConfig& config, std::unique_ptr<Router> router, MoeWeights<S> weights);
 
   const MoeConfig& config() const { return config_; }
   Router& router() { return *router_; }
@@ -163,8 +161,8 @@ class MoeLayer {
   // y [T x d] from x [T x d]. `state` receives what Backward needs (x must
   // outlive it) plus routing and statistics. training=true keeps the
   // pre-activations and passes the flag to the router.
-  void Forward(const S* x, int64_t tokens, S* y, MoeState<S>* state,
-               bool training = false, Rng* rng = nullptr);
+  void Forward(const S* x, int64_t tokens, S* y, MoeState<S>* state, bool training = false,
+               Rng* rng = nullptr);
 
   // Given dy = dL/dy [T x d] for the last Forward(state, training=true):
   // dx [T x d] (overwritten) and grads (overwritten, same shapes as the
@@ -179,8 +177,7 @@ class MoeLayer {
   // shared experts appended) and the statistics; the caller may then edit
   // state->expert (-1 drops a slot) and state->weight; RunExperts sorts the
   // slots by expert, runs the grouped GEMMs and combines into y.
-  void Route(const S* x, int64_t tokens, MoeState<S>* state, bool training,
-             Rng* rng);
+  void Route(const S* x, int64_t tokens, MoeState<S>* state, bool training, Rng* rng);
   void RunExperts(S* y, MoeState<S>* state);
 
  private:
@@ -194,12 +191,12 @@ class MoeLayer {
   MoeWeights<S> weights_;
   bool packed_ = false;
   bool packed_backward_ = false;
-  PackedPanels<S> router_panels_;                 // [d x E]
-  std::vector<PackedPanels<S>> up_panels_;        // gate/up (or W_1), K = d
-  std::vector<PackedPanels<S>> down_panels_;      // W_d, K = f
-  std::vector<PackedPanels<S>> down_t_panels_;    // W_d^T, K = d (backward)
-  std::vector<PackedPanels<S>> up_t_panels_;      // [W_g^T; W_u^T], K = 2f or f
-  PackedPanels<S> router_t_panels_;               // W_r^T, K = E
+  PackedPanels<S> router_panels_;               // [d x E]
+  std::vector<PackedPanels<S>> up_panels_;      // gate/up (or W_1), K = d
+  std::vector<PackedPanels<S>> down_panels_;    // W_d, K = f
+  std::vector<PackedPanels<S>> down_t_panels_;  // W_d^T, K = d (backward)
+  std::vector<PackedPanels<S>> up_t_panels_;    // [W_g^T; W_u^T], K = 2f or f
+  PackedPanels<S> router_t_panels_;             // W_r^T, K = E
   // Scratch reused across calls.
   std::vector<S> logits_scratch_, grad_scratch_, dys_, dgu_, dxs_, dlogits_s_;
 };

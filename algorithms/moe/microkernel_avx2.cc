@@ -63,8 +63,8 @@ struct Ops {
   static V Round(V x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   // p 2^n with the biased exponent built directly (n in [-126, 127]).
   static V Pow2Scale(V p, V n) {
-    const __m256i e = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    const __m256i e =
+        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
   }
   static __m256i Mask(int n) {
@@ -83,7 +83,7 @@ struct Ops {
   }
 };
 
-constexpr int kChunk = 8;                    // floats per ymm
+constexpr int kChunk = 8;                            // floats per ymm
 constexpr int kAccLd = kMaxTilePanels * kPanelCols;  // accumulator row stride
 // K steps per L1 block in prefill tiles: the block being computed and the
 // next one being pulled in (kKBlock * 128 B of the panel each) plus
@@ -125,8 +125,8 @@ struct PullCursor {
 // with a base): per step (kPerStep) or in two bursts per call. `next`, if
 // set, is pulled into L1 one line per step.
 template <int R, int P, int CP, int CS, bool kStream, bool kPerStep>
-void SubTile(const float* a, const float* b, int64_t stride, int64_t kb, float* acc,
-             bool first, PullCursor* pf, const float* next = nullptr) {
+void SubTile(const float* a, const float* b, int64_t stride, int64_t kb, float* acc, bool first,
+             PullCursor* pf, const float* next = nullptr) {
   constexpr int C = P * CP;
   // Burst pulls: half of the call's share on entry, the rest half-way.
   auto burst = [&](int64_t want) {
@@ -190,8 +190,8 @@ void SubTile(const float* a, const float* b, int64_t stride, int64_t kb, float* 
       const __m256 av = _mm256_broadcast_ss(ak);
 #pragma GCC unroll 8
       for (int q = 0; q < C; ++q)
-        c[0][q] = _mm256_fmadd_ps(av, _mm256_loadu_ps(bk + (q / CP) * stride + (q % CP) * CS),
-                                  c[0][q]);
+        c[0][q] =
+            _mm256_fmadd_ps(av, _mm256_loadu_ps(bk + (q / CP) * stride + (q % CP) * CS), c[0][q]);
     } else if constexpr (kHoldB) {
       __m256 bv[C];
 #pragma GCC unroll 8
@@ -310,7 +310,7 @@ void Prefill(const TileJob<float>& job, float* acc) {
       // The pair sub-tiles pull the next K block (this panel's, else the
       // next tile's first) into L1, one line per k step each. Only a block
       // nobody pulled, the first of a tile, is streamed by its first sub-tile.
-      const float* next = k0 + kb < job.k ? b0 + kb * kPanelCols
+      const float* next = k0 + kb < job.k      ? b0 + kb * kPanelCols
                           : p + 1 < job.panels ? bp + stride
                                                : job.next_b;
       if (split.pair_rows > 0) {
@@ -389,8 +389,8 @@ void Epilogue(const TileJob<float>& job, const float* acc) {
             if (n == 0) break;
             __m256 y = _mm256_mul_ps(_mm256_loadu_ps(v + h * kChunk), s);
             if (job.accumulate) {
-              const __m256 old = n == kChunk ? _mm256_loadu_ps(c + h * kChunk)
-                                             : Ops::LoadN(c + h * kChunk, n);
+              const __m256 old =
+                  n == kChunk ? _mm256_loadu_ps(c + h * kChunk) : Ops::LoadN(c + h * kChunk, n);
               y = _mm256_add_ps(y, old);
             }
             if (stream && n == kChunk) {
@@ -436,8 +436,6 @@ void RunTile(const TileJob<float>& job) {
 
 }  // namespace
 
-FloatKernels Kernels() {
-  return SimdFloatKernels<Ops>(Isa::kAvx2Fma, "avx2_fma", RunTile);
-}
+FloatKernels Kernels() { return SimdFloatKernels<Ops>(Isa::kAvx2Fma, "avx2_fma", RunTile); }
 
 }  // namespace expertlab::moe::avx2

@@ -4,12 +4,11 @@
 // leak into the rest of the program. Everything here has internal linkage
 // except the entry points declared in microkernels.h; the exp/SiLU/GELU
 // polynomials are shared with the AVX2 kernel through simd_math.h.
-#include "algorithms/moe/microkernels.h"
-
 #include <immintrin.h>
 
 #include <cstdint>
 
+#include "algorithms/moe/microkernels.h"
 #include "algorithms/moe/simd_math.h"
 
 namespace expertlab::moe::avx512 {
@@ -90,7 +89,8 @@ void Tile(const TileJob<float>& job) {
     if (job.prefetch && job.prefetch_first == 0) {
 #pragma GCC unroll 4
       for (int p = 0; p < P; ++p) {
-        const char* next = reinterpret_cast<const char*>(job.prefetch + p * stride + kk * kPanelCols);
+        const char* next =
+            reinterpret_cast<const char*>(job.prefetch + p * stride + kk * kPanelCols);
         _mm_prefetch(next, _MM_HINT_T1);
         _mm_prefetch(next + 64, _MM_HINT_T1);
       }
@@ -119,8 +119,8 @@ void Tile(const TileJob<float>& job) {
           const __m512 s = _mm512_set1_ps(job.scale[i]);
           StoreOut(job.c[i] + off, _mm512_mul_ps(acc[i][p][0], s), Mask(cols), accumulate,
                    job.stream);
-          StoreOut(job.c[i] + off + 16, _mm512_mul_ps(acc[i][p][1], s), Mask(cols - 16),
-                   accumulate, job.stream);
+          StoreOut(job.c[i] + off + 16, _mm512_mul_ps(acc[i][p][1], s), Mask(cols - 16), accumulate,
+                   job.stream);
           break;
         }
         case kEpilogueSwiGlu: {
@@ -178,8 +178,6 @@ void RunTile(const TileJob<float>& job) {
 
 }  // namespace
 
-FloatKernels Kernels() {
-  return SimdFloatKernels<Ops>(Isa::kAvx512, "avx512", RunTile);
-}
+FloatKernels Kernels() { return SimdFloatKernels<Ops>(Isa::kAvx512, "avx512", RunTile); }
 
 }  // namespace expertlab::moe::avx512

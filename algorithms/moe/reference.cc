@@ -22,9 +22,8 @@ S Act(Activation a, S z) {
 }  // namespace
 
 template <class S>
-void NaiveForward(const MoeConfig& config, const MoeWeights<S>& w, const S* x,
-                  int64_t tokens, int64_t slots, const int32_t* expert,
-                  const S* weight, S* y) {
+void NaiveForward(const MoeConfig& config, const MoeWeights<S>& w, const S* x, int64_t tokens,
+                  int64_t slots, const int32_t* expert, const S* weight, S* y) {
   const int64_t d = config.d_model, f = config.d_ff;
   const bool swiglu = config.activation == Activation::kSwiGlu;
   std::vector<S> h(f);
@@ -52,10 +51,9 @@ void NaiveForward(const MoeConfig& config, const MoeWeights<S>& w, const S* x,
 }
 
 template <class S>
-void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w,
-                              const S* x, int64_t tokens, int64_t slots,
-                              const int32_t* expert, const S* weight, S* y,
-                              int threads) {
+void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w, const S* x,
+                              int64_t tokens, int64_t slots, const int32_t* expert, const S* weight,
+                              S* y, int threads) {
   using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   using ConstMap = Eigen::Map<const Matrix>;
   Eigen::setNbThreads(threads);
@@ -71,8 +69,7 @@ void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w,
     if (rows.empty()) continue;
     const int64_t m = static_cast<int64_t>(rows.size());
     Matrix xg(m, d);
-    for (int64_t r = 0; r < m; ++r)
-      xg.row(r) = ConstMap(x + (rows[r] / slots) * d, 1, d);
+    for (int64_t r = 0; r < m; ++r) xg.row(r) = ConstMap(x + (rows[r] / slots) * d, 1, d);
     Matrix a = xg * ConstMap(w.Gate(g), d, f);
     if (swiglu) {
       Matrix u = xg * ConstMap(w.Up(g), d, f);
@@ -81,24 +78,19 @@ void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w,
       a = a.unaryExpr([&](S z) { return Act(config.activation, z); });
     }
     const Matrix yg = a * ConstMap(w.Down(g), f, d);
-    for (int64_t r = 0; r < m; ++r)
-      out.row(rows[r] / slots) += weight[rows[r]] * yg.row(r);
+    for (int64_t r = 0; r < m; ++r) out.row(rows[r] / slots) += weight[rows[r]] * yg.row(r);
   }
 }
 
-template void NaiveForward<float>(const MoeConfig&, const MoeWeights<float>&,
-                                  const float*, int64_t, int64_t, const int32_t*,
-                                  const float*, float*);
-template void NaiveForward<double>(const MoeConfig&, const MoeWeights<double>&,
-                                   const double*, int64_t, int64_t, const int32_t*,
-                                   const double*, double*);
-template void GatherGemmScatterForward<float>(const MoeConfig&,
-                                              const MoeWeights<float>&, const float*,
-                                              int64_t, int64_t, const int32_t*,
+template void NaiveForward<float>(const MoeConfig&, const MoeWeights<float>&, const float*, int64_t,
+                                  int64_t, const int32_t*, const float*, float*);
+template void NaiveForward<double>(const MoeConfig&, const MoeWeights<double>&, const double*,
+                                   int64_t, int64_t, const int32_t*, const double*, double*);
+template void GatherGemmScatterForward<float>(const MoeConfig&, const MoeWeights<float>&,
+                                              const float*, int64_t, int64_t, const int32_t*,
                                               const float*, float*, int);
-template void GatherGemmScatterForward<double>(const MoeConfig&,
-                                               const MoeWeights<double>&, const double*,
-                                               int64_t, int64_t, const int32_t*,
+template void GatherGemmScatterForward<double>(const MoeConfig&, const MoeWeights<double>&,
+                                               const double*, int64_t, int64_t, const int32_t*,
                                                const double*, double*, int);
 
 }  // namespace expertlab::moe

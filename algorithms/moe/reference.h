@@ -17,16 +17,13 @@
 namespace expertlab::moe {
 
 template <class S>
-void NaiveForward(const MoeConfig& config, const MoeWeights<S>& weights,
-                  const S* x, int64_t tokens, int64_t slots,
-                  const int32_t* expert, const S* weight, S* y);
+void NaiveForward(const MoeConfig& config, const MoeWeights<S>& weights, const S* x, int64_t tokens,
+                  int64_t slots, const int32_t* expert, const S* weight, S* y);
 
 // threads: Eigen's OpenMP threads for its GEMMs.
 template <class S>
-void GatherGemmScatterForward(const MoeConfig& config,
-                              const MoeWeights<S>& weights, const S* x,
-                              int64_t tokens, int64_t slots,
-                              const int32_t* expert, const S* weight, S* y,
-                              int threads = 1);
+void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& weights, const S* x,
+                              int64_t tokens, int64_t slots, const int32_t* expert, const S* weight,
+                              S* y, int threads = 1);
 
 }  // namespace expertlab::moe

@@ -5,8 +5,7 @@
 
 namespace expertlab::moe {
 
-void SoftmaxRows(const double* logits, int64_t rows, int64_t cols,
-                 double* probs) {
+void SoftmaxRows(const double* logits, int64_t rows, int64_t cols, double* probs) {
   for (int64_t t = 0; t < rows; ++t) {
     const double* z = logits + t * cols;
     double* p = probs + t * cols;
@@ -18,8 +17,8 @@ void SoftmaxRows(const double* logits, int64_t rows, int64_t cols,
   }
 }
 
-void SoftmaxRowsBackward(const double* probs, const double* d_probs,
-                         int64_t rows, int64_t cols, double* d_logits) {
+void SoftmaxRowsBackward(const double* probs, const double* d_probs, int64_t rows, int64_t cols,
+                         double* d_logits) {
   for (int64_t t = 0; t < rows; ++t) {
     const double* p = probs + t * cols;
     const double* dp = d_probs + t * cols;

@@ -29,19 +29,19 @@ namespace expertlab::moe {
 struct RouterContext {
   int64_t tokens = 0;
   int64_t experts = 0;
-  int64_t top_k = 1;     // the layer's k (routers may ignore it)
+  int64_t top_k = 1;  // the layer's k (routers may ignore it)
   bool training = false;
-  Rng* rng = nullptr;    // for stochastic routers (noise, sampling); may be null
+  Rng* rng = nullptr;  // for stochastic routers (noise, sampling); may be null
 };
 
 // A sparse assignment of tokens to experts.
 struct Routing {
   int64_t tokens = 0;
   int64_t experts = 0;
-  int64_t slots = 0;             // per token
-  std::vector<int32_t> expert;   // [tokens * slots]; -1 = empty slot
-  std::vector<double> weight;    // [tokens * slots]; combine weights
-  std::vector<double> probs;     // [tokens * experts]; router probabilities
+  int64_t slots = 0;            // per token
+  std::vector<int32_t> expert;  // [tokens * slots]; -1 = empty slot
+  std::vector<double> weight;   // [tokens * slots]; combine weights
+  std::vector<double> probs;    // [tokens * experts]; router probabilities
 
   int32_t Expert(int64_t t, int64_t s) const { return expert[t * slots + s]; }
   double Weight(int64_t t, int64_t s) const { return weight[t * slots + s]; }
@@ -66,24 +66,21 @@ class Router {
 
   // logits: [tokens x experts] row-major. Fills `out` (resized here). Within
   // one token the filled slots come first and name distinct experts.
-  virtual void Route(const RouterContext& context, const double* logits,
-                     Routing* out) = 0;
+  virtual void Route(const RouterContext& context, const double* logits, Routing* out) = 0;
 
   // d_logits[t, e] = dL/dz[t, e] given dL/dweight (d_weight, [tokens x
   // slots]) and dL/dprobs (d_probs, [tokens x experts], or null for zero).
   // The selection is piecewise constant in z and contributes no gradient.
-  virtual void Backward(const RouterContext& context, const double* logits,
-                        const Routing& routing, const double* d_weight,
-                        const double* d_probs, double* d_logits) const = 0;
+  virtual void Backward(const RouterContext& context, const double* logits, const Routing& routing,
+                        const double* d_weight, const double* d_probs, double* d_logits) const = 0;
 };
 
 // Row-wise softmax of logits [rows x cols] into probs (max-shifted).
-void SoftmaxRows(const double* logits, int64_t rows, int64_t cols,
-                 double* probs);
+void SoftmaxRows(const double* logits, int64_t rows, int64_t cols, double* probs);
 
 // Backward of SoftmaxRows: dz = p * (dp - <p, dp>) row by row, accumulated
 // into d_logits (+=).
-void SoftmaxRowsBackward(const double* probs, const double* d_probs,
-                         int64_t rows, int64_t cols, double* d_logits);
+void SoftmaxRowsBackward(const double* probs, const double* d_probs, int64_t rows, int64_t cols,
+                         double* d_logits);
 
 }  // namespace expertlab::moe

@@ -105,24 +105,23 @@ void SwiGluBackwardStep(typename Ops::V gv, typename Ops::V uv, typename Ops::V 
 }
 
 template <class Ops>
-float SwiGluBackwardRow(const float* g, const float* u, const float* z, const float* h,
-                        float w, int64_t n, float* dg, float* du) {
+float SwiGluBackwardRow(const float* g, const float* u, const float* z, const float* h, float w,
+                        int64_t n, float* dg, float* du) {
   using V = typename Ops::V;
   constexpr int L = Ops::kLanes;
   const V wv = Ops::Set1(w);
   V dot = Ops::Zero(), dgv, duv;
   int64_t j = 0;
   for (; j + L <= n; j += L) {
-    SwiGluBackwardStep<Ops>(Ops::Load(g + j), Ops::Load(u + j), Ops::Load(z + j),
-                            Ops::Load(h + j), wv, &dot, &dgv, &duv);
+    SwiGluBackwardStep<Ops>(Ops::Load(g + j), Ops::Load(u + j), Ops::Load(z + j), Ops::Load(h + j),
+                            wv, &dot, &dgv, &duv);
     Ops::Store(dg + j, dgv);
     Ops::Store(du + j, duv);
   }
   if (j < n) {
     const int rest = static_cast<int>(n - j);
     SwiGluBackwardStep<Ops>(Ops::LoadN(g + j, rest), Ops::LoadN(u + j, rest),
-                            Ops::LoadN(z + j, rest), Ops::LoadN(h + j, rest), wv, &dot, &dgv,
-                            &duv);
+                            Ops::LoadN(z + j, rest), Ops::LoadN(h + j, rest), wv, &dot, &dgv, &duv);
     Ops::StoreN(dg + j, dgv, rest);
     Ops::StoreN(du + j, duv, rest);
   }

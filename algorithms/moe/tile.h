@@ -19,31 +19,31 @@ inline constexpr int kMaxTilePanels = 4;
 // followed by the 16 matching up columns, so the tile yields 16 outputs per
 // panel: silu(g) * u.
 enum TileEpilogue : int {
-  kEpilogueStore = 0,       // c = (accumulate ? c : 0) + scale * acc
-  kEpilogueSwiGlu = 1,      // c = silu(g) * u; optional g, u copies
-  kEpilogueRelu = 2,        // c = max(z, 0); optional z copy
-  kEpilogueGelu = 3,        // c = gelu_tanh(z); optional z copy
+  kEpilogueStore = 0,   // c = (accumulate ? c : 0) + scale * acc
+  kEpilogueSwiGlu = 1,  // c = silu(g) * u; optional g, u copies
+  kEpilogueRelu = 2,    // c = max(z, 0); optional z copy
+  kEpilogueGelu = 3,    // c = gelu_tanh(z); optional z copy
 };
 
 template <class S>
 struct TileJob {
-  int64_t k = 0;                 // reduction length of this tile
-  const S* a = nullptr;          // packed A: a[kk * kTileRows + i], i < rows
-  const S* b = nullptr;          // first panel: k rows of kPanelCols values
-  int64_t b_panel_stride = 0;    // values between consecutive panels
-  int rows = 0;                  // 1..kTileRows
-  int panels = 0;                // 1..kMaxTilePanels
-  int cols[kMaxTilePanels] = {}; // valid outputs per panel
+  int64_t k = 0;                  // reduction length of this tile
+  const S* a = nullptr;           // packed A: a[kk * kTileRows + i], i < rows
+  const S* b = nullptr;           // first panel: k rows of kPanelCols values
+  int64_t b_panel_stride = 0;     // values between consecutive panels
+  int rows = 0;                   // 1..kTileRows
+  int panels = 0;                 // 1..kMaxTilePanels
+  int cols[kMaxTilePanels] = {};  // valid outputs per panel
   int epilogue = kEpilogueStore;
-  int accumulate = 0;            // store epilogue: add to existing c
+  int accumulate = 0;  // store epilogue: add to existing c
   // Store epilogue without accumulate: write whole aligned vectors of c
   // with non-temporal stores (around the caches, no read for ownership).
   int stream = 0;
-  int64_t c_panel_step = 0;      // output columns per panel (32, or 16 for SwiGLU)
-  S* c[kTileRows] = {};          // per row: output at this tile's first column
-  S* pre_g[kTileRows] = {};      // per row: pre-activation copy (or null)
-  S* pre_u[kTileRows] = {};      // per row: SwiGLU up copy (or null)
-  S scale[kTileRows] = {};       // store epilogue: per-row factor
+  int64_t c_panel_step = 0;  // output columns per panel (32, or 16 for SwiGLU)
+  S* c[kTileRows] = {};      // per row: output at this tile's first column
+  S* pre_g[kTileRows] = {};  // per row: pre-activation copy (or null)
+  S* pre_u[kTileRows] = {};  // per row: SwiGLU up copy (or null)
+  S scale[kTileRows] = {};   // store epilogue: per-row factor
   // Next panel block to pull towards L2 while this tile runs (same layout
   // as b), or null: keeps the weight stream from DRAM one block ahead.
   const S* prefetch = nullptr;

@@ -7,8 +7,7 @@
 
 namespace expertlab::moe {
 
-TopKSoftmax::TopKSoftmax(const Params& params)
-    : renormalize_(params.Bool("renormalize")) {}
+TopKSoftmax::TopKSoftmax(const Params& params) : renormalize_(params.Bool("renormalize")) {}
 
 int64_t TopKSoftmax::Slots(int64_t top_k, int64_t experts) const {
   EXPERTLAB_CHECK(experts >= 1) << "topk_softmax: need at least one expert, got E = " << experts;
@@ -17,8 +16,7 @@ int64_t TopKSoftmax::Slots(int64_t top_k, int64_t experts) const {
   return top_k;
 }
 
-void TopKSoftmax::Route(const RouterContext& context, const double* logits,
-                        Routing* out) {
+void TopKSoftmax::Route(const RouterContext& context, const double* logits, Routing* out) {
   const int64_t T = context.tokens, E = context.experts;
   const int64_t k = Slots(context.top_k, E);
   out->Resize(T, E, k);
@@ -49,8 +47,8 @@ void TopKSoftmax::Route(const RouterContext& context, const double* logits,
 }
 
 void TopKSoftmax::Backward(const RouterContext& context, const double* /*logits*/,
-                           const Routing& routing, const double* d_weight,
-                           const double* d_probs, double* d_logits) const {
+                           const Routing& routing, const double* d_weight, const double* d_probs,
+                           double* d_logits) const {
   const int64_t T = context.tokens, E = context.experts, k = routing.slots;
   std::vector<double> dp(T * E, 0.0);
   if (d_probs) dp.assign(d_probs, d_probs + T * E);

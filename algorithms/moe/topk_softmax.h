@@ -28,11 +28,9 @@ class TopKSoftmax final : public Router {
   explicit TopKSoftmax(bool renormalize) : renormalize_(renormalize) {}
 
   int64_t Slots(int64_t top_k, int64_t experts) const override;
-  void Route(const RouterContext& context, const double* logits,
-             Routing* out) override;
-  void Backward(const RouterContext& context, const double* logits,
-                const Routing& routing, const double* d_weight,
-                const double* d_probs, double* d_logits) const override;
+  void Route(const RouterContext& context, const double* logits, Routing* out) override;
+  void Backward(const RouterContext& context, const double* logits, const Routing& routing,
+                const double* d_weight, const double* d_probs, double* d_logits) const override;
 
  private:
   bool renormalize_;

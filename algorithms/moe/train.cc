@@ -10,8 +10,8 @@
 namespace expertlab::moe {
 
 template <class S>
-void MatMul(const S* a, bool trans_a, const S* b, bool trans_b, int64_t m,
-            int64_t n, int64_t k, S* c, bool accumulate, int threads) {
+void MatMul(const S* a, bool trans_a, const S* b, bool trans_b, int64_t m, int64_t n, int64_t k,
+            S* c, bool accumulate, int threads) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate) std::fill(c, c + m * n, S(0));
@@ -39,8 +39,7 @@ namespace {
 
 // n = h r g with r = 1 / sqrt(mean(h^2) + eps), row by row.
 template <class S>
-void RmsNormForward(const S* h, const S* g, int64_t T, int64_t d, double eps,
-                    S* n, S* inv_rms) {
+void RmsNormForward(const S* h, const S* g, int64_t T, int64_t d, double eps, S* n, S* inv_rms) {
   for (int64_t t = 0; t < T; ++t) {
     double ss = 0;
     for (int64_t j = 0; j < d; ++j) ss += static_cast<double>(h[t * d + j]) * h[t * d + j];
@@ -52,13 +51,12 @@ void RmsNormForward(const S* h, const S* g, int64_t T, int64_t d, double eps,
 
 // dh += r g dn - h r^3 <g dn, h> / d;  dg += sum_t dn h r.
 template <class S>
-void RmsNormBackward(const S* h, const S* g, const S* inv_rms, const S* dn,
-                     int64_t T, int64_t d, S* dh, S* dg) {
+void RmsNormBackward(const S* h, const S* g, const S* inv_rms, const S* dn, int64_t T, int64_t d,
+                     S* dh, S* dg) {
   for (int64_t t = 0; t < T; ++t) {
     const S r = inv_rms[t];
     double dot = 0;
-    for (int64_t j = 0; j < d; ++j)
-      dot += static_cast<double>(g[j]) * dn[t * d + j] * h[t * d + j];
+    for (int64_t j = 0; j < d; ++j) dot += static_cast<double>(g[j]) * dn[t * d + j] * h[t * d + j];
     const S coef = static_cast<S>(dot / static_cast<double>(d)) * r * r * r;
     for (int64_t j = 0; j < d; ++j) {
       dh[t * d + j] += r * g[j] * dn[t * d + j] - h[t * d + j] * coef;
@@ -124,8 +122,7 @@ void MoeModel<S>::InputForward(const Batch<S>& batch, S* h) {
     }
   } else {
     EXPERTLAB_CHECK(batch.features != nullptr) << "moe model: batch has no features";
-    MatMul(batch.features, false, w_in_.data(), false, T, d, in_rows_, h, false,
-           config_.threads);
+    MatMul(batch.features, false, w_in_.data(), false, T, d, in_rows_, h, false, config_.threads);
     for (int64_t t = 0; t < T; ++t)
       for (int64_t j = 0; j < d; ++j) h[t * d + j] += b_in_[j];
   }
@@ -213,8 +210,8 @@ StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch) {
     }
   } else {
     for (int64_t i = 0; i < T * o; ++i)
-      dout[i] = static_cast<S>(2.0 * (double(out_[i]) - batch.targets[i]) /
-                               static_cast<double>(T * o));
+      dout[i] =
+          static_cast<S>(2.0 * (double(out_[i]) - batch.targets[i]) / static_cast<double>(T * o));
   }
   // Head.
   MatMul(normed_[B].data(), true, dout.data(), false, d, o, T, dw_out_.data(), false,
@@ -225,14 +222,14 @@ StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch) {
   std::vector<S> dn(T * d), dh(T * d, S(0)), dx(T * d);
   MatMul(dout.data(), false, w_out_.data(), true, T, d, o, dn.data(), false, config_.threads);
   std::fill(dg_final_.begin(), dg_final_.end(), S(0));
-  RmsNormBackward(h_[B].data(), g_final_.data(), inv_rms_[B].data(), dn.data(), T, d,
-                  dh.data(), dg_final_.data());
+  RmsNormBackward(h_[B].data(), g_final_.data(), inv_rms_[B].data(), dn.data(), T, d, dh.data(),
+                  dg_final_.data());
   // Blocks, last to first: dh flows through the residual and the MoE path.
   for (int64_t b = B - 1; b >= 0; --b) {
     layers_[b]->Backward(dh.data(), states_[b], dx.data(), &dmoe_[b], config_.aux);
     std::fill(dgains_[b].begin(), dgains_[b].end(), S(0));
-    RmsNormBackward(h_[b].data(), gains_[b].data(), inv_rms_[b].data(), dx.data(), T, d,
-                    dh.data(), dgains_[b].data());
+    RmsNormBackward(h_[b].data(), gains_[b].data(), inv_rms_[b].data(), dx.data(), T, d, dh.data(),
+                    dgains_[b].data());
   }
   // Input.
   if (config_.vocab > 0) {
@@ -294,9 +291,8 @@ void AdamW<S>::Step(MoeModel<S>& model) {
   for (const auto& p : params)
     for (int64_t i = 0; i < p.size; ++i) sq += double(p.grad[i]) * p.grad[i];
   const double norm = std::sqrt(sq);
-  const double clip = (config_.clip_norm > 0 && norm > config_.clip_norm)
-                          ? config_.clip_norm / norm
-                          : 1.0;
+  const double clip =
+      (config_.clip_norm > 0 && norm > config_.clip_norm) ? config_.clip_norm / norm : 1.0;
   ++step_;
   const double c1 = 1.0 - std::pow(config_.beta1, double(step_));
   const double c2 = 1.0 - std::pow(config_.beta2, double(step_));
@@ -316,10 +312,10 @@ void AdamW<S>::Step(MoeModel<S>& model) {
   model.ParamsChanged();
 }
 
-template void MatMul<float>(const float*, bool, const float*, bool, int64_t, int64_t,
-                            int64_t, float*, bool, int);
-template void MatMul<double>(const double*, bool, const double*, bool, int64_t, int64_t,
-                             int64_t, double*, bool, int);
+template void MatMul<float>(const float*, bool, const float*, bool, int64_t, int64_t, int64_t,
+                            float*, bool, int);
+template void MatMul<double>(const double*, bool, const double*, bool, int64_t, int64_t, int64_t,
+                             double*, bool, int);
 template class MoeModel<float>;
 template class MoeModel<double>;
 template class AdamW<float>;

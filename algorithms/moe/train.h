@@ -67,10 +67,10 @@ struct AdamWConfig {
 template <class S>
 struct Batch {
   int64_t size = 0;
-  const int32_t* tokens = nullptr;   // [size]
-  const S* features = nullptr;       // [size x input_dim]
-  const int32_t* labels = nullptr;   // [size] (cross-entropy)
-  const S* targets = nullptr;        // [size x out_dim] (mse)
+  const int32_t* tokens = nullptr;  // [size]
+  const S* features = nullptr;      // [size x input_dim]
+  const int32_t* labels = nullptr;  // [size] (cross-entropy)
+  const S* targets = nullptr;       // [size x out_dim] (mse)
 };
 
 // A parameter block and its gradient.
@@ -125,9 +125,9 @@ class MoeModel {
   std::vector<std::vector<S>> dgains_;
   std::vector<MoeWeights<S>> dmoe_;
   // Activations of the last forward.
-  std::vector<std::vector<S>> h_;       // [blocks + 1][T x d] residual stream
-  std::vector<std::vector<S>> normed_;  // [blocks + 1][T x d] RMSNorm outputs
-  std::vector<std::vector<S>> inv_rms_; // [blocks + 1][T]
+  std::vector<std::vector<S>> h_;        // [blocks + 1][T x d] residual stream
+  std::vector<std::vector<S>> normed_;   // [blocks + 1][T x d] RMSNorm outputs
+  std::vector<std::vector<S>> inv_rms_;  // [blocks + 1][T]
   std::vector<S> out_;
   int64_t batch_size_ = 0;
 };
@@ -150,7 +150,7 @@ class AdamW {
 // C (m x n) (+)= op(A) op(B) on the grouped-GEMM engine (deterministic for
 // any thread count). op(A) is m x k, op(B) is k x n; row-major, dense.
 template <class S>
-void MatMul(const S* a, bool trans_a, const S* b, bool trans_b, int64_t m,
-            int64_t n, int64_t k, S* c, bool accumulate, int threads);
+void MatMul(const S* a, bool trans_a, const S* b, bool trans_b, int64_t m, int64_t n, int64_t k,
+            S* c, bool accumulate, int threads);
 
 }  // namespace expertlab::moe

@@ -2,10 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "registered_files.h"
 #include "sim/check.h"
 #include "sim/experiment.h"
 #include "sim/grid.h"
-#include "registered_files.h"
 
 namespace expertlab {
 namespace {
@@ -52,24 +52,21 @@ TEST_CASE("config errors name the key and what was expected", "[unit]") {
   CHECK(ErrorOf([&] { ApplyToml(c, "[grid]\nn = \"many\"\n", "x.toml"); }) ==
         "x.toml: grid: bad value 'many' for 'n': expected an integer in [2, "
         "1048576]");
-  CHECK(ErrorOf([&] { ApplyToml(c, "[grid]\nn = [1]\n", "x.toml"); })
-            .find("out of range") != std::string::npos);
-  CHECK(ErrorOf([&] { ApplyToml(c, "[grid\nn = 3\n", "x.toml"); })
-            .rfind("x.toml:1:", 0) == 0);
-  CHECK(ErrorOf([&] { ApplyToml(c, "speed = 3\n", "x.toml"); })
-            .find("unknown key 'speed'") != std::string::npos);
-  CHECK(ErrorOf([&] { ApplyOverride(c, "learner=hedgehog"); })
-            .find("unknown experts learner 'hedgehog'") != std::string::npos);
-  CHECK(ErrorOf([&] { ApplyOverride(c, "learner=hedge(eta=-1)"); })
-            .find("out of range") != std::string::npos);
-  CHECK(ErrorOf([&] { ApplyOverride(c, "reps=0"); }).find("reps") !=
+  CHECK(ErrorOf([&] { ApplyToml(c, "[grid]\nn = [1]\n", "x.toml"); }).find("out of range") !=
         std::string::npos);
-  CHECK(ErrorOf([&] { ApplyOverride(c, "n"); }).find("key=value") !=
+  CHECK(ErrorOf([&] { ApplyToml(c, "[grid\nn = 3\n", "x.toml"); }).rfind("x.toml:1:", 0) == 0);
+  CHECK(ErrorOf([&] { ApplyToml(c, "speed = 3\n", "x.toml"); }).find("unknown key 'speed'") !=
         std::string::npos);
+  CHECK(ErrorOf([&] {
+          ApplyOverride(c, "learner=hedgehog");
+        }).find("unknown experts learner 'hedgehog'") != std::string::npos);
+  CHECK(ErrorOf([&] { ApplyOverride(c, "learner=hedge(eta=-1)"); }).find("out of range") !=
+        std::string::npos);
+  CHECK(ErrorOf([&] { ApplyOverride(c, "reps=0"); }).find("reps") != std::string::npos);
+  CHECK(ErrorOf([&] { ApplyOverride(c, "n"); }).find("key=value") != std::string::npos);
 }
 
-TEST_CASE("every experiment has quick and full configs that parse",
-          "[unit]") {
+TEST_CASE("every experiment has quick and full configs that parse", "[unit]") {
   for (const char* name : generated::kExperimentFiles) {
     for (const char* variant : {"quick", "full"}) {
       INFO(name << " " << variant);

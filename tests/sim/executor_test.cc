@@ -18,8 +18,7 @@ class ProbeExperiment final : public Experiment {
  public:
   std::vector<ParamSpec> Parameters() const override {
     return {ParamSpec::Int("x", 0, Bounds::Closed(0, 1000), "a grid value"),
-            ParamSpec::Int("fail_at", -1, Bounds::Closed(-1, 1000),
-                           "x whose cells throw")};
+            ParamSpec::Int("fail_at", -1, Bounds::Closed(-1, 1000), "x whose cells throw")};
   }
   void RunCell(const Params& p, CellContext& context) const override {
     EXPERTLAB_CHECK(p.Int("x") != p.Int("fail_at")) << "planted failure";
@@ -43,10 +42,8 @@ class ExclusiveProbe final : public Experiment {
 
 }  // namespace
 
-EXPERTLAB_REGISTER_EXPERIMENT(ProbeExperiment, "test_probe",
-                              "engine test: records random draws")
-EXPERTLAB_REGISTER_EXPERIMENT(ExclusiveProbe, "test_exclusive",
-                              "engine test: exclusive experiment")
+EXPERTLAB_REGISTER_EXPERIMENT(ProbeExperiment, "test_probe", "engine test: records random draws")
+EXPERTLAB_REGISTER_EXPERIMENT(ExclusiveProbe, "test_exclusive", "engine test: exclusive experiment")
 
 namespace {
 
@@ -75,8 +72,8 @@ RunRequest Request(const std::string& experiment, const std::string& out,
   return r;
 }
 
-std::string RunAndExport(const std::string& experiment, const std::string& name,
-                         int threads, std::vector<std::string> assignments) {
+std::string RunAndExport(const std::string& experiment, const std::string& name, int threads,
+                         std::vector<std::string> assignments) {
   RunRequest r = Request(experiment, Fresh(name).string(), assignments);
   r.threads = threads;
   RunLocal(r, PlanSweep(r));
@@ -90,15 +87,13 @@ TEST_CASE("1 vs 2 threads give byte-identical CSV", "[determinism]") {
   CHECK(one == two);
   CHECK(std::count(one.begin(), one.end(), '\n') == 1 + 10 * 7 * 4);
 
-  const std::vector<std::string> hedge = {"n=2,16", "T=64,256",
-                                          "learner=hedge,ftl", "reps=3"};
+  const std::vector<std::string> hedge = {"n=2,16", "T=64,256", "learner=hedge,ftl", "reps=3"};
   CHECK(RunAndExport("hedge_regret", "h1", 1, hedge) ==
         RunAndExport("hedge_regret", "h2", 2, hedge));
 }
 
 TEST_CASE("1 shard vs 3 shards merged give byte-identical CSV", "[determinism]") {
-  const std::vector<std::string> grid = {"n=2,16", "T=64,256",
-                                         "learner=hedge,ftl", "reps=3"};
+  const std::vector<std::string> grid = {"n=2,16", "T=64,256", "learner=hedge,ftl", "reps=3"};
   const std::string whole = RunAndExport("hedge_regret", "s1", 2, grid);
   const auto dir = Fresh("s3");
   for (int i = 0; i < 3; ++i) {
@@ -109,8 +104,7 @@ TEST_CASE("1 shard vs 3 shards merged give byte-identical CSV", "[determinism]")
   CHECK(Slurp(MergeShards(dir)) == whole);
 }
 
-TEST_CASE("a rerun resumes: stored items are skipped, not duplicated",
-          "[unit]") {
+TEST_CASE("a rerun resumes: stored items are skipped, not duplicated", "[unit]") {
   const auto dir = Fresh("resume");
   RunRequest r = Request("test_probe", dir.string(), {"x=0,1,2", "reps=2"});
   RunLocal(r, PlanSweep(r));
@@ -123,8 +117,7 @@ TEST_CASE("a rerun resumes: stored items are skipped, not duplicated",
   CHECK(second.substr(0, first.size()) == first);
 }
 
-TEST_CASE("a failing cell names its parameters and keeps finished items",
-          "[unit]") {
+TEST_CASE("a failing cell names its parameters and keeps finished items", "[unit]") {
   const auto dir = Fresh("fail");
   RunRequest r = Request("test_probe", dir.string(), {"x=0,1,2,3", "fail_at=2"});
   r.threads = 1;
@@ -135,8 +128,7 @@ TEST_CASE("a failing cell names its parameters and keeps finished items",
   CHECK(store.DoneItems().count({ExpandGrid(PlanSweep(r).config)[0].hash, 0}));
 }
 
-TEST_CASE("exclusive experiments get every thread, one item at a time",
-          "[unit]") {
+TEST_CASE("exclusive experiments get every thread, one item at a time", "[unit]") {
   const std::string csv = RunAndExport("test_exclusive", "excl", 2, {"x=1,2"});
   CHECK(csv.find(",threads,2\n") != std::string::npos);
   CHECK(RunAndExport("test_probe", "nonexcl", 2, {"x=1"}).find(",threads,1\n") !=

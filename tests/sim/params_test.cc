@@ -25,8 +25,7 @@ TEST_CASE("defaults fill unspecified parameters in declaration order", "[unit]")
   CHECK(p.ToString() == "n=8, delta=0.1, eta=auto, flag=false, mode=a");
 }
 
-TEST_CASE("bad parameters produce one message naming key, value, expectation",
-          "[unit]") {
+TEST_CASE("bad parameters produce one message naming key, value, expectation", "[unit]") {
   auto message = [](std::map<std::string, std::string> values) {
     try {
       BuildParams(Specs(), values, "algorithm 'x'");
@@ -71,8 +70,7 @@ TEST_CASE("spec strings parse names and arguments", "[unit]") {
 }
 
 TEST_CASE("top-level split keeps nested commas", "[unit]") {
-  CHECK(SplitTopLevel("a,b(c=1,d=2), e", ',') ==
-        std::vector<std::string>{"a", "b(c=1,d=2)", "e"});
+  CHECK(SplitTopLevel("a,b(c=1,d=2), e", ',') == std::vector<std::string>{"a", "b(c=1,d=2)", "e"});
 }
 
 TEST_CASE("values format canonically and round-trip", "[unit]") {

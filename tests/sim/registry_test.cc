@@ -25,9 +25,7 @@ class ToyUniform final : public experts::ExpertsLearner {
     rng_ = std::move(rng);
   }
   int Act() override { return static_cast<int>(rng_.UniformInt(n_)); }
-  double ExpectedLoss(const experts::LossView& l) const override {
-    return l.All().mean();
-  }
+  double ExpectedLoss(const experts::LossView& l) const override { return l.All().mean(); }
   void Observe(const experts::LossView&) override {}
   int64_t MemoryBudget() const override { return n_; }
   int64_t MemoryWords() const override { return 0; }
@@ -59,8 +57,7 @@ TEST_CASE("every algorithm and experiment file registers its name", "[unit]") {
     CHECK(Registry<Experiment>::Instance().Contains(name));
 }
 
-TEST_CASE("a toy learner registered in a test joins an existing sweep",
-          "[unit][theory]") {
+TEST_CASE("a toy learner registered in a test joins an existing sweep", "[unit][theory]") {
   SweepConfig config = DefaultConfig("hedge_regret");
   ApplyOverride(config, "learner=toy_uniform");
   ApplyOverride(config, "instance=ftl_trap");
@@ -79,8 +76,7 @@ TEST_CASE("a toy learner registered in a test joins an existing sweep",
   CHECK(pseudo == Approx(expected).epsilon(1e-12));
 }
 
-TEST_CASE("unknown names and bad specs are rejected with the known names",
-          "[unit]") {
+TEST_CASE("unknown names and bad specs are rejected with the known names", "[unit]") {
   auto& registry = Registry<experts::ExpertsLearner>::Instance();
   try {
     registry.Create("hedgehog");

@@ -23,8 +23,7 @@ namespace {
 double ChiSquareUniform(const std::vector<uint64_t>& counts) {
   uint64_t total = 0;
   for (const uint64_t c : counts) total += c;
-  const double expected =
-      static_cast<double>(total) / static_cast<double>(counts.size());
+  const double expected = static_cast<double>(total) / static_cast<double>(counts.size());
   double stat = 0.0;
   for (const uint64_t c : counts) {
     const double d = static_cast<double>(c) - expected;
@@ -39,8 +38,7 @@ constexpr double kChi2Crit2 = 18.421;
 constexpr double kChi2Crit6 = 27.856;
 constexpr double kChi2Crit63 = 113.505;
 
-TEST_CASE("Philox4x32_10 matches the Random123 known-answer vectors",
-          "[unit][theory]") {
+TEST_CASE("Philox4x32_10 matches the Random123 known-answer vectors", "[unit][theory]") {
   // Source: the "philox4x32 10" rows of tests/kat_vectors in the Random123
   // distribution by D. E. Shaw Research (Salmon et al., SC'11), as copied
   // verbatim into DEShawResearch/Random123-Boost,
@@ -122,8 +120,7 @@ TEST_CASE("MixSeed separates nearby inputs", "[unit]") {
   CHECK(keys.size() == 64u * 64u);
 }
 
-TEST_CASE("Equal stream coordinates give equal sequences",
-          "[unit][determinism]") {
+TEST_CASE("Equal stream coordinates give equal sequences", "[unit][determinism]") {
   Rng a(99, 1234, 5, 6);
   Rng b(99, 1234, 5, 6);
   for (int i = 0; i < 10000; ++i) {
@@ -164,8 +161,7 @@ TEST_CASE("Replicate and stream id must fit in 32 bits", "[unit]") {
   CHECK_THROWS_AS(rng.Fork(too_big), Error);
 }
 
-TEST_CASE("Fork gives a fresh stream independent of the parent's position",
-          "[unit][determinism]") {
+TEST_CASE("Fork gives a fresh stream independent of the parent's position", "[unit][determinism]") {
   Rng parent(7, 8, 9, 0);
   const Rng early_fork = parent.Fork(5);
   for (int i = 0; i < 37; ++i) parent.NextU32();
@@ -280,13 +276,11 @@ TEST_CASE("Neighbouring streams are uncorrelated", "[unit][theory]") {
   CHECK(std::abs(sac / kN / var) < 5.0 / std::sqrt(kN));
 }
 
-TEST_CASE("CounterUniform is a stateless uniform from one Philox block",
-          "[unit][determinism]") {
+TEST_CASE("CounterUniform is a stateless uniform from one Philox block", "[unit][determinism]") {
   const uint64_t key = MixSeed(77, 88);
   const uint64_t a = 0x123456789ull;
-  const auto out = Philox4x32_10(
-      {static_cast<uint32_t>(a), static_cast<uint32_t>(a >> 32), 5, 6},
-      {static_cast<uint32_t>(key), static_cast<uint32_t>(key >> 32)});
+  const auto out = Philox4x32_10({static_cast<uint32_t>(a), static_cast<uint32_t>(a >> 32), 5, 6},
+                                 {static_cast<uint32_t>(key), static_cast<uint32_t>(key >> 32)});
   CHECK(CounterUniform(key, a, 5, 6) ==
         BitsToUniform((static_cast<uint64_t>(out[0]) << 32) | out[1]));
   CHECK(CounterUniform(key, a, 5, 6) == CounterUniform(key, a, 5, 6));

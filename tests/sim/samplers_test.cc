@@ -46,11 +46,9 @@ constexpr double kKsCrit = 2.2253;
 
 // Pearson's statistic; probs must sum to 1 and every N * probs[i] should be
 // well above 5 for the chi-square approximation.
-double ChiSquare(const std::vector<uint64_t>& counts,
-                 const std::vector<double>& probs) {
+double ChiSquare(const std::vector<uint64_t>& counts, const std::vector<double>& probs) {
   REQUIRE(counts.size() == probs.size());
-  const double n = static_cast<double>(
-      std::accumulate(counts.begin(), counts.end(), uint64_t{0}));
+  const double n = static_cast<double>(std::accumulate(counts.begin(), counts.end(), uint64_t{0}));
   double stat = 0.0;
   for (std::size_t i = 0; i < counts.size(); ++i) {
     const double expected = n * probs[i];
@@ -98,23 +96,20 @@ Moments ComputeMoments(const std::vector<double>& x) {
 
 void CheckMoments(const std::vector<double>& x, double mean, double var) {
   const Moments m = ComputeMoments(x);
-  INFO("mean " << m.mean << " (expected " << mean << ", SE " << m.se_mean
-               << "); var " << m.var << " (expected " << var << ", SE "
-               << m.se_var << ")");
+  INFO("mean " << m.mean << " (expected " << mean << ", SE " << m.se_mean << "); var " << m.var
+               << " (expected " << var << ", SE " << m.se_var << ")");
   CHECK(std::abs(m.mean - mean) < 5.0 * m.se_mean);
   CHECK(std::abs(m.var - var) < 5.0 * m.se_var);
 }
 
 // sqrt(N) * sup |F_N - F| for a continuous cdf F.
-double KolmogorovSmirnov(std::vector<double> x,
-                         const std::function<double(double)>& cdf) {
+double KolmogorovSmirnov(std::vector<double> x, const std::function<double(double)>& cdf) {
   std::sort(x.begin(), x.end());
   const double n = static_cast<double>(x.size());
   double d = 0.0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double f = cdf(x[i]);
-    d = std::max(d, std::max(static_cast<double>(i + 1) / n - f,
-                             f - static_cast<double>(i) / n));
+    d = std::max(d, std::max(static_cast<double>(i + 1) / n - f, f - static_cast<double>(i) / n));
   }
   return std::sqrt(n) * d;
 }
@@ -134,8 +129,8 @@ TEST_CASE("Normal matches the standard normal", "[unit][theory]") {
   Rng rng(seed, 0, 0, 0);
   const std::vector<double> x = Draws(kN, [&] { return Normal(rng); });
   CheckMoments(x, 0.0, 1.0);
-  const double ks = KolmogorovSmirnov(
-      x, [](double v) { return 0.5 * std::erfc(-v / std::numbers::sqrt2); });
+  const double ks =
+      KolmogorovSmirnov(x, [](double v) { return 0.5 * std::erfc(-v / std::numbers::sqrt2); });
   CHECK(ks < kKsCrit);
 }
 
@@ -156,11 +151,9 @@ TEST_CASE("Exponential matches its cdf and moments", "[unit][theory]") {
   INFO("seed " << seed);
   Rng rng(seed, 0, 0, 0);
   const double rate = 2.5;
-  const std::vector<double> x =
-      Draws(kN, [&] { return Exponential(rng, rate); });
+  const std::vector<double> x = Draws(kN, [&] { return Exponential(rng, rate); });
   CheckMoments(x, 1.0 / rate, 1.0 / (rate * rate));
-  CHECK(KolmogorovSmirnov(x, [&](double v) { return -std::expm1(-rate * v); }) <
-        kKsCrit);
+  CHECK(KolmogorovSmirnov(x, [&](double v) { return -std::expm1(-rate * v); }) < kKsCrit);
   CHECK(*std::min_element(x.begin(), x.end()) > 0.0);
   CHECK_THROWS_AS(Exponential(rng, 0.0), Error);
   CHECK_THROWS_AS(Exponential(rng, -1.0), Error);
@@ -172,10 +165,8 @@ TEST_CASE("Gumbel has mean gamma and variance pi^2/6", "[unit][theory]") {
   INFO("seed " << seed);
   Rng rng(seed, 0, 0, 0);
   const std::vector<double> x = Draws(kN, [&] { return Gumbel(rng); });
-  CheckMoments(x, std::numbers::egamma,
-               std::numbers::pi * std::numbers::pi / 6);
-  CHECK(KolmogorovSmirnov(x, [](double v) { return std::exp(-std::exp(-v)); }) <
-        kKsCrit);
+  CheckMoments(x, std::numbers::egamma, std::numbers::pi * std::numbers::pi / 6);
+  CHECK(KolmogorovSmirnov(x, [](double v) { return std::exp(-std::exp(-v)); }) < kKsCrit);
 }
 
 TEST_CASE("Bernoulli hits p", "[unit][theory]") {
@@ -207,8 +198,7 @@ TEST_CASE("Gamma has mean and variance equal to its shape", "[unit][theory]") {
     CheckMoments(x, shape, shape);
     CHECK(*std::min_element(x.begin(), x.end()) >= 0.0);
     if (shape == 1.0) {  // Gamma(1) is Exponential(1): also check the cdf.
-      CHECK(KolmogorovSmirnov(x, [](double v) { return -std::expm1(-v); }) <
-            kKsCrit);
+      CHECK(KolmogorovSmirnov(x, [](double v) { return -std::expm1(-v); }) < kKsCrit);
     }
   }
   for (int i = 0; i < 1000; ++i) {
@@ -222,8 +212,7 @@ TEST_CASE("Gamma has mean and variance equal to its shape", "[unit][theory]") {
   CHECK_THROWS_AS(Gamma(rng, kInf), Error);
 }
 
-TEST_CASE("Dirichlet marginals are Beta(alpha_i, alpha_0 - alpha_i)",
-          "[unit][theory]") {
+TEST_CASE("Dirichlet marginals are Beta(alpha_i, alpha_0 - alpha_i)", "[unit][theory]") {
   const uint64_t seed = 107;
   INFO("seed " << seed);
   Rng rng(seed, 0, 0, 0);
@@ -243,8 +232,7 @@ TEST_CASE("Dirichlet marginals are Beta(alpha_i, alpha_0 - alpha_i)",
   }
   for (std::size_t j = 0; j < alpha.size(); ++j) {
     INFO("component " << j);
-    CheckMoments(marginals[j], alpha[j] / a0,
-                 alpha[j] * (a0 - alpha[j]) / (a0 * a0 * (a0 + 1.0)));
+    CheckMoments(marginals[j], alpha[j] / a0, alpha[j] * (a0 - alpha[j]) / (a0 * a0 * (a0 + 1.0)));
   }
 }
 
@@ -286,16 +274,14 @@ double CategoricalFit(Draw draw) {
   std::vector<uint64_t> counts(kWeights.size(), 0);
   for (int i = 0; i < kN; ++i) ++counts[draw()];
   CHECK(counts[1] == 0);
-  return ChiSquare({counts[0], counts[2], counts[3], counts[4]},
-                   Normalized({1.0, 3.0, 2.0, 0.5}));
+  return ChiSquare({counts[0], counts[2], counts[3], counts[4]}, Normalized({1.0, 3.0, 2.0, 0.5}));
 }
 
 TEST_CASE("Categorical matches its weights", "[unit][theory]") {
   const uint64_t seed = 109;
   INFO("seed " << seed);
   Rng rng(seed, 0, 0, 0);
-  CHECK(CategoricalFit([&] { return Categorical(rng, kWeights); }) <
-        Chi2Crit(3));
+  CHECK(CategoricalFit([&] { return Categorical(rng, kWeights); }) < Chi2Crit(3));
   const std::vector<double> single = {0.0, 0.0, 7.0};
   for (int i = 0; i < 100; ++i) CHECK(Categorical(rng, single) == 2);
 }
@@ -364,12 +350,11 @@ double GeneralizedHarmonic(double m, double s) {
   double sum = 0.0;
   for (double k = a - 1.0; k >= 1.0; k -= 1.0) sum += std::pow(k, -s);
   const double integral =
-      (s == 1.0) ? std::log(m / a)
-                 : (std::pow(m, 1.0 - s) - std::pow(a, 1.0 - s)) / (1.0 - s);
+      (s == 1.0) ? std::log(m / a) : (std::pow(m, 1.0 - s) - std::pow(a, 1.0 - s)) / (1.0 - s);
   const double ends = 0.5 * (std::pow(a, -s) + std::pow(m, -s));
   const double d1 = s / 12.0 * (std::pow(a, -s - 1.0) - std::pow(m, -s - 1.0));
-  const double d3 = s * (s + 1.0) * (s + 2.0) / 720.0 *
-                    (std::pow(a, -s - 3.0) - std::pow(m, -s - 3.0));
+  const double d3 =
+      s * (s + 1.0) * (s + 2.0) / 720.0 * (std::pow(a, -s - 3.0) - std::pow(m, -s - 3.0));
   return sum + integral + ends + d1 - d3;
 }
 
@@ -421,11 +406,10 @@ TEST_CASE("Zipf is exact at n = 2^40", "[unit][theory]") {
     CHECK(std::abs(ones - pair * q) < 5.0 * std::sqrt(pair * q * (1 - q)));
     // P(K <= 2^20) = H(2^20, s) / H(2^40, s), which exercises the whole
     // range: for s = 0.8 about 3/4 of the mass lies above 2^20.
-    const double p_head = GeneralizedHarmonic(m, s) /
-                          GeneralizedHarmonic(static_cast<double>(n), s);
+    const double p_head =
+        GeneralizedHarmonic(m, s) / GeneralizedHarmonic(static_cast<double>(n), s);
     INFO("P(K <= 2^20) = " << p_head << ", observed " << head / double{kN});
-    CHECK(std::abs(head - kN * p_head) <
-          5.0 * std::sqrt(kN * p_head * (1 - p_head)));
+    CHECK(std::abs(head - kN * p_head) < 5.0 * std::sqrt(kN * p_head * (1 - p_head)));
   }
 }
 
@@ -446,8 +430,7 @@ TEST_CASE("Zipf edge cases and parameter checks", "[unit]") {
   CHECK_THROWS_WITH(Zipf(10, -0.5), Catch::Contains("-0.5"));
 }
 
-TEST_CASE("Shuffle gives every permutation equal probability",
-          "[unit][theory]") {
+TEST_CASE("Shuffle gives every permutation equal probability", "[unit][theory]") {
   const uint64_t seed = 114;
   INFO("seed " << seed);
   Rng rng(seed, 0, 0, 0);
@@ -476,8 +459,7 @@ TEST_CASE("SampleWithoutReplacement gives uniform subsets", "[unit][theory]") {
   Rng rng(seed, 0, 0, 0);
   // All 10 two-element subsets of {0..4}, 10000 expected each: 9 df.
   std::map<std::vector<uint64_t>, uint64_t> counts;
-  for (int i = 0; i < 100000; ++i)
-    ++counts[SampleWithoutReplacement(rng, 5, 2)];
+  for (int i = 0; i < 100000; ++i) ++counts[SampleWithoutReplacement(rng, 5, 2)];
   REQUIRE(counts.size() == 10);
   std::vector<uint64_t> c;
   for (const auto& [subset, count] : counts) {
@@ -492,8 +474,7 @@ TEST_CASE("SampleWithoutReplacement gives uniform subsets", "[unit][theory]") {
   const uint64_t big = uint64_t{1} << 40;
   const std::vector<uint64_t> few = SampleWithoutReplacement(rng, big, 10);
   REQUIRE(few.size() == 10);
-  CHECK(std::adjacent_find(few.begin(), few.end(),
-                           std::greater_equal<uint64_t>()) == few.end());
+  CHECK(std::adjacent_find(few.begin(), few.end(), std::greater_equal<uint64_t>()) == few.end());
   CHECK(few.back() < big);
   CHECK_THROWS_AS(SampleWithoutReplacement(rng, 3, 4), Error);
 }

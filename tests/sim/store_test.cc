@@ -48,8 +48,7 @@ TEST_CASE("items round-trip and count as done", "[unit]") {
   }
   Store store((dir / "store.db").string());
   CHECK(store.Meta("experiment") == "hedge_regret");
-  CHECK(store.DoneItems() ==
-        std::set<ItemKey>{{0xfedcba9876543210ULL, 0}, {7, 1}});
+  CHECK(store.DoneItems() == std::set<ItemKey>{{0xfedcba9876543210ULL, 0}, {7, 1}});
   const auto items = store.ReadAll();
   REQUIRE(items.size() == 2);
   CHECK(items[0].hash == 7);
@@ -64,8 +63,7 @@ TEST_CASE("a store refuses another experiment or seed", "[unit]") {
                     Catch::Contains("holds results of experiment 'hedge_regret'"));
   CHECK_THROWS_WITH(Store((dir / "store.db").string(), "hedge_regret", 6),
                     Catch::Contains("was made with seed 5"));
-  CHECK_THROWS_WITH(Store((dir / "missing.db").string()),
-                    Catch::Contains("no results store"));
+  CHECK_THROWS_WITH(Store((dir / "missing.db").string()), Catch::Contains("no results store"));
 }
 
 TEST_CASE("duplicate items are rejected and the transaction rolls back", "[unit]") {
@@ -76,12 +74,10 @@ TEST_CASE("duplicate items are rejected and the transaction rolls back", "[unit]
   CHECK(store.DoneItems() == std::set<ItemKey>{{1, 0}});
 }
 
-TEST_CASE("merge combines shards, detects conflicts and config mismatches",
-          "[unit]") {
+TEST_CASE("merge combines shards, detects conflicts and config mismatches", "[unit]") {
   const auto dir = TempDir("merge");
   const ResultsLayout layout(dir);
-  auto write_shard = [&](int index, std::vector<ItemResult> items,
-                         const std::string& config) {
+  auto write_shard = [&](int index, std::vector<ItemResult> items, const std::string& config) {
     Store store(layout.ShardStore({index, 2}).string(), "hedge_regret", 5);
     store.Write(items, store.BeginSweep({config, 1, ""}));
   };
@@ -91,7 +87,8 @@ TEST_CASE("merge combines shards, detects conflicts and config mismatches",
   CHECK(Store(layout.MainStore().string()).DoneItems().size() == 3);
   const std::string text = Slurp(csv);
   CHECK(text.rfind("experiment,learner,instance,n,T,per_octave,replicate,step,"
-                   "metric,value\n", 0) == 0);
+                   "metric,value\n",
+                   0) == 0);
   // Sorted numerically by n (4 < 8 < 16), not as text.
   CHECK(text.find(",4,") < text.find(",8,"));
   CHECK(text.find(",8,") < text.find(",16,"));
@@ -102,8 +99,7 @@ TEST_CASE("merge combines shards, detects conflicts and config mismatches",
       Store extra(layout.ShardStore({0, 2}).string(), "hedge_regret", 5);
       extra.Write({Item(9, 1, 4.0)}, 1);
     }
-    Store(layout.ShardStore({1, 2}).string(), "hedge_regret", 5)
-        .Write({Item(9, 1, 4.5)}, 1);
+    Store(layout.ShardStore({1, 2}).string(), "hedge_regret", 5).Write({Item(9, 1, 4.5)}, 1);
     const std::string before = Slurp(csv);
     CHECK_THROWS_WITH(MergeShards(dir), Catch::Contains("differs between"));
     CHECK(Store(layout.MainStore().string()).DoneItems().size() == 3);
@@ -112,8 +108,7 @@ TEST_CASE("merge combines shards, detects conflicts and config mismatches",
   SECTION("shards of different sweep configs are refused") {
     Store(layout.ShardStore({1, 2}).string(), "hedge_regret", 5)
         .BeginSweep({"{\"grid\":2}", 1, ""});
-    CHECK_THROWS_WITH(MergeShards(dir),
-                      Catch::Contains("different sweep configs"));
+    CHECK_THROWS_WITH(MergeShards(dir), Catch::Contains("different sweep configs"));
   }
 }
 

@@ -29,8 +29,8 @@ TEST_CASE("speedup is the median of per-round ratios, not a ratio of medians", "
 
 TEST_CASE("interleaved timing calls variants in rounds after one warm-up each", "[sim]") {
   std::vector<int> calls;
-  const InterleavedTimes t = TimeInterleaved(
-      {[&] { calls.push_back(0); }, [&] { calls.push_back(1); }}, 3);
+  const InterleavedTimes t =
+      TimeInterleaved({[&] { calls.push_back(0); }, [&] { calls.push_back(1); }}, 3);
   CHECK(calls == std::vector<int>{0, 1, 0, 1, 0, 1, 0, 1});
   REQUIRE(t.seconds.size() == 2);
   CHECK(t.seconds[0].size() == 3);

@@ -9,9 +9,10 @@
 namespace expertlab::experts {
 namespace {
 
-TEST_CASE("leader selection falls into the leader trap, the baseline rule "
-          "does not",
-          "[theory]") {
+TEST_CASE(
+    "leader selection falls into the leader trap, the baseline rule "
+    "does not",
+    "[theory]") {
   // W = B = 200, n = 64, S = 24 (4 active, 20 candidates), T = 16000.
   // Leader rule: ~6.7 hot candidates per epoch outrank i*, the active pool
   // is decoys about to be burnt, loss ~1 per day: regret ~ (1/2 + delta) T
@@ -22,16 +23,12 @@ TEST_CASE("leader selection falls into the leader trap, the baseline rule "
     int k = 0;
     for (const char* rule : {"leader", "beat"}) {
       auto learner = testing::MakeLearner(
-          std::string("baseline_pool(memory=24, active_fraction=0.17, epoch=200, rule=") +
-          rule +
+          std::string("baseline_pool(memory=24, active_fraction=0.17, epoch=200, rule=") + rule +
           ")");
       auto seq = testing::MakeSequence("leader_trap(window=200, delta=0.1)");
-      regret[k++] = testing::Play(*learner, *seq, 64, 16000, seed)
-                        .points.back()
-                        .mean_regret;
+      regret[k++] = testing::Play(*learner, *seq, 64, 16000, seed).points.back().mean_regret;
     }
-    INFO("seed " << seed << ": leader " << regret[0] << ", beat "
-                 << regret[1]);
+    INFO("seed " << seed << ": leader " << regret[0] << ", beat " << regret[1]);
     CHECK(regret[0] > 0.3 * 16000);
     CHECK(regret[1] < 0.15 * 16000);
   }
@@ -43,8 +40,7 @@ TEST_CASE("baseline pool finds the planted expert", "[theory]") {
   // it is admitted the first epoch it is a candidate (12 of 48 per epoch)
   // and then the algorithm never beats it. Seeds 1..4.
   for (uint64_t seed = 1; seed <= 4; ++seed) {
-    auto learner = testing::MakeLearner(
-        "baseline_pool(memory=16, epoch=200)");
+    auto learner = testing::MakeLearner("baseline_pool(memory=16, epoch=200)");
     auto seq = testing::MakeSequence("planted_bernoulli(delta=0.2)");
     const GameResult r = testing::Play(*learner, *seq, 48, 12000, seed);
     const int star = dynamic_cast<const PlantedBernoulli&>(*seq).planted();

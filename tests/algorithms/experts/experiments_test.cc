@@ -15,12 +15,10 @@
 namespace expertlab {
 namespace {
 
-const std::vector<std::string> kExperiments = {
-    "regret_vs_memory", "regret_vs_horizon", "low_mistake",
-    "adaptive_threshold", "leader_trap"};
+const std::vector<std::string> kExperiments = {"regret_vs_memory", "regret_vs_horizon",
+                                               "low_mistake", "adaptive_threshold", "leader_trap"};
 
-std::vector<MetricRow> RunOne(const std::string& name,
-                              const std::vector<std::string>& overrides) {
+std::vector<MetricRow> RunOne(const std::string& name, const std::vector<std::string>& overrides) {
   SweepConfig config = DefaultConfig(name);
   for (const auto& o : overrides) ApplyOverride(config, o);
   const auto cells = ExpandGrid(config);
@@ -37,8 +35,8 @@ const std::filesystem::path kConfigsOut =
 
 // Plans a sweep the way `expertlab run` does (every cell checked before
 // anything runs or is written).
-void Plan(const std::string& name, const std::vector<std::string>& overrides,
-          bool quick = true, const std::filesystem::path& out = kNeverWritten) {
+void Plan(const std::string& name, const std::vector<std::string>& overrides, bool quick = true,
+          const std::filesystem::path& out = kNeverWritten) {
   RunRequest request;
   request.experiment = name;
   request.quick = quick;
@@ -59,8 +57,8 @@ double Final(const std::vector<MetricRow>& rows, const std::string& metric) {
 }
 
 TEST_CASE("memory-regret experiments run a tiny cell", "[unit]") {
-  auto rows = RunOne("regret_vs_memory", {"n=64", "T=2048", "memory=8", "c=1",
-                                          "learner=multiscale_pool"});
+  auto rows =
+      RunOne("regret_vs_memory", {"n=64", "T=2048", "memory=8", "c=1", "learner=multiscale_pool"});
   // lower_bound = sqrt(nT/S) = sqrt(64 * 2048 / 8) = 128.
   CHECK(Final(rows, "lower_bound") == Approx(128.0));
   CHECK(Final(rows, "delta") == Approx(std::sqrt(64.0 / (8 * 2048))));
@@ -104,8 +102,7 @@ TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
   CHECK_THROWS_AS(ApplyOverride(trap, "delta=0.5"), Error);
   CHECK_THROWS_AS(ApplyOverride(trap, "delta=0"), Error);
   SweepConfig horizon = DefaultConfig("regret_vs_horizon");
-  CHECK_THROWS_AS(
-      ApplyOverride(horizon, "instance=planted_bernoulli(delta=0.6)"), Error);
+  CHECK_THROWS_AS(ApplyOverride(horizon, "instance=planted_bernoulli(delta=0.6)"), Error);
   CHECK_THROWS_AS(ApplyOverride(horizon, "learner=swxz_mw(memory=0)"), Error);
 }
 

@@ -10,8 +10,7 @@
 namespace expertlab::experts {
 namespace {
 
-TEST_CASE("FTPL with Gumbel noise draws from Hedge's distribution",
-          "[theory]") {
+TEST_CASE("FTPL with Gumbel noise draws from Hedge's distribution", "[theory]") {
   // Same losses into FTPL(gumbel, eta) and Hedge(eta) for 7 days on 10
   // experts; then 100k FTPL draws (the noise is redrawn every Act) against
   // Hedge's p. Chi-square on 9 dof: 27.9 is the 0.999 quantile. Seed 31.
@@ -52,8 +51,7 @@ TEST_CASE("FTPL with vanishing noise is FTL on its trap", "[theory]") {
   // day 1 is a tie among 2 experts (loss 1/2 or 0): regret is FTL's
   // closed form minus at most the day-1 difference (1/2).
   for (const char* noise : {"gumbel", "exponential"}) {
-    auto ftpl = testing::MakeLearner(std::string("ftpl(noise=") + noise +
-                                     ", eta=1e9)");
+    auto ftpl = testing::MakeLearner(std::string("ftpl(noise=") + noise + ", eta=1e9)");
     auto trap = testing::MakeSequence("ftl_trap");
     const GameResult r = testing::Play(*ftpl, *trap, 2, 1000);
     CHECK(r.points.back().regret >= theory::FtlTrapRegret(1000) - 0.5);

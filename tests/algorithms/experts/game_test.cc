@@ -33,9 +33,7 @@ class ScriptedPool final : public ExpertsLearner {
   explicit ScriptedPool(Script script) : s_(script) {}
   void Start(int, int64_t, Rng) override { day_ = 1; }
   int Act() override { return s_.play; }
-  double ExpectedLoss(const LossView& losses) const override {
-    return losses[s_.play];
-  }
+  double ExpectedLoss(const LossView& losses) const override { return losses[s_.play]; }
   void Observe(const LossView& losses) override {
     for (int i = 0; i < s_.held; ++i) total_ += losses[i];
     if (day_ == s_.bad_day) total_ += losses[s_.read];
@@ -53,8 +51,7 @@ class ScriptedPool final : public ExpertsLearner {
   double total_ = 0;
 };
 
-TEST_CASE("the memory meter catches a learner that exceeds its budget",
-          "[unit][theory]") {
+TEST_CASE("the memory meter catches a learner that exceeds its budget", "[unit][theory]") {
   auto sequence = MakeSequence("planted_bernoulli(delta=0.1)");
   ScriptedPool::Script script;
   script.budget = 3;
@@ -66,8 +63,7 @@ TEST_CASE("the memory meter catches a learner that exceeds its budget",
     testing::Play(over, *sequence, 16, 10);
     FAIL("no error");
   } catch (const Error& e) {
-    CHECK(std::string(e.what()) ==
-          "learner kept 4 words on day 5, over its budget of 3");
+    CHECK(std::string(e.what()) == "learner kept 4 words on day 5, over its budget of 3");
   }
   // Exactly at the budget is fine, and the peak is reported.
   script.words_on_bad_day = 3;
@@ -76,8 +72,7 @@ TEST_CASE("the memory meter catches a learner that exceeds its budget",
   CHECK(result.points.back().peak_memory_words == 3);
 }
 
-TEST_CASE("a pool learner cannot read a loss it does not hold",
-          "[unit][theory]") {
+TEST_CASE("a pool learner cannot read a loss it does not hold", "[unit][theory]") {
   // Both on the streaming path (oblivious instance, no dense vector) and on
   // the dense path (adaptive instances and the table below with a pool
   // learner go through the same LossView check).
@@ -91,8 +86,7 @@ TEST_CASE("a pool learner cannot read a loss it does not hold",
       testing::Play(cheater, *sequence, 16, 10);
       FAIL("no error");
     } catch (const Error& e) {
-      CHECK(std::string(e.what()) ==
-            "learner read the loss of expert 7, which it does not hold");
+      CHECK(std::string(e.what()) == "learner read the loss of expert 7, which it does not hold");
     }
   }
   // Reading the whole vector is refused too.
@@ -120,8 +114,7 @@ TEST_CASE("a pool learner must play an expert it holds", "[unit]") {
                     "learner played expert 5 on day 1, which it does not hold");
 }
 
-TEST_CASE("regret, pseudo-regret and mean-regret by direct count",
-          "[unit][theory]") {
+TEST_CASE("regret, pseudo-regret and mean-regret by direct count", "[unit][theory]") {
   // Three experts, four days, a learner that always plays expert 2 with
   // p = e_2: every quantity is a hand count.
   TableSequence table({{0, 1, 1}, {1, 0, 0}, {0, 0, 1}, {0, 1, 0}});
@@ -131,8 +124,7 @@ TEST_CASE("regret, pseudo-regret and mean-regret by direct count",
   script.play = 2;
   script.words_on_bad_day = 3;
   ScriptedPool fixed(script);
-  const GameResult r = PlayGame(fixed, table, 3, 4, {2, 4}, TestRng(1),
-                                TestRng(2));
+  const GameResult r = PlayGame(fixed, table, 3, 4, {2, 4}, TestRng(1), TestRng(2));
   // Cumulative after 2 days: (1, 1, 1); after 4: (1, 2, 2). Learner: 1, 2.
   REQUIRE(r.points.size() == 2);
   CHECK(r.points[0].regret == 0.0);
@@ -169,10 +161,8 @@ TEST_CASE("streaming evaluator equals the dense one", "[unit][theory]") {
     auto s1 = MakeSequence("planted_bernoulli(delta=0.3)");
     auto s2 = MakeSequence("planted_bernoulli(delta=0.3)");
     const auto checkpoints = LogCheckpoints(horizon, 3);
-    const GameResult a = PlayGame(streaming, *s1, 40, horizon, checkpoints,
-                                  TestRng(1), TestRng(2));
-    const GameResult b = PlayGame(dense, *s2, 40, horizon, checkpoints,
-                                  TestRng(1), TestRng(2));
+    const GameResult a = PlayGame(streaming, *s1, 40, horizon, checkpoints, TestRng(1), TestRng(2));
+    const GameResult b = PlayGame(dense, *s2, 40, horizon, checkpoints, TestRng(1), TestRng(2));
     INFO("T = " << horizon);
     CHECK(a.best_loss == BruteBest(*s1, 40, horizon));
     CHECK(a.best_loss == b.best_loss);
@@ -206,8 +196,8 @@ TEST_CASE("mean-regret counts the planted gap exactly", "[unit][theory]") {
   // not the last expert (deterministic: the loop ends at the first such seed).
   for (uint64_t seed = 1;; ++seed) {
     auto s = MakeSequence("planted_bernoulli(delta=0.25)");
-    const GameResult r = PlayGame(learner, *s, 8, 100, {50, 100},
-                                  TestRng(1, seed), TestRng(2, seed));
+    const GameResult r =
+        PlayGame(learner, *s, 8, 100, {50, 100}, TestRng(1, seed), TestRng(2, seed));
     if (dynamic_cast<PlantedBernoulli*>(s.get()) == nullptr) FAIL("type");
     if (static_cast<PlantedBernoulli*>(s.get())->planted() == 7) continue;
     CHECK(r.points[0].mean_regret == Approx(12.5));

@@ -26,8 +26,7 @@ class ChargeTheFavourites final : public LossSequence {
   void BeginDay(int64_t, const ExpertsLearner&) override {
     const Eigen::ArrayXd p = hedge_.Distribution();
     const double n = static_cast<double>(p.size());
-    for (Eigen::Index i = 0; i < p.size(); ++i)
-      losses_[i] = p[i] * n >= 1.0 - 1e-12 ? 1.0 : 0.0;
+    for (Eigen::Index i = 0; i < p.size(); ++i) losses_[i] = p[i] * n >= 1.0 - 1e-12 ? 1.0 : 0.0;
   }
   double Loss(int64_t, int expert) const override { return losses_[expert]; }
 
@@ -79,8 +78,7 @@ TEST_CASE("Hedge with a huge eta follows the leader exactly", "[unit]") {
   CHECK(p.allFinite());
 }
 
-TEST_CASE("fixed-eta Hedge pseudo-regret <= sqrt(T ln n / 2) exactly",
-          "[theory]") {
+TEST_CASE("fixed-eta Hedge pseudo-regret <= sqrt(T ln n / 2) exactly", "[theory]") {
   // CBL Thm 2.2 holds for every sequence, adaptive ones included, with no
   // slack: the check has no tolerance.
   for (int n : {2, 3, 10, 64}) {
@@ -90,33 +88,28 @@ TEST_CASE("fixed-eta Hedge pseudo-regret <= sqrt(T ln n / 2) exactly",
       {  // FTL's adversarial sequence
         auto hedge = MakeLearner("hedge");
         auto seq = MakeSequence("ftl_trap");
-        CHECK(testing::Play(*hedge, *seq, n, horizon).points.back()
-                  .pseudo_regret <= bound);
+        CHECK(testing::Play(*hedge, *seq, n, horizon).points.back().pseudo_regret <= bound);
       }
       {  // random Bernoulli(1/2) and a planted expert
         auto hedge = MakeLearner("hedge");
         auto seq = MakeSequence("planted_bernoulli(delta=0.05)");
-        CHECK(testing::Play(*hedge, *seq, n, horizon, 3).points.back()
-                  .pseudo_regret <= bound);
+        CHECK(testing::Play(*hedge, *seq, n, horizon, 3).points.back().pseudo_regret <= bound);
       }
       {  // uniform [0,1] losses, seed 17
         auto hedge = MakeLearner("hedge");
         TableSequence table = UniformTable(n, 97, 17);
-        CHECK(testing::Play(*hedge, table, n, horizon).points.back()
-                  .pseudo_regret <= bound);
+        CHECK(testing::Play(*hedge, table, n, horizon).points.back().pseudo_regret <= bound);
       }
       {  // adaptive adversary that reads Hedge's distribution
         auto learner = MakeLearner("hedge");
         ChargeTheFavourites adversary(dynamic_cast<Hedge&>(*learner));
-        CHECK(testing::Play(*learner, adversary, n, horizon).points.back()
-                  .pseudo_regret <= bound);
+        CHECK(testing::Play(*learner, adversary, n, horizon).points.back().pseudo_regret <= bound);
       }
     }
   }
 }
 
-TEST_CASE("anytime Hedge pseudo-regret <= 2 sqrt(T ln n/2) + sqrt(ln n/8)",
-          "[theory]") {
+TEST_CASE("anytime Hedge pseudo-regret <= 2 sqrt(T ln n/2) + sqrt(ln n/8)", "[theory]") {
   // CBL Thm 2.3 with eta_t = sqrt(8 ln n / t); checked at every checkpoint
   // because the anytime bound holds for every t, not only at T.
   for (int n : {2, 10, 64}) {
@@ -128,8 +121,7 @@ TEST_CASE("anytime Hedge pseudo-regret <= 2 sqrt(T ln n/2) + sqrt(ln n/8)",
     sequences.push_back(std::make_unique<TableSequence>(UniformTable(n, 89, 23)));
     for (auto& seq : sequences) {
       auto hedge = MakeLearner("hedge(schedule=anytime)");
-      const GameResult r = PlayGame(*hedge, *seq, n, horizon, checkpoints,
-                                    TestRng(1), TestRng(2));
+      const GameResult r = PlayGame(*hedge, *seq, n, horizon, checkpoints, TestRng(1), TestRng(2));
       for (const GamePoint& p : r.points) {
         INFO("n = " << n << ", t = " << p.day);
         CHECK(p.pseudo_regret <= theory::HedgeAnytimeRegret(n, p.day));
@@ -137,15 +129,14 @@ TEST_CASE("anytime Hedge pseudo-regret <= 2 sqrt(T ln n/2) + sqrt(ln n/8)",
     }
     auto learner = MakeLearner("hedge(schedule=anytime)");
     ChargeTheFavourites adversary(dynamic_cast<Hedge&>(*learner));
-    const GameResult r = PlayGame(*learner, adversary, n, horizon,
-                                  checkpoints, TestRng(1), TestRng(2));
+    const GameResult r =
+        PlayGame(*learner, adversary, n, horizon, checkpoints, TestRng(1), TestRng(2));
     for (const GamePoint& p : r.points)
       CHECK(p.pseudo_regret <= theory::HedgeAnytimeRegret(n, p.day));
   }
 }
 
-TEST_CASE("Hedge regret grows like sqrt(T) on the planted instance",
-          "[theory]") {
+TEST_CASE("Hedge regret grows like sqrt(T) on the planted instance", "[theory]") {
   // Mean-regret of fixed-eta Hedge with gap delta = 0.1 is at most the
   // worst-case bound; realised regret over 8 seeds averages below it too.
   const int n = 32;
@@ -154,8 +145,7 @@ TEST_CASE("Hedge regret grows like sqrt(T) on the planted instance",
   for (uint64_t seed = 1; seed <= 8; ++seed) {
     auto hedge = MakeLearner("hedge");
     auto seq = MakeSequence("planted_bernoulli(delta=0.1)");
-    mean_regret +=
-        testing::Play(*hedge, *seq, n, horizon, seed).points.back().mean_regret;
+    mean_regret += testing::Play(*hedge, *seq, n, horizon, seed).points.back().mean_regret;
   }
   mean_regret /= 8;
   CHECK(mean_regret > 0);

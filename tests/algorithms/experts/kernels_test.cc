@@ -13,12 +13,9 @@ namespace expertlab::experts {
 namespace {
 
 // Distance in units in the last place between two positive doubles.
-double Ulps(double a, double b) {
-  return std::fabs(a - b) / (std::nextafter(b, 1e300) - b);
-}
+double Ulps(double a, double b) { return std::fabs(a - b) / (std::nextafter(b, 1e300) - b); }
 
-TEST_CASE("ExpNonPositive is within 2 ulp of std::exp on [-708, 0]",
-          "[unit][theory]") {
+TEST_CASE("ExpNonPositive is within 2 ulp of std::exp on [-708, 0]", "[unit][theory]") {
   // glibc's exp is correctly rounded in almost all cases, so it serves as
   // the reference; 2 ulp is the error budget of the reduction + polynomial.
   double worst = 0;
@@ -26,8 +23,7 @@ TEST_CASE("ExpNonPositive is within 2 ulp of std::exp on [-708, 0]",
     const double x = -708.0 * k / 200000.0;
     worst = std::max(worst, Ulps(ExpNonPositive(x), std::exp(x)));
   }
-  for (double x : {-0.0, -1e-300, -1e-17, -0.5 * std::log(2.0), -std::log(2.0),
-                   -1.0, -700.5})
+  for (double x : {-0.0, -1e-300, -1e-17, -0.5 * std::log(2.0), -std::log(2.0), -1.0, -700.5})
     worst = std::max(worst, Ulps(ExpNonPositive(x), std::exp(x)));
   CHECK(worst <= 2.0);
   CHECK(ExpNonPositive(0.0) == 1.0);
@@ -36,8 +32,7 @@ TEST_CASE("ExpNonPositive is within 2 ulp of std::exp on [-708, 0]",
   CHECK(ExpNonPositive(-1e6) > 0);
 }
 
-TEST_CASE("vectorised kernel equals the scalar formula bit for bit",
-          "[unit][determinism]") {
+TEST_CASE("vectorised kernel equals the scalar formula bit for bit", "[unit][determinism]") {
   // Seed 3: random cumulative losses and losses; whichever ISA clone runs,
   // every element must equal ExpNonPositive evaluated one at a time.
   Rng rng(3, 0, 0, 0);
@@ -48,32 +43,27 @@ TEST_CASE("vectorised kernel equals the scalar formula bit for bit",
     cumulative[i] = 1000 * rng.Uniform();
   }
   std::vector<double> expected_cumulative = cumulative;
-  std::vector<double> block_sums((n + ExpWeights::kBlock - 1) /
-                                 ExpWeights::kBlock);
-  const ExpWeightsTotals totals =
-      ExpWeightsKernel(losses.data(), cumulative.data(), 0.0, 0.37,
-                       weights.data(), block_sums.data(), n);
+  std::vector<double> block_sums((n + ExpWeights::kBlock - 1) / ExpWeights::kBlock);
+  const ExpWeightsTotals totals = ExpWeightsKernel(losses.data(), cumulative.data(), 0.0, 0.37,
+                                                   weights.data(), block_sums.data(), n);
   for (int i = 0; i < n; ++i) {
     expected_cumulative[i] += losses[i];
     CHECK(cumulative[i] == expected_cumulative[i]);
-    INFO("i = " << i << ", x = " << -0.37 * expected_cumulative[i]
-                << ", kernel - scalar = "
+    INFO("i = " << i << ", x = " << -0.37 * expected_cumulative[i] << ", kernel - scalar = "
                 << weights[i] - ExpNonPositive(-0.37 * expected_cumulative[i]));
     CHECK(weights[i] == ExpNonPositive(-0.37 * expected_cumulative[i]));
   }
   // The fused reductions: the minimum exactly, block sums to rounding.
-  CHECK(totals.minimum == *std::min_element(expected_cumulative.begin(),
-                                    expected_cumulative.end()));
+  CHECK(totals.minimum ==
+        *std::min_element(expected_cumulative.begin(), expected_cumulative.end()));
   for (int b = 0; b < static_cast<int>(block_sums.size()); ++b) {
     double sum = 0;
-    for (int i = b * ExpWeights::kBlock;
-         i < std::min(n, (b + 1) * ExpWeights::kBlock); ++i)
+    for (int i = b * ExpWeights::kBlock; i < std::min(n, (b + 1) * ExpWeights::kBlock); ++i)
       sum += weights[i];
     CHECK(block_sums[b] == Approx(sum).epsilon(1e-14));
   }
-  CHECK(totals.total == Approx(std::accumulate(weights.begin(), weights.end(),
-                                               0.0))
-                            .epsilon(1e-14));
+  CHECK(totals.total ==
+        Approx(std::accumulate(weights.begin(), weights.end(), 0.0)).epsilon(1e-14));
   // The scalar reference agrees to within rounding of std::exp.
   std::vector<double> scalar_weights(n);
   std::vector<double> c2(expected_cumulative);
@@ -120,8 +110,7 @@ TEST_CASE("ExpWeights keeps the leader at weight 1 and samples p", "[unit]") {
   CHECK(v.Sample(std::nextafter(1.0, 0.0)) == 299);
 }
 
-TEST_CASE("ExpWeights' distribution is the softmax of -eta L under any shift",
-          "[unit][theory]") {
+TEST_CASE("ExpWeights' distribution is the softmax of -eta L under any shift", "[unit][theory]") {
   // Seed 9: 60 days of uniform losses on 700 experts (the leader changes,
   // so yesterday's-minimum shifts differ from today's), then a negative
   // loss (forces the exact-minimum path). p must equal exp(-eta L_i) /
@@ -138,8 +127,7 @@ TEST_CASE("ExpWeights' distribution is the softmax of -eta L under any shift",
     for (int i = 0; i < n; ++i) z += std::exp(-(long double)eta * cumulative[i]);
     for (int i = 0; i < n; ++i)
       CHECK(w.Probability(i) ==
-            Approx(static_cast<double>(
-                       std::exp(-(long double)eta * cumulative[i]) / z))
+            Approx(static_cast<double>(std::exp(-(long double)eta * cumulative[i]) / z))
                 .epsilon(1e-12));
   };
   for (int day = 0; day < 60; ++day) {
@@ -154,8 +142,7 @@ TEST_CASE("ExpWeights' distribution is the softmax of -eta L under any shift",
   check_softmax();
 }
 
-TEST_CASE("IdIndex agrees with std::map under random inserts and erases",
-          "[unit]") {
+TEST_CASE("IdIndex agrees with std::map under random inserts and erases", "[unit]") {
   // Seed 5; ids from a small range so collisions and backward shifts occur.
   Rng rng(5, 0, 0, 0);
   IdIndex index(64);

@@ -43,9 +43,7 @@ TEST_CASE("Hedge's bound holds against kill-on-play", "[theory]") {
 
 TEST_CASE("kill_on_play is deterministic", "[determinism]") {
   testing::CheckConformance("hedge", 64, 500, "kill_on_play");
-  CHECK_THROWS_AS(
-      Registry<LossSequence>::Instance().Validate("kill_on_play(window=0)"),
-      Error);
+  CHECK_THROWS_AS(Registry<LossSequence>::Instance().Validate("kill_on_play(window=0)"), Error);
 }
 
 }  // namespace

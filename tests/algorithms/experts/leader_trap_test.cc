@@ -8,8 +8,7 @@
 namespace expertlab::experts {
 namespace {
 
-TEST_CASE("leader_trap decoys cycle hot, burnt, burnt windows",
-          "[unit][theory]") {
+TEST_CASE("leader_trap decoys cycle hot, burnt, burnt windows", "[unit][theory]") {
   // W = 10, n = 3000, seed 2: each decoy is 0 for one whole window and 1 for
   // the next two; a third of the decoys are hot in each window (within 4.5
   // sd of Binomial(2999, 1/3): sd 25.8); every decoy averages 2/3 over
@@ -23,8 +22,7 @@ TEST_CASE("leader_trap decoys cycle hot, burnt, burnt windows",
     if (i == star) continue;
     double window[3] = {0, 0, 0};
     for (int w = 0; w < 3; ++w)
-      for (int64_t t = 10 * w + 1; t <= 10 * w + 10; ++t)
-        window[w] += seq->Loss(t, i);
+      for (int64_t t = 10 * w + 1; t <= 10 * w + 10; ++t) window[w] += seq->Loss(t, i);
     const int zeros = (window[0] == 0) + (window[1] == 0) + (window[2] == 0);
     const int tens = (window[0] == 10) + (window[1] == 10) + (window[2] == 10);
     REQUIRE(zeros == 1);

@@ -8,13 +8,11 @@
 namespace expertlab::experts {
 namespace {
 
-TEST_CASE("low_mistake: the best expert errs exactly M times",
-          "[unit][theory]") {
+TEST_CASE("low_mistake: the best expert errs exactly M times", "[unit][theory]") {
   for (const char* placement : {"bursts", "spread"}) {
     for (int mistakes : {0, 1, 7, 100}) {
-      auto seq = testing::MakeSequence(
-          std::string("low_mistake(placement=") + placement +
-          ", bursts=3, mistakes=" + std::to_string(mistakes) + ")");
+      auto seq = testing::MakeSequence(std::string("low_mistake(placement=") + placement +
+                                       ", bursts=3, mistakes=" + std::to_string(mistakes) + ")");
       seq->Start(20, 1000, testing::TestRng(2, mistakes));
       const auto& lm = dynamic_cast<const LowMistake&>(*seq);
       double total = 0;
@@ -25,16 +23,14 @@ TEST_CASE("low_mistake: the best expert errs exactly M times",
         // At most 3 maximal runs (fewer if runs touch).
         int runs = 0;
         const auto& days = lm.mistake_days();
-        for (size_t k = 0; k < days.size(); ++k)
-          runs += k == 0 || days[k] != days[k - 1] + 1;
+        for (size_t k = 0; k < days.size(); ++k) runs += k == 0 || days[k] != days[k - 1] + 1;
         CHECK(runs <= 3);
       }
     }
   }
 }
 
-TEST_CASE("low_mistake: others are fair coins; Accumulate agrees",
-          "[unit][theory]") {
+TEST_CASE("low_mistake: others are fair coins; Accumulate agrees", "[unit][theory]") {
   // n = 20, T = 20000, seed 4: fair experts' means within 4.5 se of 1/2.
   auto seq = testing::MakeSequence("low_mistake(mistakes=5)");
   const int n = 20;
@@ -47,8 +43,7 @@ TEST_CASE("low_mistake: others are fair coins; Accumulate agrees",
   CHECK((fast - slow).abs().maxCoeff() == 0);
   const int best = seq->Comparator();
   for (int i = 0; i < n; ++i)
-    if (i != best)
-      CHECK(std::fabs(fast[i] / 20000 - 0.5) < 4.5 * 0.5 / std::sqrt(20000.0));
+    if (i != best) CHECK(std::fabs(fast[i] / 20000 - 0.5) < 4.5 * 0.5 / std::sqrt(20000.0));
   CHECK(fast[best] == 5);
   // Partial ranges.
   Eigen::ArrayXd part = Eigen::ArrayXd::Zero(n);

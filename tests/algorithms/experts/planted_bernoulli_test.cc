@@ -8,8 +8,7 @@
 namespace expertlab::experts {
 namespace {
 
-TEST_CASE("planted_bernoulli statistics match its definition",
-          "[unit][theory]") {
+TEST_CASE("planted_bernoulli statistics match its definition", "[unit][theory]") {
   // n = 50 experts, T = 40000 days, seed 2. Planted mean 1/2 - 0.15 and
   // fair means 1/2, each within 4.5 standard errors (sd of a Bernoulli mean
   // over T days <= 0.5/sqrt(T) = 0.0025); with 50 experts the chance that a
@@ -33,8 +32,7 @@ TEST_CASE("planted_bernoulli statistics match its definition",
   // Adjacent days of a fair expert are uncorrelated: P(l_t = l_{t+1}) = 1/2.
   const int fair = star == 0 ? 1 : 0;
   int64_t same = 0;
-  for (int64_t t = 1; t < horizon; ++t)
-    same += seq->Loss(t, fair) == seq->Loss(t + 1, fair);
+  for (int64_t t = 1; t < horizon; ++t) same += seq->Loss(t, fair) == seq->Loss(t + 1, fair);
   CHECK(std::fabs(static_cast<double>(same) / (horizon - 1) - 0.5) < 4.5 * se);
 }
 
@@ -43,8 +41,7 @@ TEST_CASE("the planted expert is uniform over experts", "[unit][theory]") {
   std::vector<int> counts(8, 0);
   for (uint64_t seed = 0; seed < 4000; ++seed) {
     PlantedBernoulli seq(
-        Registry<LossSequence>::Instance().ParseParams("planted_bernoulli",
-                                                       nullptr));
+        Registry<LossSequence>::Instance().ParseParams("planted_bernoulli", nullptr));
     seq.Start(8, 10, testing::TestRng(2, seed));
     ++counts[seq.planted()];
   }
@@ -77,8 +74,7 @@ TEST_CASE("Loss, Fill and Accumulate agree on every range", "[unit]") {
   }
 }
 
-TEST_CASE("planted_bernoulli is reproducible from its stream",
-          "[determinism]") {
+TEST_CASE("planted_bernoulli is reproducible from its stream", "[determinism]") {
   auto a = testing::MakeSequence("planted_bernoulli(delta=0.2)");
   auto b = testing::MakeSequence("planted_bernoulli(delta=0.2)");
   a->Start(30, 100, testing::TestRng(2, 5));
@@ -90,10 +86,8 @@ TEST_CASE("planted_bernoulli is reproducible from its stream",
 
 TEST_CASE("delta outside (0, 1/2) is rejected at parse time", "[unit]") {
   auto& registry = Registry<LossSequence>::Instance();
-  for (const char* bad : {"planted_bernoulli(delta=0)",
-                          "planted_bernoulli(delta=0.5)",
-                          "planted_bernoulli(delta=-0.1)",
-                          "planted_bernoulli(delta=0.7)"})
+  for (const char* bad : {"planted_bernoulli(delta=0)", "planted_bernoulli(delta=0.5)",
+                          "planted_bernoulli(delta=-0.1)", "planted_bernoulli(delta=0.7)"})
     CHECK_THROWS_AS(registry.Validate(bad), Error);
   CHECK_NOTHROW(registry.Validate("planted_bernoulli(delta=0.49)"));
 }

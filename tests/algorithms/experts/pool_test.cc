@@ -54,8 +54,7 @@ TEST_CASE("AddFresh draws distinct unused experts uniformly", "[unit]") {
   CHECK(counts[0] == 0);
   CHECK(counts[1] == 0);
   double chi2 = 0;
-  for (int i = 2; i < 12; ++i)
-    chi2 += (counts[i] - 3000.0) * (counts[i] - 3000.0) / 3000.0;
+  for (int i = 2; i < 12; ++i) chi2 += (counts[i] - 3000.0) * (counts[i] - 3000.0) / 3000.0;
   CHECK(chi2 < 27.9);
   // Dense path (almost everyone used): takes exactly the rest.
   Pool big;
@@ -86,14 +85,12 @@ TEST_CASE("memory budgets outside [1, n] are rejected", "[unit]") {
   CHECK_THROWS_WITH(CheckMemoryBudget("x", 17, 16),
                     "x: memory S = 17 exceeds the number of experts n = 16 "
                     "(S must be in [1, n])");
-  CHECK_THROWS_WITH(CheckMemoryBudget("x", 0, 16),
-                    "x: memory S must be >= 1 word, got 0");
+  CHECK_THROWS_WITH(CheckMemoryBudget("x", 0, 16), "x: memory S must be >= 1 word, got 0");
   CHECK_NOTHROW(CheckMemoryBudget("x", 16, 16));
   // Every bounded learner: S < 1 fails at parse time, S > n at Start.
   auto& registry = Registry<ExpertsLearner>::Instance();
-  for (const char* name : {"random_subset", "pool_cycling", "swxz_mw",
-                           "swxz_low_mistake", "baseline_pool",
-                           "multiscale_pool", "robust_pool"}) {
+  for (const char* name : {"random_subset", "pool_cycling", "swxz_mw", "swxz_low_mistake",
+                           "baseline_pool", "multiscale_pool", "robust_pool"}) {
     INFO(name);
     CHECK_THROWS_AS(registry.Validate(std::string(name) + "(memory=0)"), Error);
     auto learner = registry.Create(std::string(name) + "(memory=32)");

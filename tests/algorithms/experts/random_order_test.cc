@@ -34,8 +34,7 @@ TEST_CASE("random_order losses are Bernoulli of the means", "[unit][theory]") {
   // Sorted order, n = 30, T = 40000, seed 2: each expert's empirical loss
   // in each phase is within 4.5 standard errors (sd <= 0.5/sqrt(10000)) of
   // its phase mean.
-  auto seq = testing::MakeSequence(
-      "random_order(delta=0.1, phases=4, order=sorted)");
+  auto seq = testing::MakeSequence("random_order(delta=0.1, phases=4, order=sorted)");
   const int n = 30;
   const int64_t horizon = 40000;
   seq->Start(n, horizon, testing::TestRng(2));
@@ -54,9 +53,7 @@ TEST_CASE("random_order losses are Bernoulli of the means", "[unit][theory]") {
 
 TEST_CASE("random_order is deterministic", "[determinism]") {
   testing::CheckConformance("hedge", 20, 1000, "random_order(delta=0.1)");
-  CHECK_THROWS_AS(
-      Registry<LossSequence>::Instance().Validate("random_order(delta=0.3)"),
-      Error);
+  CHECK_THROWS_AS(Registry<LossSequence>::Instance().Validate("random_order(delta=0.3)"), Error);
 }
 
 }  // namespace

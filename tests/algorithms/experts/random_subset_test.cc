@@ -11,9 +11,10 @@
 namespace expertlab::experts {
 namespace {
 
-TEST_CASE("random subset misses i* with probability 1 - S/n and then pays "
-          "delta T exactly",
-          "[theory]") {
+TEST_CASE(
+    "random subset misses i* with probability 1 - S/n and then pays "
+    "delta T exactly",
+    "[theory]") {
   // n = 16, S = 4, delta = 0.2, T = 2000, seeds 1..400. When i* is not in
   // the subset the mean-regret is exactly delta T (every p_t puts 0 on i*).
   // The hit count is Binomial(400, 1/4): mean 100, sd 8.7; within 4.5 sd.
@@ -38,8 +39,7 @@ TEST_CASE("random subset misses i* with probability 1 - S/n and then pays "
   CHECK(std::fabs(hits - 100) < 4.5 * 8.7);
   CHECK(hit_regret / hits <= theory::HedgeOptimalRegret(4, horizon));
   // Hence the average matches the closed-form prediction from below.
-  const double average =
-      ((400 - hits) * 0.2 * horizon + hit_regret) / 400.0;
+  const double average = ((400 - hits) * 0.2 * horizon + hit_regret) / 400.0;
   CHECK(average <= theory::RandomSubsetRegret(n, 4, 0.2, horizon) * 1.15);
 }
 

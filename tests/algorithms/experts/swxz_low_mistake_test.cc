@@ -37,11 +37,9 @@ TEST_CASE("the naive 1 - delta rule lets errors build up", "[theory]") {
   for (uint64_t seed = 1; seed <= 4; ++seed) {
     for (const char* rule : {"swxz", "naive"}) {
       auto learner = testing::MakeLearner(
-          std::string("swxz_low_mistake(memory=8, delta=0.5, rule=") + rule +
-          ")");
+          std::string("swxz_low_mistake(memory=8, delta=0.5, rule=") + rule + ")");
       auto seq = testing::MakeSequence("low_mistake(mistakes=2)");
-      const double regret =
-          testing::Play(*learner, *seq, 64, 4000, seed).points.back().regret;
+      const double regret = testing::Play(*learner, *seq, 64, 4000, seed).points.back().regret;
       (std::string(rule) == "swxz" ? swxz : naive) += regret;
     }
   }
@@ -49,10 +47,9 @@ TEST_CASE("the naive 1 - delta rule lets errors build up", "[theory]") {
 }
 
 TEST_CASE("low-mistake pool conformance", "[unit][determinism]") {
-  testing::CheckConformance("swxz_low_mistake(memory=8)", 64, 3000,
-                            "low_mistake(mistakes=3)");
-  testing::CheckConformance("swxz_low_mistake(memory=8, rule=naive)", 64,
-                            3000, "planted_bernoulli(delta=0.2)");
+  testing::CheckConformance("swxz_low_mistake(memory=8)", 64, 3000, "low_mistake(mistakes=3)");
+  testing::CheckConformance("swxz_low_mistake(memory=8, rule=naive)", 64, 3000,
+                            "planted_bernoulli(delta=0.2)");
 }
 
 }  // namespace

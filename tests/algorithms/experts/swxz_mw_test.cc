@@ -15,8 +15,8 @@ TEST_CASE("SWXZ pool MW obeys the restarted-MW bound", "[theory]") {
   // cost <= (1 + eps) L_round(i) + ln n / eps (AHK Thm 2.1), hence overall
   // sum <p, l> <= (1 + eps) L_T(i*) + (rounds) ln n / eps for the best i*.
   for (const char* rule : {"cost", "rate"}) {
-    for (const char* instance : {"ftl_trap", "planted_bernoulli(delta=0.1)",
-                                 "random_order(delta=0.1)"}) {
+    for (const char* instance :
+         {"ftl_trap", "planted_bernoulli(delta=0.1)", "random_order(delta=0.1)"}) {
       const int n = 12;
       const int64_t horizon = 4000;
       auto learner = testing::MakeLearner(std::string("swxz_mw(memory=12, "
@@ -27,10 +27,8 @@ TEST_CASE("SWXZ pool MW obeys the restarted-MW bound", "[theory]") {
       const auto& swxz = dynamic_cast<const SwxzMw&>(*learner);
       const double eps = swxz.delta() / 2;
       const double rounds = static_cast<double>(swxz.resamples() + 1);
-      INFO(rule << " on " << instance << ": " << swxz.resamples()
-                << " resamples");
-      CHECK(r.expected_loss <=
-            (1 + eps) * r.best_loss + rounds * std::log(n) / eps);
+      INFO(rule << " on " << instance << ": " << swxz.resamples() << " resamples");
+      CHECK(r.expected_loss <= (1 + eps) * r.best_loss + rounds * std::log(n) / eps);
     }
   }
 }
@@ -44,8 +42,7 @@ TEST_CASE("SWXZ pool MW finds and keeps the planted expert", "[theory]") {
   // Over 6 seeds the last checkpoint's learner holds i* every time and the
   // mean-regret is below a fifth of the no-memory delta T = 5000.
   for (uint64_t seed = 1; seed <= 6; ++seed) {
-    auto learner =
-        testing::MakeLearner("swxz_mw(memory=16, alpha=0.25, delta=0.1, slack=0.25)");
+    auto learner = testing::MakeLearner("swxz_mw(memory=16, alpha=0.25, delta=0.1, slack=0.25)");
     auto seq = testing::MakeSequence("planted_bernoulli(delta=0.25)");
     const GameResult r = testing::Play(*learner, *seq, 64, 20000, seed);
     const int star = dynamic_cast<const PlantedBernoulli&>(*seq).planted();
@@ -60,8 +57,7 @@ TEST_CASE("SWXZ pool MW: delta auto and alpha search", "[unit][determinism]") {
   learner->Start(256, 4096, testing::TestRng(1));
   const auto& swxz = dynamic_cast<const SwxzMw&>(*learner);
   // k = n ln n / (delta^2 T) solved for delta.
-  CHECK(swxz.delta() ==
-        Approx(std::sqrt(256 * std::log(256.0) / (16.0 * 4096))));
+  CHECK(swxz.delta() == Approx(std::sqrt(256 * std::log(256.0) / (16.0 * 4096))));
   testing::CheckConformance("swxz_mw(memory=16)", 256, 4096);
   testing::CheckConformance("swxz_mw(memory=16, rule=rate)", 256, 2048);
 }

@@ -31,12 +31,10 @@ inline std::unique_ptr<LossSequence> MakeSequence(const std::string& spec) {
 // A fixed table of losses: rows are days, columns experts (oblivious).
 class TableSequence final : public LossSequence {
  public:
-  explicit TableSequence(std::vector<std::vector<double>> rows)
-      : rows_(std::move(rows)) {}
+  explicit TableSequence(std::vector<std::vector<double>> rows) : rows_(std::move(rows)) {}
   void Start(int, int64_t, Rng) override {}
   double Loss(int64_t day, int expert) const override {
-    return rows_[static_cast<size_t>(day - 1) % rows_.size()]
-                [static_cast<size_t>(expert)];
+    return rows_[static_cast<size_t>(day - 1) % rows_.size()][static_cast<size_t>(expert)];
   }
   bool Oblivious() const override { return true; }
 
@@ -45,26 +43,23 @@ class TableSequence final : public LossSequence {
 };
 
 // Plays one game with default streams and returns the last point.
-inline GameResult Play(ExpertsLearner& learner, LossSequence& sequence, int n,
-                       int64_t horizon, uint64_t seed = 1) {
-  return PlayGame(learner, sequence, n, horizon, {horizon},
-                  TestRng(1, seed), TestRng(2, seed));
+inline GameResult Play(ExpertsLearner& learner, LossSequence& sequence, int n, int64_t horizon,
+                       uint64_t seed = 1) {
+  return PlayGame(learner, sequence, n, horizon, {horizon}, TestRng(1, seed), TestRng(2, seed));
 }
 
 // Conformance shared by every learner: runs a game against the planted
 // instance, checks that every point is finite, the memory stays within the
 // budget, and that two runs with the same seed agree exactly.
-inline void CheckConformance(const std::string& learner_spec, int n,
-                             int64_t horizon,
-                             const std::string& instance_spec =
-                                 "planted_bernoulli(delta=0.2)") {
-  INFO("learner " << learner_spec << " on " << instance_spec << ", n=" << n
-                  << ", T=" << horizon << ", seed 7");
+inline void CheckConformance(const std::string& learner_spec, int n, int64_t horizon,
+                             const std::string& instance_spec = "planted_bernoulli(delta=0.2)") {
+  INFO("learner " << learner_spec << " on " << instance_spec << ", n=" << n << ", T=" << horizon
+                  << ", seed 7");
   auto run = [&] {
     auto learner = MakeLearner(learner_spec);
     auto sequence = MakeSequence(instance_spec);
-    return PlayGame(*learner, *sequence, n, horizon,
-                    {1, horizon / 2, horizon}, TestRng(1, 7), TestRng(2, 7));
+    return PlayGame(*learner, *sequence, n, horizon, {1, horizon / 2, horizon}, TestRng(1, 7),
+                    TestRng(2, 7));
   };
   const GameResult a = run();
   const GameResult b = run();

@@ -7,8 +7,7 @@
 namespace expertlab::experts {
 namespace {
 
-TEST_CASE("white-box adversary forces linear regret on pool learners",
-          "[theory]") {
+TEST_CASE("white-box adversary forces linear regret on pool learners", "[theory]") {
   // Every held expert loses 1, the rest 0: a learner that must play a held
   // expert pays 1 every day. Random subset never changes its pool, so an
   // expert outside it has loss 0 and regret is exactly T.
@@ -35,8 +34,7 @@ TEST_CASE("white-box adversary forces linear regret on pool learners",
 }
 
 TEST_CASE("white-box adversary is deterministic", "[determinism]") {
-  testing::CheckConformance("baseline_pool(memory=8)", 64, 500,
-                            "whitebox_pool(others=fair)");
+  testing::CheckConformance("baseline_pool(memory=8)", 64, 500, "whitebox_pool(others=fair)");
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include "algorithms/moe/float_kernels.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -118,8 +118,8 @@ TEST_CASE("every float ISA computes tiles like a double loop", "[theory][moe]") 
       auto dot = [&](int i, int p, int col, double* mag) {
         double s = 0, m = 0;
         for (int64_t kk = 0; kk < k; ++kk) {
-          const double t = double(a[kk * kTileRows + i]) *
-                           double(b[p * k * kPanelCols + kk * kPanelCols + col]);
+          const double t =
+              double(a[kk * kTileRows + i]) * double(b[p * k * kPanelCols + kk * kPanelCols + col]);
           s += t;
           m += std::abs(t);
         }
@@ -146,8 +146,8 @@ TEST_CASE("every float ISA computes tiles like a double loop", "[theory][moe]") 
             double mz, mu;
             const double z = dot(i, p, j, &mz);
             if (epilogue == kEpilogueStore) {
-              const double want = double(scale[i]) * z +
-                                  (accumulate ? double(c0[i * width + col]) : 0.0);
+              const double want =
+                  double(scale[i]) * z + (accumulate ? double(c0[i * width + col]) : 0.0);
               expect(ci[col], want, unit * std::abs(scale[i]) * mz);
             } else if (epilogue == kEpilogueSwiGlu) {
               const double up = dot(i, p, j + kPanelCols / 2, &mu);
@@ -175,8 +175,7 @@ TEST_CASE("every float ISA computes tiles like a double loop", "[theory][moe]") 
 
 // The row kernels of every ISA against double loops, lengths across the
 // vector width (tails included).
-TEST_CASE("every float ISA packs rows and runs SwiGLU rows like a double loop",
-          "[theory][moe]") {
+TEST_CASE("every float ISA packs rows and runs SwiGLU rows like a double loop", "[theory][moe]") {
   const uint64_t seed = 5;
   INFO("seed " << seed);
   for (const FloatKernels* kernels : AvailableKernels()) {
@@ -192,9 +191,8 @@ TEST_CASE("every float ISA packs rows and runs SwiGLU rows like a double loop",
       }
       kernels->silu_mul(gv.data(), uv.data(), h.data(), n);
       const float w = 0.75f;
-      const float got_dot =
-          kernels->swiglu_backward(gv.data(), uv.data(), z.data(), h.data(), w, n, dg.data(),
-                                   du.data());
+      const float got_dot = kernels->swiglu_backward(gv.data(), uv.data(), z.data(), h.data(), w, n,
+                                                     dg.data(), du.data());
       double want_dot = 0, mag = 0;
       int bad = 0;
       for (int64_t j = 0; j < n; ++j) {

@@ -29,9 +29,11 @@ void CheckProblemKinds(const FloatKernels* kernels, int threads) {
   const uint64_t seed = 21;
   INFO("seed " << seed << " isa " << kernels->name << " threads " << threads);
   Rng rng(seed, 0, 0, 0);
-  struct Shape { int64_t m, n, k; };
-  for (Shape sh : {Shape{1, 1, 1}, Shape{7, 33, 5}, Shape{19, 70, 40},
-                   Shape{3, 130, 17}, Shape{40, 20, 1700}}) {
+  struct Shape {
+    int64_t m, n, k;
+  };
+  for (Shape sh : {Shape{1, 1, 1}, Shape{7, 33, 5}, Shape{19, 70, 40}, Shape{3, 130, 17},
+                   Shape{40, 20, 1700}}) {
     const int64_t m = sh.m, n = sh.n, k = sh.k;
     INFO("m " << m << " n " << n << " k " << k);
     const int64_t src_rows = m + 5;
@@ -61,7 +63,9 @@ void CheckProblemKinds(const FloatKernels* kernels, int threads) {
     std::vector<int32_t> out_index(m);
     for (int64_t i = 0; i < m; ++i) out_index[i] = static_cast<int32_t>(m - 1 - i);
     GemmProblem<S> pr;
-    pr.m = m; pr.n = n; pr.k = k;
+    pr.m = m;
+    pr.n = n;
+    pr.k = k;
     pr.a = {a_src.data(), k, index.data()};
     pr.b_packed = &pb;
     pr.c = {c.data(), n, out_index.data()};
@@ -107,10 +111,10 @@ void CheckProblemKinds(const FloatKernels* kernels, int threads) {
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {
           const double z = ref(i, j, bg);
-          const double want = e == Epilogue::kRelu
-                                  ? std::max(z, 0.0)
-                                  : 0.5 * z * (1 + std::tanh(0.7978845608028654 *
-                                                             (z + 0.044715 * z * z * z)));
+          const double want =
+              e == Epilogue::kRelu
+                  ? std::max(z, 0.0)
+                  : 0.5 * z * (1 + std::tanh(0.7978845608028654 * (z + 0.044715 * z * z * z)));
           bad += !close(h[i * n + j], want, norm) + !close(g[i * n + j], z, norm);
         }
       CHECK(bad == 0);
@@ -124,7 +128,9 @@ void CheckProblemKinds(const FloatKernels* kernels, int threads) {
     auto at_src = RandomVector<S>(k * mt, rng);
     std::vector<S> ct = RandomVector<S>(mt * n, rng), ct0 = ct;
     GemmProblem<S> tr;
-    tr.m = mt; tr.n = n; tr.k = k;
+    tr.m = mt;
+    tr.n = n;
+    tr.k = k;
     tr.a = {at_src.data(), mt, kidx.data()};
     tr.a_transposed = true;
     tr.b_rows = {bg.data(), n, nullptr};
@@ -165,16 +171,14 @@ void CheckProblemKinds(const FloatKernels* kernels, int threads) {
   }
 }
 
-TEST_CASE("grouped GEMM engine matches a double loop for every problem kind",
-          "[theory][moe]") {
+TEST_CASE("grouped GEMM engine matches a double loop for every problem kind", "[theory][moe]") {
   CheckProblemKinds<double>(&GenericFloatKernels(), 1);
   // Every float ISA this CPU has (generic, AVX2+FMA, AVX-512).
   for (Isa isa : {Isa::kGeneric, Isa::kAvx2Fma, Isa::kAvx512})
     if (const FloatKernels* k = FindFloatKernels(isa)) CheckProblemKinds<float>(k, 2);
 }
 
-TEST_CASE("grouped GEMM engine is bit-identical for 1 and 2 threads",
-          "[determinism][moe]") {
+TEST_CASE("grouped GEMM engine is bit-identical for 1 and 2 threads", "[determinism][moe]") {
   const uint64_t seed = 8;
   INFO("seed " << seed);
   Rng rng(seed, 0, 0, 0);
@@ -184,7 +188,9 @@ TEST_CASE("grouped GEMM engine is bit-identical for 1 and 2 threads",
   PackPanels(b.data(), k, n, n, false, &pb);
   std::vector<float> c1(m * n), c2(m * n);
   GemmProblem<float> pr;
-  pr.m = m; pr.n = n; pr.k = k;
+  pr.m = m;
+  pr.n = n;
+  pr.k = k;
   pr.a = {a.data(), k, nullptr};
   pr.b_packed = &pb;
   pr.c = {c1.data(), n, nullptr};

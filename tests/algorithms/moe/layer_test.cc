@@ -64,8 +64,10 @@ std::vector<S> Input(int64_t T, int64_t d, uint64_t seed) {
   return x;
 }
 
-TEST_CASE("fast MoE layer equals the naive loop and the gather-GEMM-scatter "
-          "reference", "[theory][moe]") {
+TEST_CASE(
+    "fast MoE layer equals the naive loop and the gather-GEMM-scatter "
+    "reference",
+    "[theory][moe]") {
   const uint64_t seed = 101;
   INFO("seed " << seed);
   for (const Case& c : kCases) {
@@ -84,8 +86,8 @@ TEST_CASE("fast MoE layer equals the naive loop and the gather-GEMM-scatter "
     const auto wd = ConvertWeights<double>(layer.weights());
     std::vector<double> xd(x.begin(), x.end()), wts(state.weight.begin(), state.weight.end());
     std::vector<double> yd(c.T * c.d);
-    NaiveForward(layer.config(), wd, xd.data(), c.T, state.slots, state.expert.data(),
-                 wts.data(), yd.data());
+    NaiveForward(layer.config(), wd, xd.data(), c.T, state.slots, state.expert.data(), wts.data(),
+                 yd.data());
     // Float vs exact: relative to the output scale; float dot products of
     // length <= 70 with N(0,1)-scaled terms err by < 70 * 2^-24 relative
     // to sum |terms| (Higham Thm 3.1), below 1e-5 of max|y| here.
@@ -103,8 +105,7 @@ TEST_CASE("fast MoE layer equals the naive loop and the gather-GEMM-scatter "
   }
 }
 
-TEST_CASE("fast MoE layer equals the naive loop on random shapes",
-          "[theory][moe]") {
+TEST_CASE("fast MoE layer equals the naive loop on random shapes", "[theory][moe]") {
   const uint64_t seed = 111;
   INFO("seed " << seed);
   Rng rng(seed, 0, 0, 9);
@@ -130,8 +131,8 @@ TEST_CASE("fast MoE layer equals the naive loop on random shapes",
     const auto wd = ConvertWeights<double>(layer.weights());
     std::vector<double> xd(x.begin(), x.end()), wts(state.weight.begin(), state.weight.end());
     std::vector<double> yd(c.T * c.d);
-    NaiveForward(layer.config(), wd, xd.data(), c.T, state.slots, state.expert.data(),
-                 wts.data(), yd.data());
+    NaiveForward(layer.config(), wd, xd.data(), c.T, state.slots, state.expert.data(), wts.data(),
+                 yd.data());
     // Same tolerance argument as above (dot products of length <= 50).
     double scale = 0, err = 0;
     for (double v : yd) scale = std::max(scale, std::abs(v));
@@ -140,8 +141,10 @@ TEST_CASE("fast MoE layer equals the naive loop on random shapes",
   }
 }
 
-TEST_CASE("Route + edited slots + RunExperts, and PackExpert, match the "
-          "naive loop", "[unit][moe]") {
+TEST_CASE(
+    "Route + edited slots + RunExperts, and PackExpert, match the "
+    "naive loop",
+    "[unit][moe]") {
   const uint64_t seed = 121;
   INFO("seed " << seed);
   const Case c{"edit", 9, 12, 10, 4, 2, 1, Activation::kSwiGlu, 0, true, false};
@@ -159,8 +162,8 @@ TEST_CASE("Route + edited slots + RunExperts, and PackExpert, match the "
   layer.PackExpert(2);
   std::vector<float> y(c.T * c.d), yn(c.T * c.d);
   layer.RunExperts(y.data(), &state);
-  NaiveForward(layer.config(), layer.weights(), x.data(), c.T, state.slots,
-               state.expert.data(), state.weight.data(), yn.data());
+  NaiveForward(layer.config(), layer.weights(), x.data(), c.T, state.slots, state.expert.data(),
+               state.weight.data(), yn.data());
   double scale = 0, err = 0;
   for (int64_t i = 0; i < c.T * c.d; ++i) {
     scale = std::max(scale, double(std::abs(yn[i])));
@@ -252,8 +255,7 @@ void GradientCheck(const Case& c, uint64_t seed) {
   CHECK(bad == 0);
 }
 
-TEST_CASE("MoE layer gradients match central finite differences (double)",
-          "[theory][moe]") {
+TEST_CASE("MoE layer gradients match central finite differences (double)", "[theory][moe]") {
   const uint64_t seed = 202;
   INFO("seed " << seed);
   const Case small[] = {
@@ -265,8 +267,7 @@ TEST_CASE("MoE layer gradients match central finite differences (double)",
   for (const Case& c : small) GradientCheck(c, seed);
 }
 
-TEST_CASE("MoE forward and backward are bit-identical for 1 and 2 threads",
-          "[determinism][moe]") {
+TEST_CASE("MoE forward and backward are bit-identical for 1 and 2 threads", "[determinism][moe]") {
   const uint64_t seed = 303;
   INFO("seed " << seed);
   const Case c{"prefill-like", 300, 64, 96, 8, 2, 1, Activation::kSwiGlu, 1.5, true, false};
@@ -321,9 +322,9 @@ TEST_CASE("MoE layer rejects bad configurations and inputs", "[unit][moe]") {
                     Catch::Contains("w_down"));
   MoeConfig other = ok;
   other.d_ff = 6;
-  CHECK_THROWS_WITH(MoeLayer<float>(ok, std::make_unique<TopKSoftmax>(false),
-                                    MoeWeights<float>::Zeros(other)),
-                    Catch::Contains("f=6"));
+  CHECK_THROWS_WITH(
+      MoeLayer<float>(ok, std::make_unique<TopKSoftmax>(false), MoeWeights<float>::Zeros(other)),
+      Catch::Contains("f=6"));
 
   // NaN in the input, detected in check mode.
   ok.check_numerics = true;

@@ -8,8 +8,7 @@
 namespace expertlab::theory {
 namespace {
 
-TEST_CASE("roofline formulas reproduce the brief's worked example A",
-          "[theory][moe]") {
+TEST_CASE("roofline formulas reproduce the brief's worked example A", "[theory][moe]") {
   // 50.3 MB per expert, 403 MB for all 8.
   CHECK(MoeWeightBytes(1, 1024, 4096, 4) / 1e6 == Approx(50.3).epsilon(1e-3));
   CHECK(MoeWeightBytes(8, 1024, 4096, 4) / 1e6 == Approx(402.7).epsilon(1e-3));

@@ -29,9 +29,12 @@ inline void CheckRouterConformance(const std::function<std::unique_ptr<Router>()
   const uint64_t seed = 31337;
   INFO("conformance seed " << seed);
   Rng rng(seed, 0, 0, 0);
-  struct Shape { int64_t T, E, k; double scale; };
-  const Shape shapes[] = {{7, 5, 2, 1.0}, {3, 4, 4, 3.0}, {9, 8, 1, 0.5},
-                          {4, 6, 3, 1e3}, {5, 3, 2, 0.0}};
+  struct Shape {
+    int64_t T, E, k;
+    double scale;
+  };
+  const Shape shapes[] = {
+      {7, 5, 2, 1.0}, {3, 4, 4, 3.0}, {9, 8, 1, 0.5}, {4, 6, 3, 1e3}, {5, 3, 2, 0.0}};
   for (const Shape& sh : shapes) {
     INFO("T " << sh.T << " E " << sh.E << " k " << sh.k << " logit scale " << sh.scale);
     std::vector<double> z(sh.T * sh.E);

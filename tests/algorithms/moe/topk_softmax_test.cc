@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "sim/check.h"
-#include "tests/algorithms/moe/router_conformance.h"
 #include "sim/registry.h"
 #include "sim/samplers.h"
+#include "tests/algorithms/moe/router_conformance.h"
 
 namespace expertlab::moe {
 namespace {
@@ -21,8 +21,7 @@ std::vector<double> RandomLogits(int64_t T, int64_t E, uint64_t seed) {
   return z;
 }
 
-TEST_CASE("topk_softmax selects the k most probable experts (brute force)",
-          "[theory][moe]") {
+TEST_CASE("topk_softmax selects the k most probable experts (brute force)", "[theory][moe]") {
   const uint64_t seed = 11;
   INFO("seed " << seed);
   for (bool renorm : {false, true}) {
@@ -40,8 +39,7 @@ TEST_CASE("topk_softmax selects the k most probable experts (brute force)",
         for (auto& v : p) v /= sum;
         std::vector<int> order(E);
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(),
-                         [&](int a, int b) { return p[a] > p[b]; });
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return p[a] > p[b]; });
         double mass = 0;
         for (int64_t s = 0; s < k; ++s) mass += p[order[s]];
         for (int64_t s = 0; s < k; ++s) {
@@ -72,8 +70,7 @@ TEST_CASE("topk_softmax rejects k outside [1, E]", "[unit][moe]") {
   CHECK_THROWS_AS(router.Slots(0, 4), Error);
   CHECK_THROWS_AS(router.Slots(5, 4), Error);
   CHECK(router.Slots(4, 4) == 4);
-  CHECK_THROWS_AS(Registry<Router>::Instance().Create("topk_softmax(renormalize=2)"),
-                  Error);
+  CHECK_THROWS_AS(Registry<Router>::Instance().Create("topk_softmax(renormalize=2)"), Error);
 }
 
 TEST_CASE("topk_softmax backward matches central differences", "[theory][moe]") {

@@ -32,8 +32,7 @@ ModelConfig SmallConfig(bool tokens) {
   return c;
 }
 
-TEST_CASE("MoE model gradients match central finite differences (double)",
-          "[theory][moe]") {
+TEST_CASE("MoE model gradients match central finite differences (double)", "[theory][moe]") {
   const uint64_t seed = 404;
   INFO("seed " << seed);
   for (bool tokens : {false, true}) {
@@ -179,8 +178,10 @@ TrainOutcome TrainClustered(uint64_t seed, int threads, int steps) {
   return out;
 }
 
-TEST_CASE("a tiny MoE learns clustered regression and routes clusters to "
-          "distinct experts", "[theory][moe]") {
+TEST_CASE(
+    "a tiny MoE learns clustered regression and routes clusters to "
+    "distinct experts",
+    "[theory][moe]") {
   const uint64_t seed = 7;
   INFO("seed " << seed);
   const TrainOutcome out = TrainClustered(seed, 1, 1500);
@@ -205,8 +206,7 @@ TEST_CASE("a tiny MoE learns clustered regression and routes clusters to "
   CHECK(std::unique(owner.begin(), owner.end()) == owner.end());
 }
 
-TEST_CASE("MoE training is reproducible and identical on 1 and 2 threads",
-          "[determinism][moe]") {
+TEST_CASE("MoE training is reproducible and identical on 1 and 2 threads", "[determinism][moe]") {
   const uint64_t seed = 9;
   INFO("seed " << seed);
   const auto a = TrainClustered(seed, 1, 40);
