@@ -7,7 +7,6 @@
 // such phases; a ratio of two separate medians does not.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <vector>
