@@ -100,8 +100,8 @@ def headline(rows):
            "OpenBLAS and with Eigen, and the roofline from the measured "
            "machine limits (peak %.0f GFLOP/s from an FMA loop, STREAM triad "
            "%.1f GB/s). Variants timed in interleaved rounds in the same "
-           "cell: GFLOP/s are medians over rounds, ratios medians of "
-           "per-round ratios.\n\n"
+           "cell, every call starting with cold caches: GFLOP/s are medians "
+           "over rounds, ratios medians of per-round ratios.\n\n"
            % (any_cell.get("peak_gflops", float("nan")),
               any_cell.get("triad_gbs", float("nan")))]
     body = []
