@@ -5,8 +5,9 @@
 // One cell = one shape (T, d, f, E, k); the layer runs with
 // context.threads() OpenMP threads (the experiment is exclusive). Timings
 // are medians over `repeats` interleaved rounds, each call starting with
-// cold caches, ratios medians of per-round ratios (sim/timing.h). Brief: papers/moe_kernels_offload.md §1.5 (design)
-// and §3 (roofline, worked examples).
+// cold caches, ratios medians of per-round ratios (sim/timing.h).
+// Brief: papers/moe_kernels_offload.md §1.5 (design) and §3 (roofline,
+// worked examples).
 //
 // Metrics (step 0):
 //   fast_gflops        MoE layer forward, 6 T k d f / time (router excluded
