@@ -5,14 +5,15 @@
 
 #include <algorithm>
 #include <bit>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <vector>
 
 #include "algorithms/moe/float_kernels.h"
 #include "algorithms/moe/train.h"
 #include "sim/check.h"
+#include "sim/timing.h"
 
 namespace expertlab::moe {
 
@@ -165,60 +166,53 @@ void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& 
 }
 
 MachineLimits MeasureMachine(int threads) {
-  using Clock = std::chrono::steady_clock;
   MachineLimits limits;
+  // The best of `reps` timed passes, in 1e9 units (FLOP, bytes) per second.
+  auto best_rate = [](int reps, double units, const std::function<void()>& pass) {
+    double best = 0;
+    for (int rep = 0; rep < reps; ++rep) best = std::max(best, units / SecondsOf(pass) / 1e9);
+    return best;
+  };
   // Peak: independent FMA chains in registers on every thread, with the
   // widest vector ISA the kernels use here.
   const FloatKernels& fk = BestFloatKernels();
   limits.isa = fk.name;
   if (fk.fma_spin) {
     const int64_t iters = 20'000'000 * 16 / fk.lanes;
-    double best = 0;
-    for (int rep = 0; rep < 3; ++rep) {
-      const auto t0 = Clock::now();
+    limits.peak_gflops = best_rate(
+        3, static_cast<double>(iters) * static_cast<double>(fk.fma_spin_flops) * threads, [&] {
 #pragma omp parallel num_threads(threads)
-      {
-        float sink = 0;
-        fk.fma_spin(iters, &sink);
-        if (sink == 12345.f) std::abort();  // keep the result alive
-      }
-      const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-      best = std::max(best, static_cast<double>(iters) * static_cast<double>(fk.fma_spin_flops) *
-                                threads / s / 1e9);
-    }
-    limits.peak_gflops = best;
+          {
+            float sink = 0;
+            fk.fma_spin(iters, &sink);
+            if (sink == 12345.f) std::abort();  // keep the result alive
+          }
+        });
   }
   // STREAM triad on 3 x 128 MiB arrays (far beyond any LLC), best of 5.
   const int64_t n = int64_t{1} << 24;
+  const double stream_bytes = 24.0 * static_cast<double>(n);
   std::vector<double> a(n), b(n, 1.0), c(n, 2.0);
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t i = 0; i < n; ++i) a[i] = 0;
-  double best = 0;
-  for (int rep = 0; rep < 5; ++rep) {
-    const auto t0 = Clock::now();
+  limits.triad_gbytes = best_rate(5, stream_bytes, [&] {
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];
-    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    best = std::max(best, 24.0 * static_cast<double>(n) / s / 1e9);
-  }
+  });
   if (a[n / 2] != 7.0) std::abort();
-  limits.triad_gbytes = best;
   // Read-only stream over the same 384 MiB (three streams, like a decode
   // tile's panels): the most a kernel that only reads can draw, above triad,
   // which also pays for its writes.
-  best = 0;
   uint64_t bits = 0;
-  for (int rep = 0; rep < 5; ++rep) {
-    const auto t0 = Clock::now();
-#pragma omp parallel for num_threads(threads) schedule(static) reduction(^ : bits)
+  limits.read_gbytes = best_rate(5, stream_bytes, [&] {
+    uint64_t pass_bits = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(^ : pass_bits)
     for (int64_t i = 0; i < n; ++i)
-      bits ^= std::bit_cast<uint64_t>(a[i]) ^ std::bit_cast<uint64_t>(b[i]) ^
-              std::bit_cast<uint64_t>(c[i]);
-    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-    best = std::max(best, 24.0 * static_cast<double>(n) / s / 1e9);
-  }
+      pass_bits ^= std::bit_cast<uint64_t>(a[i]) ^ std::bit_cast<uint64_t>(b[i]) ^
+                   std::bit_cast<uint64_t>(c[i]);
+    bits ^= pass_bits;
+  });
   if (bits == 1) std::abort();  // keep the reads alive
-  limits.read_gbytes = best;
   return limits;
 }
 
