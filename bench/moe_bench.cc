@@ -19,7 +19,9 @@
 // Machine limits (peak FMA GFLOP/s, STREAM triad and read-only GB/s) are
 // measured at start; every row is labelled with the float kernel ISA in use
 // (float_kernels.h) and carries simd_lanes. Every timed call starts with cold
-// caches (CacheEvictor, sim/timing.h).
+// caches (EvictCaches, sim/timing.h), as in a model where other layers ran in
+// between (decode touches a few times the last-level cache, which would
+// otherwise serve part of it).
 //
 //   build/<dir>/bench/expertlab_moe_bench [--benchmark_filter=Prefill]
 #include <benchmark/benchmark.h>
@@ -48,14 +50,6 @@ constexpr int kThreads = 2;
 MachineLimits& Limits() {
   static MachineLimits limits = MeasureMachine(kThreads);
   return limits;
-}
-
-// Untimed before every timed call: every variant streams its weights cold,
-// as in a model where other layers ran in between (decode touches a few
-// times the last-level cache, which would otherwise serve part of it).
-void Cold() {
-  static CacheEvictor evict;
-  evict();
 }
 
 void Fill(std::span<float> v, uint64_t seed, float scale) { FillUniform(v, seed, scale, kThreads); }
@@ -115,7 +109,7 @@ void BM_Prefill(benchmark::State& state) {
     const auto med =
         TimeInterleaved({[&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); },
                          [&] { dense.Forward(); }, [&] { GatherBlasScatter(*m, y_ref); }},
-                        7, Cold);
+                        7, EvictCaches);
     // The Eigen reference is slow without -march=native: fewer rounds, each
     // again paired with a run of the fast layer.
     const auto eig =
@@ -125,7 +119,7 @@ void BM_Prefill(benchmark::State& state) {
                                                     m->state.slots, m->state.expert.data(),
                                                     m->state.weight.data(), y_eig.data(), kThreads);
                          }},
-                        2, Cold);
+                        2, EvictCaches);
     state.SetIterationTime(med.Median(0));
     state.counters["fast_gflops"] = flops / med.Median(0) / 1e9;
     state.counters["dense_gflops"] = flops / med.Median(1) / 1e9;
@@ -162,7 +156,7 @@ void BM_Backward(benchmark::State& state) {
     const auto med =
         TimeInterleaved({[&] { m->layer->Backward(m->y.data(), m->state, dx.data(), &grads); },
                          [&] { dense.Backward(); }},
-                        5, Cold);
+                        5, EvictCaches);
     state.SetIterationTime(med.Median(0));
     state.counters["fast_gflops"] = flops / med.Median(0) / 1e9;
     state.counters["dense_gflops"] = flops / med.Median(1) / 1e9;
@@ -191,7 +185,7 @@ void BM_Decode(benchmark::State& state) {
                                                     m->state.slots, m->state.expert.data(),
                                                     m->state.weight.data(), y_eig.data(), kThreads);
                          }},
-                        15, Cold);
+                        15, EvictCaches);
     state.SetIterationTime(med.Median(0));
     state.counters["weight_gbs"] = bytes / med.Median(0) / 1e9;
     state.counters["pct_triad"] = 100.0 * bytes / med.Median(0) / 1e9 / Limits().triad_gbytes;
@@ -242,7 +236,8 @@ void BM_Scaling(benchmark::State& state) {
       m->layer->set_threads(threads);
       m->layer->Forward(m->x.data(), T, m->y.data(), &m->state);
     };
-    const InterleavedTimes med = TimeInterleaved({[&] { run(1); }, [&] { run(2); }}, 11, Cold);
+    const InterleavedTimes med =
+        TimeInterleaved({[&] { run(1); }, [&] { run(2); }}, 11, EvictCaches);
     const double t1 = med.Median(0), t2 = med.Median(1);
     state.SetIterationTime(t2);
     state.counters["speedup_2_vs_1"] = med.Speedup(1, 0);

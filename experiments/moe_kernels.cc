@@ -50,9 +50,8 @@ using namespace expertlab::moe;
 // a model where other layers ran in between (decode's weights can be a few
 // times the last-level cache, which would otherwise serve part of them).
 void BeforeEachCall() {
-  static CacheEvictor evict;
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  evict();
+  EvictCaches();
 }
 
 const MachineLimits& Limits(int threads) {

@@ -30,25 +30,17 @@ struct InterleavedTimes {
 // `rounds` interleaved rounds of every variant. `before_each`, if set, runs
 // untimed before every call (warm-ups included), e.g. a pause (on a machine
 // with few cores a thread pool still spinning after the previous variant
-// would take a core from the next one) or a CacheEvictor.
+// would take a core from the next one) or EvictCaches.
 InterleavedTimes TimeInterleaved(const std::vector<std::function<void()>>& variants, int rounds,
                                  const std::function<void()>& before_each = {});
 
-// Reads a buffer several times the last-level cache, so the next call starts
-// with cold caches, as a layer's weight stream does in a real model (other
-// layers ran in between). Reading, not writing: dirty lines would be written
-// back during the timed call.
-class CacheEvictor {
- public:
-  // 4x the last-level cache this machine reports (at least 64 MiB).
-  CacheEvictor();
-  explicit CacheEvictor(size_t bytes);
-  void operator()();
-  size_t bytes() const { return buffer_.size(); }
+// Reads a buffer of EvictionBytes() (allocated on first use, shared by the
+// process), so the next call starts with cold caches, as a layer's weight
+// stream does in a real model (other layers ran in between). Reading, not
+// writing: dirty lines would be written back during the timed call.
+void EvictCaches();
 
- private:
-  std::vector<unsigned char> buffer_;
-  unsigned sink_ = 0;  // keeps the reads observable
-};
+// 4x the last-level cache this machine reports, at least 64 MiB.
+size_t EvictionBytes();
 
 }  // namespace expertlab
