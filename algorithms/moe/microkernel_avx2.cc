@@ -170,10 +170,10 @@ void SubTile(const float* a, const float* b, int64_t stride, int64_t kb, float* 
   const float* pull_next = next ? next : a;
   const int64_t pull_next_step = next ? 16 : kTileRows;
   // Prefill sub-tiles run the k loop in two parts around the second burst
-  // of pulls, each part unrolled by two with no test inside (1.05-1.19x
+  // of pulls, each part unrolled by two with no test inside (1.03-1.20x
   // forward over one loop testing for the half-way point and for `next` on
-  // every step, not unrolled; same-run A/Bs at 32-1024 rows per expert).
-  // Decode sub-tiles (per-step pulls) run the whole K as the first part.
+  // every step, not unrolled; same-process A/Bs at 16-1024 rows per
+  // expert). Decode sub-tiles (per-step pulls) run the whole K as part one.
   const int64_t split = kPerStep ? kb : kb / 2;
   for (int part = 0; part < 2; ++part) {
     if (part == 1 && !kPerStep) burst(pf[0].burst - first_burst);
