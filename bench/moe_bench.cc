@@ -15,7 +15,10 @@
 //                max_x_vs_ref_eigen (the roofline bound on the speedup:
 //                the reference streams the same bytes, and no kernel streams
 //                faster than the faster of triad and a read-only stream)
-//   BM_Scaling   speedup of 2 threads over 1 (forward, prefill shape)
+//   BM_Scaling   speedup of 2 threads over 1 (forward, prefill shape), and
+//                the same speedup of the dense OpenBLAS SwiGLU of the same
+//                FLOPs (dense_speedup_2_vs_1; what the host gives a
+//                compute-bound GEMM: both vCPUs busy run slower than one)
 // Machine limits (peak FMA GFLOP/s, STREAM triad and read-only GB/s) are
 // measured at start; every row is labelled with the float kernel ISA in use
 // (float_kernels.h) and carries simd_lanes. Every timed call starts with cold
@@ -226,16 +229,23 @@ void BM_Scaling(benchmark::State& state) {
   const int64_t T = state.range(0), d = 1024, f = state.range(1), E = state.range(2),
                 k = state.range(3);
   auto m = MakeModel(T, d, f, E, k, 1);
+  DenseSwiGlu dense(T, d, k * f, 1, 6);
   for (auto _ : state) {
     auto run = [&](int threads) {
       m->layer->set_threads(threads);
       m->layer->Forward(m->x.data(), T, m->y.data(), &m->state);
     };
-    const InterleavedTimes med =
-        TimeInterleaved({[&] { run(1); }, [&] { run(2); }}, 11, EvictCaches);
+    auto run_dense = [&](int threads) {
+      dense.set_threads(threads);
+      dense.Forward();
+    };
+    const InterleavedTimes med = TimeInterleaved(
+        {[&] { run(1); }, [&] { run(2); }, [&] { run_dense(1); }, [&] { run_dense(2); }}, 11,
+        EvictCaches);
     const double t1 = med.Median(0), t2 = med.Median(1);
     state.SetIterationTime(t2);
     state.counters["speedup_2_vs_1"] = med.Speedup(1, 0);
+    state.counters["dense_speedup_2_vs_1"] = med.Speedup(3, 2);
     state.counters["gflops_1"] = 6.0 * T * k * d * f / t1 / 1e9;
     state.counters["gflops_2"] = 6.0 * T * k * d * f / t2 / 1e9;
   }

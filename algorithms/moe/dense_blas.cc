@@ -90,6 +90,11 @@ DenseSwiGlu::DenseSwiGlu(int64_t tokens, int64_t d, int64_t h, int threads, uint
   FillUniform(wgu_, seed + 1, 1.0f / std::sqrt(float(d)), threads);
   FillUniform(wd_, seed + 2, 1.0f / std::sqrt(float(h)), threads);
   FillUniform(x_, seed + 3, 1.0f, threads);
+  set_threads(threads);
+}
+
+void DenseSwiGlu::set_threads(int threads) {
+  threads_ = threads;
   if (blas_) DenseBlas::Get().SetThreads(threads);
 }
 

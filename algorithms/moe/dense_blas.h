@@ -47,6 +47,7 @@ class DenseSwiGlu {
   DenseSwiGlu(int64_t tokens, int64_t d, int64_t h, int threads, uint64_t seed);
   void Forward();
   void Backward();  // after Forward; dy = y
+  void set_threads(int threads);
   bool uses_blas() const { return blas_; }
 
  private:
