@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -43,6 +44,23 @@ int64_t ParsePositive(std::string_view key, std::string_view text, std::string_v
   return std::get<int64_t>(spec.Parse(text, source));
 }
 
+// Every data key must name a grid key, once.
+void CheckDataKeys(const SweepConfig& config, std::string_view source) {
+  std::string names;
+  for (const auto& [name, values] : config.grid) names += (names.empty() ? "" : ", ") + name;
+  for (size_t i = 0; i < config.data_keys.size(); ++i) {
+    const std::string& key = config.data_keys[i];
+    const bool known = std::any_of(config.grid.begin(), config.grid.end(),
+                                   [&](const auto& slot) { return slot.first == key; });
+    EXPERTLAB_CHECK(known) << source << ": data key '" << key
+                           << "' is not a grid key of experiment '" << config.experiment
+                           << "'; expected one of {" << names << "}";
+    for (size_t j = 0; j < i; ++j)
+      EXPERTLAB_CHECK(config.data_keys[j] != key)
+          << source << ": data key '" << key << "' is listed twice";
+  }
+}
+
 constexpr int64_t kMaxSeed = (int64_t{1} << 53);
 constexpr int64_t kMaxReps = 1 << 20;
 
@@ -60,6 +78,7 @@ std::string SweepConfig::ToJson() const {
     grid_json[name] = list;
   }
   json["grid"] = grid_json;
+  json["data_keys"] = data_keys;
   return json.dump();
 }
 
@@ -71,6 +90,8 @@ SweepConfig DefaultConfig(std::string_view experiment) {
     config.grid.emplace_back(
         spec.name,
         std::vector<Value>{spec.Coerce(spec.default_value, "experiment '" + entry.name + "'")});
+  config.data_keys = entry.factory(Params())->DataKeys();
+  CheckDataKeys(config, "experiment '" + entry.name + "' DataKeys()");
   return config;
 }
 
@@ -103,6 +124,16 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view
         config.seed = static_cast<uint64_t>(parsed);
       else
         config.reps = parsed;
+    } else if (key == "data_keys") {
+      const toml::array* list = node.as_array();
+      EXPERTLAB_CHECK(list) << where << ": expected a list of grid keys";
+      config.data_keys.clear();
+      for (const auto& item : *list) {
+        auto name = item.value_exact<std::string>();
+        EXPERTLAB_CHECK(name) << where << ": expected a list of grid key names (strings)";
+        config.data_keys.push_back(*name);
+      }
+      CheckDataKeys(config, source);
     } else if (key == "grid") {
       const toml::table* grid = node.as_table();
       EXPERTLAB_CHECK(grid) << where << ": expected a table [grid]";
@@ -123,7 +154,7 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view
     } else {
       throw Error(std::string(source) + ": unknown key '" + key +
                   "'; expected one of {experiment, description, seed, reps, "
-                  "grid}");
+                  "data_keys, grid}");
     }
   }
 }

@@ -7,6 +7,7 @@
 //
 //   seed = 1
 //   reps = 8
+//   data_keys = ["n", "instance"]   # optional: keys that define the data
 //   [grid]
 //   n = [2, 16, 128]
 //   learner = ["hedge(eta=auto)", "ftl"]
@@ -28,6 +29,8 @@ struct SweepConfig {
   int64_t reps = 1;
   // One entry per experiment parameter, in declaration order.
   std::vector<std::pair<std::string, std::vector<Value>>> grid;
+  // Grid keys that key the data streams (Experiment::DataKeys by default).
+  std::vector<std::string> data_keys;
 
   // Canonical JSON (stable key order): recorded in the store, compared by
   // merge, and part of nothing else.

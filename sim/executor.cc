@@ -24,7 +24,7 @@ constexpr size_t kMaxBatch = 512;
 ItemResult RunItem(const Experiment& experiment, const Cell& cell, int64_t replicate, uint64_t seed,
                    int threads) {
   const auto start = std::chrono::steady_clock::now();
-  CellContext context(seed, cell.hash, replicate, threads);
+  CellContext context(seed, cell.hash, cell.data_hash, replicate, threads);
   try {
     experiment.RunCell(cell.params, context);
   } catch (const std::exception& e) {

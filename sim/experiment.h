@@ -26,12 +26,25 @@ struct MetricRow {
 // What one (cell, replicate) sees of the engine.
 class CellContext {
  public:
-  CellContext(uint64_t root_seed, uint64_t cell_hash, int64_t replicate, int threads)
-      : root_seed_(root_seed), cell_hash_(cell_hash), replicate_(replicate), threads_(threads) {}
+  CellContext(uint64_t root_seed, uint64_t cell_hash, uint64_t data_hash, int64_t replicate,
+              int threads)
+      : root_seed_(root_seed),
+        cell_hash_(cell_hash),
+        data_hash_(data_hash),
+        replicate_(replicate),
+        threads_(threads) {}
 
-  // Independent random stream `id` of this (seed, cell, replicate).
+  // Independent random stream `id` of this (seed, cell, replicate): for
+  // what the algorithm draws (its own coin flips, initialisation).
   Rng Stream(uint64_t id) const {
     return Rng(root_seed_, cell_hash_, static_cast<uint64_t>(replicate_), id);
+  }
+  // Stream `id` of the cell's data: keyed by the experiment's data keys and
+  // the replicate only, so every method compared in one replicate sees the
+  // same draws (common random numbers), and a sweep over a key that is not
+  // a data key (e.g. the sample size) draws nested samples.
+  Rng DataStream(uint64_t id) const {
+    return Rng(root_seed_, data_hash_, static_cast<uint64_t>(replicate_), id);
   }
   int64_t replicate() const { return replicate_; }
   // Threads an exclusive (kernel-heavy) experiment may use; 1 otherwise.
@@ -45,6 +58,7 @@ class CellContext {
  private:
   uint64_t root_seed_;
   uint64_t cell_hash_;
+  uint64_t data_hash_;
   int64_t replicate_;
   int threads_;
   std::vector<MetricRow> rows_;
@@ -56,6 +70,10 @@ class Experiment {
   virtual ~Experiment() = default;
 
   virtual std::vector<ParamSpec> Parameters() const = 0;
+  // The grid keys that define a cell's data (instance, n, T, the data
+  // set's seed ...): CellContext::DataStream is keyed by these and the
+  // replicate only. A config may replace the list (`data_keys = [...]`).
+  virtual std::vector<std::string> DataKeys() const { return {}; }
   // Kernel-heavy experiments run one cell at a time with every thread given
   // to OpenMP inside the cell, never nested in the task pool.
   virtual bool Exclusive() const { return false; }

@@ -1,5 +1,6 @@
 #include "sim/grid.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "sim/check.h"
@@ -41,15 +42,19 @@ std::vector<Cell> ExpandGrid(const SweepConfig& config) {
   for (size_t c = 0; c < total; ++c) {
     std::vector<std::pair<std::string, Value>> items;
     std::string canonical = config.experiment + "\n";
+    std::string data = config.experiment + "\ndata\n";
     nlohmann::ordered_json json = nlohmann::ordered_json::object();
     for (size_t k = 0; k < config.grid.size(); ++k) {
       const auto& [name, values] = config.grid[k];
       const Value& v = values[index[k]];
       items.emplace_back(name, v);
       canonical += name + "=" + FormatValue(v) + "\n";
+      if (std::find(config.data_keys.begin(), config.data_keys.end(), name) !=
+          config.data_keys.end())
+        data += name + "=" + FormatValue(v) + "\n";
       json[name] = ToJson(v);
     }
-    cells.push_back({Params(std::move(items)), Fnv1a64(canonical), json.dump()});
+    cells.push_back({Params(std::move(items)), Fnv1a64(canonical), Fnv1a64(data), json.dump()});
     // Odometer increment, last key fastest.
     for (size_t k = config.grid.size(); k-- > 0;) {
       if (++index[k] < config.grid[k].second.size()) break;

@@ -4,7 +4,8 @@
 // varying slowest. A cell's identity is a 64-bit hash of the experiment name
 // and its canonical parameter text, so the same cell gets the same hash (and
 // random streams) in every sweep, on every machine, whatever else the grid
-// holds.
+// holds. A cell's data hash covers only the config's data keys, so cells
+// that differ in other keys (the algorithm) share their data streams.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,7 @@ namespace expertlab {
 struct Cell {
   Params params;
   uint64_t hash = 0;
+  uint64_t data_hash = 0;   // the data keys' values only (CellContext::DataStream)
   std::string params_json;  // ordered object, as stored and exported
 };
 

@@ -35,6 +35,35 @@ TEST_CASE("TOML and overrides build the grid", "[unit]") {
   CHECK(AllWorkItems(cells, c.reps).size() == 12);
 }
 
+// Stored results stay valid only while a Cartesian config's cells keep their
+// hashes: these values were stored by the engine before explicit cell lists
+// and data keys existed.
+TEST_CASE("cell hashes of Cartesian configs are frozen", "[unit][determinism]") {
+  SweepConfig c = DefaultConfig("hedge_regret");
+  ApplyOverride(c, "learner=hedge,ftl");
+  ApplyOverride(c, "n=2,16");
+  ApplyOverride(c, "T=64");
+  const auto cells = ExpandGrid(c);
+  REQUIRE(cells.size() == 4);
+  CHECK(static_cast<int64_t>(cells[0].hash) == 8885393981792285963);   // hedge, n=2
+  CHECK(static_cast<int64_t>(cells[1].hash) == -3292571935183959150);  // hedge, n=16
+  CHECK(static_cast<int64_t>(cells[2].hash) == -2149810199386521544);  // ftl, n=2
+  CHECK(static_cast<int64_t>(cells[3].hash) == -957353463633548501);   // ftl, n=16
+}
+
+TEST_CASE("data keys must be grid keys", "[unit]") {
+  SweepConfig c = DefaultConfig("hedge_regret");
+  ApplyToml(c, "data_keys = [\"n\", \"T\"]\n", "t.toml");
+  CHECK(c.data_keys == std::vector<std::string>{"n", "T"});
+  CHECK(ErrorOf([&] { ApplyToml(c, "data_keys = [\"N\"]\n", "t.toml"); }) ==
+        "t.toml: data key 'N' is not a grid key of experiment 'hedge_regret'; expected one of "
+        "{learner, instance, n, T, per_octave}");
+  CHECK(ErrorOf([&] { ApplyToml(c, "data_keys = [\"n\", \"n\"]\n", "t.toml"); }) ==
+        "t.toml: data key 'n' is listed twice");
+  CHECK(ErrorOf([&] { ApplyToml(c, "data_keys = \"n\"\n", "t.toml"); }) ==
+        "t.toml: 'data_keys': expected a list of grid keys");
+}
+
 TEST_CASE("a cell's hash depends only on its parameters", "[unit][determinism]") {
   SweepConfig a = DefaultConfig("hedge_regret");
   ApplyOverride(a, "n=2,4,8");

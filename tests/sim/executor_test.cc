@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "sim/results.h"
@@ -29,6 +30,22 @@ class ProbeExperiment final : public Experiment {
   }
 };
 
+// Common random numbers: `algo` is not a data key, `size` is the sample size.
+class DataProbe final : public Experiment {
+ public:
+  std::vector<ParamSpec> Parameters() const override {
+    return {ParamSpec::Int("data", 0, Bounds::Closed(0, 1000), "defines the data"),
+            ParamSpec::Int("algo", 0, Bounds::Closed(0, 1000), "an algorithm setting"),
+            ParamSpec::Int("size", 1, Bounds::Closed(1, 1000), "sample size")};
+  }
+  std::vector<std::string> DataKeys() const override { return {"data"}; }
+  void RunCell(const Params& p, CellContext& context) const override {
+    Rng data = context.DataStream(0);
+    for (int64_t i = 0; i < p.Int("size"); ++i) context.Record("sample", i, data.Uniform());
+    context.Record("algo_draw", 0, context.Stream(0).Uniform());
+  }
+};
+
 class ExclusiveProbe final : public Experiment {
  public:
   std::vector<ParamSpec> Parameters() const override {
@@ -43,6 +60,7 @@ class ExclusiveProbe final : public Experiment {
 }  // namespace
 
 EXPERTLAB_REGISTER_EXPERIMENT(ProbeExperiment, "test_probe", "engine test: records random draws")
+EXPERTLAB_REGISTER_EXPERIMENT(DataProbe, "test_data_probe", "engine test: data streams")
 EXPERTLAB_REGISTER_EXPERIMENT(ExclusiveProbe, "test_exclusive", "engine test: exclusive experiment")
 
 namespace {
@@ -126,6 +144,46 @@ TEST_CASE("a failing cell names its parameters and keeps finished items", "[unit
                                     "planted failure"));
   Store store((dir / "store.db").string());
   CHECK(store.DoneItems().count({ExpandGrid(PlanSweep(r).config)[0].hash, 0}));
+}
+
+// Rows of one metric per (data, algo, size, replicate), from the CSV.
+std::map<std::vector<int64_t>, std::vector<double>> Series(const std::string& csv,
+                                                           const std::string& metric) {
+  std::map<std::vector<int64_t>, std::vector<double>> out;
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);  // header: experiment,data,algo,size,replicate,step,metric,value
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+    if (f[6] != metric) continue;
+    out[{std::stoll(f[1]), std::stoll(f[2]), std::stoll(f[3]), std::stoll(f[4])}].push_back(
+        std::stod(f[7]));
+  }
+  return out;
+}
+
+TEST_CASE("methods in one replicate see the same data; samples nest", "[unit][determinism]") {
+  const std::string csv =
+      RunAndExport("test_data_probe", "crn", 2, {"data=0,1", "algo=0,1", "size=2,5", "reps=2"});
+  const auto samples = Series(csv, "sample");
+  const auto draws = Series(csv, "algo_draw");
+  for (int64_t data : {0, 1}) {
+    for (int64_t rep : {0, 1}) {
+      const auto& small = samples.at({data, 0, 2, rep});
+      const auto& big = samples.at({data, 0, 5, rep});
+      // Two algorithms, one data set: identical draws.
+      CHECK(samples.at({data, 1, 5, rep}) == big);
+      // A larger sample extends the smaller one (nested samples).
+      CHECK(std::equal(small.begin(), small.end(), big.begin()));
+      // Algorithm streams stay keyed by the whole cell.
+      CHECK(draws.at({data, 0, 5, rep}) != draws.at({data, 1, 5, rep}));
+    }
+    // Replicates and data sets differ.
+    CHECK(samples.at({data, 0, 5, 0}) != samples.at({data, 0, 5, 1}));
+  }
+  CHECK(samples.at({0, 0, 5, 0}) != samples.at({1, 0, 5, 0}));
 }
 
 TEST_CASE("exclusive experiments get every thread, one item at a time", "[unit]") {
