@@ -13,14 +13,35 @@
 namespace expertlab {
 namespace {
 
-const ParamSpec& SpecFor(const SweepConfig& config, std::string_view key, std::string_view source) {
+// "a, b, c".
+std::string Joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& word : words) out += (out.empty() ? "" : ", ") + word;
+  return out;
+}
+
+std::vector<std::string> GridKeys(const SweepConfig& config) {
+  std::vector<std::string> keys;
+  for (const auto& [name, values] : config.grid) keys.push_back(name);
+  return keys;
+}
+
+const std::vector<Value>* FindSlot(const SweepConfig& config, std::string_view key) {
+  for (const auto& [name, values] : config.grid)
+    if (name == key) return &values;
+  return nullptr;
+}
+
+// `run_keys`: seed and reps are valid here too (command-line overrides).
+const ParamSpec& SpecFor(const SweepConfig& config, std::string_view key, std::string_view source,
+                         bool run_keys) {
   const auto& entry = FindExperiment(config.experiment);
   for (const auto& spec : entry.params)
     if (spec.name == key) return spec;
-  std::string names = "seed, reps";
-  for (const auto& spec : entry.params) names += ", " + spec.name;
+  std::vector<std::string> names = GridKeys(config);
+  if (run_keys) names.insert(names.begin(), {"seed", "reps"});
   throw Error(std::string(source) + ": unknown key '" + std::string(key) + "' for experiment '" +
-              config.experiment + "'; expected one of {" + names + "}");
+              config.experiment + "'; expected one of {" + Joined(names) + "}");
 }
 
 std::vector<Value>& GridSlot(SweepConfig& config, std::string_view key) {
@@ -46,19 +67,54 @@ int64_t ParsePositive(std::string_view key, std::string_view text, std::string_v
 
 // Every data key must name a grid key, once.
 void CheckDataKeys(const SweepConfig& config, std::string_view source) {
-  std::string names;
-  for (const auto& [name, values] : config.grid) names += (names.empty() ? "" : ", ") + name;
   for (size_t i = 0; i < config.data_keys.size(); ++i) {
     const std::string& key = config.data_keys[i];
-    const bool known = std::any_of(config.grid.begin(), config.grid.end(),
-                                   [&](const auto& slot) { return slot.first == key; });
-    EXPERTLAB_CHECK(known) << source << ": data key '" << key
-                           << "' is not a grid key of experiment '" << config.experiment
-                           << "'; expected one of {" << names << "}";
+    EXPERTLAB_CHECK(FindSlot(config, key))
+        << source << ": data key '" << key << "' is not a grid key of experiment '"
+        << config.experiment << "'; expected one of {" << Joined(GridKeys(config)) << "}";
     for (size_t j = 0; j < i; ++j)
       EXPERTLAB_CHECK(config.data_keys[j] != key)
           << source << ": data key '" << key << "' is listed twice";
   }
+}
+
+// zip = [["E", "f"], ...]: a list of lists of key names.
+std::vector<std::vector<std::string>> ParseZip(const toml::node& node, std::string_view where) {
+  const char* expected = ": expected a list of key lists, e.g. zip = [[\"E\", \"f\"]]";
+  const toml::array* groups = node.as_array();
+  EXPERTLAB_CHECK(groups) << where << expected;
+  std::vector<std::vector<std::string>> zip;
+  for (const auto& group_node : *groups) {
+    const toml::array* group = group_node.as_array();
+    EXPERTLAB_CHECK(group) << where << expected;
+    zip.emplace_back();
+    for (const auto& item : *group) {
+      auto name = item.value_exact<std::string>();
+      EXPERTLAB_CHECK(name) << where << expected;
+      zip.back().push_back(*name);
+    }
+  }
+  return zip;
+}
+
+// One [[cells]] entry: one value per key it gives, in declaration order.
+std::vector<std::pair<std::string, Value>> ParseListedCell(const SweepConfig& config,
+                                                           const toml::node& node,
+                                                           std::string_view where) {
+  const toml::table* table = node.as_table();
+  EXPERTLAB_CHECK(table) << where << ": expected a table of grid keys and values";
+  for (const auto& [key_node, value] : *table) {
+    const std::string key(key_node.str());
+    SpecFor(config, key, where, false);
+    EXPERTLAB_CHECK(!value.is_array())
+        << where << ": '" << key << "' must be one value; list each cell in its own [[cells]]";
+  }
+  std::vector<std::pair<std::string, Value>> cell;
+  for (const auto& spec : FindExperiment(config.experiment).params)
+    if (const toml::node* value = table->get(spec.name))
+      cell.emplace_back(spec.name,
+                        spec.Coerce(FromToml(*value, std::string(where) + "." + spec.name), where));
+  return cell;
 }
 
 constexpr int64_t kMaxSeed = (int64_t{1} << 53);
@@ -78,6 +134,17 @@ std::string SweepConfig::ToJson() const {
     grid_json[name] = list;
   }
   json["grid"] = grid_json;
+  if (!zip.empty()) json["zip"] = zip;
+  if (!listed_cells.empty()) {
+    auto cells_json = nlohmann::ordered_json::array();
+    for (const auto& cell : listed_cells) {
+      nlohmann::ordered_json cell_json = nlohmann::ordered_json::object();
+      for (const auto& [name, value] : cell) cell_json[name] = FormatValue(value);
+      cells_json.push_back(cell_json);
+    }
+    json["cells"] = cells_json;
+  }
+  if (!grid_product) json["grid_product"] = false;
   json["data_keys"] = data_keys;
   return json.dump();
 }
@@ -105,6 +172,7 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view
             << ": malformed TOML: " << e.description();
     throw Error(message.str());
   }
+  // toml++ iterates keys sorted: zip is checked once the grid is read.
   for (const auto& [key_node, node] : table) {
     const std::string key(key_node.str());
     const std::string where = std::string(source) + ": '" + key + "'";
@@ -134,13 +202,27 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view
         config.data_keys.push_back(*name);
       }
       CheckDataKeys(config, source);
+    } else if (key == "zip") {
+      config.zip = ParseZip(node, where);
+    } else if (key == "cells") {
+      const toml::array* list = node.as_array();
+      EXPERTLAB_CHECK(list && list->is_array_of_tables())
+          << where << ": expected [[cells]] tables of grid keys and values";
+      config.listed_cells.clear();
+      for (size_t i = 0; i < list->size(); ++i)
+        config.listed_cells.push_back(
+            ParseListedCell(config, *list->get(i),
+                            std::string(source) + ": [[cells]] entry " + std::to_string(i + 1)));
+      config.grid_product = table.contains("grid");
     } else if (key == "grid") {
       const toml::table* grid = node.as_table();
       EXPERTLAB_CHECK(grid) << where << ": expected a table [grid]";
       for (const auto& [param_node, values] : *grid) {
         const std::string param(param_node.str());
         const std::string context = std::string(source) + ": grid";
-        const ParamSpec& spec = SpecFor(config, param, context);
+        EXPERTLAB_CHECK(param != "zip" || FindSlot(config, param))
+            << context << ": 'zip' belongs at the top level, before [grid]: zip = [[\"E\", \"f\"]]";
+        const ParamSpec& spec = SpecFor(config, param, context, false);
         std::vector<Value> parsed;
         if (const toml::array* list = values.as_array()) {
           EXPERTLAB_CHECK(!list->empty()) << context << ": '" << param << "' is an empty list";
@@ -154,8 +236,33 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view
     } else {
       throw Error(std::string(source) + ": unknown key '" + key +
                   "'; expected one of {experiment, description, seed, reps, "
-                  "data_keys, grid}");
+                  "data_keys, zip, grid, cells}");
     }
+  }
+  CheckZip(config, source);
+}
+
+void CheckZip(const SweepConfig& config, std::string_view source) {
+  std::vector<std::string> zipped;
+  for (const auto& group : config.zip) {
+    const std::string shown = "zip group [" + Joined(group) + "]";
+    EXPERTLAB_CHECK(group.size() >= 2)
+        << source << ": " << shown << " has one key; a group zips two or more grid keys";
+    std::string lengths;
+    bool equal = true;
+    for (const auto& key : group) {
+      const std::vector<Value>* values = FindSlot(config, key);
+      EXPERTLAB_CHECK(values) << source << ": zip key '" << key
+                              << "' is not a grid key of experiment '" << config.experiment
+                              << "'; expected one of {" << Joined(GridKeys(config)) << "}";
+      EXPERTLAB_CHECK(std::find(zipped.begin(), zipped.end(), key) == zipped.end())
+          << source << ": zip key '" << key << "' is listed twice; a key zips in one group only";
+      zipped.push_back(key);
+      equal = equal && values->size() == FindSlot(config, group.front())->size();
+      lengths += (lengths.empty() ? "" : ", ") + key + " has " + std::to_string(values->size());
+    }
+    EXPERTLAB_CHECK(equal) << source << ": " << shown << " needs lists of one length; " << lengths
+                           << " values";
   }
 }
 
@@ -174,13 +281,16 @@ void ApplyOverride(SweepConfig& config, std::string_view assignment) {
     config.reps = ParsePositive(key, text, source, kMaxReps);
     return;
   }
-  const ParamSpec& spec = SpecFor(config, key, source);
+  const ParamSpec& spec = SpecFor(config, key, source, true);
   std::vector<Value> values;
   for (const auto& part : SplitTopLevel(text, ',')) {
     EXPERTLAB_CHECK(!part.empty()) << source << ": empty value in '" << assignment << "'";
     values.push_back(spec.Parse(part, source));
   }
   GridSlot(config, key) = std::move(values);
+  // A command-line list is crossed with the rest: the key leaves its group.
+  for (auto& group : config.zip) std::erase(group, key);
+  std::erase_if(config.zip, [](const auto& group) { return group.size() < 2; });
 }
 
 std::string ReadTextFile(const std::string& path, std::string_view what) {

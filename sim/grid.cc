@@ -1,7 +1,9 @@
 #include "sim/grid.h"
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "sim/check.h"
 
@@ -18,6 +20,66 @@ nlohmann::ordered_json ToJson(const Value& value) {
   return std::visit(Visitor{}, value);
 }
 
+constexpr size_t kSaturated = std::numeric_limits<size_t>::max();
+
+size_t SaturatingMultiply(size_t a, size_t b) {
+  size_t product = 0;
+  return __builtin_mul_overflow(a, b, &product) ? kSaturated : product;
+}
+
+size_t SaturatingAdd(size_t a, size_t b) {
+  size_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? kSaturated : sum;
+}
+
+// Grid keys (indices into config.grid) that advance together: one key, or
+// a zip group placed at its first key in declaration order.
+using Axis = std::vector<size_t>;
+
+std::vector<Axis> ProductAxes(const SweepConfig& config) {
+  const auto zipped_with = [&](const std::string& a, const std::string& b) {
+    return std::any_of(config.zip.begin(), config.zip.end(), [&](const auto& group) {
+      return std::find(group.begin(), group.end(), a) != group.end() &&
+             std::find(group.begin(), group.end(), b) != group.end();
+    });
+  };
+  std::vector<Axis> axes;
+  std::vector<bool> placed(config.grid.size(), false);
+  for (size_t k = 0; k < config.grid.size(); ++k) {
+    if (placed[k]) continue;
+    Axis axis;
+    for (size_t j = k; j < config.grid.size(); ++j) {
+      if (j != k && !zipped_with(config.grid[k].first, config.grid[j].first)) continue;
+      axis.push_back(j);
+      placed[j] = true;
+    }
+    axes.push_back(std::move(axis));
+  }
+  return axes;
+}
+
+size_t AxisLength(const SweepConfig& config, const Axis& axis) {
+  return config.grid[axis.front()].second.size();
+}
+
+// `values` holds one value per grid key, in declaration order.
+Cell MakeCell(const SweepConfig& config, const std::vector<const Value*>& values) {
+  std::vector<std::pair<std::string, Value>> items;
+  std::string canonical = config.experiment + "\n";
+  std::string data = config.experiment + "\ndata\n";
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  for (size_t k = 0; k < config.grid.size(); ++k) {
+    const std::string& name = config.grid[k].first;
+    const Value& v = *values[k];
+    items.emplace_back(name, v);
+    canonical += name + "=" + FormatValue(v) + "\n";
+    if (std::find(config.data_keys.begin(), config.data_keys.end(), name) != config.data_keys.end())
+      data += name + "=" + FormatValue(v) + "\n";
+    json[name] = ToJson(v);
+  }
+  return {Params(std::move(items)), Fnv1a64(canonical), Fnv1a64(data), json.dump()};
+}
+
 }  // namespace
 
 uint64_t Fnv1a64(std::string_view text) {
@@ -29,37 +91,89 @@ uint64_t Fnv1a64(std::string_view text) {
   return hash;
 }
 
-std::vector<Cell> ExpandGrid(const SweepConfig& config) {
-  size_t total = 1;
-  for (const auto& [name, values] : config.grid) {
-    EXPERTLAB_CHECK(!values.empty()) << "grid key '" << name << "' is empty";
-    total *= values.size();
-    EXPERTLAB_CHECK(total <= (size_t{1} << 26)) << "grid has more than 2^26 cells; split the sweep";
+size_t CellCount(const SweepConfig& config) {
+  size_t product = 0;
+  if (config.grid_product) {
+    product = 1;
+    for (const Axis& axis : ProductAxes(config))
+      product = SaturatingMultiply(product, AxisLength(config, axis));
   }
+  return SaturatingAdd(product, config.listed_cells.size());
+}
+
+size_t ItemCount(const SweepConfig& config) {
+  return SaturatingMultiply(CellCount(config),
+                            static_cast<size_t>(std::max<int64_t>(config.reps, 0)));
+}
+
+size_t ItemCountOfJson(std::string_view config_json) {
+  const auto json = nlohmann::json::parse(config_json, nullptr, false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("grid") || !json.contains("reps"))
+    return 0;
+  try {
+    // Only the shape counts: list lengths, zip groups, listed cells.
+    SweepConfig config;
+    config.reps = json.at("reps").get<int64_t>();
+    for (const auto& [key, values] : json.at("grid").items())
+      config.grid.emplace_back(key, std::vector<Value>(values.size()));
+    config.zip = json.value("zip", std::vector<std::vector<std::string>>());
+    config.listed_cells.resize(json.value("cells", nlohmann::json::array()).size());
+    config.grid_product = json.value("grid_product", true);
+    return ItemCount(config);
+  } catch (const nlohmann::json::exception&) {
+    return 0;
+  }
+}
+
+std::vector<Cell> ExpandGrid(const SweepConfig& config) {
+  for (const auto& [name, values] : config.grid)
+    EXPERTLAB_CHECK(!values.empty()) << "grid key '" << name << "' is empty";
+  CheckZip(config, "config");
+  const size_t total = CellCount(config);
+  EXPERTLAB_CHECK(total <= (size_t{1} << 26)) << "grid has more than 2^26 cells; split the sweep";
   std::vector<Cell> cells;
   cells.reserve(total);
-  std::vector<size_t> index(config.grid.size(), 0);
-  for (size_t c = 0; c < total; ++c) {
-    std::vector<std::pair<std::string, Value>> items;
-    std::string canonical = config.experiment + "\n";
-    std::string data = config.experiment + "\ndata\n";
-    nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  std::unordered_set<uint64_t> seen;
+  std::vector<const Value*> values(config.grid.size());
+
+  if (config.grid_product) {
+    const std::vector<Axis> axes = ProductAxes(config);
+    std::vector<size_t> index(axes.size(), 0);
+    for (size_t c = config.listed_cells.size(); c < total; ++c) {
+      for (size_t a = 0; a < axes.size(); ++a)
+        for (size_t k : axes[a]) values[k] = &config.grid[k].second[index[a]];
+      cells.push_back(MakeCell(config, values));
+      EXPERTLAB_CHECK(seen.insert(cells.back().hash).second)
+          << "the grid lists cell {" << cells.back().params.ToString()
+          << "} twice; remove the repeated value";
+      // Odometer increment, last axis fastest.
+      for (size_t a = axes.size(); a-- > 0;) {
+        if (++index[a] < AxisLength(config, axes[a])) break;
+        index[a] = 0;
+      }
+    }
+  }
+
+  for (size_t i = 0; i < config.listed_cells.size(); ++i) {
+    const auto& listed = config.listed_cells[i];
+    const std::string entry = "[[cells]] entry " + std::to_string(i + 1);
     for (size_t k = 0; k < config.grid.size(); ++k) {
-      const auto& [name, values] = config.grid[k];
-      const Value& v = values[index[k]];
-      items.emplace_back(name, v);
-      canonical += name + "=" + FormatValue(v) + "\n";
-      if (std::find(config.data_keys.begin(), config.data_keys.end(), name) !=
-          config.data_keys.end())
-        data += name + "=" + FormatValue(v) + "\n";
-      json[name] = ToJson(v);
+      const auto& [name, grid_values] = config.grid[k];
+      const auto given = std::find_if(listed.begin(), listed.end(),
+                                      [&](const auto& item) { return item.first == name; });
+      if (given != listed.end()) {
+        values[k] = &given->second;
+        continue;
+      }
+      EXPERTLAB_CHECK(grid_values.size() == 1)
+          << entry << " does not give '" << name << "', and the grid lists " << grid_values.size()
+          << " values for it; give '" << name << "' in the entry";
+      values[k] = &grid_values.front();
     }
-    cells.push_back({Params(std::move(items)), Fnv1a64(canonical), Fnv1a64(data), json.dump()});
-    // Odometer increment, last key fastest.
-    for (size_t k = config.grid.size(); k-- > 0;) {
-      if (++index[k] < config.grid[k].second.size()) break;
-      index[k] = 0;
-    }
+    cells.push_back(MakeCell(config, values));
+    EXPERTLAB_CHECK(seen.insert(cells.back().hash).second)
+        << entry << " repeats cell {" << cells.back().params.ToString()
+        << "}, already in the sweep; remove one of them";
   }
   return cells;
 }

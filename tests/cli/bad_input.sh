@@ -46,6 +46,23 @@ expect_error "unrecognised option '--thread'" run "${base[@]}" --thread 2 --out 
 expect_error "unknown command 'rn'" rn hedge_regret
 expect_error "memory S = 32 is not in [1, n = 16]" run regret_vs_memory n=16 memory=8,32 --quick --out "$out"
 
+# Explicit cell lists: zip groups and [[cells]] entries.
+printf 'zip = [["n", "T"]]\n[grid]\nn = [2, 4]\nT = [8, 16, 32]\n' > "$work/zip.toml"
+expect_error "zip group [n, T] needs lists of one length; n has 2, T has 3 values" \
+  run hedge_regret --config "$work/zip.toml" --out "$out"
+printf 'zip = [["n", "N"]]\n' > "$work/zipkey.toml"
+expect_error "zip key 'N' is not a grid key of experiment 'hedge_regret'" \
+  run hedge_regret --config "$work/zipkey.toml" --out "$out"
+printf '[[cells]]\nn = 4\nm = 2\n' > "$work/cells.toml"
+expect_error "[[cells]] entry 1: unknown key 'm' for experiment 'hedge_regret'; expected one of {learner," \
+  run hedge_regret --config "$work/cells.toml" --out "$out"
+printf '[grid]\nn = [2, 4]\n[[cells]]\nn = 4\n' > "$work/repeat.toml"
+expect_error "[[cells]] entry 1 repeats cell {learner=hedge" \
+  run hedge_regret --config "$work/repeat.toml" --out "$out"
+printf '[grid]\nT = [8, 16]\n[[cells]]\nn = 4\n' > "$work/partial.toml"
+expect_error "[[cells]] entry 1 does not give 'T', and the grid lists 2 values for it" \
+  run hedge_regret --config "$work/partial.toml" --out "$out"
+
 # Shards of two different sweep configs must not merge.
 "$exe" run "${base[@]}" --shard 0/2 --out "$work/mixed"
 "$exe" run hedge_regret n=2,8 T=64 reps=2 --config /dev/null --quiet --shard 1/2 --out "$work/mixed"

@@ -77,7 +77,7 @@ TEST_CASE("config errors name the key and what was expected", "[unit]") {
   SweepConfig c = DefaultConfig("hedge_regret");
   CHECK(ErrorOf([&] { ApplyToml(c, "[grid]\nm = 3\n", "x.toml"); }) ==
         "x.toml: grid: unknown key 'm' for experiment 'hedge_regret'; expected "
-        "one of {seed, reps, learner, instance, n, T, per_octave}");
+        "one of {learner, instance, n, T, per_octave}");
   CHECK(ErrorOf([&] { ApplyToml(c, "[grid]\nn = \"many\"\n", "x.toml"); }) ==
         "x.toml: grid: bad value 'many' for 'n': expected an integer in [2, "
         "1048576]");
