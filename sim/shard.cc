@@ -16,10 +16,16 @@ std::optional<int64_t> ToInt(std::string_view text) {
   return value;
 }
 
-std::optional<int64_t> EnvInt(const char* name) {
+// A SLURM_ARRAY_TASK_* variable as an integer >= `min`; nullopt when unset
+// or empty, an Error naming it when it holds anything else.
+std::optional<int64_t> SlurmVariable(const char* name, int64_t min) {
   const char* text = std::getenv(name);
   if (!text || !*text) return {};
-  return ToInt(text);
+  const auto value = ToInt(text);
+  EXPERTLAB_CHECK(value && *value >= min)
+      << "bad " << name << "='" << text << "': expected an integer >= " << min
+      << " (or pass --shard i/N)";
+  return value;
 }
 
 }  // namespace
@@ -39,16 +45,21 @@ Shard ParseShard(std::string_view text) {
 }
 
 std::optional<Shard> ShardFromSlurmEnvironment() {
-  const auto id = EnvInt("SLURM_ARRAY_TASK_ID");
-  const auto count = EnvInt("SLURM_ARRAY_TASK_COUNT");
-  if (!id || !count) return std::nullopt;
+  constexpr const char* kId = "SLURM_ARRAY_TASK_ID";
+  constexpr const char* kCount = "SLURM_ARRAY_TASK_COUNT";
+  const auto id = SlurmVariable(kId, 0);
+  const auto count = SlurmVariable(kCount, 1);
+  if (!id && !count) return std::nullopt;
+  EXPERTLAB_CHECK(id && count) << (id ? kId : kCount) << " is set but " << (id ? kCount : kId)
+                               << " is not; pass --shard i/N";
   // --array=MIN-MAX:STEP numbers tasks MIN, MIN+STEP, ...
-  const int64_t first = EnvInt("SLURM_ARRAY_TASK_MIN").value_or(0);
-  const int64_t step = EnvInt("SLURM_ARRAY_TASK_STEP").value_or(1);
-  EXPERTLAB_CHECK(step >= 1 && (*id - first) % step == 0)
-      << "cannot derive a shard from SLURM_ARRAY_TASK_ID=" << *id << " (array min " << first
-      << ", step " << step << "); pass --shard i/N explicitly";
-  return ParseShard(std::to_string((*id - first) / step) + "/" + std::to_string(*count));
+  const int64_t first = SlurmVariable("SLURM_ARRAY_TASK_MIN", 0).value_or(0);
+  const int64_t step = SlurmVariable("SLURM_ARRAY_TASK_STEP", 1).value_or(1);
+  const int64_t offset = *id - first;
+  EXPERTLAB_CHECK(offset >= 0 && offset % step == 0 && offset / step < *count)
+      << kId << "=" << *id << " is not one of the " << kCount << "=" << *count
+      << " tasks numbered from " << first << " in steps of " << step << "; pass --shard i/N";
+  return Shard{offset / step, *count};
 }
 
 std::filesystem::path ResultsLayout::ShardStore(const Shard& shard) const {

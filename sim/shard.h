@@ -28,8 +28,12 @@ struct Shard {
 Shard ParseShard(std::string_view text);
 
 // From SLURM_ARRAY_TASK_ID/COUNT (offset by SLURM_ARRAY_TASK_MIN, divided
-// by SLURM_ARRAY_TASK_STEP), if set. A resubmitted subset of an array (e.g.
-// --array=5 alone) cannot be told apart from a whole array: give --shard.
+// by SLURM_ARRAY_TASK_STEP), if set; nullopt when neither is set. Error
+// naming the variable when one is set without the other, holds anything
+// but an integer in range, or the id is not a task of the array: running
+// the whole sweep in every task instead would be silent and costly. A
+// resubmitted subset of an array (e.g. --array=5 alone) cannot be told
+// apart from a whole array: give --shard.
 std::optional<Shard> ShardFromSlurmEnvironment();
 
 // Where a sweep's files live under its output directory.
