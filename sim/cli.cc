@@ -33,6 +33,11 @@ constexpr const char* kUsage =
     "\n"
     "`expertlab <command> --help` describes each command.\n";
 
+// Bound of --threads, the same on every machine so that a command that runs
+// here runs on a cluster node: more threads than this is a typo, not a plan
+// (nodes with more cores than this are rare, and --threads 0 uses them all).
+constexpr int kMaxThreads = 1024;
+
 struct Parsed {
   po::variables_map vars;
   std::vector<std::string> positional;
@@ -111,14 +116,15 @@ int Run(const std::vector<std::string>& args) {
   po::options_description options("run options");
   options.add_options()("config", po::value<std::string>(),
                         "TOML config file (default: the "
-                        "experiment's embedded full config)")(
-      "quick", po::bool_switch(), "use the embedded quick config")("reps", po::value<int64_t>(),
-                                                                   "replicates per cell")(
-      "threads", po::value<int>()->default_value(0), "worker threads (0 = all cores)")(
-      "shard", po::value<std::string>(),
-      "run shard i/N only (default: "
-      "SLURM_ARRAY_TASK_ID/COUNT when set)")("mpi", po::bool_switch(),
-                                             "distribute over MPI ranks (under mpirun)")(
+                        "experiment's embedded full config)")("quick", po::bool_switch(),
+                                                              "use the embedded quick config")(
+      "reps", po::value<std::string>(), "replicates per cell (as reps=N)")(
+      "threads", po::value<int>()->default_value(0),
+      ("worker threads: 0 = every hardware thread, at most " + std::to_string(kMaxThreads))
+          .c_str())("shard", po::value<std::string>(),
+                    "run shard i/N only (default: "
+                    "SLURM_ARRAY_TASK_ID/COUNT when set)")(
+      "mpi", po::bool_switch(), "distribute over MPI ranks (under mpirun)")(
       "out", po::value<std::string>(),
       "results directory (default "
       "results/<experiment>)")("quiet", po::bool_switch(), "no progress lines");
@@ -140,14 +146,25 @@ int Run(const std::vector<std::string>& args) {
   request.quick = v["quick"].as<bool>();
   EXPERTLAB_CHECK(!(request.quick && !request.config_file.empty()))
       << "give either --quick or --config, not both";
-  if (v.count("reps")) request.reps = v["reps"].as<int64_t>();
+  CheckOverrideKeys(request.assignments);
+  if (v.count("reps")) request.reps = ParseReps(v["reps"].as<std::string>(), "--reps");
   request.threads = v["threads"].as<int>();
-  EXPERTLAB_CHECK(request.threads >= 0) << "--threads must be >= 0, got " << request.threads;
+  EXPERTLAB_CHECK(request.threads >= 0 && request.threads <= kMaxThreads)
+      << "bad --threads " << request.threads << ": expected 0 (every hardware thread) to "
+      << kMaxThreads;
   if (v.count("shard")) request.shard = v["shard"].as<std::string>();
   request.mpi = v["mpi"].as<bool>();
   EXPERTLAB_CHECK(!(request.mpi && request.shard)) << "give either --mpi or --shard, not both";
-  if (request.shard) ParseShard(*request.shard);  // fail before planning
-  if (v.count("out")) request.out_dir = v["out"].as<std::string>();
+  // Fail before planning (which creates --out).
+  if (request.shard)
+    ParseShard(*request.shard);
+  else if (!request.mpi)
+    ShardFromSlurmEnvironment();
+  if (v.count("out")) {
+    request.out_dir = v["out"].as<std::string>();
+    EXPERTLAB_CHECK(!request.out_dir.empty())
+        << "--out is empty; expected a directory (default results/" << request.experiment << ")";
+  }
   request.quiet = v["quiet"].as<bool>();
   if (request.mpi) {
     RunMpi(request);

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -118,9 +119,20 @@ std::vector<std::pair<std::string, Value>> ParseListedCell(const SweepConfig& co
 }
 
 constexpr int64_t kMaxSeed = (int64_t{1} << 53);
-constexpr int64_t kMaxReps = 1 << 20;
+
+// "key=value" -> trimmed key and the raw value text.
+std::pair<std::string, std::string> SplitAssignment(std::string_view assignment) {
+  const size_t eq = assignment.find('=');
+  EXPERTLAB_CHECK(eq != std::string_view::npos && eq > 0)
+      << "bad argument '" << assignment << "': expected key=value or key=a,b,c";
+  return {Trim(assignment.substr(0, eq)), std::string(assignment.substr(eq + 1))};
+}
 
 }  // namespace
+
+int64_t ParseReps(std::string_view text, std::string_view source) {
+  return ParsePositive("reps", text, source, kMaxReps);
+}
 
 std::string SweepConfig::ToJson() const {
   nlohmann::ordered_json json;
@@ -186,12 +198,11 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view
     } else if (key == "seed" || key == "reps") {
       auto v = node.value_exact<int64_t>();
       EXPERTLAB_CHECK(v.has_value()) << where << ": expected an integer";
-      const int64_t parsed =
-          ParsePositive(key, std::to_string(*v), source, key == "seed" ? kMaxSeed : kMaxReps);
       if (key == "seed")
-        config.seed = static_cast<uint64_t>(parsed);
+        config.seed =
+            static_cast<uint64_t>(ParsePositive(key, std::to_string(*v), source, kMaxSeed));
       else
-        config.reps = parsed;
+        config.reps = ParseReps(std::to_string(*v), source);
     } else if (key == "data_keys") {
       const toml::array* list = node.as_array();
       EXPERTLAB_CHECK(list) << where << ": expected a list of grid keys";
@@ -267,18 +278,14 @@ void CheckZip(const SweepConfig& config, std::string_view source) {
 }
 
 void ApplyOverride(SweepConfig& config, std::string_view assignment) {
-  const size_t eq = assignment.find('=');
-  EXPERTLAB_CHECK(eq != std::string_view::npos && eq > 0)
-      << "bad argument '" << assignment << "': expected key=value or key=a,b,c";
-  const std::string key = Trim(assignment.substr(0, eq));
-  const std::string text(assignment.substr(eq + 1));
+  const auto [key, text] = SplitAssignment(assignment);
   const std::string source = "command line";
   if (key == "seed") {
     config.seed = static_cast<uint64_t>(ParsePositive(key, text, source, kMaxSeed));
     return;
   }
   if (key == "reps") {
-    config.reps = ParsePositive(key, text, source, kMaxReps);
+    config.reps = ParseReps(text, source);
     return;
   }
   const ParamSpec& spec = SpecFor(config, key, source, true);
@@ -293,7 +300,21 @@ void ApplyOverride(SweepConfig& config, std::string_view assignment) {
   std::erase_if(config.zip, [](const auto& group) { return group.size() < 2; });
 }
 
+void CheckOverrideKeys(const std::vector<std::string>& assignments) {
+  for (size_t i = 0; i < assignments.size(); ++i) {
+    const std::string key = SplitAssignment(assignments[i]).first;
+    for (size_t j = 0; j < i; ++j)
+      EXPERTLAB_CHECK(SplitAssignment(assignments[j]).first != key)
+          << "command line: '" << key << "' is given twice ('" << assignments[j] << "' and '"
+          << assignments[i] << "'); give it once, with a list: " << key << "=a,b,c";
+  }
+}
+
 std::string ReadTextFile(const std::string& path, std::string_view what) {
+  std::error_code error;
+  // An ifstream opens a directory and reads it as empty.
+  EXPERTLAB_CHECK(!std::filesystem::is_directory(path, error))
+      << what << " '" << path << "' is a directory, expected a file";
   std::ifstream in(path, std::ios::binary);
   EXPERTLAB_CHECK(in.good()) << "cannot read " << what << " '" << path
                              << "': no such file or not readable";

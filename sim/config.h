@@ -59,6 +59,13 @@ struct SweepConfig {
   std::string ToJson() const;
 };
 
+// Upper bound of --reps and reps=.
+inline constexpr int64_t kMaxReps = int64_t{1} << 20;
+
+// A replicate count (--reps, reps=): an integer in [1, kMaxReps]; `source`
+// names where it came from in messages.
+int64_t ParseReps(std::string_view text, std::string_view source);
+
 // Defaults only: one value per parameter.
 SweepConfig DefaultConfig(std::string_view experiment);
 
@@ -68,6 +75,10 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view
 // Applies `key=value` or `key=a,b,c` (also seed=, reps=).
 void ApplyOverride(SweepConfig& config, std::string_view assignment);
 
+// Error if two assignments set one key: `n=16,32 n=64` would otherwise
+// run n=64 alone, dropping the first list without a word.
+void CheckOverrideKeys(const std::vector<std::string>& assignments);
+
 // Every zip group names grid keys (each in one group) with lists of one
 // length; `source` names the config in messages.
 void CheckZip(const SweepConfig& config, std::string_view source);
@@ -76,6 +87,8 @@ void CheckZip(const SweepConfig& config, std::string_view source);
 // "quick" or "full". Error if absent.
 std::string_view EmbeddedConfig(std::string_view experiment, std::string_view variant);
 
+// The whole file; Error naming `what` and the path if it is missing,
+// unreadable or a directory.
 std::string ReadTextFile(const std::string& path, std::string_view what);
 
 }  // namespace expertlab

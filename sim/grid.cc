@@ -1,6 +1,7 @@
 #include "sim/grid.h"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
@@ -25,6 +26,10 @@ constexpr size_t kSaturated = std::numeric_limits<size_t>::max();
 size_t SaturatingMultiply(size_t a, size_t b) {
   size_t product = 0;
   return __builtin_mul_overflow(a, b, &product) ? kSaturated : product;
+}
+
+std::string CountText(size_t count) {
+  return count == kSaturated ? "over 1.8e19" : std::to_string(count);
 }
 
 size_t SaturatingAdd(size_t a, size_t b) {
@@ -130,7 +135,14 @@ std::vector<Cell> ExpandGrid(const SweepConfig& config) {
     EXPERTLAB_CHECK(!values.empty()) << "grid key '" << name << "' is empty";
   CheckZip(config, "config");
   const size_t total = CellCount(config);
-  EXPERTLAB_CHECK(total <= (size_t{1} << 26)) << "grid has more than 2^26 cells; split the sweep";
+  const size_t items = ItemCount(config);
+  EXPERTLAB_CHECK(total <= kMaxCells)
+      << "the sweep has " << CountText(total) << " cells, more than the limit of " << kMaxCells
+      << " (2^" << std::countr_zero(kMaxCells) << "); split it into smaller sweeps";
+  EXPERTLAB_CHECK(items <= kMaxItems)
+      << "the sweep has " << CountText(items) << " items (" << total << " cells x " << config.reps
+      << " replicates), more than the limit of " << kMaxItems << " (2^"
+      << std::countr_zero(kMaxItems) << "); split it into smaller sweeps or use fewer replicates";
   std::vector<Cell> cells;
   cells.reserve(total);
   std::unordered_set<uint64_t> seen;

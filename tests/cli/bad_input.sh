@@ -3,8 +3,8 @@
 # results already stored left byte-for-byte untouched.
 source "$(dirname "$0")/common.sh"
 out="$work/results"
-base=(hedge_regret n=2,4 T=64 reps=2 --config /dev/null --quiet)
-"$exe" run "${base[@]}" --out "$out"
+base=(hedge_regret T=64 reps=2 --config /dev/null --quiet)
+"$exe" run "${base[@]}" n=2,4 --out "$out"
 snapshot() { (cd "$out" && find . -type f | sort | xargs sha256sum); }
 before=$(snapshot)
 
@@ -45,6 +45,30 @@ expect_error "was made with seed" run "${base[@]}" seed=99 --out "$out"
 expect_error "unrecognised option '--thread'" run "${base[@]}" --thread 2 --out "$out"
 expect_error "unknown command 'rn'" rn hedge_regret
 expect_error "memory S = 32 is not in [1, n = 16]" run regret_vs_memory n=16 memory=8,32 --quick --out "$out"
+expect_error "--config file '$work' is a directory, expected a file" \
+  run hedge_regret --config "$work" --out "$out"
+expect_error "--out is empty; expected a directory" run "${base[@]}" --out ""
+expect_error "--reps: bad value '2000000' for 'reps': out of range" \
+  run "${base[@]}" --reps 2000000 --out "$out"
+expect_error "command line: 'n' is given twice ('n=2,4' and 'n=8')" \
+  run "${base[@]}" n=2,4 n=8 --out "$out"
+expect_error "bad --threads 100000: expected 0 (every hardware thread) to 1024" \
+  run "${base[@]}" --threads 100000 --out "$out"
+expect_error "the sweep has 134217728 items (128 cells x 1048576 replicates), more than the limit" \
+  run hedge_regret "n=$(seq -s, 2 129)" T=64 reps=1048576 --config /dev/null --out "$out"
+# Slurm's variables, when set, must describe one task of one array.
+SLURM_ARRAY_TASK_ID=abc SLURM_ARRAY_TASK_COUNT=4 \
+  expect_error "bad SLURM_ARRAY_TASK_ID='abc': expected an integer >= 0" run "${base[@]}" --out "$out"
+SLURM_ARRAY_TASK_ID=-1 SLURM_ARRAY_TASK_COUNT=4 \
+  expect_error "bad SLURM_ARRAY_TASK_ID='-1'" run "${base[@]}" --out "$out"
+SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=four \
+  expect_error "bad SLURM_ARRAY_TASK_COUNT='four'" run "${base[@]}" --out "$out"
+SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_COUNT=4 \
+  expect_error "SLURM_ARRAY_TASK_ID=4 is not one of the SLURM_ARRAY_TASK_COUNT=4 tasks" \
+  run "${base[@]}" --out "$out"
+SLURM_ARRAY_TASK_ID=2 \
+  expect_error "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not" \
+  run "${base[@]}" --out "$out"
 
 # Explicit cell lists: zip groups and [[cells]] entries.
 printf 'zip = [["n", "T"]]\n[grid]\nn = [2, 4]\nT = [8, 16, 32]\n' > "$work/zip.toml"
@@ -64,7 +88,7 @@ expect_error "[[cells]] entry 1 does not give 'T', and the grid lists 2 values f
   run hedge_regret --config "$work/partial.toml" --out "$out"
 
 # Shards of two different sweep configs must not merge.
-"$exe" run "${base[@]}" --shard 0/2 --out "$work/mixed"
+"$exe" run "${base[@]}" n=2,4 --shard 0/2 --out "$work/mixed"
 "$exe" run hedge_regret n=2,8 T=64 reps=2 --config /dev/null --quiet --shard 1/2 --out "$work/mixed"
 out="$work/mixed" before=$(cd "$work/mixed" && find . -type f | sort | xargs sha256sum)
 expect_error "different sweep configs" merge "$work/mixed"

@@ -1,6 +1,8 @@
 #include "sim/config.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <functional>
 
 #include "registered_files.h"
 #include "sim/check.h"
@@ -93,6 +95,38 @@ TEST_CASE("config errors name the key and what was expected", "[unit]") {
         std::string::npos);
   CHECK(ErrorOf([&] { ApplyOverride(c, "reps=0"); }).find("reps") != std::string::npos);
   CHECK(ErrorOf([&] { ApplyOverride(c, "n"); }).find("key=value") != std::string::npos);
+}
+
+TEST_CASE("--reps and reps= share one bound", "[unit]") {
+  SweepConfig c = DefaultConfig("hedge_regret");
+  const std::string why =
+      "bad value '2000000' for 'reps': out of range; expected an integer in "
+      "[1, 1048576]";
+  CHECK(ErrorOf([&] { ParseReps("2000000", "--reps"); }) == "--reps: " + why);
+  CHECK(ErrorOf([&] { ApplyOverride(c, "reps=2000000"); }) == "command line: " + why);
+  CHECK(ErrorOf([&] { ApplyToml(c, "reps = 2000000\n", "t.toml"); }) == "t.toml: " + why);
+  CHECK(ParseReps("1048576", "--reps") == kMaxReps);
+  CHECK(ErrorOf([&] { ParseReps("0", "--reps"); }).find("out of range") != std::string::npos);
+}
+
+TEST_CASE("a key given twice on the command line is an error", "[unit]") {
+  CHECK(ErrorOf([] {
+          CheckOverrideKeys({"n=16,32", "T=8", "n=64"});
+        }) ==
+        "command line: 'n' is given twice ('n=16,32' and 'n=64'); give it once, with a list: "
+        "n=a,b,c");
+  CHECK(ErrorOf([] {
+          CheckOverrideKeys({"reps=2", " reps =3"});
+        }).find("'reps' is given twice") != std::string::npos);
+  CHECK(ErrorOf([] {
+          CheckOverrideKeys({"n=16", "T=8", "learner=hedge(eta=0.1)"});
+        }) == "no error");
+}
+
+TEST_CASE("a directory is not a config file", "[unit]") {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  CHECK(ErrorOf([&] { ReadTextFile(dir, "--config file"); }) ==
+        "--config file '" + dir + "' is a directory, expected a file");
 }
 
 TEST_CASE("every experiment has quick and full configs that parse", "[unit]") {

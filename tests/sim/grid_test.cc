@@ -26,6 +26,14 @@ SweepConfig FromToml(const std::string& toml) {
   return c;
 }
 
+// "key=first,...,last" for a run of integers. (Appended piecewise: GCC 12
+// warns falsely on `text += "," + std::to_string(i)`.)
+std::string IntList(const std::string& key, int first, int last) {
+  std::string text = key + "=" + std::to_string(first);
+  for (int i = first + 1; i <= last; ++i) text.append(",").append(std::to_string(i));
+  return text;
+}
+
 // The one cell a Cartesian config of single values gives.
 Cell CartesianCell(const Cell& cell, const std::vector<std::string>& data_keys) {
   SweepConfig c = DefaultConfig("hedge_regret");
@@ -199,6 +207,31 @@ TEST_CASE("item counts come from the config without expanding it", "[unit]") {
   SweepConfig huge = DefaultConfig("hedge_regret");
   for (auto& [name, values] : huge.grid) values.assign(size_t{1} << 16, values.front());
   CHECK(CellCount(huge) == std::numeric_limits<size_t>::max());
+}
+
+TEST_CASE("a sweep's size is checked before anything is expanded", "[unit]") {
+  SweepConfig c = DefaultConfig("hedge_regret");
+  ApplyOverride(c, IntList("n", 2, 129));  // 128 cells
+  ApplyOverride(c, "reps=1048576");
+  CHECK(ErrorOf([&] { ExpandGrid(c); }) ==
+        "the sweep has 134217728 items (128 cells x 1048576 replicates), more than the limit of "
+        "16777216 (2^24); split it into smaller sweeps or use fewer replicates");
+  ApplyOverride(c, "reps=131072");  // 2^24 items exactly
+  CHECK(ExpandGrid(c).size() == 128);
+
+  // 1025 x 1024 cells, one more block of 1024 than the limit.
+  ApplyOverride(c, IntList("T", 1, 1024));
+  ApplyOverride(c, IntList("n", 2, 1026));
+  ApplyOverride(c, "reps=1");
+  CHECK(ErrorOf([&] { ExpandGrid(c); }) ==
+        "the sweep has 1049600 cells, more than the limit of 1048576 (2^20); split it into "
+        "smaller sweeps");
+
+  // A product past 2^64 is reported, not wrapped around to a small number.
+  for (auto& [name, values] : c.grid) values.assign(size_t{1} << 16, values.front());
+  CHECK(ErrorOf([&] { ExpandGrid(c); }) ==
+        "the sweep has over 1.8e19 cells, more than the limit of 1048576 (2^20); split it into "
+        "smaller sweeps");
 }
 
 TEST_CASE("the full moe_kernels config pairs E with f", "[unit]") {
