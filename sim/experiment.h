@@ -6,7 +6,9 @@
 // for every (cell, replicate) and stores what it records.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,16 +25,49 @@ struct MetricRow {
   double value;
 };
 
+// A text fact about an item (ISA, kernel variant, host, a fitted model's
+// description), stored beside its metrics and exported as a CSV column.
+struct TextAttribute {
+  std::string name;
+  std::string value;
+};
+
+// Where a long cell stood when it saved: its own step counter and the
+// bytes it needs to go on (see sim/bytes.h).
+struct CellCheckpoint {
+  int64_t step = 0;
+  std::string state;
+};
+
+// The engine's side of a cell's checkpoints: the last blob saved for this
+// (cell, replicate), and saving a new one durably (its own transaction).
+class CheckpointIo {
+ public:
+  virtual ~CheckpointIo() = default;
+  virtual std::optional<std::string> Load() = 0;
+  virtual void Save(std::string blob) = 0;
+};
+
+// Thrown by SaveCheckpoint when the sweep is stopping (a failed writer,
+// SIGINT/SIGTERM): the item is left to resume from the checkpoint just
+// saved. Not an error of the cell.
+struct CellStopped {};
+
 // What one (cell, replicate) sees of the engine.
 class CellContext {
  public:
+  // `checkpoints` and `stop` may be null (no store: checkpoints are not
+  // kept; nothing stops the cell early).
   CellContext(uint64_t root_seed, uint64_t cell_hash, uint64_t data_hash, int64_t replicate,
-              int threads)
+              int threads, CheckpointIo* checkpoints = nullptr,
+              const std::atomic<bool>* stop = nullptr)
       : root_seed_(root_seed),
         cell_hash_(cell_hash),
         data_hash_(data_hash),
         replicate_(replicate),
-        threads_(threads) {}
+        threads_(threads),
+        checkpoints_(checkpoints),
+        stop_(stop) {}
 
   // Independent random stream `id` of this (seed, cell, replicate): for
   // what the algorithm draws (its own coin flips, initialisation).
@@ -53,7 +88,24 @@ class CellContext {
   void Record(std::string_view metric, int64_t step, double value) {
     rows_.push_back({step, std::string(metric), value});
   }
+  // Sets text attribute `name` of this item (a later call replaces it).
+  void Attribute(std::string_view name, std::string_view value);
+
+  // Long cells. Call Resume() once, before recording anything: it returns
+  // the last checkpoint saved by an earlier, interrupted run of this item
+  // (and restores the rows and attributes recorded before it), or nothing.
+  // SaveCheckpoint stores `state` at the cell's `step` together with
+  // everything recorded so far; a rerun after a kill then goes on from
+  // there, and the item's final rows equal an uninterrupted run's as long
+  // as the cell's computation depends only on (params, streams, state).
+  // It throws CellStopped after saving when the sweep is stopping.
+  std::optional<CellCheckpoint> Resume();
+  void SaveCheckpoint(int64_t step, std::string_view state);
+  // True once the sweep is stopping; a long cell may also poll it.
+  bool StopRequested() const { return stop_ && stop_->load(std::memory_order_relaxed); }
+
   std::vector<MetricRow>& rows() { return rows_; }
+  std::vector<TextAttribute>& attributes() { return attributes_; }
 
  private:
   uint64_t root_seed_;
@@ -61,7 +113,10 @@ class CellContext {
   uint64_t data_hash_;
   int64_t replicate_;
   int threads_;
+  CheckpointIo* checkpoints_;
+  const std::atomic<bool>* stop_;
   std::vector<MetricRow> rows_;
+  std::vector<TextAttribute> attributes_;
 };
 
 class Experiment {
@@ -74,6 +129,12 @@ class Experiment {
   // set's seed ...): CellContext::DataStream is keyed by these and the
   // replicate only. A config may replace the list (`data_keys = [...]`).
   virtual std::vector<std::string> DataKeys() const { return {}; }
+  // Timing experiments: their values are measurements, not a function of
+  // (seed, config, replicate). Each item records the machine that measured
+  // it (attributes host, cpu); merge keeps the first of two measurements
+  // of one item instead of calling them a conflict; determinism checks
+  // leave them out.
+  virtual bool Measured() const { return false; }
   // Kernel-heavy experiments run one cell at a time with every thread given
   // to OpenMP inside the cell, never nested in the task pool.
   virtual bool Exclusive() const { return false; }

@@ -9,6 +9,7 @@
 
 #include "sim/executor.h"
 #include "sim/results.h"
+#include "sim/store_lock.h"
 
 namespace expertlab {
 namespace {
@@ -26,11 +27,13 @@ enum Report : int64_t { kReady = 0, kDone = 1, kFailed = 2 };
 
 void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
                 const RunRequest& request) {
-  // Read every stored item before any worker opens its store (the barrier
-  // below): a store being created cannot be read. An error here still
-  // answers the protocol (every worker is told to stop), so no rank hangs.
+  // Read every stored item once every worker has opened (and repaired) its
+  // store (the barrier below): a store being created cannot be read. An
+  // error here still answers the protocol (every worker is told to stop),
+  // so no rank hangs.
   std::vector<int64_t> todo;
   std::string first_error;
+  world.barrier();
   try {
     const auto done = StoredItems(plan.layout, plan.config, nullptr);
     for (size_t i = 0; i < plan.items.size(); ++i) {
@@ -41,7 +44,6 @@ void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
   } catch (const std::exception& e) {
     first_error = e.what();
   }
-  world.barrier();
   Progress progress(plan.config.experiment + " (mpi)", plan.items.size(),
                     plan.items.size() - todo.size(), request.quiet);
   size_t next = 0;
@@ -67,14 +69,16 @@ void Coordinate(const boost::mpi::communicator& world, const SweepPlan& plan,
 void Work(const boost::mpi::communicator& world, const SweepPlan& plan, int threads) {
   // A worker that cannot open its store still answers the protocol, with
   // the error as its report, so no rank waits forever.
+  std::unique_ptr<StoreLock> lock;
   std::unique_ptr<Store> store;
   int64_t sweep = 0;
   int64_t report = kReady;
   std::string error;
-  world.barrier();  // rank 0 has read the stores (Coordinate)
   try {
-    store = std::make_unique<Store>(plan.layout.RankStore(world.rank()).string(),
-                                    plan.config.experiment, plan.config.seed);
+    const auto path = plan.layout.RankStore(world.rank());
+    lock = std::make_unique<StoreLock>(path, "mpi rank " + std::to_string(world.rank()));
+    store = std::make_unique<Store>(path.string(), plan.config.experiment, plan.config.seed);
+    IntactItems(*store, true);
     sweep = store->BeginSweep(
         {plan.config.ToJson(), 1,
          "mpi rank " + std::to_string(world.rank()) + "/" + std::to_string(world.size())});
@@ -82,6 +86,7 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan, int thre
     report = kFailed;
     error = e.what();
   }
+  world.barrier();  // every rank store exists and is verified (Coordinate)
   const auto experiment = FindExperiment(plan.config.experiment).factory(Params());
   // One item at a time per rank; kernel-heavy items get the rank's threads.
   const int item_threads = experiment->Exclusive() ? threads : 1;
@@ -93,9 +98,9 @@ void Work(const boost::mpi::communicator& world, const SweepPlan& plan, int thre
     if (index == kStop) break;
     const WorkItem& w = plan.items[static_cast<size_t>(index)];
     try {
-      store->Write(
-          {RunItem(*experiment, plan.cells[w.cell], w.replicate, plan.config.seed, item_threads)},
-          sweep);
+      const ItemEnvironment env{plan.config.seed, store.get(), nullptr};
+      if (auto item = RunItem(*experiment, plan.cells[w.cell], w.replicate, item_threads, env))
+        store->Write({std::move(*item)}, sweep);
       report = kDone;
     } catch (const std::exception& e) {
       report = kFailed;
@@ -121,6 +126,7 @@ void RunMpi(const RunRequest& request) {
       if (world.size() == 1) {
         RunLocal(request, plan);
       } else if (world.rank() == 0) {
+        const StoreLock lock(plan.layout.MainStore(), "mpi run " + plan.config.experiment);
         try {
           Coordinate(world, plan, request);
         } catch (...) {

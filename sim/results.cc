@@ -1,16 +1,19 @@
 #include "sim/results.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "sim/check.h"
 #include "sim/experiment.h"
 #include "sim/shard.h"
 #include "sim/store.h"
+#include "sim/store_lock.h"
 
 namespace expertlab {
 namespace {
@@ -93,6 +96,11 @@ size_t SweepItemCount(const std::string& config_json) {
   return count;
 }
 
+bool IsMeasured(const std::string& experiment) {
+  return Registry<Experiment>::Instance().Contains(experiment) &&
+         FindExperiment(experiment).factory(Params())->Measured();
+}
+
 }  // namespace
 
 std::filesystem::path MergeShards(const std::filesystem::path& dir) {
@@ -100,8 +108,12 @@ std::filesystem::path MergeShards(const std::filesystem::path& dir) {
   const auto shard_paths = layout.ShardStores();
   EXPERTLAB_CHECK(!shard_paths.empty())
       << "no shard stores under '" << (dir / "shards").string() << "'; nothing to merge";
+  const StoreLock lock(layout.MainStore(), "merge");
   std::vector<std::unique_ptr<Store>> shards;
-  for (const auto& path : shard_paths) shards.push_back(std::make_unique<Store>(path.string()));
+  for (const auto& path : shard_paths) {
+    shards.push_back(std::make_unique<Store>(path.string()));
+    shards.back()->QuickCheck();
+  }
   const Store& first = *shards.front();
   for (const auto& shard : shards) {
     for (const char* key : {"experiment", "seed"})
@@ -115,23 +127,29 @@ std::filesystem::path MergeShards(const std::filesystem::path& dir) {
   }
   const std::string experiment = first.Meta("experiment");
   const uint64_t seed = std::stoull(first.Meta("seed"));
+  // Two measurements of one item differ by nature: the first one stays.
+  const bool measured = IsMeasured(experiment);
 
   std::map<ItemKey, std::pair<ItemResult, std::string>> known;
   std::unique_ptr<Store> main;
   if (std::filesystem::exists(layout.MainStore())) {
     main = std::make_unique<Store>(layout.MainStore().string(), experiment, seed);
+    main->QuickCheck();
     for (auto& item : main->ReadAll()) {
       ItemKey key{item.hash, item.replicate};
       known.emplace(key, std::make_pair(std::move(item), main->path()));
     }
   }
   std::vector<ItemResult> pending;
+  size_t remeasured = 0;
   for (const auto& shard : shards) {
     for (auto& item : shard->ReadAll()) {
       ItemKey key{item.hash, item.replicate};
       auto it = known.find(key);
       if (it != known.end()) {
-        EXPERTLAB_CHECK(SameRows(it->second.first, item))
+        const bool same = SameRows(it->second.first, item);
+        remeasured += !same;
+        EXPERTLAB_CHECK(same || measured)
             << "cannot merge: cell " << item.params_json << " replicate " << item.replicate
             << " differs between " << it->second.second << " and " << shard->path();
         continue;
@@ -149,6 +167,9 @@ std::filesystem::path MergeShards(const std::filesystem::path& dir) {
   }
   std::fprintf(stderr, "merged %zu shard store%s: %zu new items, %zu in all\n", shards.size(),
                shards.size() == 1 ? "" : "s", pending.size(), known.size());
+  if (remeasured)
+    std::fprintf(stderr, "note: %zu items were measured twice; the first measurement is kept\n",
+                 remeasured);
   const size_t expected = SweepItemCount(first.LastConfig());
   if (known.size() < expected)
     std::fprintf(stderr,
@@ -163,7 +184,9 @@ std::filesystem::path ExportCsv(const std::filesystem::path& dir) {
   EXPERTLAB_CHECK(std::filesystem::exists(layout.MainStore()))
       << "no results store at '" << layout.MainStore().string()
       << "' (run the sweep there, or merge its shards)";
+  const StoreLock lock(layout.MainStore(), "export");
   const Store store(layout.MainStore().string());
+  store.QuickCheck();
   const std::string experiment = store.Meta("experiment");
   std::vector<ItemResult> items = store.ReadAll();
 
@@ -171,10 +194,12 @@ std::filesystem::path ExportCsv(const std::filesystem::path& dir) {
   if (Registry<Experiment>::Instance().Contains(experiment))
     for (const auto& spec : FindExperiment(experiment).params) columns.push_back(spec.name);
   std::vector<nlohmann::ordered_json> params;
+  std::set<std::string> attribute_names;
   for (const auto& item : items) {
     params.push_back(nlohmann::ordered_json::parse(item.params_json));
     for (const auto& [key, value] : params.back().items())
       if (std::find(columns.begin(), columns.end(), key) == columns.end()) columns.push_back(key);
+    for (const TextAttribute& a : item.attributes) attribute_names.insert(a.name);
   }
   struct Row {
     std::vector<SortKey> keys;
@@ -191,6 +216,13 @@ std::filesystem::path ExportCsv(const std::filesystem::path& dir) {
       row.keys.push_back(KeyOf(value, &text));
       row.texts.push_back(CsvField(text));
     }
+    // Attributes follow the parameters as text columns (empty when absent).
+    for (const std::string& name : attribute_names) {
+      std::string text;
+      for (const TextAttribute& a : items[i].attributes)
+        if (a.name == name) text = a.value;
+      row.texts.push_back(CsvField(text));
+    }
     order.push_back(std::move(row));
   }
   std::sort(order.begin(), order.end(), [&](const Row& a, const Row& b) {
@@ -201,11 +233,18 @@ std::filesystem::path ExportCsv(const std::filesystem::path& dir) {
 
   const auto path = layout.Csv(experiment);
   const auto temp = path.string() + ".tmp";
+  auto fail = [&](const std::string& what) {
+    const std::string reason = std::strerror(errno);
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    throw Error("cannot " + what + " '" + path.string() + "': " + reason);
+  };
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    EXPERTLAB_CHECK(out.good()) << "cannot write '" << temp << "'";
+    if (!out.good()) fail("write");
     out << "experiment";
     for (const auto& column : columns) out << ',' << CsvField(column);
+    for (const auto& name : attribute_names) out << ',' << CsvField(name);
     out << ",replicate,step,metric,value\n";
     for (const Row& row : order) {
       std::string prefix = CsvField(experiment);
@@ -215,9 +254,15 @@ std::filesystem::path ExportCsv(const std::filesystem::path& dir) {
       for (const MetricRow& m : item.rows)
         out << prefix << m.step << ',' << CsvField(m.name) << ',' << FormatValue(m.value) << '\n';
     }
-    EXPERTLAB_CHECK(out.good()) << "error writing '" << temp << "'";
+    out.close();
+    if (out.fail()) fail("write");
   }
-  std::filesystem::rename(temp, path);
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) {
+    errno = error.value();
+    fail("replace");
+  }
   return path;
 }
 

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 #include <unordered_set>
@@ -9,7 +11,9 @@
 #include "sim/check.h"
 #include "sim/executor.h"
 #include "sim/experiment.h"
+#include "sim/interrupt.h"
 #include "sim/results.h"
+#include "sim/store_lock.h"
 
 namespace expertlab {
 namespace {
@@ -68,7 +72,7 @@ SweepPlan PlanSweep(const RunRequest& request) {
 }
 
 std::set<ItemKey> StoredItems(const ResultsLayout& layout, const SweepConfig& config,
-                              const Shard* shard) {
+                              const Shard* shard, const std::filesystem::path& own) {
   // A shard reads only its own store (plus a merged one): on a cluster, N
   // tasks never open each other's files.
   std::vector<std::filesystem::path> stores =
@@ -76,11 +80,29 @@ std::set<ItemKey> StoredItems(const ResultsLayout& layout, const SweepConfig& co
   stores.push_back(layout.MainStore());
   std::set<ItemKey> done;
   for (const auto& path : stores) {
-    if (!std::filesystem::exists(path)) continue;
+    if (path == own || !std::filesystem::exists(path)) continue;
     const Store store(path.string());
     store.CheckIdentity(config.experiment, config.seed);
-    done.merge(store.DoneItems());
+    // Damaged items of another store are not done: this run recomputes them.
+    for (const ItemResult& item : store.Read().items) done.emplace(item.hash, item.replicate);
   }
+  return done;
+}
+
+std::set<ItemKey> IntactItems(Store& store, bool quiet) {
+  store.QuickCheck();
+  const StoreContents contents = store.Read();
+  if (!contents.Clean()) {
+    std::vector<ItemKey> damaged;
+    for (const DamagedItem& d : contents.damaged) damaged.push_back(d.key);
+    store.Remove(damaged);
+    if (!quiet)
+      std::fprintf(stderr, "%s: %zu damaged and %lld missing items will be recomputed\n",
+                   store.path().c_str(), damaged.size(),
+                   static_cast<long long>(std::max<int64_t>(contents.lost, 0)));
+  }
+  std::set<ItemKey> done;
+  for (const ItemResult& item : contents.items) done.emplace(item.hash, item.replicate);
   return done;
 }
 
@@ -91,8 +113,14 @@ void RunLocal(const RunRequest& request, const SweepPlan& plan) {
   } else if ((shard = ShardFromSlurmEnvironment()) && !request.quiet) {
     std::fprintf(stderr, "running shard %s (from SLURM_ARRAY_TASK_*)\n", shard->ToString().c_str());
   }
+  std::string label = plan.config.experiment;
+  if (shard) label += " shard " + shard->ToString();
 
-  const std::set<ItemKey> done = StoredItems(plan.layout, plan.config, shard ? &*shard : nullptr);
+  const auto path = shard ? plan.layout.ShardStore(*shard) : plan.layout.MainStore();
+  const StoreLock lock(path, "run " + label);
+  Store store(path.string(), plan.config.experiment, plan.config.seed);
+  std::set<ItemKey> done = IntactItems(store, request.quiet);
+  done.merge(StoredItems(plan.layout, plan.config, shard ? &*shard : nullptr, path));
   std::vector<WorkItem> todo;
   size_t owned = 0;
   for (size_t i = 0; i < plan.items.size(); ++i) {
@@ -102,18 +130,25 @@ void RunLocal(const RunRequest& request, const SweepPlan& plan) {
     if (!done.count({plan.cells[w.cell].hash, w.replicate})) todo.push_back(w);
   }
 
-  const auto path = shard ? plan.layout.ShardStore(*shard) : plan.layout.MainStore();
-  Store store(path.string(), plan.config.experiment, plan.config.seed);
   const int threads = ResolveThreads(request.threads);
   const int64_t sweep =
       store.BeginSweep({plan.config.ToJson(), threads, shard ? shard->ToString() : ""});
-  std::string label = plan.config.experiment;
-  if (shard) label += " shard " + shard->ToString();
   Progress progress(label, owned, owned - todo.size(), request.quiet);
   const auto experiment = FindExperiment(plan.config.experiment).factory(Params());
-  ExecuteItems(
+  size_t stored = owned - todo.size();
+  const InterruptScope interrupts;
+  const ExecutionResult result = ExecuteItems(
       *experiment, plan.cells, todo, plan.config.seed, threads,
-      [&](const std::vector<ItemResult>& batch) { store.Write(batch, sweep); }, progress);
+      [&](const std::vector<ItemResult>& batch) {
+        store.Write(batch, sweep);
+        stored += batch.size();
+      },
+      progress, &store);
+  if (result.interrupted_by) {
+    throw Error(std::string(result.interrupted_by == SIGTERM ? "SIGTERM" : "SIGINT") +
+                ": stopped; " + std::to_string(stored) + " of " + std::to_string(owned) +
+                " items are stored in " + path.string() + "; rerun the same command to resume");
+  }
   store.FinishSweep(sweep);
   if (shard) {
     if (!request.quiet)

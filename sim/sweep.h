@@ -38,12 +38,20 @@ struct SweepPlan {
 // work starts.
 SweepPlan PlanSweep(const RunRequest& request);
 
-// Items already stored under `layout`: in the main store and, for a shard,
-// its own store, else every shard store.
+// Intact items already stored under `layout`: in the main store and, for a
+// shard, its own store, else every shard store; `own` (the store the
+// caller writes and verifies itself) is left out.
 std::set<ItemKey> StoredItems(const ResultsLayout& layout, const SweepConfig& config,
-                              const Shard* shard);
+                              const Shard* shard, const std::filesystem::path& own = {});
 
-// Runs on this machine (whole sweep or one shard); exports CSV when whole.
+// The intact items of the store a run writes. Damaged items (rows that do
+// not match their count or checksum) are deleted so the run recomputes
+// them; damage SQLite itself reports is an Error.
+std::set<ItemKey> IntactItems(Store& store, bool quiet);
+
+// Runs on this machine (whole sweep or one shard) holding the store's lock;
+// exports CSV when whole. SIGINT/SIGTERM stop it with an Error saying how
+// much is stored.
 void RunLocal(const RunRequest& request, const SweepPlan& plan);
 
 // `threads` when given, else every hardware thread.

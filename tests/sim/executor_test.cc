@@ -10,6 +10,7 @@
 
 #include "sim/results.h"
 #include "sim/sweep.h"
+#include "tests/sim/stored_keys.h"
 
 namespace expertlab {
 namespace {
@@ -130,7 +131,7 @@ TEST_CASE("a rerun resumes: stored items are skipped, not duplicated", "[unit]")
   r.assignments = {"x=0,1,2,3", "reps=2"};  // extend the grid
   RunLocal(r, PlanSweep(r));
   Store store((dir / "store.db").string());
-  CHECK(store.DoneItems().size() == 8);
+  CHECK(StoredKeys(store).size() == 8);
   const std::string second = Slurp(dir / "test_probe.csv");
   CHECK(second.substr(0, first.size()) == first);
 }
@@ -143,7 +144,7 @@ TEST_CASE("a failing cell names its parameters and keeps finished items", "[unit
                     Catch::Contains("cell {x=2, fail_at=2} replicate 0 failed: "
                                     "planted failure"));
   Store store((dir / "store.db").string());
-  CHECK(store.DoneItems().count({ExpandGrid(PlanSweep(r).config)[0].hash, 0}));
+  CHECK(StoredKeys(store).count({ExpandGrid(PlanSweep(r).config)[0].hash, 0}));
 }
 
 // Rows of one metric per (data, algo, size, replicate), from the CSV.

@@ -66,7 +66,7 @@ TEST_CASE("a toy learner registered in a test joins an existing sweep", "[unit][
   const auto cells = ExpandGrid(config);
   REQUIRE(cells.size() == 1);
   const auto experiment = FindExperiment("hedge_regret").factory(Params());
-  const ItemResult result = RunItem(*experiment, cells[0], 0, 1, 1);
+  const ItemResult result = *RunItem(*experiment, cells[0], 0, 1, {1});
   // Uniform play on ftl_trap: expected loss 1/4 on day 1, 1/2 after; the best
   // expert pays 1/2 + 50 = 50.5 (expert 0) vs 50 (expert 1) over 101 days.
   const double expected = 0.25 + 0.5 * 100 - 50.0;

@@ -9,6 +9,7 @@
 #include "sim/check.h"
 #include "sim/results.h"
 #include "sim/shard.h"
+#include "tests/sim/stored_keys.h"
 
 namespace expertlab {
 namespace {
@@ -48,7 +49,7 @@ TEST_CASE("items round-trip and count as done", "[unit]") {
   }
   Store store((dir / "store.db").string());
   CHECK(store.Meta("experiment") == "hedge_regret");
-  CHECK(store.DoneItems() == std::set<ItemKey>{{0xfedcba9876543210ULL, 0}, {7, 1}});
+  CHECK(StoredKeys(store) == std::set<ItemKey>{{0xfedcba9876543210ULL, 0}, {7, 1}});
   const auto items = store.ReadAll();
   REQUIRE(items.size() == 2);
   CHECK(items[0].hash == 7);
@@ -69,9 +70,11 @@ TEST_CASE("a store refuses another experiment or seed", "[unit]") {
 TEST_CASE("duplicate items are rejected and the transaction rolls back", "[unit]") {
   const auto dir = TempDir("duplicate");
   Store store((dir / "store.db").string(), "hedge_regret", 5);
-  store.Write({Item(1, 0, 1.0)}, 1);
-  CHECK_THROWS_AS(store.Write({Item(2, 0, 1.0), Item(1, 0, 1.0)}, 1), Error);
-  CHECK(store.DoneItems() == std::set<ItemKey>{{1, 0}});
+  const int64_t sweep = store.BeginSweep({"{}", 1, ""});
+  store.Write({Item(1, 0, 1.0)}, sweep);
+  CHECK_THROWS_WITH(store.Write({Item(2, 0, 1.0), Item(1, 0, 1.0)}, sweep),
+                    Catch::Contains("an item is stored twice"));
+  CHECK(StoredKeys(store) == std::set<ItemKey>{{1, 0}});
 }
 
 TEST_CASE("merge combines shards, detects conflicts and config mismatches", "[unit]") {
@@ -84,7 +87,7 @@ TEST_CASE("merge combines shards, detects conflicts and config mismatches", "[un
   write_shard(0, {Item(1, 0, 1.0), Item(2, 0, 2.0, 8)}, "{\"grid\":1}");
   write_shard(1, {Item(3, 0, 3.0, 16), Item(1, 0, 1.0)}, "{\"grid\":1}");
   const auto csv = MergeShards(dir);
-  CHECK(Store(layout.MainStore().string()).DoneItems().size() == 3);
+  CHECK(StoredKeys(Store(layout.MainStore().string())).size() == 3);
   const std::string text = Slurp(csv);
   CHECK(text.rfind("experiment,learner,instance,n,T,per_octave,replicate,step,"
                    "metric,value\n",
@@ -102,7 +105,7 @@ TEST_CASE("merge combines shards, detects conflicts and config mismatches", "[un
     Store(layout.ShardStore({1, 2}).string(), "hedge_regret", 5).Write({Item(9, 1, 4.5)}, 1);
     const std::string before = Slurp(csv);
     CHECK_THROWS_WITH(MergeShards(dir), Catch::Contains("differs between"));
-    CHECK(Store(layout.MainStore().string()).DoneItems().size() == 3);
+    CHECK(StoredKeys(Store(layout.MainStore().string())).size() == 3);
     CHECK(Slurp(csv) == before);
   }
   SECTION("shards of different sweep configs are refused") {

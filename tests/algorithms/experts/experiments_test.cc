@@ -24,7 +24,7 @@ std::vector<MetricRow> RunOne(const std::string& name, const std::vector<std::st
   const auto cells = ExpandGrid(config);
   REQUIRE(cells.size() == 1);
   const auto experiment = FindExperiment(name).factory(Params());
-  return RunItem(*experiment, cells[0], 0, 1, 1).rows;
+  return RunItem(*experiment, cells[0], 0, 1, {1})->rows;
 }
 
 // --out of the plans below, one per test case (ctest runs them in parallel).
