@@ -1,8 +1,10 @@
-"""Draws one experiment's figure: plot.py <experiment> <results_root>.
+"""Draws one experiment's figure: plot.py <experiment> <results>.
 
-Run by `expertlab plot <experiment>`. Loads
-<results_root>/<experiment>/<experiment>.csv, imports plots/fig_<experiment>.py
-and calls its plot(rows, figures_dir) with figures_dir = <results_root>/figures.
+Run by `expertlab plot <experiment> [--results DIR]`. <results> is either a
+sweep directory holding <experiment>.csv (what `run --out DIR` writes) or a
+results root holding <experiment>/<experiment>.csv (default `results`).
+Imports plots/fig_<experiment>.py and calls its plot(rows, figures_dir) with
+figures_dir = <results>/figures, beside the results in both cases.
 """
 
 import importlib
@@ -28,8 +30,13 @@ def load_module(experiment):
     return importlib.import_module("fig_" + experiment)
 
 
-def csv_path(results_root, experiment):
-    return os.path.join(results_root, experiment, experiment + ".csv")
+def csv_path(results, experiment):
+    """<results>/<experiment>.csv in a sweep directory, else the results
+    root's <results>/<experiment>/<experiment>.csv."""
+    flat = os.path.join(results, experiment + ".csv")
+    if os.path.isfile(flat):
+        return flat
+    return os.path.join(results, experiment, experiment + ".csv")
 
 
 def main(argv):
@@ -37,13 +44,15 @@ def main(argv):
         print(__doc__.strip())
         return
     if len(argv) != 3:
-        fail("usage: plot.py <experiment> <results_root>")
-    experiment, results_root = argv[1], argv[2]
-    path = csv_path(results_root, experiment)
+        fail("usage: plot.py <experiment> <results>")
+    experiment, results = argv[1], argv[2]
+    path = csv_path(results, experiment)
     if not os.path.isfile(path):
-        fail("no results for '%s': %s is missing (run `expertlab run %s` "
-             "first, or `expertlab merge` after a sharded run)"
-             % (experiment, path, experiment))
+        fail("no results for '%s': neither %s nor %s exists (run `expertlab "
+             "run %s` first, `expertlab merge` after a sharded run, or give "
+             "--results DIR)"
+             % (experiment, os.path.join(results, experiment + ".csv"), path,
+                experiment))
     module = load_module(experiment)
     if module is None:
         fail("no figure script plots/fig_%s.py for experiment '%s'"
@@ -51,7 +60,7 @@ def main(argv):
     rows = common.load_rows(path)
     if not rows:
         fail("%s has no rows" % path)
-    figures_dir = os.path.join(results_root, "figures")
+    figures_dir = os.path.join(results, "figures")
     module.plot(rows, figures_dir)
     print(os.path.join(figures_dir, experiment + ".png"))
 

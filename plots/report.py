@@ -1,11 +1,15 @@
-"""Writes <results_root>/REPORT.md: report.py <results_root>.
+"""Writes <results>/REPORT.md: report.py <results>.
 
-Run by `expertlab report`. For every experiment (those registered in
-experiments/*.cc, those with a plots/fig_<name>.py, and those with results),
-the report holds the figure module's headline(rows) markdown and a link to
-figures/<name>.png; experiments without an exported CSV are listed as
-"not run". The header gives the date and, per experiment, the git commit the
-results were produced by (from the sweep table of its SQLite store).
+Run by `expertlab report [--results DIR]`. <results> is a results root
+(default `results`, one <experiment>/ directory per sweep) or one sweep
+directory holding <experiment>.csv (`run --out DIR`); figures are looked
+for in <results>/figures, where `expertlab plot` puts them. For every
+experiment (those registered in experiments/*.cc, those with a
+plots/fig_<name>.py, and those with results), the report holds the figure
+module's headline(rows) markdown and a link to figures/<name>.png;
+experiments without an exported CSV are listed as "not run". The header
+gives the date and, per experiment, the git commit the results were
+produced by (from the sweep table of its SQLite store).
 """
 
 import datetime
@@ -36,14 +40,16 @@ def known_experiments(results_root):
         names.add(os.path.basename(path)[len("fig_"):-len(".py")])
     if os.path.isdir(results_root):
         for entry in os.listdir(results_root):
-            if os.path.isfile(plot.csv_path(results_root, entry)):
-                names.add(entry)
+            name = entry[:-len(".csv")] if entry.endswith(".csv") else entry
+            if os.path.isfile(plot.csv_path(results_root, name)):
+                names.add(name)
     return sorted(names)
 
 
 def provenance(results_root, experiment):
     """'commit abc1234 (dirty), Release, GNU 12.2.0, 2 threads; finished ...'."""
-    path = os.path.join(results_root, experiment, "store.db")
+    path = os.path.join(
+        os.path.dirname(plot.csv_path(results_root, experiment)), "store.db")
     if not os.path.isfile(path):
         return None
     try:
@@ -82,13 +88,16 @@ def section(results_root, experiment):
     text = module.headline(rows).rstrip() + "\n"
     origin = provenance(results_root, experiment)
     if origin:
-        text += "\nResults: `%s/%s.csv` (%s).\n" % (experiment, experiment, origin)
+        text += "\nResults: `%s` (%s).\n" % (
+            os.path.relpath(path, results_root), origin)
     figure = os.path.join("figures", experiment + ".png")
     if os.path.isfile(os.path.join(results_root, figure)):
         text += "\n![%s](%s)\n" % (experiment, figure)
     else:
-        text += ("\nFigure not drawn yet: `expertlab plot %s` writes `%s`.\n"
-                 % (experiment, figure))
+        where = ("" if os.path.normpath(results_root) == "results"
+                 else " --results %s" % results_root)
+        text += ("\nFigure not drawn yet: `expertlab plot %s%s` writes `%s`.\n"
+                 % (experiment, where, figure))
     return text, "reported"
 
 
@@ -97,7 +106,7 @@ def main(argv):
         print(__doc__.strip())
         return
     if len(argv) != 2:
-        print("report: error: usage: report.py <results_root>", file=sys.stderr)
+        print("report: error: usage: report.py <results>", file=sys.stderr)
         sys.exit(1)
     results_root = argv[1]
     os.makedirs(results_root, exist_ok=True)

@@ -28,8 +28,8 @@ constexpr const char* kUsage =
     "  run <experiment> [k=v ...] run a sweep (k=a,b,c gives a list)\n"
     "  merge <dir>               combine shard stores, then export CSV\n"
     "  export <dir>              write <dir>/<experiment>.csv from its store\n"
-    "  plot <experiment>         draw results/figures/<experiment>.png\n"
-    "  report                    write results/REPORT.md\n"
+    "  plot <experiment>         draw results/figures/<experiment>.png (--results DIR)\n"
+    "  report                    write results/REPORT.md (--results DIR)\n"
     "\n"
     "`expertlab <command> --help` describes each command.\n";
 
@@ -206,22 +206,29 @@ int Python(const std::string& script, std::vector<std::string> script_args) {
   throw Error("cannot start '" + argv_text[0] + "'");
 }
 
-// Both Python commands take --results (the results root) and nothing else.
+// Both Python commands take --results and nothing else: a results root
+// (DIR/<experiment>/<experiment>.csv, the default `results`) or one sweep's
+// directory (DIR/<experiment>.csv, as `run --out DIR` writes it). Figures
+// and the report go beside them, in DIR/figures and DIR/REPORT.md.
 bool ParseResultsCommand(const std::vector<std::string>& args, const std::string& usage,
                          Parsed& parsed, std::string& results) {
   po::options_description options("options");
   options.add_options()("results", po::value<std::string>(&results)->default_value("results"),
-                        "results root");
-  return Parse(args, usage, options, parsed);
+                        "a results root (DIR/<experiment>/) or a sweep directory "
+                        "(DIR/<experiment>.csv, from run --out DIR)");
+  const bool go_on = Parse(args, usage, options, parsed);
+  EXPERTLAB_CHECK(!results.empty()) << "--results is empty; expected a directory";
+  return go_on;
 }
 
 int Plot(const std::vector<std::string>& args) {
   Parsed parsed;
   std::string results;
   if (!ParseResultsCommand(args,
-                           "usage: expertlab plot <experiment>\n\nDraws "
-                           "<results>/figures/<experiment>.png from the "
-                           "exported CSV.",
+                           "usage: expertlab plot <experiment> [--results DIR]\n\n"
+                           "Draws DIR/figures/<experiment>.png (+ .pdf) from the "
+                           "exported CSV, DIR/<experiment>.csv or "
+                           "DIR/<experiment>/<experiment>.csv.",
                            parsed, results))
     return 0;
   EXPERTLAB_CHECK(parsed.positional.size() == 1) << "plot needs exactly one experiment name";
@@ -234,12 +241,14 @@ int Report(const std::vector<std::string>& args) {
   Parsed parsed;
   std::string results;
   if (!ParseResultsCommand(args,
-                           "usage: expertlab report\n\nWrites "
-                           "<results>/REPORT.md: each experiment's headline "
+                           "usage: expertlab report [--results DIR]\n\nWrites "
+                           "DIR/REPORT.md: each experiment's headline "
                            "numbers beside the paper's and theory's, with "
                            "figure links.",
                            parsed, results))
     return 0;
+  EXPERTLAB_CHECK(parsed.positional.empty())
+      << "report takes no arguments; give the results directory as --results DIR";
   return Python("report.py", {results});
 }
 
