@@ -252,6 +252,22 @@ int Report(const std::vector<std::string>& args) {
   return Python("report.py", {results});
 }
 
+// Out-of-memory failures name their cause: std::bad_alloc from anywhere,
+// and threads the system cannot start (EAGAIN from std::thread or TBB).
+std::string DescribeFailure(const std::exception& e) {
+  const std::string what = e.what();
+  const bool no_memory = dynamic_cast<const std::bad_alloc*>(&e) != nullptr ||
+                         what.find("std::bad_alloc") != std::string::npos;
+  const bool no_thread = what.find("Resource temporarily unavailable") != std::string::npos;
+  if (!no_memory && !no_thread) return what;
+  return std::string(no_memory ? "out of memory"
+                               : "cannot start a thread (out of memory or "
+                                 "over the process limit)") +
+         " (" + what +
+         "); items already stored are kept: rerun with fewer --threads or more "
+         "memory to resume";
+}
+
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args) {
@@ -271,7 +287,7 @@ int RunCli(const std::vector<std::string>& args) {
     throw Error("unknown command '" + command +
                 "'; expected one of {list, run, merge, export, plot, report}");
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "expertlab: error: %s\n", e.what());
+    std::fprintf(stderr, "expertlab: error: %s\n", DescribeFailure(e).c_str());
     return 1;
   }
 }
