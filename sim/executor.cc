@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <exception>
 #include <fstream>
@@ -87,14 +88,21 @@ class StoreCheckpoints final : public CheckpointIo {
  public:
   StoreCheckpoints(Store& store, const Cell& cell, int64_t replicate, uint64_t seed)
       : store_(store),
+        cell_(cell),
         key_{cell.hash, replicate},
-        fingerprint_(Fnv1a64(std::to_string(seed) + "\n" + std::to_string(cell.hash) + "\n" +
-                             std::to_string(replicate) + "\n" + cell.params_json)) {}
-  std::optional<std::string> Load() override { return store_.LoadCheckpoint(key_, fingerprint_); }
+        fingerprint_(CheckpointFingerprint(seed, cell, replicate)) {}
+  std::optional<std::string> Load() override {
+    std::optional<std::string> blob = store_.LoadCheckpoint(key_, fingerprint_);
+    if (blob)
+      std::fprintf(stderr, "cell {%s} replicate %lld resumes from its checkpoint\n",
+                   cell_.params.ToString().c_str(), static_cast<long long>(key_.second));
+    return blob;
+  }
   void Save(std::string blob) override { store_.SaveCheckpoint(key_, fingerprint_, blob); }
 
  private:
   Store& store_;
+  const Cell& cell_;
   ItemKey key_;
   uint64_t fingerprint_;
 };
@@ -122,6 +130,11 @@ void CheckAttributes(const Cell& cell, const std::vector<TextAttribute>& attribu
 }
 
 }  // namespace
+
+uint64_t CheckpointFingerprint(uint64_t seed, const Cell& cell, int64_t replicate) {
+  return Fnv1a64(std::to_string(seed) + "\n" + std::to_string(cell.hash) + "\n" +
+                 std::to_string(replicate) + "\n" + cell.params_json);
+}
 
 const std::vector<TextAttribute>& MachineAttributes() {
   static const std::vector<TextAttribute> attributes = [] {

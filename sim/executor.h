@@ -51,6 +51,10 @@ ExecutionResult ExecuteItems(const Experiment& experiment, const std::vector<Cel
                              const ResultSink& sink, Progress& progress,
                              Store* checkpoints = nullptr);
 
+// What a checkpoint of (seed, cell, replicate) is stored under: another
+// sweep's checkpoint of the same item does not match.
+uint64_t CheckpointFingerprint(uint64_t seed, const Cell& cell, int64_t replicate);
+
 // "host" and "cpu" of this machine, for measured experiments' items.
 const std::vector<TextAttribute>& MachineAttributes();
 

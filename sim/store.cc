@@ -149,6 +149,13 @@ std::string Describe(const ItemKey& key, const std::string& params_json) {
 
 }  // namespace
 
+std::string ForeignCheckpoint(const std::string& path) {
+  return "results store '" + path +
+         "' holds a checkpoint written by another sweep (other seed or parameters) for an item "
+         "of this one; remove it (sqlite3 " +
+         path + " \"DELETE FROM checkpoint\") or run into a new --out";
+}
+
 uint64_t ItemChecksum(const ItemResult& item) {
   ByteWriter bytes;
   bytes.Put<uint64_t>(item.hash);
@@ -573,10 +580,7 @@ std::optional<std::string> Store::LoadCheckpoint(const ItemKey& key, uint64_t fi
                  path_);
   stmt.Bind(1, ToSql(key.first)).Bind(2, key.second);
   if (!stmt.Step()) return std::nullopt;
-  EXPERTLAB_CHECK(FromSql(stmt.Int(0)) == fingerprint)
-      << "results store '" << path_ << "' holds a checkpoint of this item written by another "
-      << "sweep (other experiment, seed or parameters); remove it (sqlite3 " << path_
-      << " \"DELETE FROM checkpoint\") or run into a new --out";
+  EXPERTLAB_CHECK(FromSql(stmt.Int(0)) == fingerprint) << ForeignCheckpoint(path_);
   std::string state = stmt.Blob(2);
   if (Fnv1a64(state) != FromSql(stmt.Int(1))) {
     std::fprintf(stderr, "warning: %s: the checkpoint of %s is damaged; the item restarts\n",
@@ -584,6 +588,14 @@ std::optional<std::string> Store::LoadCheckpoint(const ItemKey& key, uint64_t fi
     return std::nullopt;
   }
   return state;
+}
+
+std::map<ItemKey, uint64_t> Store::CheckpointFingerprints() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Statement stmt(db_, "SELECT hash, replicate, fingerprint FROM checkpoint", path_);
+  std::map<ItemKey, uint64_t> out;
+  while (stmt.Step()) out[{FromSql(stmt.Int(0)), stmt.Int(1)}] = FromSql(stmt.Int(2));
+  return out;
 }
 
 void Store::SaveCheckpoint(const ItemKey& key, uint64_t fingerprint, const std::string& blob) {

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -115,6 +116,8 @@ class Store {
   // (checksum mismatch) is dropped and reported as absent.
   std::optional<std::string> LoadCheckpoint(const ItemKey& key, uint64_t fingerprint) const;
   void SaveCheckpoint(const ItemKey& key, uint64_t fingerprint, const std::string& blob);
+  // Every stored checkpoint's key and fingerprint (checked before a run).
+  std::map<ItemKey, uint64_t> CheckpointFingerprints() const;
 
  private:
   void Open(int flags);
@@ -129,6 +132,9 @@ class Store {
   sqlite3* db_ = nullptr;
   mutable std::mutex mutex_;  // one statement sequence at a time
 };
+
+// The error text for a checkpoint whose fingerprint is not this sweep's.
+std::string ForeignCheckpoint(const std::string& path);
 
 // Rejects a store that has damage: one Error naming the store, the damaged
 // items by (cell, replicate) (first few) and the lost count.

@@ -130,6 +130,16 @@ void RunLocal(const RunRequest& request, const SweepPlan& plan) {
     if (!done.count({plan.cells[w.cell].hash, w.replicate})) todo.push_back(w);
   }
 
+  // A checkpoint of another sweep's item is refused before anything is
+  // written; checkpoints of items outside this grid are left alone.
+  const auto fingerprints = store.CheckpointFingerprints();
+  for (const WorkItem& w : todo) {
+    const auto it = fingerprints.find({plan.cells[w.cell].hash, w.replicate});
+    EXPERTLAB_CHECK(it == fingerprints.end() ||
+                    it->second ==
+                        CheckpointFingerprint(plan.config.seed, plan.cells[w.cell], w.replicate))
+        << ForeignCheckpoint(path.string());
+  }
   const int threads = ResolveThreads(request.threads);
   const int64_t sweep =
       store.BeginSweep({plan.config.ToJson(), threads, shard ? shard->ToString() : ""});
