@@ -211,26 +211,36 @@ Store::Store(const std::string& path, const std::string& experiment, uint64_t se
   if (!parent.empty()) std::filesystem::create_directories(parent, error);
   EXPERTLAB_CHECK(!error) << "cannot create output directory '" << parent.string()
                           << "': " << error.message();
-  const bool existed = std::filesystem::exists(path);
   Open(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   try {
-    if (existed) {
+    // A file without tables is new, or a store whose creation was killed
+    // before its first transaction committed: either way, create it.
+    bool fresh = false;
+    {
+      Statement tables(db_, "SELECT COUNT(*) FROM sqlite_master", path_);
+      fresh = tables.Step() && tables.Int(0) == 0;
+    }
+    if (!fresh) {
       OpenExisting();
       CheckIdentity(experiment, seed);  // before anything is written
     }
-    CreateSchema();
-    if (Meta("experiment").empty()) {
-      Transaction([&] {
-        for (const auto& [key, value] :
-             std::map<std::string, std::string>{{"experiment", experiment},
-                                                {"seed", std::to_string(seed)},
-                                                {"schema", kSchemaVersion}}) {
-          Statement row(db_, "INSERT OR REPLACE INTO meta VALUES(?, ?)", path_);
-          row.Bind(1, key).Bind(2, value).Run("creating the store");
-        }
-      });
-    }
-    CheckIdentity(experiment, seed);
+    // NORMAL sync in WAL mode: a committed transaction survives a process
+    // kill; only an OS crash could lose the last commits, never corrupt
+    // the file.
+    Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    // Schema and identity in one transaction: a store either has both or
+    // is fresh.
+    Transaction([&] {
+      CreateSchema();
+      if (!fresh) return;
+      for (const auto& [key, value] :
+           std::map<std::string, std::string>{{"experiment", experiment},
+                                              {"seed", std::to_string(seed)},
+                                              {"schema", kSchemaVersion}}) {
+        Statement row(db_, "INSERT INTO meta VALUES(?, ?)", path_);
+        row.Bind(1, key).Bind(2, value).Run("creating the store");
+      }
+    });
   } catch (...) {
     // A constructor that throws runs no destructor: close here so no handle
     // (and no -wal/-shm file) outlives the error.
@@ -310,30 +320,25 @@ void Store::Transaction(const std::function<void()>& body) {
 }
 
 void Store::CreateSchema() {
-  // NORMAL sync in WAL mode: a committed transaction survives a process kill;
-  // only an OS crash could lose the last commits, never corrupt the file.
-  Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-  Transaction([&] {
-    Exec(
-        "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-        "CREATE TABLE IF NOT EXISTS sweep(id INTEGER PRIMARY KEY, config TEXT,"
-        " git_sha TEXT, git_dirty INTEGER, build_type TEXT, compiler TEXT,"
-        " host TEXT, threads INTEGER, shard TEXT, started TEXT, finished TEXT);"
-        "CREATE TABLE IF NOT EXISTS cell(hash INTEGER, replicate INTEGER,"
-        " params TEXT, seconds REAL, sweep INTEGER, rows INTEGER, checksum INTEGER,"
-        " PRIMARY KEY(hash, replicate));"
-        "CREATE TABLE IF NOT EXISTS metric(hash INTEGER, replicate INTEGER,"
-        " seq INTEGER, step INTEGER, name TEXT, value REAL,"
-        " PRIMARY KEY(hash, replicate, seq)) WITHOUT ROWID;"
-        "CREATE TABLE IF NOT EXISTS attribute(hash INTEGER, replicate INTEGER,"
-        " name TEXT, value TEXT, PRIMARY KEY(hash, replicate, name)) WITHOUT ROWID;"
-        "CREATE TABLE IF NOT EXISTS summary(id INTEGER PRIMARY KEY CHECK(id = 0),"
-        " items INTEGER, checksum INTEGER);"
-        "INSERT OR IGNORE INTO summary VALUES(0, 0, 0);"
-        "CREATE TABLE IF NOT EXISTS checkpoint(hash INTEGER, replicate INTEGER,"
-        " fingerprint INTEGER, checksum INTEGER, state BLOB,"
-        " PRIMARY KEY(hash, replicate));");
-  });
+  Exec(
+      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+      "CREATE TABLE IF NOT EXISTS sweep(id INTEGER PRIMARY KEY, config TEXT,"
+      " git_sha TEXT, git_dirty INTEGER, build_type TEXT, compiler TEXT,"
+      " host TEXT, threads INTEGER, shard TEXT, started TEXT, finished TEXT);"
+      "CREATE TABLE IF NOT EXISTS cell(hash INTEGER, replicate INTEGER,"
+      " params TEXT, seconds REAL, sweep INTEGER, rows INTEGER, checksum INTEGER,"
+      " PRIMARY KEY(hash, replicate));"
+      "CREATE TABLE IF NOT EXISTS metric(hash INTEGER, replicate INTEGER,"
+      " seq INTEGER, step INTEGER, name TEXT, value REAL,"
+      " PRIMARY KEY(hash, replicate, seq)) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS attribute(hash INTEGER, replicate INTEGER,"
+      " name TEXT, value TEXT, PRIMARY KEY(hash, replicate, name)) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS summary(id INTEGER PRIMARY KEY CHECK(id = 0),"
+      " items INTEGER, checksum INTEGER);"
+      "INSERT OR IGNORE INTO summary VALUES(0, 0, 0);"
+      "CREATE TABLE IF NOT EXISTS checkpoint(hash INTEGER, replicate INTEGER,"
+      " fingerprint INTEGER, checksum INTEGER, state BLOB,"
+      " PRIMARY KEY(hash, replicate));");
 }
 
 std::string Store::Meta(const std::string& key) const {

@@ -107,6 +107,7 @@ std::set<ItemKey> IntactItems(Store& store, bool quiet) {
 }
 
 void RunLocal(const RunRequest& request, const SweepPlan& plan) {
+  const InterruptScope interrupts;  // from the start: a signal never kills a half-set-up run
   std::optional<Shard> shard;
   if (request.shard) {
     shard = ParseShard(*request.shard);
@@ -146,7 +147,6 @@ void RunLocal(const RunRequest& request, const SweepPlan& plan) {
   Progress progress(label, owned, owned - todo.size(), request.quiet);
   const auto experiment = FindExperiment(plan.config.experiment).factory(Params());
   size_t stored = owned - todo.size();
-  const InterruptScope interrupts;
   const ExecutionResult result = ExecuteItems(
       *experiment, plan.cells, todo, plan.config.seed, threads,
       [&](const std::vector<ItemResult>& batch) {
