@@ -11,6 +11,7 @@
 
 #include "sim/check.h"
 #include "sim/experiment.h"
+#include "sim/grid.h"
 #include "sim/shard.h"
 #include "sim/store.h"
 #include "sim/store_lock.h"
@@ -87,15 +88,6 @@ std::string ConfigDifference(const std::string& a, const std::string& b) {
   return out;
 }
 
-// Cells x replicates of a sweep config (SweepConfig::ToJson); 0 if unknown.
-size_t SweepItemCount(const std::string& config_json) {
-  const auto json = nlohmann::json::parse(config_json, nullptr, false);
-  if (json.is_discarded() || !json.contains("grid") || !json.contains("reps")) return 0;
-  size_t count = json["reps"].get<size_t>();
-  for (const auto& [key, values] : json["grid"].items()) count *= values.size();
-  return count;
-}
-
 bool IsMeasured(const std::string& experiment) {
   return Registry<Experiment>::Instance().Contains(experiment) &&
          FindExperiment(experiment).factory(Params())->Measured();
@@ -170,7 +162,7 @@ std::filesystem::path MergeShards(const std::filesystem::path& dir) {
   if (remeasured)
     std::fprintf(stderr, "note: %zu items were measured twice; the first measurement is kept\n",
                  remeasured);
-  const size_t expected = SweepItemCount(first.LastConfig());
+  const size_t expected = ItemCountOfJson(first.LastConfig());
   if (known.size() < expected)
     std::fprintf(stderr,
                  "note: %zu of the sweep's %zu items are stored; shards are "

@@ -6,7 +6,6 @@
 #include <csignal>
 #include <cstdio>
 #include <thread>
-#include <unordered_set>
 
 #include "sim/check.h"
 #include "sim/executor.h"
@@ -51,16 +50,8 @@ SweepPlan PlanSweep(const RunRequest& request) {
               "experiments/configs/" + request.experiment + "." + variant + ".toml");
   }
   for (const auto& assignment : request.assignments) ApplyOverride(plan.config, assignment);
-  if (request.reps) {
-    EXPERTLAB_CHECK(*request.reps >= 1) << "--reps must be >= 1, got " << *request.reps;
-    plan.config.reps = *request.reps;
-  }
-  plan.cells = ExpandGrid(plan.config);
-  std::unordered_set<uint64_t> seen;
-  for (const Cell& cell : plan.cells)
-    EXPERTLAB_CHECK(seen.insert(cell.hash).second)
-        << "the grid lists cell {" << cell.params.ToString()
-        << "} twice; remove the repeated value";
+  if (request.reps) plan.config.reps = *request.reps;  // bounded by ParseReps
+  plan.cells = ExpandGrid(plan.config);                // rejects a cell listed twice
   const auto experiment = FindExperiment(request.experiment).factory(Params());
   for (const Cell& cell : plan.cells) experiment->CheckCell(cell.params);
   plan.items = AllWorkItems(plan.cells, plan.config.reps);

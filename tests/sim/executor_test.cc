@@ -3,6 +3,7 @@
 #include "sim/executor.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -47,6 +48,25 @@ class DataProbe final : public Experiment {
   }
 };
 
+// Records a text attribute; measured, so the engine adds host and cpu.
+class MeasuredProbe final : public Experiment {
+ public:
+  std::vector<ParamSpec> Parameters() const override {
+    return {ParamSpec::Int("x", 0, Bounds::Closed(0, 1000), "a grid value"),
+            ParamSpec::Text("tag", "", "attribute name to record (empty: 'variant')")};
+  }
+  bool Measured() const override { return true; }
+  void RunCell(const Params& p, CellContext& context) const override {
+    const std::string& tag = p.String("tag");
+    context.Attribute(tag.empty() ? "variant" : tag, p.Int("x") % 2 ? "odd, \"quoted\"" : "even");
+    context.Record("seconds", 0, static_cast<double>(SecondsSinceStart()));
+  }
+  static double SecondsSinceStart() {
+    static const auto start = std::chrono::steady_clock::now();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+};
+
 class ExclusiveProbe final : public Experiment {
  public:
   std::vector<ParamSpec> Parameters() const override {
@@ -62,6 +82,7 @@ class ExclusiveProbe final : public Experiment {
 
 EXPERTLAB_REGISTER_EXPERIMENT(ProbeExperiment, "test_probe", "engine test: records random draws")
 EXPERTLAB_REGISTER_EXPERIMENT(DataProbe, "test_data_probe", "engine test: data streams")
+EXPERTLAB_REGISTER_EXPERIMENT(MeasuredProbe, "test_measured", "engine test: a measured experiment")
 EXPERTLAB_REGISTER_EXPERIMENT(ExclusiveProbe, "test_exclusive", "engine test: exclusive experiment")
 
 namespace {
@@ -185,6 +206,55 @@ TEST_CASE("methods in one replicate see the same data; samples nest", "[unit][de
     CHECK(samples.at({data, 0, 5, 0}) != samples.at({data, 0, 5, 1}));
   }
   CHECK(samples.at({0, 0, 5, 0}) != samples.at({1, 0, 5, 0}));
+}
+
+TEST_CASE("text attributes are stored and exported as columns", "[unit]") {
+  const std::string csv = RunAndExport("test_measured", "attributes", 2, {"x=1,2"});
+  std::istringstream in(csv);
+  std::string header, first, second;
+  std::getline(in, header);
+  std::getline(in, first);
+  std::getline(in, second);
+  // Attributes follow the parameters, in name order; measured experiments
+  // name their machine.
+  CHECK(header == "experiment,x,tag,cpu,host,variant,replicate,step,metric,value");
+  CHECK(first.find(",\"odd, \"\"quoted\"\"\",0,0,seconds,") != std::string::npos);
+  CHECK(second.find(",even,0,0,seconds,") != std::string::npos);
+  CHECK(first.find(MachineAttributes()[1].value) != std::string::npos);
+}
+
+TEST_CASE("an attribute may not shadow a parameter or CSV column", "[unit]") {
+  for (const char* name : {"x", "metric", "value"}) {
+    const auto dir = Fresh(std::string("shadow_") + name);
+    RunRequest r = Request("test_measured", dir.string(), {"x=1", std::string("tag=") + name});
+    CHECK_THROWS_WITH(RunLocal(r, PlanSweep(r)),
+                      Catch::Contains("attribute name '" + std::string(name) + "'"));
+  }
+}
+
+TEST_CASE("merge keeps the first of two measurements of one item", "[unit]") {
+  const auto dir = Fresh("remeasured");
+  for (int i = 0; i < 2; ++i) {
+    // Both shards measure every item (each runs the whole grid as "0/1"
+    // under its own file name): values differ, timing being timing.
+    RunRequest r = Request("test_measured", dir.string(), {"x=1,2"});
+    r.shard = "0/1";
+    RunLocal(r, PlanSweep(r));
+    std::filesystem::rename(dir / "shards" / "shard-0-of-1.db",
+                            dir / "shards" / ("copy-" + std::to_string(i) + ".db"));
+  }
+  const std::string csv = Slurp(MergeShards(dir));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 2);
+  const auto merged = Store((dir / "store.db").string()).ReadAll();
+  const auto first = Store((dir / "shards" / "copy-0.db").string()).ReadAll();
+  const auto second = Store((dir / "shards" / "copy-1.db").string()).ReadAll();
+  REQUIRE(merged.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    CHECK(merged[i].rows[0].value == first[i].rows[0].value);
+    CHECK(merged[i].rows[0].value != second[i].rows[0].value);
+  }
+  // A deterministic experiment's differing items are a conflict instead:
+  // see "merge combines shards, detects conflicts and config mismatches".
 }
 
 TEST_CASE("exclusive experiments get every thread, one item at a time", "[unit]") {
