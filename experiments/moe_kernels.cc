@@ -13,7 +13,7 @@
 //   fast_gflops        MoE layer forward, 6 T k d f / time (router excluded
 //                      from the count, included in the time)
 //   dense_gflops       one SwiGLU MLP of width k f over all T tokens
-//                      (OpenBLAS if present: dense_is_blas = 1)
+//                      (OpenBLAS if present; the attribute dense says which)
 //   ref_blas_gflops    gather -> OpenBLAS per expert -> scatter (if present)
 //   ref_eigen_gflops   gather -> Eigen per expert -> scatter (reference.h)
 //   pct_dense, x_vs_ref_blas, x_vs_ref_eigen   same-cell ratios
@@ -22,8 +22,10 @@
 //   intensity          FLOP per weight byte, 2 T k / (touched * 4)
 //   roofline_gflops    min(peak, intensity * triad) (theory/roofline.h)
 //   peak_gflops, triad_gbs   measured machine limits (FMA loop, STREAM triad)
-//   isa                float kernels in use (static_cast<int>(moe::Isa):
-//                      0 generic, 1 AVX2+FMA, 2 AVX-512); simd_lanes 1/8/16
+//   simd_lanes         1/8/16
+// Attributes (text columns): isa (generic, avx2_fma, avx512), dense
+// (openblas or eigen: what the dense reference ran on), and, as for every
+// measured experiment, host and cpu.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -80,6 +82,7 @@ class MoeKernels final : public Experiment {
     };
   }
   bool Exclusive() const override { return true; }
+  bool Measured() const override { return true; }
 
   void RunCell(const Params& p, CellContext& context) const override {
     const int64_t T = p.Int("T"), d = p.Int("d"), f = p.Int("f"), E = p.Int("E"), k = p.Int("k");
@@ -141,12 +144,12 @@ class MoeKernels final : public Experiment {
     context.Record("triad_gbs", 0, limits.triad_gbytes);
     context.Record("threads", 0, threads);
     const FloatKernels& kernels = BestFloatKernels();
-    context.Record("isa", 0, static_cast<double>(static_cast<int>(kernels.isa)));
+    context.Attribute("isa", kernels.name);
     context.Record("simd_lanes", 0, kernels.lanes);
     if (!references) return;
 
     context.Record("dense_gflops", 0, flops / times.Median(1) / 1e9);
-    context.Record("dense_is_blas", 0, dense->uses_blas() ? 1.0 : 0.0);
+    context.Attribute("dense", dense->uses_blas() ? "openblas" : "eigen");
     context.Record("pct_dense", 0, 100.0 * times.Speedup(0, 1));
     if (variants.size() > 2) {
       context.Record("ref_blas_gflops", 0, flops / times.Median(2) / 1e9);

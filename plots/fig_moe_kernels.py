@@ -2,7 +2,7 @@
 
 One panel per expert shape (d, f, E); x = tokens per expert T k / E (log),
 y = GFLOP/s (log). Lines: the fast layer (one per k), the dense
-FLOP-equivalent SwiGLU MLP (OpenBLAS when the cell recorded dense_is_blas = 1),
+FLOP-equivalent SwiGLU MLP (OpenBLAS or Eigen, as its `dense` column says),
 the per-expert gather -> OpenBLAS -> scatter reference and the per-expert
 Eigen loop (the "naive loop"), and the roofline min(peak, intensity x STREAM
 triad) the experiment measured and emitted (theory/roofline.h). Plots never

@@ -103,7 +103,11 @@ int List(const std::vector<std::string>& args) {
     }
     std::printf("== %s ==\n", std::string(registry->Family()).c_str());
     for (const auto& entry : registry->Describe()) {
-      std::printf("  %s: %s\n", entry.name.c_str(), entry.description.c_str());
+      // Timing experiments are flagged: their values are measurements.
+      const bool measured = registry->Family() == Experiment::kFamily &&
+                            FindExperiment(entry.name).factory(Params())->Measured();
+      std::printf("  %s: %s%s\n", entry.name.c_str(), entry.description.c_str(),
+                  measured ? " [measured]" : "");
       PrintParams(entry.params, "      ");
     }
   }
