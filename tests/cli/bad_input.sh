@@ -70,6 +70,11 @@ SLURM_ARRAY_TASK_ID=2 \
   expect_error "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not" \
   run "${base[@]}" --out "$out"
 
+# Data keys (common random numbers) must be grid keys.
+printf 'data_keys = ["n", "horizon"]\n' > "$work/data.toml"
+expect_error "data key 'horizon' is not a grid key of experiment 'hedge_regret'" \
+  run hedge_regret --config "$work/data.toml" --out "$out"
+
 # Explicit cell lists: zip groups and [[cells]] entries.
 printf 'zip = [["n", "T"]]\n[grid]\nn = [2, 4]\nT = [8, 16, 32]\n' > "$work/zip.toml"
 expect_error "zip group [n, T] needs lists of one length; n has 2, T has 3 values" \
