@@ -480,36 +480,28 @@ StoreContents Store::Read() const {
   }
   StoreContents contents;
   std::set<ItemKey> orphans;
-  {
-    Statement stmt(db_,
-                   "SELECT hash, replicate, step, name, value FROM metric"
-                   " ORDER BY hash, replicate, seq",
-                   path_);
+  // Rows of the per-item tables join their item; rows whose item has no
+  // cell record are orphans (the cell row was lost).
+  auto attach = [&](const char* sql, const std::function<void(ItemResult&, Statement&)>& add) {
+    Statement stmt(db_, sql, path_);
     while (stmt.Step()) {
       const ItemKey key{FromSql(stmt.Int(0)), stmt.Int(1)};
       auto it = stored.find(key);
       if (it == stored.end()) {
         orphans.insert(key);
-        continue;
+      } else {
+        add(it->second.item, stmt);
       }
-      it->second.item.rows.push_back({stmt.Int(2), stmt.Text(3), stmt.Double(4)});
     }
-  }
-  {
-    Statement stmt(db_,
-                   "SELECT hash, replicate, name, value FROM attribute"
-                   " ORDER BY hash, replicate, name",
-                   path_);
-    while (stmt.Step()) {
-      const ItemKey key{FromSql(stmt.Int(0)), stmt.Int(1)};
-      auto it = stored.find(key);
-      if (it == stored.end()) {
-        orphans.insert(key);
-        continue;
-      }
-      it->second.item.attributes.push_back({stmt.Text(2), stmt.Text(3)});
-    }
-  }
+  };
+  attach("SELECT hash, replicate, step, name, value FROM metric ORDER BY hash, replicate, seq",
+         [](ItemResult& item, Statement& s) {
+           item.rows.push_back({s.Int(2), s.Text(3), s.Double(4)});
+         });
+  attach("SELECT hash, replicate, name, value FROM attribute ORDER BY hash, replicate, name",
+         [](ItemResult& item, Statement& s) {
+           item.attributes.push_back({s.Text(2), s.Text(3)});
+         });
   int64_t summary_items = 0;
   uint64_t summary_checksum = 0;
   {

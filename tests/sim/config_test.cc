@@ -8,18 +8,10 @@
 #include "sim/check.h"
 #include "sim/experiment.h"
 #include "sim/grid.h"
+#include "tests/sim/error_of.h"
 
 namespace expertlab {
 namespace {
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 TEST_CASE("TOML and overrides build the grid", "[unit]") {
   SweepConfig c = DefaultConfig("hedge_regret");

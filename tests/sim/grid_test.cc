@@ -7,18 +7,10 @@
 
 #include "sim/check.h"
 #include "sim/config.h"
+#include "tests/sim/error_of.h"
 
 namespace expertlab {
 namespace {
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 SweepConfig FromToml(const std::string& toml) {
   SweepConfig c = DefaultConfig("hedge_regret");
