@@ -20,8 +20,8 @@ struct FloatKernels {
   Isa isa = Isa::kGeneric;
   const char* name = "generic";  // "generic", "avx2_fma", "avx512"
   int lanes = 1;                 // floats per vector register
-  // One register tile of the grouped GEMM (tile.h), any rows/panels the
-  // engine asks for.
+  // One register tile of the grouped GEMM (tile.h): any 1..kTileRows rows
+  // and 1..kMaxTilePanels panels, whatever the ISA's register file holds.
   void (*run_tile)(const TileJob<float>& job) = nullptr;
   // Packs up to kTileRows rows (row pointers) of kc values each into
   // dst[kk * kTileRows + i].

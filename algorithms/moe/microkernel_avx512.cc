@@ -64,8 +64,10 @@ inline void StoreOut(float* dst, __m512 v, __mmask16 m, bool accumulate, bool st
   }
 }
 
+// R rows x panels [p0, p0 + P) of the tile: 2 R P accumulators plus 2 P
+// B vectors, so callers keep R P <= 8 within the 32 zmm registers.
 template <int R, int P>
-void Tile(const TileJob<float>& job) {
+void Tile(const TileJob<float>& job, int p0) {
   __m512 acc[R][P][2];
 #pragma GCC unroll 8
   for (int i = 0; i < R; ++i)
@@ -73,8 +75,8 @@ void Tile(const TileJob<float>& job) {
     for (int p = 0; p < P; ++p) acc[i][p][0] = acc[i][p][1] = _mm512_setzero_ps();
 
   const float* a = job.a;
-  const float* b = job.b;
   const int64_t stride = job.b_panel_stride;
+  const float* b = job.b + p0 * stride;
   const int64_t k = job.k;
   for (int64_t kk = 0; kk < k; ++kk) {
     __m512 bv[P][2];
@@ -90,7 +92,7 @@ void Tile(const TileJob<float>& job) {
 #pragma GCC unroll 4
       for (int p = 0; p < P; ++p) {
         const char* next =
-            reinterpret_cast<const char*>(job.prefetch + p * stride + kk * kPanelCols);
+            reinterpret_cast<const char*>(job.prefetch + (p0 + p) * stride + kk * kPanelCols);
         _mm_prefetch(next, _MM_HINT_T1);
         _mm_prefetch(next + 64, _MM_HINT_T1);
       }
@@ -112,8 +114,8 @@ void Tile(const TileJob<float>& job) {
   for (int i = 0; i < R; ++i) {
 #pragma GCC unroll 4
     for (int p = 0; p < P; ++p) {
-      const int cols = job.cols[p];
-      const int64_t off = p * job.c_panel_step;
+      const int cols = job.cols[p0 + p];
+      const int64_t off = (p0 + p) * job.c_panel_step;
       switch (job.epilogue) {
         case kEpilogueStore: {
           const __m512 s = _mm512_set1_ps(job.scale[i]);
@@ -146,12 +148,20 @@ void Tile(const TileJob<float>& job) {
   }
 }
 
-using TileFn = void (*)(const TileJob<float>&);
+using TileFn = void (*)(const TileJob<float>&, int);
 
-// Instances whose accumulators fit the register file: rows * panels <= 8.
+// Panels per pass over the tile for `rows` rows: the widest of 4, 2, 1 that
+// keeps rows * panels <= 8 and does not pass the `left` panels remaining.
+int PassPanels(int rows, int left) {
+  int want = rows <= 2 ? 4 : rows <= 4 ? 2 : 1;
+  while (want > left) want /= 2;
+  return want;
+}
+
+// The instance for a pass of PassPanels(rows, ...) panels.
 TileFn Pick(int rows, int panels) {
-  if (panels >= 4 && rows <= 2) return rows == 1 ? Tile<1, 4> : Tile<2, 4>;
-  if (panels >= 2 && rows <= 4) {
+  if (panels == 4) return rows == 1 ? Tile<1, 4> : Tile<2, 4>;
+  if (panels == 2) {
     switch (rows) {
       case 1: return Tile<1, 2>;
       case 2: return Tile<2, 2>;
@@ -171,9 +181,18 @@ TileFn Pick(int rows, int panels) {
   }
 }
 
+// Any tile of tile.h (1..kTileRows rows, 1..kMaxTilePanels panels): the
+// panels are walked in register-sized passes, so a shape wider than the
+// register file (say 8 rows x 4 panels, or 3 panels) is still computed in
+// full. The engine's shapes (TilePanels in kernels.cc) take one pass. Each
+// output still sums over k ascending in one accumulator, so the split
+// changes no result bit.
 void RunTile(const TileJob<float>& job) {
-  // The caller (kernels.cc, TilePanels) asks only for supported shapes.
-  Pick(job.rows, job.panels)(job);
+  for (int p = 0; p < job.panels;) {
+    const int np = PassPanels(job.rows, job.panels - p);
+    Pick(job.rows, np)(job, p);
+    p += np;
+  }
 }
 
 }  // namespace
