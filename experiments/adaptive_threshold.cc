@@ -15,9 +15,14 @@
 //
 // The cell's memory is S = max(1, round(ratio * sqrt(n))), capped at n.
 //
-// Metrics (at t = T):
+// Data keys: adversary, n, T. The adversary's own draws (kill_on_play's
+// reserve, the white-box adversary's fair coins) come from the data stream
+// and are common to every learner and S of a replicate, but its losses
+// react to the learner's plays: the loss sequences are NOT shared (the
+// `oblivious` row is 0), so learners here are compared unpaired.
+//
+// Metrics (at t = T): the standard rows of experts_cell.h, and
 //   avg_regret     regret / T (realised, against the best in hindsight)
-//   regret, pseudo_regret
 //   memory         S
 //   ratio_actual   S / sqrt(n)
 //   pr23_adaptive  min(1, max{sqrt(n/(S T)), sqrt(n)/S}): PR23's bound / T
@@ -27,7 +32,7 @@
 #include <cmath>
 #include <string>
 
-#include "algorithms/experts/game.h"
+#include "experiments/experts_cell.h"
 #include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 #include "theory/memory_bounds.h"
@@ -35,23 +40,18 @@
 namespace expertlab::experiments {
 namespace {
 
-using experts::ExpertsLearner;
-using experts::LossSequence;
-
-enum Stream : uint64_t { kLearnerStream = 1, kSequenceStream = 2 };
-
 class AdaptiveThreshold final : public Experiment {
  public:
   std::vector<ParamSpec> Parameters() const override {
     return {
-        SpecParam<ExpertsLearner>("learner", "robust_pool",
-                                  "learner spec; memory=S is set by the cell"),
-        SpecParam<LossSequence>("adversary", "kill_on_play", "adaptive adversary spec"),
+        LearnerKey("robust_pool", "learner spec; memory=S is set by the cell"),
+        InstanceKey("adversary", "kill_on_play", "adaptive adversary spec"),
         ExpertsCountKey(1024, 4),
         ParamSpec::Double("ratio", 1.0, Bounds::Positive(), "S / sqrt(n)"),
         HorizonKey(8192),
     };
   }
+  std::vector<std::string> DataKeys() const override { return {"adversary", "n", "T"}; }
 
   // S = ratio * sqrt(n), rounded and clamped to [1, n].
   static int64_t MemoryOf(const Params& params) {
@@ -69,18 +69,13 @@ class AdaptiveThreshold final : public Experiment {
     const int64_t horizon = params.Int("T");
     const double root_n = std::sqrt(static_cast<double>(n));
     const int64_t memory = MemoryOf(params);
-    std::string spec = LearnerWithMemory(params.String("learner"), memory);
-    const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
-    const auto adversary = Registry<LossSequence>::Instance().Create(params.String("adversary"));
-    const auto result =
-        experts::PlayGame(*learner, *adversary, n, horizon, {horizon},
-                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
-    const experts::GamePoint& end = result.points.back();
+    const PlayedGame played =
+        ExpertsGame(params.String("learner"), params.String("adversary"), n, horizon)
+            .Memory(memory)
+            .Play(context);
     const double td = static_cast<double>(horizon);
     const double sd = static_cast<double>(memory);
-    context.Record("avg_regret", horizon, end.regret / td);
-    context.Record("regret", horizon, end.regret);
-    context.Record("pseudo_regret", horizon, end.pseudo_regret);
+    context.Record("avg_regret", horizon, played.end().regret / td);
     context.Record("memory", horizon, sd);
     context.Record("ratio_actual", horizon, sd / root_n);
     context.Record("pr23_adaptive", horizon,

@@ -1,14 +1,24 @@
 #include "experiments/experts_keys.h"
 
+#include "algorithms/experts/instance.h"
 #include "algorithms/experts/learner.h"
-#include "algorithms/experts/specs.h"
 #include "sim/check.h"
 #include "sim/registry.h"
+#include "sim/spec.h"
 
 namespace expertlab::experiments {
 
+ParamSpec LearnerKey(std::string default_spec, std::string help) {
+  return SpecParam<experts::ExpertsLearner>("learner", std::move(default_spec), std::move(help));
+}
+
+ParamSpec InstanceKey(std::string name, std::string default_spec, std::string help) {
+  return SpecParam<experts::LossSequence>(std::move(name), std::move(default_spec),
+                                          std::move(help));
+}
+
 ParamSpec ExpertsCountKey(int64_t default_n, int64_t min_n) {
-  return ParamSpec::Int("n", default_n, Bounds::Closed(min_n, 1 << 24), "number of experts");
+  return ParamSpec::Int("n", default_n, Bounds::Closed(min_n, 1 << 20), "number of experts");
 }
 
 ParamSpec HorizonKey(int64_t default_t) {
@@ -16,7 +26,7 @@ ParamSpec HorizonKey(int64_t default_t) {
 }
 
 ParamSpec MemoryKey(int64_t default_s) {
-  return ParamSpec::Int("memory", default_s, Bounds::Closed(1, 1 << 24),
+  return ParamSpec::Int("memory", default_s, Bounds::Closed(1, 1 << 20),
                         "memory S in words (must be <= n)");
 }
 
@@ -35,8 +45,8 @@ void CheckMemoryCell(std::string_view experiment, const Params& params) {
 
 std::string LearnerWithMemory(std::string_view learner, int64_t memory) {
   std::string spec(learner);
-  if (experts::SpecHasParam<experts::ExpertsLearner>(spec, "memory"))
-    spec = experts::SpecWith(spec, "memory", std::to_string(memory));
+  if (SpecHasParam<experts::ExpertsLearner>(spec, "memory"))
+    spec = SpecWith(spec, "memory", std::to_string(memory));
   Registry<experts::ExpertsLearner>::Instance().Create(spec);
   return spec;
 }

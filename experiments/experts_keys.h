@@ -11,6 +11,9 @@
 
 namespace expertlab::experiments {
 
+ParamSpec LearnerKey(std::string default_spec, std::string help);  // "learner"
+// An instance or adversary spec key (`name`: "instance", "adversary").
+ParamSpec InstanceKey(std::string name, std::string default_spec, std::string help);
 ParamSpec ExpertsCountKey(int64_t default_n, int64_t min_n = 2);  // "n"
 ParamSpec HorizonKey(int64_t default_t);                          // "T"
 ParamSpec MemoryKey(int64_t default_s);                           // "memory"

@@ -4,56 +4,48 @@
 // that defeats FTL, beside the Hedge bound sqrt(T ln n / 2) (Cesa-Bianchi &
 // Lugosi 2006, Thm 2.2).
 //
-// Metrics per checkpoint t (log-spaced, always including T):
-//   regret, pseudo_regret      realised and expected regret
+// Data keys: instance, n, T (every learner of a replicate meets the same
+// losses).
+//
+// Metrics per checkpoint t (log-spaced, always including T): the standard
+// rows of experts_cell.h, and
 //   normalized_regret          regret / sqrt(t ln n)
 //   bound                      sqrt(t ln n / 2)
-//   memory_words               peak words the learner kept
 #include <cmath>
 
-#include "algorithms/experts/game.h"
+#include "experiments/experts_cell.h"
+#include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 #include "theory/experts_bounds.h"
 
 namespace expertlab::experiments {
 namespace {
 
-using experts::ExpertsLearner;
-using experts::LossSequence;
-
-// Random streams of one cell.
-enum Stream : uint64_t { kLearnerStream = 1, kSequenceStream = 2 };
-
 class HedgeRegret final : public Experiment {
  public:
   std::vector<ParamSpec> Parameters() const override {
     return {
-        SpecParam<ExpertsLearner>("learner", "hedge", "learner spec, e.g. hedge(schedule=anytime)"),
-        SpecParam<LossSequence>("instance", "planted_bernoulli",
-                                "loss sequence spec, e.g. ftl_trap"),
-        ParamSpec::Int("n", 16, Bounds::Closed(2, 1 << 20), "number of experts"),
-        ParamSpec::Int("T", 4096, Bounds::Closed(1, int64_t{1} << 32), "horizon (days)"),
-        ParamSpec::Int("per_octave", 2, Bounds::Closed(1, 64), "checkpoints per doubling of t"),
+        LearnerKey("hedge", "learner spec, e.g. hedge(schedule=anytime)"),
+        InstanceKey("instance", "planted_bernoulli", "loss sequence spec, e.g. ftl_trap"),
+        ExpertsCountKey(16),
+        HorizonKey(4096),
+        PerOctaveKey(2),
     };
   }
+  std::vector<std::string> DataKeys() const override { return {"instance", "n", "T"}; }
 
   void RunCell(const Params& params, CellContext& context) const override {
-    const auto learner = Registry<ExpertsLearner>::Instance().Create(params.String("learner"));
-    const auto sequence = Registry<LossSequence>::Instance().Create(params.String("instance"));
     const int n = static_cast<int>(params.Int("n"));
     const int64_t horizon = params.Int("T");
-    const auto result =
-        experts::PlayGame(*learner, *sequence, n, horizon,
-                          LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))),
-                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
+    const PlayedGame played =
+        ExpertsGame(params.String("learner"), params.String("instance"), n, horizon)
+            .Checkpoints(LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))))
+            .Play(context);
     const double log_n = std::log(static_cast<double>(n));
-    for (const auto& point : result.points) {
+    for (const auto& point : played.result.points) {
       const double t = static_cast<double>(point.day);
-      context.Record("regret", point.day, point.regret);
-      context.Record("pseudo_regret", point.day, point.pseudo_regret);
       context.Record("normalized_regret", point.day, point.regret / std::sqrt(t * log_n));
       context.Record("bound", point.day, theory::HedgeOptimalRegret(n, point.day));
-      context.Record("memory_words", point.day, static_cast<double>(point.peak_memory_words));
     }
   }
 };

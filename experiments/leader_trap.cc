@@ -13,35 +13,31 @@
 // The window W = ceil(window_scale * T^{2/3}) is the instance's window and
 // the epoch of every learner with an `epoch` parameter.
 //
-// Metrics at log-spaced checkpoints and T:
-//   mean_regret     against i* with planted mean 1/2 - delta
-//   regret          realised, against the best in hindsight
+// Data keys: n, T, delta, window_scale (they define the sequence; the
+// learner and its memory do not).
+//
+// Metrics at log-spaced checkpoints and T: the standard rows of
+// experts_cell.h (mean_regret against i* with planted mean 1/2 - delta),
+// and
 //   avg_regret      mean_regret / t
 //   linear          (1/2 + delta) t   (the trapped prediction)
 //   window          W
+#include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "algorithms/experts/game.h"
-#include "algorithms/experts/specs.h"
+#include "experiments/experts_cell.h"
 #include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 
 namespace expertlab::experiments {
 namespace {
 
-using experts::ExpertsLearner;
-using experts::LossSequence;
-
-enum Stream : uint64_t { kLearnerStream = 1, kSequenceStream = 2 };
-
 class LeaderTrapStudy final : public Experiment {
  public:
   std::vector<ParamSpec> Parameters() const override {
     return {
-        SpecParam<ExpertsLearner>("learner", "baseline_pool",
-                                  "learner spec; memory and epoch set by the "
-                                  "cell"),
+        LearnerKey("baseline_pool", "learner spec; memory and epoch set by the cell"),
         ExpertsCountKey(256),
         MemoryKey(32),
         HorizonKey(65536),
@@ -51,32 +47,26 @@ class LeaderTrapStudy final : public Experiment {
         PerOctaveKey(1),
     };
   }
+  std::vector<std::string> DataKeys() const override { return {"n", "T", "delta", "window_scale"}; }
 
   void CheckCell(const Params& params) const override { CheckMemoryCell("leader_trap", params); }
 
   void RunCell(const Params& params, CellContext& context) const override {
-    const int n = static_cast<int>(params.Int("n"));
     const int64_t horizon = params.Int("T");
-    const int64_t memory = params.Int("memory");
     const double delta = params.Double("delta");
     const int64_t window = std::max<int64_t>(
         1, static_cast<int64_t>(std::ceil(params.Double("window_scale") *
                                           std::pow(static_cast<double>(horizon), 2.0 / 3.0))));
-    std::string spec = LearnerWithMemory(params.String("learner"), memory);
-    if (experts::SpecHasParam<ExpertsLearner>(spec, "epoch"))
-      spec = experts::SpecWith(spec, "epoch", std::to_string(window));
-    const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
-    const auto sequence =
-        Registry<LossSequence>::Instance().Create("leader_trap(window=" + std::to_string(window) +
-                                                  ", delta=" + experts::SpecNumber(delta) + ")");
-    const auto result =
-        experts::PlayGame(*learner, *sequence, n, horizon,
-                          LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))),
-                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
-    for (const auto& point : result.points) {
+    const std::string instance =
+        "leader_trap(window=" + std::to_string(window) + ", delta=" + SpecNumber(delta) + ")";
+    const PlayedGame played =
+        ExpertsGame(params.String("learner"), instance, static_cast<int>(params.Int("n")), horizon)
+            .Memory(params.Int("memory"))
+            .LearnerSets("epoch", std::to_string(window))
+            .Checkpoints(LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))))
+            .Play(context);
+    for (const auto& point : played.result.points) {
       const double t = static_cast<double>(point.day);
-      context.Record("mean_regret", point.day, point.mean_regret);
-      context.Record("regret", point.day, point.regret);
       context.Record("avg_regret", point.day, point.mean_regret / t);
       context.Record("linear", point.day, (0.5 + delta) * t);
       context.Record("window", point.day, static_cast<double>(window));

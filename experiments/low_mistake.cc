@@ -9,18 +9,20 @@
 // `swxz_valid` metric says which cells are inside the stated range).
 // WZZ23's deterministic pool cycling: R ~ n M / S (slope -1).
 //
-// Metrics (at t = T):
-//   regret           realised: learner's loss - best expert's loss
-//   mean_regret      against i* (= regret's comparator here)
+// Data keys: n, T, mistakes, placement. The sequence does not depend on S,
+// so every learner and every memory size of a replicate meets the same
+// losses.
+//
+// Metrics (at t = T): the standard rows of experts_cell.h (mean_regret is
+// against i*, the same comparator as regret here), and
 //   swxz_predict     n / S              (SWXZ22, constants dropped)
 //   cycling_predict  n (M + 1) / S      (WZZ23-style, +1: the first sweep)
 //   swxz_valid       1 if the cell satisfies SWXZ22's conditions at the
 //                    learner's delta (auto: k = n log2^2 n/(delta T))
-//   memory_words
 #include <cmath>
 #include <string>
 
-#include "algorithms/experts/game.h"
+#include "experiments/experts_cell.h"
 #include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 #include "theory/memory_bounds.h"
@@ -28,17 +30,11 @@
 namespace expertlab::experiments {
 namespace {
 
-using experts::ExpertsLearner;
-using experts::LossSequence;
-
-enum Stream : uint64_t { kLearnerStream = 1, kSequenceStream = 2 };
-
 class LowMistakeStudy final : public Experiment {
  public:
   std::vector<ParamSpec> Parameters() const override {
     return {
-        SpecParam<ExpertsLearner>("learner", "swxz_low_mistake",
-                                  "learner spec; memory=S is set by the cell"),
+        LearnerKey("swxz_low_mistake", "learner spec; memory=S is set by the cell"),
         ExpertsCountKey(1024),
         MemoryKey(64),
         HorizonKey(65536),
@@ -47,6 +43,7 @@ class LowMistakeStudy final : public Experiment {
         ParamSpec::Choice("placement", "bursts", {"bursts", "spread"}, "where the M mistakes go"),
     };
   }
+  std::vector<std::string> DataKeys() const override { return {"n", "T", "mistakes", "placement"}; }
 
   void CheckCell(const Params& params) const override {
     EXPERTLAB_CHECK(params.Int("mistakes") <= params.Int("T"))
@@ -60,27 +57,18 @@ class LowMistakeStudy final : public Experiment {
     const int64_t horizon = params.Int("T");
     const int64_t memory = params.Int("memory");
     const int64_t mistakes = params.Int("mistakes");
-    std::string spec = LearnerWithMemory(params.String("learner"), memory);
-    const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
-    const auto sequence = Registry<LossSequence>::Instance().Create(
-        "low_mistake(mistakes=" + std::to_string(mistakes) +
-        ", placement=" + params.String("placement") + ")");
-    const auto result =
-        experts::PlayGame(*learner, *sequence, n, horizon, {horizon},
-                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
-    const experts::GamePoint& end = result.points.back();
+    const std::string instance = "low_mistake(mistakes=" + std::to_string(mistakes) +
+                                 ", placement=" + params.String("placement") + ")";
+    ExpertsGame(params.String("learner"), instance, n, horizon).Memory(memory).Play(context);
     const double nd = n, sd = static_cast<double>(memory), td = static_cast<double>(horizon);
     const double log2n = std::log2(nd);
     const double delta = std::min(0.5, nd * log2n * log2n / (sd * td));
-    context.Record("regret", horizon, end.regret);
-    context.Record("mean_regret", horizon, end.mean_regret);
     context.Record("swxz_predict", horizon, theory::LowMistakeRegret(nd, sd));
     context.Record("cycling_predict", horizon,
                    theory::PoolCyclingRegret(nd, static_cast<double>(mistakes) + 1, sd));
     context.Record(
         "swxz_valid", horizon,
         theory::SwxzLowMistakeValid(nd, td, delta, static_cast<double>(mistakes)) ? 1.0 : 0.0);
-    context.Record("memory_words", horizon, static_cast<double>(end.peak_memory_words));
   }
 };
 

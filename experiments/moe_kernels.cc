@@ -83,6 +83,9 @@ class MoeKernels final : public Experiment {
   }
   bool Exclusive() const override { return true; }
   bool Measured() const override { return true; }
+  // The shape defines the model and the tokens (the timing settings do not),
+  // so cells that time one shape differently run on the same weights.
+  std::vector<std::string> DataKeys() const override { return {"T", "d", "f", "E", "k"}; }
 
   void RunCell(const Params& p, CellContext& context) const override {
     const int64_t T = p.Int("T"), d = p.Int("d"), f = p.Int("f"), E = p.Int("E"), k = p.Int("k");
@@ -97,8 +100,8 @@ class MoeKernels final : public Experiment {
     config.Validate();
     EXPERTLAB_CHECK(k <= E) << "moe_kernels: k = " << k << " exceeds E = " << E;
     // Values only need to be finite and O(1); a hash fill keyed by the
-    // cell's stream keeps setup fast for gigabyte-sized weights.
-    Rng rng = context.Stream(1);
+    // shape's data stream keeps setup fast for gigabyte-sized weights.
+    Rng rng = context.DataStream(1);
     auto w = MoeWeights<float>::Zeros(config);
     FillUniform(w.router, rng.NextU64(), 1.0f, threads);
     FillUniform(w.w_gate, rng.NextU64(), 1.0f / std::sqrt(float(d)), threads);

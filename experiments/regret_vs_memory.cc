@@ -12,22 +12,21 @@
 // gets the planted best rate alpha = 1/2 - delta (the deck's "M known"
 // version); write swxz_mw(alpha=auto) for the binary search.
 //
-// Metrics (at t = T):
-//   mean_regret      sum_t <p_t, mu> - T mu(i*)   (no noise floor; headline)
-//   regret           realised, against the best expert in hindsight
-//   pseudo_regret    sum_t <p_t, l_t> - min_i L_T(i)
+// Data keys: n, T, memory, c: delta*(S) depends on S, so learners share the
+// data of a replicate at each S, not across S.
+//
+// Metrics (at t = T): the standard rows of experts_cell.h (mean_regret
+// sum_t <p_t, mu> - T mu(i*) has no noise floor: the headline), and
 //   normalized       mean_regret / sqrt(nT/S)
 //   lower_bound      sqrt(nT/S)
 //   hedge_floor      sqrt(T ln n / 2)
 //   subset_predict   (1 - S/n) delta T + sqrt(T ln S / 2)
 //   delta            delta*(S)
 //   swxz_valid       1 if delta > sqrt(16 log2^2 n / T) (SWXZ22 range)
-//   memory_words     peak words kept
 #include <cmath>
 #include <string>
 
-#include "algorithms/experts/game.h"
-#include "algorithms/experts/specs.h"
+#include "experiments/experts_cell.h"
 #include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 #include "theory/experts_bounds.h"
@@ -36,17 +35,11 @@
 namespace expertlab::experiments {
 namespace {
 
-using experts::ExpertsLearner;
-using experts::LossSequence;
-
-enum Stream : uint64_t { kLearnerStream = 1, kSequenceStream = 2 };
-
 class RegretVsMemory final : public Experiment {
  public:
   std::vector<ParamSpec> Parameters() const override {
     return {
-        SpecParam<ExpertsLearner>("learner", "multiscale_pool",
-                                  "learner spec; memory=S is set by the cell"),
+        LearnerKey("multiscale_pool", "learner spec; memory=S is set by the cell"),
         ExpertsCountKey(1024),
         HorizonKey(65536),
         MemoryKey(64),
@@ -54,6 +47,7 @@ class RegretVsMemory final : public Experiment {
                           "delta = c sqrt(n / (S T)), must stay below 1/2"),
     };
   }
+  std::vector<std::string> DataKeys() const override { return {"n", "T", "memory", "c"}; }
 
   static double DeltaOf(const Params& params) {
     return theory::DeltaStar(params.Double("c"), static_cast<double>(params.Int("n")),
@@ -77,28 +71,19 @@ class RegretVsMemory final : public Experiment {
     const int64_t memory = params.Int("memory");
     const double nd = n, td = static_cast<double>(horizon), sd = static_cast<double>(memory);
     const double delta = DeltaOf(params);
-    std::string spec = LearnerWithMemory(params.String("learner"), memory);
-    if (experts::SpecHasParam<ExpertsLearner>(spec, "alpha") &&
-        experts::SpecArg(spec, "alpha").empty())
-      spec = experts::SpecWith(spec, "alpha", experts::SpecNumber(0.5 - delta));
-    const auto learner = Registry<ExpertsLearner>::Instance().Create(spec);
-    const auto sequence = Registry<LossSequence>::Instance().Create(
-        "planted_bernoulli(delta=" + experts::SpecNumber(delta) + ")");
-    const auto result =
-        experts::PlayGame(*learner, *sequence, n, horizon, {horizon},
-                          context.Stream(kLearnerStream), context.Stream(kSequenceStream));
-    const experts::GamePoint& end = result.points.back();
+    const PlayedGame played =
+        ExpertsGame(params.String("learner"), "planted_bernoulli(delta=" + SpecNumber(delta) + ")",
+                    n, horizon)
+            .Memory(memory)
+            .KnownComparatorRate()
+            .Play(context);
     const double bound = theory::SwxzLowerBound(nd, td, sd);
-    context.Record("mean_regret", horizon, end.mean_regret);
-    context.Record("regret", horizon, end.regret);
-    context.Record("pseudo_regret", horizon, end.pseudo_regret);
-    context.Record("normalized", horizon, end.mean_regret / bound);
+    context.Record("normalized", horizon, played.end().mean_regret / bound);
     context.Record("lower_bound", horizon, bound);
     context.Record("hedge_floor", horizon, theory::HedgeOptimalRegret(n, horizon));
     context.Record("subset_predict", horizon, theory::RandomSubsetRegret(nd, sd, delta, td));
     context.Record("delta", horizon, delta);
     context.Record("swxz_valid", horizon, theory::SwxzRandomOrderValid(nd, td, delta) ? 1.0 : 0.0);
-    context.Record("memory_words", horizon, static_cast<double>(end.peak_memory_words));
   }
 };
 

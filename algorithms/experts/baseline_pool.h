@@ -56,6 +56,13 @@ class BaselinePool final : public HedgeOnActivePool {
   void Observe(const LossView& losses) override;
 
   int64_t epoch() const { return epoch_; }
+  ParamValues EffectiveParams() const override {
+    return {{"active", static_cast<double>(active_capacity_)},
+            {"candidates", static_cast<double>(candidate_capacity_)},
+            {"epoch", static_cast<double>(epoch_)},
+            {"eta", eta_},
+            {"theta", theta_}};
+  }
 
  private:
   void StartEpoch();

@@ -38,6 +38,7 @@ class Ftpl final : public FullMemoryLearner {
   void Observe(const LossView& losses) override;
 
   double eta() const { return eta_; }
+  ParamValues EffectiveParams() const override { return {{"eta", eta_}}; }
 
  private:
   bool gumbel_;

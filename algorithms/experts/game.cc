@@ -1,6 +1,7 @@
 #include "algorithms/experts/game.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace expertlab::experts {
 namespace {
@@ -20,6 +21,22 @@ class DayLosses final : public LossSource {
   int64_t day_ = 0;
 };
 
+// Cumulative losses are sums of losses in [0, 1] (exact integers for 0/1
+// losses); rounding to 1e-6 keeps the hash independent of summation order.
+uint64_t SequenceChecksum(const Eigen::ArrayXd& cumulative, int comparator) {
+  uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a over 64-bit words
+  auto mix = [&](uint64_t word) {
+    for (int byte = 0; byte < 8; ++byte) {
+      hash ^= (word >> (8 * byte)) & 0xff;
+      hash *= 0x100000001b3ULL;
+    }
+  };
+  mix(static_cast<uint64_t>(static_cast<int64_t>(comparator)));
+  for (Eigen::Index i = 0; i < cumulative.size(); ++i)
+    mix(static_cast<uint64_t>(std::llround(cumulative[i] * 1e6)));
+  return hash >> 12;
+}
+
 }  // namespace
 
 GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
@@ -29,6 +46,13 @@ GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_exp
   EXPERTLAB_CHECK(horizon >= 1) << "T must be >= 1, got " << horizon;
   learner.Start(num_experts, horizon, std::move(learner_rng));
   sequence.Start(num_experts, horizon, std::move(sequence_rng));
+  return PlayStartedGame(learner, sequence, num_experts, horizon, checkpoints);
+}
+
+GameResult PlayStartedGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
+                           int64_t horizon, const std::vector<int64_t>& checkpoints) {
+  EXPERTLAB_CHECK(num_experts >= 1) << "n must be >= 1, got " << num_experts;
+  EXPERTLAB_CHECK(horizon >= 1) << "T must be >= 1, got " << horizon;
   const int64_t budget = learner.MemoryBudget();
   const bool full_access = budget >= num_experts;
   // Daily n-vectors only when someone needs them: a full-memory learner, or
@@ -60,8 +84,12 @@ GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_exp
     }
     Eigen::Index best_index = 0;
     const double best = cumulative.minCoeff(&best_index);
-    GamePoint point{day, result.learner_loss - best, result.expected_loss - best,
-                    std::numeric_limits<double>::quiet_NaN(), peak_words};
+    GamePoint point{day,
+                    result.learner_loss - best,
+                    result.expected_loss - best,
+                    best,
+                    std::numeric_limits<double>::quiet_NaN(),
+                    peak_words};
     if (comparator >= 0) point.mean_regret = mean_loss - comparator_mean;
     result.points.push_back(point);
     result.best_loss = best;
@@ -106,6 +134,7 @@ GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_exp
     if (next_checkpoint != checkpoints.end() && *next_checkpoint == day) record(day);
   }
   if (result.points.empty() || result.points.back().day != horizon) record(horizon);
+  result.sequence_checksum = SequenceChecksum(cumulative, comparator);
   return result;
 }
 

@@ -33,6 +33,7 @@ struct GamePoint {
   int64_t day;
   double regret;
   double pseudo_regret;
+  double best_loss;  // min_i L_t(i)
   // NaN when the instance designates no comparator.
   double mean_regret = std::numeric_limits<double>::quiet_NaN();
   int64_t peak_memory_words;
@@ -45,6 +46,11 @@ struct GameResult {
   double best_loss = 0;
   int best_expert = 0;            // argmin_i L_T(i), ties to the smallest index
   int64_t max_reads_per_day = 0;  // single-expert reads (bounded learners)
+  // A 52-bit hash (exact in a double) of every expert's cumulative loss
+  // L_T(i) (to 1e-6) and the comparator: equal for two games that saw the
+  // same loss sequence, so a sweep can show that learners compared in one
+  // replicate shared their data (common random numbers).
+  uint64_t sequence_checksum = 0;
 };
 
 // Plays T days. Throws Error if the learner exceeds its memory budget, reads
@@ -52,5 +58,11 @@ struct GameResult {
 GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
                     int64_t horizon, const std::vector<int64_t>& checkpoints, Rng learner_rng,
                     Rng sequence_rng);
+
+// The same game for a learner and a sequence already started with
+// (num_experts, horizon): a caller can read their EffectiveParams, or build
+// the learner from what the sequence reports, before day 1.
+GameResult PlayStartedGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
+                           int64_t horizon, const std::vector<int64_t>& checkpoints);
 
 }  // namespace expertlab::experts

@@ -20,6 +20,7 @@ void Hedge::Start(int num_experts, int64_t horizon, Rng rng) {
   eta_ = anytime_     ? std::sqrt(8.0 * std::log(static_cast<double>(num_experts)))
          : fixed_eta_ ? *fixed_eta_
                       : theory::HedgeOptimalEta(num_experts, horizon);
+  eta_1_ = eta_;
   weights_.Reset(num_experts);
   rng_ = std::move(rng);
 }

@@ -43,11 +43,14 @@ class Hedge final : public FullMemoryLearner {
   Eigen::ArrayXd Distribution() const { return weights_.weights() / weights_.total(); }
   // The learning rate that produced today's distribution.
   double eta() const { return eta_; }
+  // eta on day 1 (anytime: eta_1 = sqrt(8 ln n)).
+  ParamValues EffectiveParams() const override { return {{"eta", eta_1_}}; }
 
  private:
   bool anytime_;
   std::optional<double> fixed_eta_;
   double eta_ = 0;
+  double eta_1_ = 0;
   int64_t day_ = 1;  // the day the current distribution is for
   ExpWeights weights_;
   Rng rng_{0, 0, 0, 0};

@@ -18,15 +18,18 @@
 #include <cstdint>
 
 #include "sim/rng.h"
+#include "sim/spec.h"
 
 namespace expertlab::experts {
 
 class ExpertsLearner;
 
-class LossSequence {
+// EffectiveParams (sim/spec.h): the values in use after Start. Instances
+// with a planted comparator report its mean loss per day as
+// "comparator_rate" (the alpha = M/T of SWXZ22's "M known" learner).
+class LossSequence : public HasEffectiveParams {
  public:
   static constexpr const char* kFamily = "experts instance";
-  virtual ~LossSequence() = default;
 
   virtual void Start(int num_experts, int64_t horizon, Rng rng) = 0;
   // Fixes day `day`'s losses; adaptive adversaries may look at the

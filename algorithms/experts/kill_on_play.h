@@ -44,6 +44,10 @@ class KillOnPlay final : public LossSequence {
   int64_t window() const { return window_; }
   int64_t reserve_size() const { return reserve_size_; }
   bool InReserve(int expert) const { return reserve_[expert] != 0; }
+  ParamValues EffectiveParams() const override {
+    return {{"window", static_cast<double>(window_)},
+            {"reserve", static_cast<double>(reserve_size_)}};
+  }
 
  private:
   std::optional<double> fixed_window_;

@@ -43,6 +43,11 @@ class LeaderTrap final : public LossSequence {
 
   int planted() const { return planted_; }
   bool Hot(int64_t day, int expert) const;
+  ParamValues EffectiveParams() const override {
+    return {{"window", static_cast<double>(window_)},
+            {"delta", delta_},
+            {"comparator_rate", 0.5 - delta_}};
+  }
 
  private:
   int64_t window_;

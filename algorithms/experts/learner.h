@@ -21,6 +21,7 @@
 
 #include "sim/check.h"
 #include "sim/rng.h"
+#include "sim/spec.h"
 
 namespace expertlab::experts {
 
@@ -70,10 +71,11 @@ class LossView {
   mutable int64_t reads_ = 0;
 };
 
-class ExpertsLearner {
+// EffectiveParams (sim/spec.h): the values in use after Start, e.g. the
+// delta an `auto` resolved to or how the budget S was split into pools.
+class ExpertsLearner : public HasEffectiveParams {
  public:
   static constexpr const char* kFamily = "experts learner";
-  virtual ~ExpertsLearner() = default;
 
   // Before day 1. `horizon` is T (learners tuned to T may use it); `rng` is
   // the learner's own stream. Throws Error when the learner cannot run with

@@ -19,6 +19,7 @@ void LowMistake::Start(int num_experts, int64_t horizon, Rng rng) {
       << "low_mistake: mistakes M = " << count_ << " exceeds T = " << horizon;
   EXPERTLAB_CHECK(num_experts >= 2) << "low_mistake needs n >= 2 experts, got " << num_experts;
   num_experts_ = num_experts;
+  horizon_ = horizon;
   best_ = static_cast<int>(rng.UniformInt(static_cast<uint64_t>(num_experts)));
   key_ = rng.NextU64();
   mistakes_.clear();

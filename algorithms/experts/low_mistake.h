@@ -41,6 +41,10 @@ class LowMistake final : public LossSequence {
 
   int best() const { return best_; }
   const std::vector<int64_t>& mistake_days() const { return mistakes_; }
+  ParamValues EffectiveParams() const override {
+    return {{"mistakes", static_cast<double>(count_)},
+            {"comparator_rate", static_cast<double>(count_) / static_cast<double>(horizon_)}};
+  }
 
  private:
   int64_t MistakesIn(int64_t first, int64_t last) const;
@@ -49,6 +53,7 @@ class LowMistake final : public LossSequence {
   bool bursts_;
   int64_t burst_count_;
   int num_experts_ = 0;
+  int64_t horizon_ = 1;
   int best_ = 0;
   uint64_t key_ = 0;
   std::vector<int64_t> mistakes_;  // sorted days

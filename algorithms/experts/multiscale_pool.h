@@ -53,6 +53,12 @@ class MultiscalePool final : public HedgeOnActivePool {
 
   int64_t window() const { return window_; }
   int64_t admissions() const { return admissions_; }
+  ParamValues EffectiveParams() const override {
+    return {{"active", static_cast<double>(active_.capacity())},
+            {"candidates", static_cast<double>(candidates_.capacity())},
+            {"base_epoch", static_cast<double>(base_epoch_)},
+            {"eta", eta_}};
+  }
 
  private:
   void Admit(int expert);

@@ -34,6 +34,7 @@ class MultiplicativeWeights final : public FullMemoryLearner {
   void Observe(const LossView& losses) override { weights_.Update(losses.All(), eta_); }
 
   double eps() const { return eps_; }
+  ParamValues EffectiveParams() const override { return {{"eps", eps_}}; }
 
  private:
   std::optional<double> fixed_eps_;

@@ -42,6 +42,9 @@ class PlantedBernoulli final : public LossSequence {
 
   int planted() const { return planted_; }
   double delta() const { return delta_; }
+  ParamValues EffectiveParams() const override {
+    return {{"delta", delta_}, {"comparator_rate", 0.5 - delta_}};
+  }
 
  private:
   uint64_t FairWord(int64_t block, int expert) const { return CellWord(fair_key_, block, expert); }

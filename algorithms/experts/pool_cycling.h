@@ -22,6 +22,7 @@
 // Memory: S words (the block's alive flags; the block index is O(1)).
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "algorithms/experts/learner.h"
@@ -44,6 +45,10 @@ class PoolCycling final : public ExpertsLearner {
   }
 
   int64_t blocks_visited() const { return blocks_visited_; }
+  // The first block's size (the last block of a cycle may be shorter).
+  ParamValues EffectiveParams() const override {
+    return {{"pool", static_cast<double>(std::min<int64_t>(memory_, num_experts_))}};
+  }
 
  private:
   void EnterBlock(int first);

@@ -42,6 +42,11 @@ class RandomOrder final : public LossSequence {
   // The adversary's day shown on `day` (1-based both).
   int64_t SourceDay(int64_t day) const { return shuffled_ ? order_[day - 1] : day; }
   int Group(int expert) const;
+  ParamValues EffectiveParams() const override {
+    return {{"delta", delta_},
+            {"phases", static_cast<double>(phases_)},
+            {"comparator_rate", 0.5 - delta_}};
+  }
   int Phase(int64_t source_day) const;
 
  private:

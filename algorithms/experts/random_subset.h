@@ -37,6 +37,9 @@ class RandomSubset final : public ExpertsLearner {
   void HeldExperts(int num_experts, std::vector<int>& out) const override;
 
   const std::vector<int>& subset() const { return ids_; }
+  ParamValues EffectiveParams() const override {
+    return {{"pool", static_cast<double>(ids_.size())}, {"eta", eta_}};
+  }
 
  private:
   int64_t memory_;

@@ -48,6 +48,12 @@ class RobustPool final : public TwoPoolLearner {
   int Act() override;
   double ExpectedLoss(const LossView& losses) const override;
   void Observe(const LossView& losses) override;
+  // discount_horizon: H of the discounted loss.
+  ParamValues EffectiveParams() const override {
+    return {{"active", static_cast<double>(active_.capacity())},
+            {"candidates", static_cast<double>(candidates_.capacity())},
+            {"discount_horizon", 1 / (1 - decay_)}};
+  }
 
  private:
   void ComputeGoodSet();

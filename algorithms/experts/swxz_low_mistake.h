@@ -51,6 +51,10 @@ class SwxzLowMistake final : public ExpertsLearner {
 
   double delta() const { return delta_; }
   int64_t pools_sampled() const { return pools_sampled_; }
+  // threshold: errors allowed per day of a member's age.
+  ParamValues EffectiveParams() const override {
+    return {{"pool", static_cast<double>(memory_)}, {"delta", delta_}, {"threshold", threshold_}};
+  }
 
  private:
   void Refill();

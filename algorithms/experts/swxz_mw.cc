@@ -66,6 +66,14 @@ void SwxzMw::Resample() {
   last_resample_day_ = day_;
 }
 
+ParamValues SwxzMw::EffectiveParams() const {
+  return {{"pool", static_cast<double>(memory_)},
+          {"delta", delta_},
+          {"eps", delta_ / 2},
+          {"alpha", alpha_},
+          {"alpha_search", fixed_alpha_ ? 0.0 : 1.0}};
+}
+
 double SwxzMw::ExpectedLoss(const LossView& losses) const {
   double total = 0;
   for (size_t k = 0; k < ids_.size(); ++k) total += weights_.weights()[k] * losses[ids_[k]];

@@ -58,6 +58,9 @@ class SwxzMw final : public ExpertsLearner {
   double delta() const { return delta_; }
   double alpha() const { return alpha_; }
   int64_t resamples() const { return resamples_; }
+  // alpha is the value in use on day 1 (the search's first midpoint when
+  // alpha = auto; alpha_search says which).
+  ParamValues EffectiveParams() const override;
 
  private:
   void Resample();

@@ -209,7 +209,7 @@ TEST_CASE("mean-regret counts the planted gap exactly", "[unit][theory]") {
 }  // namespace
 }  // namespace expertlab::experts
 
-#include "algorithms/experts/specs.h"
+#include "sim/spec.h"
 
 namespace expertlab::experts {
 namespace {
@@ -223,6 +223,11 @@ TEST_CASE("spec helpers edit algorithm specs", "[unit]") {
   CHECK(SpecHasParam<ExpertsLearner>("random_subset(memory=3)", "memory"));
   CHECK_FALSE(SpecHasParam<ExpertsLearner>("hedge", "memory"));
   CHECK(SpecNumber(0.25) == "0.25");
+  CHECK(SpecName("hedge(eta=0.5)") == "hedge");
+  CHECK(SpecParams<ExpertsLearner>("hedge").String("schedule") == "fixed");
+  const ParamValues reported = {{"delta", 0.5}};
+  CHECK(FindParam(reported, "delta") == 0.5);
+  CHECK_FALSE(FindParam(reported, "eta").has_value());
 }
 
 }  // namespace
