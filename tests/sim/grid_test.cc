@@ -169,7 +169,7 @@ TEST_CASE("the recorded config describes zip and listed cells", "[unit]") {
   CHECK(plain.ToJson() ==
         "{\"experiment\":\"hedge_regret\",\"seed\":1,\"reps\":1,\"grid\":{\"learner\":[\"hedge\"],"
         "\"instance\":[\"planted_bernoulli\"],\"n\":[\"2\",\"16\"],\"T\":[\"4096\"],\"per_octave\":"
-        "[\"2\"]},\"data_keys\":[]}");
+        "[\"2\"]},\"data_keys\":[\"instance\",\"n\",\"T\"]}");
   const SweepConfig c = FromToml(
       "reps = 3\nzip = [[\"n\", \"T\"]]\n[grid]\nn = [2, 4]\nT = [8, 16]\n"
       "[[cells]]\nn = 8\nT = 32\n");
@@ -177,7 +177,7 @@ TEST_CASE("the recorded config describes zip and listed cells", "[unit]") {
         "{\"experiment\":\"hedge_regret\",\"seed\":1,\"reps\":3,\"grid\":{\"learner\":[\"hedge\"],"
         "\"instance\":[\"planted_bernoulli\"],\"n\":[\"2\",\"4\"],\"T\":[\"8\",\"16\"],"
         "\"per_octave\":[\"2\"]},\"zip\":[[\"n\",\"T\"]],\"cells\":[{\"n\":\"8\",\"T\":\"32\"}],"
-        "\"data_keys\":[]}");
+        "\"data_keys\":[\"instance\",\"n\",\"T\"]}");
   const SweepConfig listed = FromToml("[[cells]]\nn = 8\n");
   CHECK(listed.ToJson().find("\"grid_product\":false") != std::string::npos);
 }
