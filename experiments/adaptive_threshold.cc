@@ -26,8 +26,10 @@
 //   memory         S
 //   ratio_actual   S / sqrt(n)
 //   pr23_adaptive  min(1, max{sqrt(n/(S T)), sqrt(n)/S}): PR23's bound / T
-//   kill_predict   max(0, 1 - k/(W+1)), k = active experts the learner can
-//                  hold (robust_pool: S/4), W = ceil(sqrt n)
+//   kill_predict   max(0, 1 - k/(W+1)), the rotation model of kill_on_play.h
+//                  at k = the learner's active pool (param.active; only
+//                  for learners that report one), W = the adversary's
+//                  kill window (instance.window), kill_on_play only
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -80,7 +82,10 @@ class AdaptiveThreshold final : public Experiment {
     context.Record("ratio_actual", horizon, sd / root_n);
     context.Record("pr23_adaptive", horizon,
                    std::min(1.0, theory::Pr23AdaptiveRegret(n, td, sd) / td));
-    context.Record("kill_predict", horizon, theory::KillOnPlayLossRate(sd / 4, std::ceil(root_n)));
+    const auto active = played.LearnerParam("active");
+    const auto window = played.SequenceParam("window");
+    if (active && window)
+      context.Record("kill_predict", horizon, theory::KillOnPlayLossRate(*active, *window));
   }
 };
 

@@ -18,7 +18,8 @@
 //   swxz_predict     n / S              (SWXZ22, constants dropped)
 //   cycling_predict  n (M + 1) / S      (WZZ23-style, +1: the first sweep)
 //   swxz_valid       1 if the cell satisfies SWXZ22's conditions at the
-//                    learner's delta (auto: k = n log2^2 n/(delta T))
+//                    delta the learner runs with (its param.delta; only
+//                    for learners that report one)
 #include <cmath>
 #include <string>
 
@@ -59,16 +60,16 @@ class LowMistakeStudy final : public Experiment {
     const int64_t mistakes = params.Int("mistakes");
     const std::string instance = "low_mistake(mistakes=" + std::to_string(mistakes) +
                                  ", placement=" + params.String("placement") + ")";
-    ExpertsGame(params.String("learner"), instance, n, horizon).Memory(memory).Play(context);
+    const PlayedGame played =
+        ExpertsGame(params.String("learner"), instance, n, horizon).Memory(memory).Play(context);
     const double nd = n, sd = static_cast<double>(memory), td = static_cast<double>(horizon);
-    const double log2n = std::log2(nd);
-    const double delta = std::min(0.5, nd * log2n * log2n / (sd * td));
     context.Record("swxz_predict", horizon, theory::LowMistakeRegret(nd, sd));
     context.Record("cycling_predict", horizon,
                    theory::PoolCyclingRegret(nd, static_cast<double>(mistakes) + 1, sd));
-    context.Record(
-        "swxz_valid", horizon,
-        theory::SwxzLowMistakeValid(nd, td, delta, static_cast<double>(mistakes)) ? 1.0 : 0.0);
+    if (const auto delta = played.LearnerParam("delta"))
+      context.Record(
+          "swxz_valid", horizon,
+          theory::SwxzLowMistakeValid(nd, td, *delta, static_cast<double>(mistakes)) ? 1.0 : 0.0);
   }
 };
 

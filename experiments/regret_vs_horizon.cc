@@ -19,7 +19,10 @@
 // the standard rows of experts_cell.h, and
 //   hedge_bound       sqrt(t ln n / 2)
 //   lower_bound       sqrt(n t / S)
-//   single_scale      t^{2/3} (n / m)^{1/3}, m = 3S/4 (baseline_pool's split)
+//   single_scale      t^{2/3} (n / m)^{1/3}: the single-scale pool's
+//                     heuristic (baseline_pool.h), for learners that report
+//                     an epoch length and m candidate slots (param.epoch,
+//                     param.candidates)
 #include <cmath>
 #include <string>
 
@@ -76,11 +79,15 @@ class RegretVsHorizon final : public Experiment {
             .KnownComparatorRate()
             .Checkpoints(LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))))
             .Play(context);
+    const auto candidates = played.LearnerParam("candidates");
+    const bool single_scale = candidates && played.LearnerParam("epoch");
     for (const auto& point : played.result.points) {
       const double t = static_cast<double>(point.day);
       context.Record("hedge_bound", point.day, theory::HedgeOptimalRegret(n, point.day));
       context.Record("lower_bound", point.day, theory::SwxzLowerBound(nd, t, sd));
-      context.Record("single_scale", point.day, theory::SingleScalePoolRegret(nd, t, 0.75 * sd));
+      if (single_scale)
+        context.Record("single_scale", point.day,
+                       theory::SingleScalePoolRegret(nd, t, *candidates));
     }
   }
 };

@@ -3,8 +3,9 @@ adversaries.
 
 One panel per adversary; one line per (learner, n) — colour by learner,
 marker by n — so a collapse of the curves in S/sqrt(n) is visible. The
-kill-on-play panel also shows our rotation prediction max(0, 1 - (S/4)/(W+1))
-for robust_pool and PR23's min(1, sqrt(n)/S) shape. Negative R/T is
+kill-on-play panel also shows our rotation prediction max(0, 1 - k/(W+1)) at
+each learner's reported active pool k (the experiment's kill_predict rows)
+and PR23's min(1, sqrt(n)/S) shape. Negative R/T is
 possible: against an adaptive adversary the best fixed expert in hindsight
 can be worse than a learner that keeps moving.
 """
@@ -35,7 +36,7 @@ def plot(rows, figures_dir):
     adversaries = common.unique(rows, "adversary")
     ns = common.unique(rows, "n")
     fig, axes = ec.panel_axes(plt, adversaries, width=5.6)
-    kill = ec.finals(rows, "kill_predict", ("adversary", "n"), "ratio")
+    kill = ec.finals(rows, "kill_predict", ("adversary", "learner", "n"), "ratio")
     pr23 = ec.finals(rows, "pr23_adaptive", ("adversary", "n"), "ratio")
     for ax, adversary in zip(axes, adversaries):
         ax.set_xscale("log", base=2)
@@ -52,10 +53,13 @@ def plot(rows, figures_dir):
                         label="%s, n=%s" % (ec.learner_label(learner), n))
                 common.band(ax, xs, lo, hi, ec.color(learner), alpha=0.08)
         if common.parse_spec(adversary)[0] == "kill_on_play":
-            key = (adversary, ns[-1])
-            ec.plot_reference(ax, kill, key, "--", "#56B4E9",
-                              "rotation model 1-(S/4)/(W+1)", lw=1.2)
-            ec.plot_reference(ax, pr23, key, ":", "0.3",
+            # The rotation model at each learner's reported active pool k.
+            for learner in common.unique(rows, "learner"):
+                ec.plot_reference(ax, kill, (adversary, learner, ns[-1]), "--",
+                                  ec.color(learner),
+                                  "rotation model 1-k/(W+1), k = active pool of %s"
+                                  % common.parse_spec(learner)[0], lw=1.2)
+            ec.plot_reference(ax, pr23, (adversary, ns[-1]), ":", "0.3",
                               "PR23 shape min(1, √n/S) [secondary]", lw=1.2)
         ax.set_xlabel("S / √n")
         ax.set_ylabel("R / T")

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -78,6 +79,38 @@ TEST_CASE("memory-regret experiments run a tiny cell", "[unit]") {
   CHECK(Final(rows, "memory") == 16.0);
   rows = RunOne("leader_trap", {"n=32", "memory=8", "T=1000"});
   CHECK(Final(rows, "window") == 100.0);  // ceil(1000^(2/3))
+}
+
+TEST_CASE("theory rows use the parameters the learner reports", "[unit]") {
+  // An explicit delta is the delta in use: at n = 2, T = 2^16, M = 4 SWXZ22's
+  // conditions hold for delta = 1/2 and fail for the auto delta
+  // n log2^2 n / (S T) = 2^-16.
+  auto rows = RunOne("low_mistake", {"learner=swxz_low_mistake(rule=naive, delta=0.5)", "n=2",
+                                     "memory=2", "T=65536", "mistakes=4"});
+  CHECK(Final(rows, "param.delta") == 0.5);
+  CHECK(Final(rows, "swxz_valid") == 1.0);
+  rows = RunOne("low_mistake",
+                {"learner=swxz_low_mistake", "n=2", "memory=2", "T=65536", "mistakes=4"});
+  CHECK(Final(rows, "param.delta") == Approx(1.0 / 65536));
+  CHECK(Final(rows, "swxz_valid") == 0.0);
+  // A learner without a delta gets no validity row.
+  rows = RunOne("low_mistake", {"learner=pool_cycling", "n=64", "memory=8", "T=1024"});
+  CHECK(Final(rows, "swxz_valid") == -1e300);
+  // The single-scale prediction uses the learner's candidate slots m (here
+  // S/2, not the default split's 3S/4).
+  rows = RunOne("regret_vs_horizon",
+                {"learner=baseline_pool(active_fraction=0.5)", "n=32", "memory=8", "T=1024"});
+  CHECK(Final(rows, "param.candidates") == 4.0);
+  CHECK(Final(rows, "single_scale") == Approx(std::pow(1024.0, 2.0 / 3.0) * std::cbrt(32.0 / 4)));
+  rows = RunOne("regret_vs_horizon", {"learner=hedge", "n=32", "memory=8", "T=1024"});
+  CHECK(Final(rows, "single_scale") == -1e300);
+  // The rotation model uses the learner's active pool k and the adversary's
+  // window W: S = 2 sqrt(64) = 16, k = floor(16 * 0.8 / 2) = 6, W = 8.
+  rows = RunOne("adaptive_threshold",
+                {"learner=robust_pool(active_fraction=0.8)", "n=64", "ratio=2", "T=256"});
+  CHECK(Final(rows, "param.active") == 6.0);
+  CHECK(Final(rows, "instance.window") == 8.0);
+  CHECK(Final(rows, "kill_predict") == Approx(1 - 6.0 / 9));
 }
 
 TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
