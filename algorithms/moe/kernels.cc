@@ -9,6 +9,7 @@
 #include <new>
 
 #include "algorithms/moe/microkernels.h"
+#include "algorithms/moe/scalar_math.h"
 #include "sim/check.h"
 
 namespace expertlab::moe {
@@ -90,17 +91,6 @@ void PackStackedTransposed(const S* wg, const S* wu, int64_t k, int64_t n, int64
 
 namespace {
 
-template <class S>
-S SiluScalar(S g) {
-  return g / (S(1) + std::exp(-g));
-}
-
-template <class S>
-S GeluScalar(S z) {
-  const S c = S(0.7978845608028654);
-  return S(0.5) * z * (S(1) + std::tanh(c * (z + S(0.044715) * z * z * z)));
-}
-
 // Portable tile: same accumulation order per element as the SIMD kernels
 // (k ascending, one accumulator), without FMA contraction.
 template <class S>
@@ -135,7 +125,7 @@ void RunTileGeneric(const TileJob<S>& job) {
         case kEpilogueSwiGlu:
           for (int j = 0; j < cols; ++j) {
             const S g = v[j], u = v[j + kPanelCols / 2];
-            c[j] = SiluScalar(g) * u;
+            c[j] = Silu(g) * u;
             if (job.pre_g[i]) job.pre_g[i][off + j] = g;
             if (job.pre_u[i]) job.pre_u[i][off + j] = u;
           }
@@ -143,7 +133,7 @@ void RunTileGeneric(const TileJob<S>& job) {
         default:
           for (int j = 0; j < cols; ++j) {
             const S z = v[j];
-            c[j] = job.epilogue == kEpilogueRelu ? std::max(z, S(0)) : GeluScalar(z);
+            c[j] = job.epilogue == kEpilogueRelu ? std::max(z, S(0)) : GeluTanh(z);
             if (job.pre_g[i]) job.pre_g[i][off + j] = z;
           }
       }
@@ -169,20 +159,12 @@ void PackRowsGeneric(const float* const* src, int rows, int64_t kc, float* dst) 
 }
 
 void SiluMulGeneric(const float* g, const float* u, float* h, int64_t n) {
-  for (int64_t j = 0; j < n; ++j) h[j] = SiluScalar(g[j]) * u[j];
+  for (int64_t j = 0; j < n; ++j) h[j] = Silu(g[j]) * u[j];
 }
 
 float SwiGluBackwardGeneric(const float* g, const float* u, const float* z, const float* h, float w,
                             int64_t n, float* dg, float* du) {
-  double dot = 0;
-  for (int64_t j = 0; j < n; ++j) {
-    dot += static_cast<double>(h[j]) * z[j];
-    const float sig = 1.0f / (1.0f + std::exp(-g[j]));
-    const float dh = w * z[j];
-    du[j] = dh * g[j] * sig;
-    dg[j] = dh * u[j] * sig * (1.0f + g[j] * (1.0f - sig));
-  }
-  return static_cast<float>(dot);
+  return static_cast<float>(SwiGluBackwardRow(g, u, z, h, w, n, dg, du));
 }
 
 FloatKernels MakeGeneric() {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "algorithms/moe/scalar_math.h"
 #include "sim/check.h"
 #include "sim/samplers.h"
 
@@ -277,11 +278,7 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state, bool tra
     }
     stats.balance_loss *= static_cast<double>(E);
     for (int64_t t = 0; t < T; ++t) {
-      const double* z = state->logits.data() + t * E;
-      const double top = *std::max_element(z, z + E);
-      double sum = 0;
-      for (int64_t e = 0; e < E; ++e) sum += std::exp(z[e] - top);
-      const double lse = top + std::log(sum);
+      const double lse = LogSumExp(state->logits.data() + t * E, E).Value();
       stats.z_loss += lse * lse;
     }
     stats.z_loss /= static_cast<double>(T);
@@ -449,34 +446,20 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>
     const S* pg = state.pre_g.data() + r * f;
     const S w = state.sorted_weight[r];
     S* dg = dgu_.data() + r * ldgu;
-    if (!fast) {
-      double dot = 0;
-      for (int64_t j = 0; j < f; ++j) dot += static_cast<double>(h[j]) * z[j];
-      d_row_weight[r] = dot;
-    }
     if (fast) {
       if constexpr (std::is_same_v<S, float>)
         d_row_weight[r] =
             fk.swiglu_backward(pg, state.pre_u.data() + r * f, z, h, w, f, dg, dg + f);
     } else if (swiglu) {
-      const S* pu = state.pre_u.data() + r * f;
-      S* du = dg + f;
-      for (int64_t j = 0; j < f; ++j) {
-        const S sig = S(1) / (S(1) + std::exp(-pg[j]));
-        const S dh = w * z[j];
-        du[j] = dh * pg[j] * sig;
-        dg[j] = dh * pu[j] * sig * (S(1) + pg[j] * (S(1) - sig));
-      }
-    } else if (config_.activation == Activation::kRelu) {
-      for (int64_t j = 0; j < f; ++j) dg[j] = pg[j] > S(0) ? w * z[j] : S(0);
+      d_row_weight[r] = SwiGluBackwardRow(pg, state.pre_u.data() + r * f, z, h, w, f, dg, dg + f);
     } else {
-      const S c = S(0.7978845608028654), a = S(0.044715);
-      for (int64_t j = 0; j < f; ++j) {
-        const S v = pg[j];
-        const S th = std::tanh(c * (v + a * v * v * v));
-        const S deriv =
-            S(0.5) * (S(1) + th) + S(0.5) * v * (S(1) - th * th) * c * (S(1) + S(3) * a * v * v);
-        dg[j] = w * z[j] * deriv;
+      double dot = 0;
+      for (int64_t j = 0; j < f; ++j) dot += static_cast<double>(h[j]) * z[j];
+      d_row_weight[r] = dot;
+      if (config_.activation == Activation::kRelu) {
+        for (int64_t j = 0; j < f; ++j) dg[j] = pg[j] > S(0) ? w * z[j] : S(0);
+      } else {
+        for (int64_t j = 0; j < f; ++j) dg[j] = w * z[j] * GeluTanhDerivative(pg[j]);
       }
     }
     const S* src = dy + static_cast<int64_t>(dispatch.token[r]) * d;
@@ -508,13 +491,11 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>
   if (aux.z != 0) {
     for (int64_t t = 0; t < T; ++t) {
       const double* z = state.logits.data() + t * E;
-      const double top = *std::max_element(z, z + E);
-      double sum = 0;
-      for (int64_t e = 0; e < E; ++e) sum += std::exp(z[e] - top);
-      const double lse = top + std::log(sum);
+      const LogSumExpTerms terms = LogSumExp(z, E);
+      const double lse = terms.Value();
       for (int64_t e = 0; e < E; ++e)
         d_logits[t * E + e] +=
-            aux.z * 2.0 / static_cast<double>(T) * lse * std::exp(z[e] - top) / sum;
+            aux.z * 2.0 / static_cast<double>(T) * lse * std::exp(z[e] - terms.max) / terms.sum;
     }
   }
   dlogits_s_.assign(d_logits.begin(), d_logits.end());

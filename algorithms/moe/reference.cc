@@ -1,8 +1,9 @@
 #include "algorithms/moe/reference.h"
 
 #include <Eigen/Core>
-#include <cmath>
 #include <vector>
+
+#include "algorithms/moe/scalar_math.h"
 
 namespace expertlab::moe {
 namespace {
@@ -11,11 +12,8 @@ template <class S>
 S Act(Activation a, S z) {
   switch (a) {
     case Activation::kRelu: return z > S(0) ? z : S(0);
-    case Activation::kGelu: {
-      const S c = S(0.7978845608028654);
-      return S(0.5) * z * (S(1) + std::tanh(c * (z + S(0.044715) * z * z * z)));
-    }
-    default: return z / (S(1) + std::exp(-z));  // SiLU of the gate
+    case Activation::kGelu: return GeluTanh(z);
+    default: return Silu(z);  // the gate of SwiGLU
   }
 }
 
@@ -73,7 +71,7 @@ void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w, c
     Matrix a = xg * ConstMap(w.Gate(g), d, f);
     if (swiglu) {
       Matrix u = xg * ConstMap(w.Up(g), d, f);
-      a = (a.array() / (S(1) + (-a.array()).exp()) * u.array()).matrix();
+      a = a.binaryExpr(u, [](S g, S up) { return Silu(g) * up; });
     } else {
       a = a.unaryExpr([&](S z) { return Act(config.activation, z); });
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "algorithms/moe/scalar_math.h"
 #include "sim/check.h"
 #include "sim/registry.h"
 #include "sim/samplers.h"
@@ -171,10 +172,7 @@ double MoeModel<S>::Loss(const Batch<S>& batch) const {
       const S* z = out_.data() + t * o;
       const int32_t y = batch.labels[t];
       EXPERTLAB_CHECK(y >= 0 && y < o) << "moe model: label " << y << " outside [0, " << o << ")";
-      const double top = *std::max_element(z, z + o);
-      double sum = 0;
-      for (int64_t j = 0; j < o; ++j) sum += std::exp(double(z[j]) - top);
-      total += top + std::log(sum) - z[y];
+      total += LogSumExp(z, o).Value() - z[y];
     }
     return total / static_cast<double>(T);
   }
@@ -200,13 +198,11 @@ StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch) {
   if (config_.loss == LossKind::kCrossEntropy) {
     for (int64_t t = 0; t < T; ++t) {
       const S* z = out_.data() + t * o;
-      const double top = *std::max_element(z, z + o);
-      double sum = 0;
-      for (int64_t j = 0; j < o; ++j) sum += std::exp(double(z[j]) - top);
+      const LogSumExpTerms lse = LogSumExp(z, o);
       for (int64_t j = 0; j < o; ++j)
-        dout[t * o + j] = static_cast<S>(
-            (std::exp(double(z[j]) - top) / sum - (j == batch.labels[t] ? 1.0 : 0.0)) /
-            static_cast<double>(T));
+        dout[t * o + j] =
+            static_cast<S>((lse.Softmax(double(z[j])) - (j == batch.labels[t] ? 1.0 : 0.0)) /
+                           static_cast<double>(T));
     }
   } else {
     for (int64_t i = 0; i < T * o; ++i)
