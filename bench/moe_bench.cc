@@ -297,6 +297,7 @@ int main(int argc, char** argv) {
     execv("/proc/self/exe", argv);
   }
   benchmark::Initialize(&argc, argv);
+  expertlab::moe::DenseBlas::SetBenchmarkEnvironment();
   const auto& blas = expertlab::moe::DenseBlas::Get();
   const auto& limits = expertlab::moe::Limits();
   std::printf("dense reference: OpenBLAS %s (kernel %s); MoE float kernels: %s\n",

@@ -91,6 +91,7 @@ class MoeKernels final : public Experiment {
     const int64_t T = p.Int("T"), d = p.Int("d"), f = p.Int("f"), E = p.Int("E"), k = p.Int("k");
     const int repeats = static_cast<int>(p.Int("repeats"));
     const int threads = std::max(1, context.threads());
+    DenseBlas::SetBenchmarkEnvironment();  // before OpenBLAS loads (first cell)
     MoeConfig config;
     config.d_model = d;
     config.d_ff = f;

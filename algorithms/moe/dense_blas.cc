@@ -22,13 +22,16 @@ DenseBlas& DenseBlas::Get() {
   return *blas;
 }
 
-DenseBlas::DenseBlas() {
+void DenseBlas::SetBenchmarkEnvironment() {
   unsetenv("OPENBLAS_CORETYPE");
   unsetenv("OPENBLAS_L2_SIZE");
   // OpenBLAS worker threads spin for a long time after each call by
   // default; in a benchmark that alternates libraries on 2 cores that spin
   // steals the cores from the next variant. Keep the spin short.
   setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0);
+}
+
+DenseBlas::DenseBlas() {
   void* lib = nullptr;
   for (const char* name : {"libopenblas.so.0", "libopenblas.so"}) {
     lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);

@@ -4,9 +4,10 @@
 // then fall back to the engine's own dense path).
 //
 // Some machines export OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (older OpenBLAS
-// builds needed them); they force slower kernels. Load() unsets both in this
-// process before loading, which is why it exists only for benchmarks and
-// kernel experiments, and CoreName() reports the kernel that actually ran.
+// builds needed them); they force slower kernels. Loading never touches the
+// environment: a program that times OpenBLAS calls
+// SetBenchmarkEnvironment() first, and CoreName() reports the kernel that
+// actually ran.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,14 @@ class DenseBlas {
  public:
   // The process-wide instance; loads OpenBLAS on first use.
   static DenseBlas& Get();
+  // Changes this process's environment for OpenBLAS to read when it loads:
+  // unsets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (native kernels) and sets
+  // OPENBLAS_THREAD_TIMEOUT=4 unless set (short spin of idle workers, which
+  // on 2 cores would steal a core from the next variant timed). OpenBLAS
+  // has no API for these. Only programs that time OpenBLAS call it (the
+  // moe_kernels experiment, bench/moe_bench.cc), before the first Get();
+  // afterwards it has no effect on the loaded library.
+  static void SetBenchmarkEnvironment();
   bool available() const { return sgemm_ != nullptr; }
   std::string CoreName() const;
   void SetThreads(int threads) const;
