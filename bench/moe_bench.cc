@@ -44,6 +44,7 @@
 #include "algorithms/moe/reference.h"
 #include "algorithms/moe/topk_softmax.h"
 #include "sim/timing.h"
+#include "theory/roofline.h"
 
 namespace expertlab::moe {
 namespace {
@@ -54,8 +55,6 @@ MachineLimits& Limits() {
   static MachineLimits limits = MeasureMachine(kThreads);
   return limits;
 }
-
-void Fill(std::span<float> v, uint64_t seed, float scale) { FillUniform(v, seed, scale, kThreads); }
 
 struct Model {
   MoeConfig config;
@@ -72,16 +71,10 @@ std::unique_ptr<Model> MakeModel(int64_t T, int64_t d, int64_t f, int64_t E, int
   m->config.experts = E;
   m->config.top_k = k;
   m->config.threads = threads;
-  auto w = MoeWeights<float>::Zeros(m->config);
-  Fill(w.router, 1, 1.0f);
-  Fill(w.w_gate, 2, 1.0f / std::sqrt(float(d)));
-  Fill(w.w_up, 3, 1.0f / std::sqrt(float(d)));
-  Fill(w.w_down, 4, 1.0f / std::sqrt(float(f)));
-  m->layer = std::make_unique<MoeLayer<float>>(m->config, std::make_unique<TopKSoftmax>(true),
-                                               std::move(w));
-  m->x.resize(T * d);
+  BenchMoe built = MakeBenchMoe(m->config, T, /*seed=*/1, kThreads);
+  m->layer = std::move(built.layer);
+  m->x = std::move(built.x);
   m->y.resize(T * d);
-  Fill(m->x, 5, 1.0f);
   return m;
 }
 
@@ -113,7 +106,7 @@ void BM_Prefill(benchmark::State& state) {
   auto m = MakeModel(T, d, f, E, k, kThreads);
   DenseSwiGlu dense(T, d, k * f, kThreads, 6);
   std::vector<float> y_ref(T * d), y_eig(T * d);
-  const double flops = 6.0 * T * k * d * f;
+  const double flops = theory::MoeExpertFlops(T, k, d, f);
   const auto fast = [&] { m->layer->Forward(m->x.data(), T, m->y.data(), &m->state); };
   for (auto _ : state) {
     fast();
@@ -150,7 +143,8 @@ void BM_Backward(benchmark::State& state) {
   DenseSwiGlu dense(T, d, k * f, kThreads, 6);
   MoeWeights<float> grads;
   std::vector<float> dx(T * d);
-  const double flops = 12.0 * T * k * d * f;
+  // Backward: the input-gradient and weight-gradient products, twice the forward.
+  const double flops = 2.0 * theory::MoeExpertFlops(T, k, d, f);
   for (auto _ : state) {
     m->layer->Forward(m->x.data(), T, m->y.data(), &m->state, true);
     dense.Forward();
@@ -180,7 +174,7 @@ void BM_Decode(benchmark::State& state) {
     fast();
     int64_t touched = 0;
     for (int64_t e = 0; e < E; ++e) touched += m->state.stats.kept[e] > 0;
-    const double bytes = double(touched) * 3.0 * d * f * sizeof(float);
+    const double bytes = theory::MoeWeightBytes(double(touched), d, f, sizeof(float));
     const auto med = TimeInterleaved(
         {fast, [&] { GatherBlasScatter(*m, y_ref); }, [&] { GatherEigenScatter(*m, y_eig); }}, 15,
         EvictCaches);
@@ -215,8 +209,9 @@ void BM_PrefillFastOnly(benchmark::State& state) {
   const int64_t T = state.range(0), f = state.range(1), E = state.range(2), k = state.range(3);
   auto m = MakeModel(T, 1024, f, E, k, kThreads);
   for (auto _ : state) m->layer->Forward(m->x.data(), T, m->y.data(), &m->state);
-  state.counters["gflops"] = benchmark::Counter(6.0 * T * k * 1024 * f * state.iterations() / 1e9,
-                                                benchmark::Counter::kIsRate);
+  state.counters["gflops"] =
+      benchmark::Counter(theory::MoeExpertFlops(T, k, 1024, f) * state.iterations() / 1e9,
+                         benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_PrefillFastOnly)
     ->Args({4096, 4096, 8, 2})
@@ -246,8 +241,8 @@ void BM_Scaling(benchmark::State& state) {
     state.SetIterationTime(t2);
     state.counters["speedup_2_vs_1"] = med.Speedup(1, 0);
     state.counters["dense_speedup_2_vs_1"] = med.Speedup(3, 2);
-    state.counters["gflops_1"] = 6.0 * T * k * d * f / t1 / 1e9;
-    state.counters["gflops_2"] = 6.0 * T * k * d * f / t2 / 1e9;
+    state.counters["gflops_1"] = theory::MoeExpertFlops(T, k, d, f) / t1 / 1e9;
+    state.counters["gflops_2"] = theory::MoeExpertFlops(T, k, d, f) / t2 / 1e9;
   }
 }
 

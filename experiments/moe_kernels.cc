@@ -103,14 +103,10 @@ class MoeKernels final : public Experiment {
     // Values only need to be finite and O(1); a hash fill keyed by the
     // shape's data stream keeps setup fast for gigabyte-sized weights.
     Rng rng = context.DataStream(1);
-    auto w = MoeWeights<float>::Zeros(config);
-    FillUniform(w.router, rng.NextU64(), 1.0f, threads);
-    FillUniform(w.w_gate, rng.NextU64(), 1.0f / std::sqrt(float(d)), threads);
-    FillUniform(w.w_up, rng.NextU64(), 1.0f / std::sqrt(float(d)), threads);
-    FillUniform(w.w_down, rng.NextU64(), 1.0f / std::sqrt(float(f)), threads);
-    MoeLayer<float> layer(config, std::make_unique<TopKSoftmax>(true), std::move(w));
-    std::vector<float> x(T * d), y(T * d), y_ref(T * d);
-    FillUniform(x, rng.NextU64(), 1.0f, threads);
+    BenchMoe model = MakeBenchMoe(config, T, rng.NextU64(), threads);
+    MoeLayer<float>& layer = *model.layer;
+    const std::vector<float>& x = model.x;
+    std::vector<float> y(T * d), y_ref(T * d);
     MoeState<float> state;
 
     const double flops = theory::MoeExpertFlops(T, k, d, f);

@@ -11,8 +11,11 @@
 #include <vector>
 
 #include "algorithms/moe/float_kernels.h"
+#include "algorithms/moe/reference.h"
+#include "algorithms/moe/topk_softmax.h"
 #include "algorithms/moe/train.h"
 #include "sim/check.h"
+#include "sim/rng.h"
 #include "sim/timing.h"
 
 namespace expertlab::moe {
@@ -66,10 +69,7 @@ void FillUniform(std::span<float> v, uint64_t seed, float scale, int threads) {
   const int64_t n = static_cast<int64_t>(v.size());
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t i = 0; i < n; ++i) {
-    uint64_t z = (static_cast<uint64_t>(i) + seed * 0x9E3779B97F4A7C15ull) * 0xBF58476D1CE4E5B9ull;
-    z ^= z >> 31;
-    z *= 0x94D049BB133111EBull;
-    z ^= z >> 29;
+    const uint64_t z = MixSeed(seed, static_cast<uint64_t>(i));
     v[i] = scale * (static_cast<float>(z >> 40) * 0x1.0p-24f * 2.0f - 1.0f);
   }
 }
@@ -151,26 +151,36 @@ void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& 
   std::vector<int64_t> rows;
   std::vector<float> xg, g, u, yg;
   for (int64_t e = 0; e < config.groups(); ++e) {
-    rows.clear();
-    for (int64_t i = 0; i < tokens * slots; ++i)
-      if (expert[i] == e) rows.push_back(i);
+    SlotsOfGroup(expert, tokens, slots, e, &rows);
     if (rows.empty()) continue;
     const int64_t n = static_cast<int64_t>(rows.size());
     xg.resize(n * d);
     g.resize(n * f);
     u.resize(n * f);
     yg.resize(n * d);
-    for (int64_t r = 0; r < n; ++r) std::copy_n(x + (rows[r] / slots) * d, d, xg.data() + r * d);
+    GatherRows(x, d, slots, rows, xg.data());
     blas.Sgemm(false, false, n, f, d, 1, xg.data(), d, w.Gate(e), f, 0, g.data(), f);
     blas.Sgemm(false, false, n, f, d, 1, xg.data(), d, w.Up(e), f, 0, u.data(), f);
     SiluMulAny(g.data(), u.data(), g.data(), n * f);
     blas.Sgemm(false, false, n, d, f, 1, g.data(), f, w.Down(e), d, 0, yg.data(), d);
-    for (int64_t r = 0; r < n; ++r) {
-      float* out = y + (rows[r] / slots) * d;
-      const float wt = weight[rows[r]];
-      for (int64_t j = 0; j < d; ++j) out[j] += wt * yg[r * d + j];
-    }
+    ScatterAddRows(yg.data(), d, slots, rows, weight, y);
   }
+}
+
+BenchMoe MakeBenchMoe(const MoeConfig& config, int64_t tokens, uint64_t seed, int threads) {
+  const float sd_in = 1.0f / std::sqrt(float(config.d_model));
+  const float sd_out = 1.0f / std::sqrt(float(config.d_ff));
+  auto w = MoeWeights<float>::Zeros(config);
+  FillUniform(w.router, MixSeed(seed, 1), 1.0f, threads);
+  FillUniform(w.w_gate, MixSeed(seed, 2), sd_in, threads);
+  FillUniform(w.w_up, MixSeed(seed, 3), sd_in, threads);
+  FillUniform(w.w_down, MixSeed(seed, 4), sd_out, threads);
+  BenchMoe m;
+  m.layer =
+      std::make_unique<MoeLayer<float>>(config, std::make_unique<TopKSoftmax>(true), std::move(w));
+  m.x.resize(tokens * config.d_model);
+  FillUniform(m.x, MixSeed(seed, 5), 1.0f, threads);
+  return m;
 }
 
 MachineLimits MeasureMachine(int threads) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -76,8 +77,19 @@ void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& 
                               const float* x, int64_t tokens, int64_t slots, const int32_t* expert,
                               const float* weight, float* y);
 
-// Deterministic O(1)-valued fill for benchmark tensors (hash of index, seed).
+// Deterministic fill for benchmark tensors: v[i] uniform in [-scale, scale)
+// from MixSeed(seed, i) (sim/rng.h), fast for gigabyte-sized weights.
 void FillUniform(std::span<float> v, uint64_t seed, float scale, int threads);
+
+// The MoE layer every benchmark and kernel experiment times: top-k softmax
+// router, weights uniform with the fan-in scale of MoeWeights::Random
+// (router scale 1), an input x [tokens x d] uniform in [-1, 1), all filled
+// from `seed` with `threads` threads.
+struct BenchMoe {
+  std::unique_ptr<MoeLayer<float>> layer;
+  std::vector<float> x;
+};
+BenchMoe MakeBenchMoe(const MoeConfig& config, int64_t tokens, uint64_t seed, int threads);
 
 // Machine limits measured in-process, for rooflines and % of peak.
 struct MachineLimits {

@@ -1,6 +1,7 @@
 #include "algorithms/moe/reference.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <vector>
 
 #include "algorithms/moe/scalar_math.h"
@@ -18,6 +19,31 @@ S Act(Activation a, S z) {
 }
 
 }  // namespace
+
+void SlotsOfGroup(const int32_t* expert, int64_t tokens, int64_t slots, int64_t g,
+                  std::vector<int64_t>* slot_rows) {
+  slot_rows->clear();
+  for (int64_t i = 0; i < tokens * slots; ++i)
+    if (expert[i] == g) slot_rows->push_back(i);
+}
+
+template <class S>
+void GatherRows(const S* x, int64_t d, int64_t slots, const std::vector<int64_t>& slot_rows,
+                S* dst) {
+  for (size_t r = 0; r < slot_rows.size(); ++r)
+    std::copy_n(x + (slot_rows[r] / slots) * d, d, dst + static_cast<int64_t>(r) * d);
+}
+
+template <class S>
+void ScatterAddRows(const S* src, int64_t d, int64_t slots, const std::vector<int64_t>& slot_rows,
+                    const S* weight, S* y) {
+  for (size_t r = 0; r < slot_rows.size(); ++r) {
+    S* out = y + (slot_rows[r] / slots) * d;
+    const S* row = src + static_cast<int64_t>(r) * d;
+    const S w = weight[slot_rows[r]];
+    for (int64_t j = 0; j < d; ++j) out[j] += w * row[j];
+  }
+}
 
 template <class S>
 void NaiveForward(const MoeConfig& config, const MoeWeights<S>& w, const S* x, int64_t tokens,
@@ -61,13 +87,11 @@ void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w, c
   out.setZero();
   std::vector<int64_t> rows;
   for (int64_t g = 0; g < G; ++g) {
-    rows.clear();
-    for (int64_t i = 0; i < tokens * slots; ++i)
-      if (expert[i] == g) rows.push_back(i);
+    SlotsOfGroup(expert, tokens, slots, g, &rows);
     if (rows.empty()) continue;
     const int64_t m = static_cast<int64_t>(rows.size());
     Matrix xg(m, d);
-    for (int64_t r = 0; r < m; ++r) xg.row(r) = ConstMap(x + (rows[r] / slots) * d, 1, d);
+    GatherRows(x, d, slots, rows, xg.data());
     Matrix a = xg * ConstMap(w.Gate(g), d, f);
     if (swiglu) {
       Matrix u = xg * ConstMap(w.Up(g), d, f);
@@ -76,10 +100,17 @@ void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w, c
       a = a.unaryExpr([&](S z) { return Act(config.activation, z); });
     }
     const Matrix yg = a * ConstMap(w.Down(g), f, d);
-    for (int64_t r = 0; r < m; ++r) out.row(rows[r] / slots) += weight[rows[r]] * yg.row(r);
+    ScatterAddRows(yg.data(), d, slots, rows, weight, y);
   }
 }
 
+#define EXPERTLAB_MOE_INSTANTIATE(S)                                                        \
+  template void GatherRows<S>(const S*, int64_t, int64_t, const std::vector<int64_t>&, S*); \
+  template void ScatterAddRows<S>(const S*, int64_t, int64_t, const std::vector<int64_t>&,  \
+                                  const S*, S*);
+EXPERTLAB_MOE_INSTANTIATE(float)
+EXPERTLAB_MOE_INSTANTIATE(double)
+#undef EXPERTLAB_MOE_INSTANTIATE
 template void NaiveForward<float>(const MoeConfig&, const MoeWeights<float>&, const float*, int64_t,
                                   int64_t, const int32_t*, const float*, float*);
 template void NaiveForward<double>(const MoeConfig&, const MoeWeights<double>&, const double*,
