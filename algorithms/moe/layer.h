@@ -95,6 +95,8 @@ struct MoeWeights {
   std::vector<AlignedVector<S>*> Blocks();
   // Throws if the vectors do not have the sizes `config` implies.
   void CheckShapes(const MoeConfig& config) const;
+  // Whether CheckShapes would pass.
+  bool MatchesShapes(const MoeConfig& config) const;
 };
 
 template <class To, class From>
@@ -186,6 +188,17 @@ class MoeLayer {
   void PackForwardPanels(int64_t g);
   EngineOptions Engine() const { return {config_.threads, config_.use_simd}; }
 
+  // Route's steps.
+  void ComputeRouterLogits(MoeState<S>* state);
+  void AssignSlotsWithinCapacity(MoeState<S>* state) const;
+  void ComputeAuxiliaryStatistics(MoeState<S>* state) const;
+  // Backward's steps, in order; each reads the scratch the previous wrote.
+  void DownProjectionBackward(const S* dy, const MoeState<S>& state);
+  void ActivationBackward(const S* dy, const MoeState<S>& state);
+  void RouterBackward(const MoeState<S>& state, const AuxLossWeights& aux);
+  void WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeights<S>* grads);
+  void CombineSlotGradients(const MoeState<S>& state, S* dx) const;
+
   MoeConfig config_;
   std::unique_ptr<Router> router_;
   MoeWeights<S> weights_;
@@ -197,8 +210,15 @@ class MoeLayer {
   std::vector<PackedPanels<S>> down_t_panels_;  // W_d^T, K = d (backward)
   std::vector<PackedPanels<S>> up_t_panels_;    // [W_g^T; W_u^T], K = 2f or f
   PackedPanels<S> router_t_panels_;             // W_r^T, K = E
-  // Scratch reused across calls.
-  std::vector<S> logits_scratch_, grad_scratch_, dys_, dgu_, dxs_, dlogits_s_;
+  // Scratch reused across calls (no allocation once sizes are reached).
+  std::vector<GemmProblem<S>> problems_;
+  std::vector<S> logits_scratch_;
+  std::vector<S> grad_scratch_;  // [rows x f] z = dy W_d^T per sorted row
+  std::vector<S> dgu_;           // [rows x 2f] (SwiGLU) or [rows x f]: dG, dU
+  std::vector<S> dys_;           // [rows x d] w dy per sorted row
+  std::vector<S> dxs_;           // [rows x d] dx per sorted row
+  std::vector<S> dlogits_s_;     // [T x E] d_logits_ in S
+  std::vector<double> d_row_weight_, d_weight_, d_probs_, d_logits_;
 };
 
 }  // namespace expertlab::moe
