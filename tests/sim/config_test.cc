@@ -89,7 +89,7 @@ TEST_CASE("config errors name the key and what was expected", "[unit]") {
   CHECK(ErrorOf([&] { ApplyOverride(c, "n"); }).find("key=value") != std::string::npos);
 }
 
-TEST_CASE("--reps and reps= share one bound", "[unit]") {
+TEST_CASE("the --reps option and reps= share one bound", "[unit]") {
   SweepConfig c = DefaultConfig("hedge_regret");
   const std::string why =
       "bad value '2000000' for 'reps': out of range; expected an integer in "
