@@ -18,6 +18,11 @@ ExpertsGame& ExpertsGame::LearnerSets(const std::string& key, const std::string&
   return *this;
 }
 
+void RecordSlopePrediction(CellContext& context, int64_t step, double slope, bool in_regime) {
+  context.Record("theory.slope", step, slope);
+  context.Record("theory.fit", step, in_regime ? 1.0 : 0.0);
+}
+
 PlayedGame ExpertsGame::Play(CellContext& context) const {
   PlayedGame played;
   const auto sequence = Registry<LossSequence>::Instance().Create(sequence_);

@@ -23,6 +23,12 @@
 //   oblivious          1 if no loss depended on the learner, else 0
 //   param.<name>       the learner's EffectiveParams after Start
 //   instance.<name>    the instance's EffectiveParams after Start
+//
+// Theory rows (RecordSlopePrediction), for the report's verdicts: at T,
+//   theory.slope       the log-log slope theory predicts for the experiment's
+//                      headline metric against its x key (T or S)
+//   theory.fit         1 if this cell lies where the prediction applies
+//                      (its x enters the fit), else 0
 #pragma once
 
 #include <cstdint>
@@ -58,6 +64,10 @@ struct PlayedGame {
     return FindParam(sequence_params, name);
   }
 };
+
+// Records theory.slope and theory.fit at `step` (see above); a cell whose
+// learner has no prediction records neither.
+void RecordSlopePrediction(CellContext& context, int64_t step, double slope, bool in_regime);
 
 class ExpertsGame {
  public:

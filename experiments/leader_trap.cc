@@ -22,6 +22,9 @@
 //   avg_regret      mean_regret / t
 //   linear          (1/2 + delta) t   (the trapped prediction)
 //   window          W
+// and at T the predicted slope in T (theory.slope, theory.fit = 1): 1 for
+// leader selection (baseline_pool rule=leader), 2/3 for the baseline pool
+// (rule=beat); none for other learners.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -70,6 +73,11 @@ class LeaderTrapStudy final : public Experiment {
       context.Record("avg_regret", point.day, point.mean_regret / t);
       context.Record("linear", point.day, (0.5 + delta) * t);
       context.Record("window", point.day, static_cast<double>(window));
+    }
+    if (SpecName(played.learner_spec) == "baseline_pool") {
+      const bool leader =
+          SpecParams<experts::ExpertsLearner>(played.learner_spec).String("rule") == "leader";
+      RecordSlopePrediction(context, horizon, leader ? 1.0 : 2.0 / 3.0, true);
     }
   }
 };

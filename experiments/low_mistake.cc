@@ -20,6 +20,13 @@
 //   swxz_valid       1 if the cell satisfies SWXZ22's conditions at the
 //                    delta the learner runs with (its param.delta; only
 //                    for learners that report one)
+//   log_predict      n (M + 1) log2(S) / (2 S): the follow-one-member pools
+//                    pay ~ log2(S)/2 per sweep of a block (half the alive
+//                    members err each day), a log factor the O~ hides
+//   theory.slope     -1 in S for the SWXZ22 low-mistake pool (rule swxz) and
+//                    pool cycling; theory.fit = 1 where n/S >= 4 max(M, 1)
+//                    (below, the pool's regret is a floor of ~M re-searches)
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -66,6 +73,14 @@ class LowMistakeStudy final : public Experiment {
     context.Record("swxz_predict", horizon, theory::LowMistakeRegret(nd, sd));
     context.Record("cycling_predict", horizon,
                    theory::PoolCyclingRegret(nd, static_cast<double>(mistakes) + 1, sd));
+    context.Record("log_predict", horizon,
+                   nd * (static_cast<double>(mistakes) + 1) * std::log2(sd) / (2 * sd));
+    const std::string learner = SpecName(played.learner_spec);
+    if ((learner == "swxz_low_mistake" &&
+         SpecParams<experts::ExpertsLearner>(played.learner_spec).String("rule") == "swxz") ||
+        learner == "pool_cycling")
+      RecordSlopePrediction(context, horizon, -1.0,
+                            nd / sd >= 4 * std::max<double>(static_cast<double>(mistakes), 1));
     if (const auto delta = played.LearnerParam("delta"))
       context.Record(
           "swxz_valid", horizon,

@@ -23,7 +23,15 @@
 //                     heuristic (baseline_pool.h), for learners that report
 //                     an epoch length and m candidate slots (param.epoch,
 //                     param.candidates)
+// and at T the predicted slope in T (theory.slope, see PredictedSlope) and
+// whether T is past the learner's search phase (theory.fit): a learner that
+// holds S_eff = min(S, n) of the n experts needs about (n / S_eff) ln n /
+// delta^2 days to single out i* at gap delta; horizons below 4 times that
+// are its search phase (all horizons fit when the instance reports no
+// delta).
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "experiments/experts_cell.h"
@@ -35,7 +43,26 @@
 namespace expertlab::experiments {
 namespace {
 
+using experts::ExpertsLearner;
 using experts::LossSequence;
+
+// The slope of log R_T on log T that theory predicts for the learner, or
+// none (e.g. Hedge with a decreasing eta, the leader-selection pool).
+std::optional<double> PredictedSlope(const std::string& spec) {
+  const std::string name = SpecName(spec);
+  const Params params = SpecParams<ExpertsLearner>(spec);
+  // SWXZ22's random-order pool and PR23-style pools (here the PR23-inspired
+  // multiscale pool): sqrt(T) once i* is found.
+  if (name == "swxz_mw" || name == "multiscale_pool") return 0.5;
+  // Hedge with fixed eta ~ sqrt(8 ln n / T): mean-regret ~ ln n / eta.
+  if (name == "hedge" && params.String("schedule") == "fixed") return 0.5;
+  // Single-scale pool: per-epoch Hedge restarts with B ~ T^{2/3}
+  // (baseline_pool.h, theory::SingleScalePoolRegret).
+  if (name == "baseline_pool" && params.String("rule") == "beat") return 2.0 / 3.0;
+  // Misses i* with probability 1 - S/n: regret ~ (1 - S/n) delta T.
+  if (name == "random_subset") return 1.0;
+  return std::nullopt;
+}
 
 class RegretVsHorizon final : public Experiment {
  public:
@@ -88,6 +115,12 @@ class RegretVsHorizon final : public Experiment {
       if (single_scale)
         context.Record("single_scale", point.day,
                        theory::SingleScalePoolRegret(nd, t, *candidates));
+    }
+    if (const auto slope = PredictedSlope(played.learner_spec)) {
+      const auto delta = played.SequenceParam("delta");
+      const double held = static_cast<double>(std::min<int64_t>(played.memory_budget, n));
+      const double search = delta ? (nd / held) * std::log(nd) / (*delta * *delta) : 0.0;
+      RecordSlopePrediction(context, horizon, *slope, static_cast<double>(horizon) >= 4 * search);
     }
   }
 };

@@ -23,6 +23,11 @@
 //   subset_predict   (1 - S/n) delta T + sqrt(T ln S / 2)
 //   delta            delta*(S)
 //   swxz_valid       1 if delta > sqrt(16 log2^2 n / T) (SWXZ22 range)
+//   theory.slope     -1/2 for every learner with memory below n: at
+//                    delta*(S) its regret lies between the lower bound
+//                    sqrt(nT/S) and the no-learning delta* T = c sqrt(nT/S),
+//                    both proportional to S^{-1/2} (theory.fit = 1). A
+//                    full-memory learner holds every expert: no prediction.
 #include <cmath>
 #include <string>
 
@@ -84,6 +89,7 @@ class RegretVsMemory final : public Experiment {
     context.Record("subset_predict", horizon, theory::RandomSubsetRegret(nd, sd, delta, td));
     context.Record("delta", horizon, delta);
     context.Record("swxz_valid", horizon, theory::SwxzRandomOrderValid(nd, td, delta) ? 1.0 : 0.0);
+    if (played.memory_budget < n) RecordSlopePrediction(context, horizon, -0.5, true);
   }
 };
 

@@ -1,24 +1,13 @@
 """Helpers shared by the memory-regret figures (fig_regret_vs_memory.py,
 fig_regret_vs_horizon.py, fig_low_mistake.py, fig_adaptive_threshold.py,
-fig_leader_trap.py). Generic pieces (loading, bootstrap of a mean, OLS
-slopes, axes, saving) come from common.py; what is here is specific to
-these studies: readable learner labels (with the "inspired" provenance
-tags the project requires), per-cell final values, and log-log slopes whose
-95% CI comes from a bootstrap over replicates.
-
-Rows may hold strings (raw CSV) or numbers (common.load_rows): every access
-goes through num().
+fig_leader_trap.py). Statistics (curves over replicates, slopes, intervals,
+verdicts, paired differences) come from common.py; what is here is specific
+to these studies: readable learner labels (with the "inspired" provenance
+tags the project requires), per-cell final values, and the slope table
+against the experiments' predictions.
 """
 
-import math
-
-import numpy as np
-
 import common
-
-# Seeded like common's bootstrap, so a CSV always gives the same intervals.
-SLOPE_BOOTSTRAP_SEED = 20261124
-SLOPE_RESAMPLES = 1000
 
 COLORS = {
     "multiscale_pool": "#0072B2", "robust_pool": "#56B4E9",
@@ -27,11 +16,6 @@ COLORS = {
     "pool_cycling": "#E69F00", "random_subset": "#7F7F7F",
     "hedge": "#000000", "naive": "#CC79A7",
 }
-
-
-def num(value):
-    """float of a CSV cell that may already be a number."""
-    return float(value)
 
 
 def learner_key(spec):
@@ -71,23 +55,14 @@ def color(spec):
 
 
 def finals(rows, metric, keys, x):
-    """{key tuple: {x value: [value per replicate]}} for rows of `metric`
-    at the last step of their cell (step == T)."""
-    out = {}
-    for r in rows:
-        if r["metric"] != metric or num(r["step"]) != num(r["T"]):
-            continue
-        key = tuple(r[k] for k in keys)
-        out.setdefault(key, {}).setdefault(num(r[x]), []).append(num(r["value"]))
-    return out
+    """{key tuple: common.Curve} of `metric` at the last step of each cell
+    (step == T), along column x."""
+    return common.curves(rows, metric, keys, x)
 
 
-def means(per_x):
-    """Sorted xs and (mean, low, high) arrays from {x: [values]}."""
-    xs = sorted(per_x)
-    stats = [common.mean_ci(per_x[x]) for x in xs]
-    return (np.array(xs), np.array([s[0] for s in stats]),
-            np.array([s[1] for s in stats]), np.array([s[2] for s in stats]))
+def means(curve):
+    """Sorted xs and (mean, low, high) arrays of a curve."""
+    return curve.means()
 
 
 def panel_axes(plt, panels, width=5.4):
@@ -100,10 +75,10 @@ def panel_axes(plt, panels, width=5.4):
 def plot_learners(ax, rows, table, panel, fmt="o-", band_alpha=0.18, label=None):
     """Each learner's mean curve table[(learner,) + panel] with its 95% band."""
     for learner in common.unique(rows, "learner"):
-        per_x = table.get((learner,) + tuple(panel))
-        if not per_x:
+        curve = table.get((learner,) + tuple(panel))
+        if curve is None:
             continue
-        xs, m, lo, hi = means(per_x)
+        xs, m, lo, hi = curve.means()
         ax.plot(xs, m, fmt, color=color(learner), ms=3.5,
                 label=label(learner) if label else learner_label(learner))
         common.band(ax, xs, lo, hi, color(learner), alpha=band_alpha)
@@ -113,57 +88,25 @@ def plot_reference(ax, table, key, style, line_color, label, lw=1.0, scale=1.0):
     """A theory curve stored as a metric (its mean over replicates), if any."""
     if key not in table:
         return
-    xs, values, _, _ = means(table[key])
+    xs, values, _, _ = table[key].means()
     ax.plot(xs, scale * values, style, color=line_color, lw=lw, label=label)
 
 
-def slope_ci(per_x, x_min=-math.inf, x_max=math.inf, level=0.95):
-    """Slope of log(mean value) on log x over x in [x_min, x_max], with a
-    percentile CI from resampling replicates (with replacement, within each
-    x) and refitting. Returns dict(slope, low, high, points); NaN when fewer
-    than two positive means are available."""
-    xs = [x for x in sorted(per_x) if x_min <= x <= x_max]
-    data = [np.asarray(per_x[x], dtype=float) for x in xs]
-    nan = dict(slope=math.nan, low=math.nan, high=math.nan, points=len(xs))
-
-    def fit(samples):
-        ms = np.array([s.mean() for s in samples])
-        ok = ms > 0
-        if ok.sum() < 2:
-            return math.nan
-        return float(np.polyfit(np.log(np.array(xs)[ok]), np.log(ms[ok]), 1)[0])
-
-    if len(xs) < 2:
-        return nan
-    slope = fit(data)
-    if not math.isfinite(slope):
-        return nan
-    rng = np.random.default_rng(SLOPE_BOOTSTRAP_SEED)
-    boots = []
-    for _ in range(SLOPE_RESAMPLES):
-        resampled = [d[rng.integers(0, d.size, d.size)] for d in data]
-        b = fit(resampled)
-        if math.isfinite(b):
-            boots.append(b)
-    if len(boots) < SLOPE_RESAMPLES // 2:
-        return dict(slope=slope, low=math.nan, high=math.nan, points=len(xs))
-    alpha = (1 - level) / 2
-    low, high = np.quantile(boots, [alpha, 1 - alpha])
-    return dict(slope=slope, low=float(low), high=float(high), points=len(xs))
-
-
-def verdict(fit, theory, tolerance):
-    """'agrees' (estimate within ±tolerance of theory), 'noisy' (outside but
-    the CI reaches the band), 'DISAGREES' (CI entirely outside), '—' (no
-    theory or no fit)."""
-    if theory is None or not math.isfinite(fit["slope"]):
-        return "—"
-    if abs(fit["slope"] - theory) <= tolerance:
-        return "agrees"
-    if (math.isfinite(fit["low"]) and fit["low"] - tolerance <= theory
-            <= fit["high"] + tolerance):
-        return "noisy"
-    return "DISAGREES"
+def slope_table(rows, metric, keys, x):
+    """One entry per group of `keys` (the first being the learner): dict(key,
+    curve, fit, expected, verdict, fitted) with the slope of log(mean
+    metric) on log x over the cells the experiment marks as inside its
+    prediction's regime (theory.slope / theory.fit rows; every x when it
+    predicts nothing), judged by common.verdict."""
+    table = finals(rows, metric, keys, x)
+    predicted = common.predictions(rows, keys, x)
+    out = []
+    for key in sorted(table, key=lambda k: tuple(common._sort_key(v) for v in k)):
+        prediction = predicted.get(key)
+        fit, verdict, fitted = common.slope_against_theory(table[key], prediction)
+        out.append(dict(key=key, curve=table[key], fit=fit, verdict=verdict, fitted=fitted,
+                        expected=prediction.slope if prediction else None))
+    return out
 
 
 def fmt_slope(fit):
@@ -172,3 +115,12 @@ def fmt_slope(fit):
 
 def fmt_theory(theory):
     return "—" if theory is None else "%+.2f" % theory
+
+
+def fmt_xs(fitted, all_xs):
+    """'all', 'none' or 'x ≥ min (count)' for the fitted x values."""
+    if len(fitted) == len(all_xs):
+        return "all"
+    if not fitted:
+        return "none"
+    return "≥ %s (%d)" % (common.fmt(min(fitted)), len(fitted))

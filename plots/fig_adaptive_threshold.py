@@ -20,12 +20,6 @@ import experts_common as ec
 EXPERIMENT = "adaptive_threshold"
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 
-# Collapse: curves for different n agree at each S/sqrt(n) within this
-# spread of R/T (robust_pool, kill-on-play), which is about the 95% CI
-# width of one curve's point on the quick grid (4 seeds).
-COLLAPSE_TOLERANCE = 0.15
-
-
 def _curves(rows):
     return ec.finals(rows, "avg_regret", ("adversary", "learner", "n"), "ratio")
 
@@ -44,10 +38,10 @@ def plot(rows, figures_dir):
         ax.axhline(0, color="0.6", lw=0.8)
         for learner in common.unique(rows, "learner"):
             for i, n in enumerate(ns):
-                per_r = curves.get((adversary, learner, n))
-                if not per_r:
+                curve = curves.get((adversary, learner, n))
+                if curve is None:
                     continue
-                xs, m, lo, hi = ec.means(per_r)
+                xs, m, lo, hi = curve.means()
                 ax.plot(xs, m, MARKERS[i % len(MARKERS)] + "-",
                         color=ec.color(learner), ms=4, lw=1.0,
                         label="%s, n=%s" % (ec.learner_label(learner), n))
@@ -84,9 +78,9 @@ def headline(rows):
            "any pool with S = o(n) should have R/T ≈ 1.\n\n"
            % (common.unique(rows, "T")[0], ", ".join(str(n) for n in ns), reps)]
     body = []
-    for (adversary, learner, n), per_r in sorted(curves.items(), key=lambda kv: (
-            str(kv[0][0]), str(kv[0][1]), ec.num(kv[0][2]))):
-        xs, m, lo, hi = ec.means(per_r)
+    for (adversary, learner, n), curve in sorted(curves.items(), key=lambda kv: (
+            str(kv[0][0]), str(kv[0][1]), kv[0][2])):
+        xs, m, lo, hi = curve.means()
         crossing = next((x for x, v in zip(xs, m) if v < 0.5), None)
         body.append([adversary, ec.learner_label(learner), n,
                      " ".join("%.2f" % v for v in m),
@@ -101,29 +95,47 @@ def headline(rows):
 
 
 def _collapse(curves):
+    """Do the curves of one learner for different n coincide in S/sqrt(n)?
+    At each ratio, the two n whose mean R/T differ most are compared
+    (Welch interval of the difference, different n being different data)
+    by common.interval_verdict against 0 ± RATE_TOLERANCE; the worst ratio
+    decides."""
     lines = []
     for (adversary, learner) in sorted({k[:2] for k in curves}, key=str):
-        spread = []
         by_n = {n: curves[(a, l, n)] for (a, l, n) in curves
                 if a == adversary and l == learner}
-        ratios = sorted(set.intersection(*(set(v) for v in by_n.values())))
+        if len(by_n) < 2:
+            continue
+        ratios = sorted(set.intersection(*(set(c.per_x) for c in by_n.values())))
+        outcomes, spreads = [], []
         for r in ratios:
-            vals = [np.mean(by_n[n][r]) for n in by_n]
-            spread.append(max(vals) - min(vals))
-        if spread:
-            worst = max(spread)
-            lines.append("%s vs %s: max spread across n = %.2f → %s"
-                         % (ec.learner_label(learner), adversary, worst,
-                            "collapses" if worst <= COLLAPSE_TOLERANCE
-                            else "does NOT collapse"))
-    return ("Collapse in S/√n (tolerance %.2f in R/T): " % COLLAPSE_TOLERANCE
+            samples = {n: list(c.at(r).values()) for n, c in by_n.items()}
+            hi = max(samples, key=lambda n: np.mean(samples[n]))
+            lo = min(samples, key=lambda n: np.mean(samples[n]))
+            diff = common.unpaired_difference(samples[hi], samples[lo])
+            spreads.append(diff["mean"])
+            outcomes.append(common.interval_verdict(diff["mean"], diff["low"], diff["high"],
+                                                    0.0, common.RATE_TOLERANCE))
+        if "DISAGREES" in outcomes:
+            state = "does NOT collapse"
+        elif all(o == "agrees" for o in outcomes):
+            state = "collapses"
+        elif "inconclusive" in outcomes:
+            state = "inconclusive"
+        else:
+            state = "consistent with a collapse"
+        lines.append("%s vs %s: max spread across n = %.2f → %s"
+                     % (ec.learner_label(learner), adversary, max(spreads), state))
+    return ("Collapse in S/√n (the largest gap between two n at each S/√n, "
+            "Welch 95%% CI, against 0 ± %.2f in R/T): " % common.RATE_TOLERANCE
             + "; ".join(lines) + ".\n\n") if lines else ""
 
 
 def _whitebox(curves):
-    vals = [(l, n, r, np.mean(v)) for (a, l, n), per_r in curves.items()
+    vals = [(l, n, r, np.mean(list(curve.at(r).values())))
+            for (a, l, n), curve in curves.items()
             if common.parse_spec(a)[0] == "whitebox_pool"
-            for r, v in per_r.items() if r * math.sqrt(ec.num(n)) <= ec.num(n) / 4]
+            for r in curve.per_x if r * math.sqrt(n) <= n / 4]
     if not vals:
         return ""
     low = min(vals, key=lambda t: t[3])

@@ -1,11 +1,12 @@
 """hedge_regret: final regret vs horizon T, log-log, beside sqrt(T ln n / 2).
 
 One panel per loss instance; one line per (learner, n) with the mean final
-regret over replicates and its bootstrap 95% band; the Hedge bound
+regret over replicates and its 95% band; the Hedge bound
 sqrt(T ln n / 2) (Cesa-Bianchi & Lugosi 2006, Thm 2.2), taken from the
 experiment's own `bound` rows, in grey. headline() fits the slope of
 log(mean final regret) against log T for each (learner, instance, n) and puts
-it beside the slope theory predicts.
+it beside the slope theory predicts (the experiment's theory.slope rows,
+fitted over the horizons its theory.fit rows mark), judged by common.verdict.
 """
 
 import math
@@ -13,15 +14,6 @@ import math
 import common
 
 EXPERIMENT = "hedge_regret"
-
-# A measured slope "agrees" when its point estimate is within this distance
-# of the predicted one. On the quick grid (T = 2^8..2^16, 8 replicates) the
-# noise of the mean final regret alone moves fitted slopes by about this much
-# (see the CIs), and pre-asymptotic curvature (e.g. Hedge with fixed η at
-# n = 128 still bending towards slope 1/2) by a little less.
-SLOPE_TOLERANCE = 0.1
-
-NO_SLOPE = "n/a (fewer than 2 horizons to fit)"
 
 LEARNER_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
                   "#56B4E9", "#000000"]
@@ -40,10 +32,6 @@ def learner_kind(spec):
     return name
 
 
-def instance_kind(spec):
-    return common.parse_spec(spec)[0]
-
-
 def learner_label(spec):
     kind = learner_kind(spec)
     labels = {"hedge_fixed": "Hedge, fixed η = √(8 ln n/T)",
@@ -59,75 +47,6 @@ def instance_label(spec):
     if name == "ftl_trap":
         return "FTL trap (alternating losses)"
     return str(spec)
-
-
-class Prediction:
-    """A slope theory predicts for log R_T against log T.
-
-    rule '=' means within ±SLOPE_TOLERANCE; '<=' means at most target +
-    SLOPE_TOLERANCE. min_horizon(n), when set, is where the predicted regime
-    starts: only horizons T >= min_horizon(n) enter the fit.
-    """
-
-    def __init__(self, target, rule, why, min_horizon=None, regime=""):
-        self.target, self.rule, self.why = target, rule, why
-        self.min_horizon, self.regime = min_horizon, regime
-
-    def text(self):
-        return ("%.1f" % self.target) if self.rule == "=" else ("≤ %.1f" % self.target)
-
-    def accepts(self, slope):
-        low = self.target - SLOPE_TOLERANCE if self.rule == "=" else -math.inf
-        return low <= slope <= self.target + SLOPE_TOLERANCE
-
-    def band(self):
-        low = self.target - SLOPE_TOLERANCE if self.rule == "=" else -math.inf
-        return low, self.target + SLOPE_TOLERANCE
-
-
-# A gap-dependent regret O(ln n / δ) is constant only once the planted expert
-# has been singled out: its lead δt must beat the others' fluctuations,
-# √(t ln n), i.e. t ≳ ln n / δ². Horizons below GAP_REGIME_FACTOR times that
-# are pre-asymptotic (regret still grows there) and are left out of the fit.
-GAP_REGIME_FACTOR = 4.0
-
-
-def expected_slope(learner, instance):
-    """The Prediction theory makes for (learner, instance), or None."""
-    lk = learner_kind(learner)
-    ik, args = common.parse_spec(instance)
-    if ik == "planted_bernoulli":
-        delta = float(args.get("delta", 0.1))
-        def gap_regime(n, delta=delta):
-            return GAP_REGIME_FACTOR * math.log(n) / delta ** 2
-        regime = "T ≥ %g ln n/δ²" % GAP_REGIME_FACTOR
-        if lk == "hedge_fixed":
-            return Prediction(0.5, "=", "η tuned to T only singles out the "
-                              "planted expert after ~√T days")
-        if lk == "hedge_anytime":
-            return Prediction(0.0, "=", "decreasing η: gap-dependent O(ln n/δ) "
-                              "regret (Mourtada & Gaïffas, JMLR 2019), once "
-                              + regime, gap_regime, regime)
-        if lk == "ftl":
-            return Prediction(0.0, "=", "i.i.d. losses with a gap: the leader "
-                              "settles on the planted expert, O(ln n/δ) regret, "
-                              "once " + regime, gap_regime, regime)
-    if ik == "ftl_trap":
-        if lk == "ftl":
-            return Prediction(1.0, "=", "the leader loses every day: regret ≈ T/2")
-        # Not O(1): the two leaders' cumulative losses stay within 1/2 of each
-        # other, so Hedge puts weight ≈ 1/2 + η_t/8 on the expert about to
-        # lose and pays ≈ Σ_t η_t/8 over the best expert: √(T ln n/8) for the
-        # tuned fixed η (half the bound), √(T ln n/2) for the anytime one.
-        if lk == "hedge_fixed":
-            return Prediction(0.5, "=", "the bound √(T ln n/2) (Thm 2.2) caps "
-                              "it at 0.5 and this sequence attains the rate: "
-                              "regret ≈ Σ η_t/8 = √(T ln n/8)")
-        if lk == "hedge_anytime":
-            return Prediction(0.5, "=", "the bound 2√(T ln n/2) + √(ln n/8) "
-                              "(Thm 2.3) caps it at 0.5 and this sequence "
-                              "attains the rate: regret ≈ Σ η_t/8 ≈ √(T ln n/2)")
-    return None
 
 
 # ---------------------------------------------------------------- data
@@ -223,41 +142,16 @@ def plot(rows, figures_dir):
 
 # ---------------------------------------------------------------- report
 
-def fit_slope(summary, prediction, n, metric_summary=None):
-    """OLS slope of log(mean) on log T over the horizons the prediction covers.
-
-    Returns (fit, used): the fit dict from common.loglog_slope and the T values
-    in range (those with mean <= 0 are further dropped by the fit).
-    """
-    s = metric_summary if metric_summary is not None else summary
-    keep = [True] * len(s["x"])
-    if prediction is not None and prediction.min_horizon is not None:
-        floor = prediction.min_horizon(n)
-        keep = [t >= floor for t in s["x"]]
-    xs = [x for x, k in zip(s["x"], keep) if k]
-    ys = [y for y, k in zip(s["mean"], keep) if k]
-    return common.loglog_slope(xs, ys), xs
-
-
-def _verdict(fit, prediction):
-    """'agrees': the estimate lies in the tolerance band around the prediction;
-    'noisy': it does not, but its 95% CI reaches the band; 'DISAGREES': the
-    whole CI lies outside the band; 'unclear': outside, from a 2-point fit,
-    which has no CI."""
-    if prediction is None:
-        return "no prediction"
-    slope = fit["slope"]
-    if not math.isfinite(slope):
-        return NO_SLOPE
-    if prediction.accepts(slope):
-        return "agrees"
-    if not (math.isfinite(fit["low"]) and math.isfinite(fit["high"])):
-        return "unclear (2 horizons: no CI)"
-    low, high = fit["low"], fit["high"]
-    band_low, band_high = prediction.band()
-    if high >= band_low and low <= band_high:
-        return "noisy (CI reaches the band)"
-    return "**DISAGREES**"
+# Why the experiment predicts what it does (experiments/hedge_regret.cc).
+PREDICTIONS_TEXT = (
+    "Predicted slopes (the experiment's theory rows): on the planted "
+    "instance 1/2 for Hedge with η tuned to T (it singles out the planted "
+    "expert only after ~√T days) and 0 for anytime Hedge and FTL "
+    "(gap-dependent O(ln n/δ) regret, Mourtada & Gaïffas, JMLR 2019), the "
+    "latter fitted only over T ≥ 4 ln n/δ², where the planted expert's lead "
+    "beats the others' fluctuations; on the FTL trap 1 for FTL (the leader "
+    "loses every day) and 1/2 for both Hedges (regret ≈ Σ η_t/8: √(T ln n/8) "
+    "tuned, √(T ln n/2) anytime, within Thm 2.2 and 2.3).")
 
 
 def _horizons_text(used, all_ts):
@@ -269,9 +163,11 @@ def _horizons_text(used, all_ts):
 
 
 def headline(rows):
-    regret = final_by_cell(rows, "regret")
-    pseudo = final_by_cell(rows, "pseudo_regret")
-    bound = final_by_cell(rows, "bound")
+    keys = ("learner", "instance", "n")
+    regret = common.curves(rows, "regret", keys, "T")
+    pseudo = common.curves(rows, "pseudo_regret", keys, "T")
+    bound = common.curves(rows, "bound", keys, "T")
+    predicted = common.predictions(rows, keys, "T")
     learners = _sorted_learners(rows)
     instances = _sorted_instances(rows)
     ns = common.unique(rows, "n")
@@ -280,18 +176,17 @@ def headline(rows):
 
     out = ["## hedge_regret: regret vs T (Hedge, FTL)\n\n",
            "Final regret $R_T$ (realised, with sampled actions) against the "
-           "horizon T ∈ {%s}, n ∈ {%s}, %d replicates per cell. Slopes are OLS "
-           "fits of log(mean $R_T$) on log T with a Student-t 95%% CI, over the "
-           "horizons where the predicted regime holds (column \"T fitted\"). "
-           "Tolerance ±%.1f: a slope *agrees* when its estimate is within "
-           "±%.1f of the prediction, is *noisy* when it is not but its CI "
-           "reaches that band, and *DISAGREES* when the whole CI lies outside "
-           "it (*unclear*: outside, from only two horizons, so no CI). Theory "
-           "curve: √(T ln n/2) (Cesa-Bianchi & Lugosi 2006, Thm 2.2).\n\n"
+           "horizon T ∈ {%s}, n ∈ {%s}, %d replicates per cell (every learner "
+           "of a replicate meets the same losses). Slopes over the horizons "
+           "where the predicted regime holds (column \"T fitted\"); the "
+           "verdict is on pseudo-regret Σ⟨p_t, l_t⟩ − min L_T, whose mean is "
+           "that of $R_T$ without the noise of the sampled actions. %s "
+           "Theory curve: √(T ln n/2) (Cesa-Bianchi & Lugosi 2006, Thm 2.2). "
+           "%s\n\n"
            % (", ".join(str(t) for t in ts), ", ".join(str(n) for n in ns),
-              reps, SLOPE_TOLERANCE, SLOPE_TOLERANCE)]
+              reps, common.VERDICT_RULE, PREDICTIONS_TEXT)]
 
-    body, flagged, missing, reasons = [], [], [], {}
+    body, flagged, missing = [], [], []
     t_max = max(ts)
     for learner in learners:
         for instance in instances:
@@ -299,54 +194,46 @@ def headline(rows):
                 key = (learner, instance, n)
                 if key not in regret:
                     continue
-                s = regret[key]
-                prediction = expected_slope(learner, instance)
-                fit, used = fit_slope(s, prediction, n)
-                pfit, _ = fit_slope(s, prediction, n, pseudo[key])
-                verdict = _verdict(fit, prediction)
+                prediction = predicted.get(key)
+                fit, _, used = common.slope_against_theory(regret[key], prediction)
+                # The verdict is on pseudo-regret: E[R_T] = E[pseudo-regret]
+                # (the sampled action's loss has mean <p_t, l_t>), without the
+                # noise of the sampled actions.
+                pfit, verdict, _ = common.slope_against_theory(pseudo[key], prediction)
+                expected = prediction.slope if prediction else None
                 label = (learner_label(learner), instance_label(instance), n)
-                if prediction is not None:
-                    reasons.setdefault(
-                        (learner_kind(learner), instance_kind(instance)),
-                        (learner_label(learner), instance_kind(instance),
-                         prediction))
-                    if verdict == NO_SLOPE:
+                if expected is not None:
+                    if verdict == "no fit":
                         missing.append(label)
                     elif verdict != "agrees":
-                        flagged.append(label + (fit, prediction, verdict))
-                last = list(s["x"]).index(t_max) if t_max in s["x"] else -1
+                        flagged.append(label + (pfit, expected, verdict))
+                xs, mean, low, high = regret[key].means()
+                last = list(xs).index(t_max) if t_max in xs else -1
                 body.append(list(label) + [
-                    common.fmt_ci(s["mean"][last], s["low"][last], s["high"][last], 1),
-                    common.fmt(bound[key]["mean"][last]),
-                    _horizons_text(used, s["x"]),
+                    common.fmt_ci(mean[last], low[last], high[last], 1),
+                    common.fmt(bound[key].means()[1][last]),
+                    _horizons_text(used, xs),
                     common.fmt_ci(fit["slope"], fit["low"], fit["high"]),
                     common.fmt_ci(pfit["slope"], pfit["low"], pfit["high"]),
-                    prediction.text() if prediction else "—", verdict])
+                    "—" if expected is None else "%.1f" % expected, verdict])
     out.append(common.markdown_table(
         ["learner", "instance", "n", "mean $R_T$ at T=%d [95%% CI]" % t_max,
          "bound at T=%d" % t_max, "T fitted", "slope of $R_T$ [95% CI]",
-         "slope of pseudo-regret", "expected", "verdict"],
+         "slope of pseudo-regret [95% CI]", "expected", "verdict (pseudo-regret)"],
         body, align="llrrrlrrrl"))
 
-    if reasons:
-        out.append("\nWhy these slopes:\n\n")
-        for label, ik, prediction in reasons.values():
-            out.append("- %s on %s: %s — %s.\n"
-                       % (label, ik, prediction.text(), prediction.why))
-
     if flagged:
-        out.append("\nWhere the measured slope of $R_T$ is not within ±%.1f of "
-                   "theory:\n\n" % SLOPE_TOLERANCE)
-        for learner, instance, n, fit, prediction, verdict in flagged:
-            out.append("- %s on %s, n = %d: measured %s, expected %s: %s.\n"
+        out.append("\nWhere the slope of pseudo-regret does not agree:\n\n")
+        for learner, instance, n, fit, expected, verdict in flagged:
+            out.append("- %s on %s, n = %d: measured %s, expected %.1f: %s.\n"
                        % (learner, instance, n,
                           common.fmt_ci(fit["slope"], fit["low"], fit["high"]),
-                          prediction.text(), verdict))
+                          expected, verdict))
     elif len(ts) < 2:
         out.append("\nOnly one horizon T in these results: no slopes.\n")
     else:
         out.append("\nEvery slope that could be fitted agrees with theory "
-                   "within ±%.1f.\n" % SLOPE_TOLERANCE)
+                   "within ±%.1f.\n" % common.SLOPE_TOLERANCE)
     if missing and len(ts) >= 2:
         out.append("\nNo slope (fewer than 2 horizons in the predicted regime, "
                    "larger T needed): %s.\n"
