@@ -424,6 +424,29 @@ def unpaired_difference(a, b, level=LEVEL):
 
 # ---------------------------------------------------------------- curves
 
+def paired_table(rows, metric, a, b, wheres, labels, horizon_key="T", method_key="learner"):
+    """Markdown table of method a minus method b on ``metric`` for each
+    cell selection in ``wheres`` (dicts of column values; ``labels`` name
+    them): the paired difference with its 95% CI, and the widths of the
+    paired and of the unpaired (Welch) interval on the same replicates.
+    Returns (table text, [(label, paired width, unpaired width)])."""
+    body, widths = [], []
+    for where, label in zip(wheres, labels):
+        result = paired_comparison(rows, metric, a, b, where, horizon_key=horizon_key,
+                                   method_key=method_key)
+        if result is None:
+            continue
+        p, u = result["paired"], result["unpaired"]
+        widths.append((label, p["width"], u["width"]))
+        body.append([label, result["pairs"], fmt_ci(p["mean"], p["low"], p["high"], 1),
+                     fmt(p["width"]), fmt(u["width"]),
+                     fmt(u["width"] / p["width"]) if p["width"] > 0 else "∞"])
+    if not body:
+        return "", widths
+    return markdown_table(["cells", "pairs", "a − b, paired [95% CI]", "paired CI width",
+                           "unpaired CI width", "unpaired / paired"], body, "lrrrrr"), widths
+
+
 class Curve:
     """One metric's final values (step == T) for one group of cells: x
     values by replicate, with the replicates present at every x."""

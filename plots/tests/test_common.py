@@ -217,6 +217,9 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(result["pairs"], 8)
         self.assertLess(result["paired"]["width"], 0.2 * result["unpaired"]["width"])
         self.assertLess(abs(result["paired"]["mean"] - 5), 1.5)
+        table, widths = common.paired_table(rows, "regret", "a", "b", [{}], ["all"])
+        self.assertIn("| all | 8 |", table)
+        self.assertEqual(widths[0][1], result["paired"]["width"])
         # Different sequences (an adaptive adversary): nothing to pair.
         rows = (rows_for(a, learner="a", checksums=same)
                 + rows_for(b, learner="b", checksums=[c + 100 for c in same]))
