@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "bench/bench_context.h"
 #include "sim/executor.h"
 #include "sim/grid.h"
 #include "sim/registry.h"
@@ -108,4 +109,4 @@ BENCHMARK(BM_PhiloxUniform);
 }  // namespace
 }  // namespace expertlab
 
-BENCHMARK_MAIN();
+EXPERTLAB_BENCHMARK_MAIN()

@@ -23,6 +23,7 @@
 
 #include "algorithms/experts/game.h"
 #include "algorithms/experts/hedge.h"
+#include "bench/bench_context.h"
 #include "sim/experiment.h"
 #include "sim/registry.h"
 
@@ -170,4 +171,4 @@ BENCHMARK(BM_PoolDay)->Arg(64)->Arg(1024)->Unit(benchmark::kMillisecond);
 }  // namespace
 }  // namespace expertlab::experts
 
-BENCHMARK_MAIN();
+EXPERTLAB_BENCHMARK_MAIN()

@@ -36,6 +36,7 @@
 #include <cstdlib>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "algorithms/moe/dense_blas.h"
@@ -43,6 +44,7 @@
 #include "algorithms/moe/layer.h"
 #include "algorithms/moe/reference.h"
 #include "algorithms/moe/topk_softmax.h"
+#include "bench/bench_context.h"
 #include "sim/timing.h"
 #include "theory/roofline.h"
 
@@ -292,9 +294,29 @@ int main(int argc, char** argv) {
     execv("/proc/self/exe", argv);
   }
   benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   expertlab::moe::DenseBlas::SetBenchmarkEnvironment();
   const auto& blas = expertlab::moe::DenseBlas::Get();
   const auto& limits = expertlab::moe::Limits();
+  const auto& kernels = expertlab::moe::BestFloatKernels();
+  // The machine as this run saw it, for results/BENCH.md (bench_report.py).
+  expertlab::AddMachineContext();
+  const auto number = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.1f", value);
+    return std::string(text);
+  };
+  benchmark::AddCustomContext("moe_isa", kernels.name);
+  benchmark::AddCustomContext("moe_simd_lanes", std::to_string(kernels.lanes));
+  benchmark::AddCustomContext("dense_reference", blas.available()
+                                                     ? "OpenBLAS, kernel " + blas.CoreName()
+                                                     : "OpenBLAS missing");
+  benchmark::AddCustomContext("limit_threads", std::to_string(expertlab::moe::kThreads));
+  benchmark::AddCustomContext("limit_peak_gflops", number(limits.peak_gflops));
+  benchmark::AddCustomContext("limit_triad_gbs", number(limits.triad_gbytes));
+  benchmark::AddCustomContext("limit_read_gbs", number(limits.read_gbytes));
+  benchmark::AddCustomContext(
+      "gomp_spincount", std::getenv("GOMP_SPINCOUNT") ? std::getenv("GOMP_SPINCOUNT") : "(unset)");
   std::printf("dense reference: OpenBLAS %s (kernel %s); MoE float kernels: %s\n",
               blas.available() ? "loaded" : "missing", blas.CoreName().c_str(),
               expertlab::moe::BestFloatKernels().name);
