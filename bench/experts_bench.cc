@@ -11,7 +11,7 @@
 //   BM_PoolDay/<S>              one multiscale_pool day with memory S on a
 //                               streaming planted instance (n = 2^14)
 //
-// Target (issue 4): >= 300 million expert-updates per second per core for
+// Target: >= 300 million expert-updates per second per core for
 // Hedge at n = 2^16. The machine is shared: run with
 //   --benchmark_repetitions=9 --benchmark_report_aggregates_only=true
 // and read the medians.

@@ -18,7 +18,7 @@
 //   BM_Scaling   speedup of 2 threads over 1 (forward, prefill shape), and
 //                the same speedup of the dense OpenBLAS SwiGLU of the same
 //                FLOPs (dense_speedup_2_vs_1: what the host gives a
-//                compute-bound GEMM, 1.74-1.93x on the 2-vCPU dev VM)
+//                compute-bound GEMM)
 // Machine limits (peak FMA GFLOP/s, STREAM triad and read-only GB/s) are
 // measured at start; every row is labelled with the float kernel ISA in use
 // (float_kernels.h) and carries simd_lanes. Every timed call starts with cold

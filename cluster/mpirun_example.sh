@@ -4,7 +4,7 @@
 #
 #   cluster/mpirun_example.sh [NP] [experiment] [key=value ... options]
 #   cluster/mpirun_example.sh 8 hedge_regret --quick
-#   NP=17 OUT=/shared/results/hr cluster/mpirun_example.sh "" hedge_regret n=64,256
+#   NP=17 OUT=/nfs/results/hr cluster/mpirun_example.sh "" hedge_regret n=64,256
 #
 # Rank 0 only coordinates: it hands the next unfinished (cell, replicate) to
 # whichever rank asks, so NP ranks give NP-1 workers, each running one item at

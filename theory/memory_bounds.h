@@ -3,12 +3,15 @@
 // Constants are 1 unless stated: the papers give these up to constants and
 // polylog factors, so experiments compare slopes and report R / curve.
 //
-// Sources (see ../shared/papers/memory_regret.md for what was verified):
+// Sources (each bound below says what it was checked against: the paper's
+// abstract, the authors' slides, or a secondary summary):
 //   SWXZ22  V. Srinivas, D. P. Woodruff, Z. Xu, S. Zhou, "Memory bounds for
 //           the experts problem", STOC 2022 (arXiv 2204.09837).
 //   PR23    B. Peng, A. Rubinstein, "Near optimal memory-regret tradeoff for
 //           online learning", FOCS 2023 (arXiv 2303.01673).
-//   WZZ23   D. P. Woodruff, F. Zhang, S. Zhou, arXiv 2303.01709.
+//   WZZ23   D. P. Woodruff, F. Zhang, S. Zhou, "On robust streaming for
+//           learning with experts: algorithms and lower bounds", NeurIPS
+//           2023 (arXiv 2303.01709).
 //   PZ23    B. Peng, F. Zhang, "Online prediction in sub-linear space",
 //           SODA 2023 (arXiv 2207.07974).
 #pragma once

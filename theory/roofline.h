@@ -3,8 +3,10 @@
 //
 // References: S. Williams, A. Waterman, D. Patterson, "Roofline: an
 // insightful visual performance model for multicore architectures", CACM
-// 2009 (attainable = min(peak, intensity x bandwidth)); formulas and worked
-// examples in the project brief papers/moe_kernels_offload.md §3.1, §3.3.
+// 2009 (attainable = min(peak, intensity x bandwidth)). The counts below
+// follow from the three d x f matrices of a SwiGLU expert (N. Shazeer, "GLU
+// variants improve Transformer", arXiv 2002.05202, 2020): weight bytes
+// dominate the traffic, activations are neglected.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +27,8 @@ double ExpectedExpertsTouched(int64_t experts, int64_t top_k, int64_t tokens);
 double MoeWeightBytes(double touched, int64_t d, int64_t f, int bytes_per_weight);
 
 // FLOP per weight byte, 2 m / b with m = T k / touched tokens per touched
-// expert (activation traffic neglected, as in the brief §3.1).
+// expert (activation traffic neglected: T d values per token against 3 d f
+// weights per expert).
 double MoeIntensity(int64_t tokens, int64_t top_k, double touched, int bytes_per_weight);
 
 // min(peak, intensity x bandwidth) in GFLOP/s (bandwidth in GB/s).

@@ -71,7 +71,8 @@ class DenseSwiGlu {
 
 // The per-expert loop with the fastest library GEMM: for each expert, copy
 // its rows, three OpenBLAS GEMMs, SiLU*mul, scatter-add weighted rows (the
-// reference of the brief §1.4, stricter than the Eigen one in reference.h).
+// per-expert loop of reference.h with the fastest library GEMM, so a stricter
+// reference than the Eigen one).
 // Routing as in reference.h (expert, weight per (token, slot)).
 void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& weights,
                               const float* x, int64_t tokens, int64_t slots, const int32_t* expert,

@@ -2,9 +2,10 @@
 // gathered while packing, register tiles with fused epilogues, and a flat
 // list of independent work items run by one OpenMP loop.
 //
-// Design (brief ../shared/papers/moe_kernels_offload.md §1.5): B (weights)
-// is packed once into panels of 32 columns, K-major, so a tile streams it
-// contiguously; A rows are gathered by index straight into a per-thread
+// Design (the packing scheme of K. Goto, R. van de Geijn, "Anatomy of
+// high-performance matrix multiplication", ACM TOMS 2008, applied per
+// expert): B (weights) is packed once into panels of 32 columns, K-major, so
+// a tile streams it contiguously; A rows are gathered by index straight into a per-thread
 // packed buffer (no permuted copy of the activations); each work item is
 // (problem, block of rows, block of panels) and loops rows inside panels, so
 // a weight panel is reused from L2 across the item's row tiles. With few

@@ -7,7 +7,8 @@
 //                           (the definition, written for clarity only)
 //   GatherGemmScatterForward  per expert: copy the expert's rows into a
 //                           buffer, Eigen GEMMs, scatter-add back; the
-//                           "HF Mixtral loop" pattern of the brief (§1.4)
+//                           per-expert loop of Hugging Face transformers'
+//                           Mixtral block (MixtralSparseMoeBlock)
 #pragma once
 
 #include <cstdint>

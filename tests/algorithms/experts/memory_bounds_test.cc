@@ -29,7 +29,7 @@ TEST_CASE("memory-regret closed forms", "[theory]") {
   CHECK(KillOnPlayLossRate(8, 31) == Approx(0.75));
 }
 
-TEST_CASE("SWXZ22 validity ranges match the brief's worked numbers", "[theory]") {
+TEST_CASE("SWXZ22 validity ranges match hand-computed numbers", "[theory]") {
   // n = 2^10: T = 2^14 needs delta > 0.3125 (random order, log2); T = 2^22
   // with delta = 1/2 allows M <= 8 in the low-mistake regime (8.19 bound).
   CHECK_FALSE(SwxzRandomOrderValid(1024, 1 << 14, 0.31));

@@ -29,7 +29,7 @@ TEST_CASE("with a perfect expert the pool converges to it", "[theory]") {
 }
 
 TEST_CASE("the naive 1 - delta rule lets errors build up", "[theory]") {
-  // The deck's "really bad case": deleting only at error rate > 1 - delta
+  // SWXZ22's "really bad case": deleting only at error rate > 1 - delta
   // keeps fair coins for long, so regret is far larger than with the SWXZ
   // rule on the same instances (delta = 1/2, seeds 1..4, 8x margin).
   double swxz = 0;

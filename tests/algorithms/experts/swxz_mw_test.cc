@@ -35,7 +35,7 @@ TEST_CASE("SWXZ pool MW obeys the restarted-MW bound", "[theory]") {
 
 TEST_CASE("SWXZ pool MW finds and keeps the planted expert", "[theory]") {
   // n = 64, S = 16, delta = 0.25, known alpha = 1/2 - delta, T = 20000,
-  // slack 1/4 (the deck's deviation terms are high-probability bounds; at
+  // slack 1/4 (SWXZ22's deviation terms are high-probability bounds; at
   // slack 1 a pool without i* survives ~5000 days at this T): each pool
   // holds i* with probability 1/4; pools without it cost ~1/2 per day and
   // are dropped after ~600 days, a pool with it is kept.

@@ -1,6 +1,5 @@
-// Roofline closed forms against the worked examples of the brief
-// (papers/moe_kernels_offload.md §3.3, config A: d = 1024, f = 4096, E = 8,
-// k = 2, fp32), which were computed by hand there.
+// Roofline closed forms against numbers worked out by hand for config A
+// (d = 1024, f = 4096, E = 8, k = 2, fp32).
 #include "theory/roofline.h"
 
 #include <catch2/catch.hpp>
@@ -8,7 +7,7 @@
 namespace expertlab::theory {
 namespace {
 
-TEST_CASE("roofline formulas reproduce the brief's worked example A", "[theory][moe]") {
+TEST_CASE("roofline formulas reproduce hand-worked example A", "[theory][moe]") {
   // 50.3 MB per expert, 403 MB for all 8.
   CHECK(MoeWeightBytes(1, 1024, 4096, 4) / 1e6 == Approx(50.3).epsilon(1e-3));
   CHECK(MoeWeightBytes(8, 1024, 4096, 4) / 1e6 == Approx(402.7).epsilon(1e-3));

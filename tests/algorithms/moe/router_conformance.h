@@ -1,4 +1,4 @@
-// Conformance checks every Router implementation's test calls (DESIGN §5):
+// Conformance checks every Router implementation's test calls:
 // shapes, valid and distinct experts with the filled slots first, finite
 // non-negative weights, probabilities on the simplex (when the router says
 // its probabilities are a softmax), reproducibility, no NaN on adversarial
