@@ -2,9 +2,22 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 namespace expertlab::experts {
 namespace {
+
+// Losses must lie in [0, 1]: every bound the learners rely on assumes it,
+// and a NaN would silently poison weights. Checked here, where instances
+// hand losses to learners, rather than in each learner. `!(0 <= x <= 1)`
+// also catches NaN.
+bool ValidLoss(double loss) { return loss >= 0 && loss <= 1; }
+
+[[noreturn]] void InvalidLoss(int64_t day, int expert, double loss) {
+  throw Error("the instance gave expert " + std::to_string(expert) + " the loss " +
+              std::to_string(loss) + " on day " + std::to_string(day) +
+              "; losses must be in [0, 1] (NaN and infinities are rejected)");
+}
 
 // Today's losses or planted means, served one expert at a time.
 class DayLosses final : public LossSource {
@@ -12,7 +25,9 @@ class DayLosses final : public LossSource {
   DayLosses(const LossSequence& sequence, bool means) : sequence_(sequence), means_(means) {}
   void set_day(int64_t day) { day_ = day; }
   double At(int expert) const override {
-    return means_ ? sequence_.Mean(day_, expert) : sequence_.Loss(day_, expert);
+    const double value = means_ ? sequence_.Mean(day_, expert) : sequence_.Loss(day_, expert);
+    if (!means_ && !ValidLoss(value)) InvalidLoss(day_, expert, value);
+    return value;
   }
 
  private:
@@ -79,8 +94,18 @@ GameResult PlayStartedGame(ExpertsLearner& learner, LossSequence& sequence, int 
 
   auto record = [&](int64_t day) {
     if (!dense) {
-      sequence.Accumulate(accumulated_through + 1, day, cumulative);
+      const int64_t first = accumulated_through + 1;
+      sequence.Accumulate(first, day, cumulative);
       accumulated_through = day;
+      // Losses nobody read today were summed here: a sum outside [0, day]
+      // (or NaN) means one of them was outside [0, 1].
+      if (!((cumulative >= 0) && (cumulative <= static_cast<double>(day))).all()) {
+        for (int64_t t = first; t <= day; ++t)
+          for (int i = 0; i < num_experts; ++i)
+            if (!ValidLoss(sequence.Loss(t, i))) InvalidLoss(t, i, sequence.Loss(t, i));
+        throw Error("the instance's summed losses through day " + std::to_string(day) +
+                    " are outside [0, " + std::to_string(day) + "]");
+      }
     }
     Eigen::Index best_index = 0;
     const double best = cumulative.minCoeff(&best_index);
@@ -98,7 +123,12 @@ GameResult PlayStartedGame(ExpertsLearner& learner, LossSequence& sequence, int 
 
   for (int64_t day = 1; day <= horizon; ++day) {
     sequence.BeginDay(day, learner);
-    if (dense) sequence.Fill(day, losses);
+    if (dense) {
+      sequence.Fill(day, losses);
+      if (!((losses >= 0) && (losses <= 1)).all())
+        for (int i = 0; i < num_experts; ++i)
+          if (!ValidLoss(losses[i])) InvalidLoss(day, i, losses[i]);
+    }
     day_losses.set_day(day);
     day_means.set_day(day);
     const int action = learner.Act();
@@ -109,7 +139,7 @@ GameResult PlayStartedGame(ExpertsLearner& learner, LossSequence& sequence, int 
 
     const LossView view =
         dense ? LossView(losses, learner, full_access) : LossView(day_losses, num_experts, learner);
-    result.learner_loss += dense ? losses[action] : sequence.Loss(day, action);
+    result.learner_loss += dense ? losses[action] : day_losses.At(action);
     result.expected_loss += learner.ExpectedLoss(view);
     if (comparator >= 0) {
       if (full_access) {

@@ -10,6 +10,9 @@
 // effect of memory.
 //
 // Enforcement (each violation throws expertlab::Error naming the day):
+//   - every loss the instance gives must be in [0, 1] (NaN and infinities
+//     are rejected before a learner sees them; losses no learner read are
+//     checked through their sums at the checkpoints);
 //   - words kept between days (MemoryWords after Start and after every
 //     Observe) must stay <= MemoryBudget; the peak is reported;
 //   - a learner with budget < n reads losses only through LossView, which
@@ -53,8 +56,9 @@ struct GameResult {
   uint64_t sequence_checksum = 0;
 };
 
-// Plays T days. Throws Error if the learner exceeds its memory budget, reads
-// a loss it does not hold or plays an expert it does not hold.
+// Plays T days. Throws Error if a loss is outside [0, 1], or the learner
+// exceeds its memory budget, reads a loss it does not hold or plays an
+// expert it does not hold.
 GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
                     int64_t horizon, const std::vector<int64_t>& checkpoints, Rng learner_rng,
                     Rng sequence_rng);
