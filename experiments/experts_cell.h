@@ -3,7 +3,7 @@
 // them, play the game, record the standard rows. Experiments add only the
 // rows of their own study (theory curves, predictions).
 //
-// Random streams (common random numbers, DESIGN.md §3). The instance draws
+// Random streams (common random numbers: see CellContext::DataStream). The instance draws
 // from CellContext::DataStream, keyed by the experiment's data keys and the
 // replicate, so every learner of one replicate meets the same loss sequence
 // when the instance is oblivious; the learner draws from the cell's own

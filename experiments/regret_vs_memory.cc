@@ -9,7 +9,7 @@
 //
 // The learner spec gets memory=S when the learner has a memory parameter
 // (full-memory learners run as given). swxz_mw without an explicit alpha
-// gets the planted best rate alpha = 1/2 - delta (the deck's "M known"
+// gets the planted best rate alpha = 1/2 - delta (SWXZ22's "M known"
 // version); write swxz_mw(alpha=auto) for the binary search.
 //
 // Data keys: n, T, memory, c: delta*(S) depends on S, so learners share the

@@ -46,7 +46,7 @@ def learner_label(spec):
         base = ("leader-selection pool" if args.get("rule") == "leader"
                 else "baseline pool (PZ23-inspired)")
     if name == "swxz_low_mistake" and args.get("rule") == "naive":
-        base = "naive 1-δ deletion (deck's bad case)"
+        base = "naive 1-δ deletion (SWXZ22's bad case)"
     return base + (" [%s]" % extra if extra else "")
 
 

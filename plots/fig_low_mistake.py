@@ -42,7 +42,7 @@ def headline(rows):
     out = ["## low_mistake: R vs S in the low-mistake regime\n\n",
            "Realised regret at T (best expert errs M times in bursts, others "
            "fair coins), %d replicates. Predictions (the experiment's theory "
-           "rows): slope −1 in S (SWXZ22 Õ(n/S) [verified: deck]; WZZ23 ~nM/S "
+           "rows): slope −1 in S (SWXZ22 Õ(n/S) [SWXZ22 talk slides]; WZZ23 ~nM/S "
            "[verified: abstract]) where n/S ≥ 4M (below that the SWXZ22 "
            "pool's regret is a floor of ~M re-searches; column \"S fitted\"), "
            "and flat in T. %s SWXZ22's stated range (δ > √(128 log²n/T), "

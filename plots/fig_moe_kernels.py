@@ -8,9 +8,9 @@ Eigen loop (the "naive loop"), and the roofline min(peak, intensity x STREAM
 triad) the experiment measured and emitted (theory/roofline.h). Plots never
 recompute theory: every curve comes from metric rows.
 
-headline() puts our numbers beside the brief's anchors
-(papers/moe_kernels_offload.md §1.3: ≥128 rows per expert → 90–100% of
-dense, ~40 rows → 60–70%; §3.4: 70–90% of STREAM is good at decode).
+headline() puts our numbers beside published anchors
+(MegaBlocks, Gale et al. MLSys 2023; MLX gather_qmm): ≥128 rows per expert
+→ 90–100% of dense, ~40 rows → 60–70%; 70–90% of STREAM is good at decode.
 """
 
 import math
@@ -119,10 +119,10 @@ def headline(rows):
          "% of dense", "× vs gather-BLAS", "× vs gather-Eigen", "weight GB/s",
          "roofline GFLOP/s", "% of roofline"], body, align="lrrrrrrrrrr"))
     out.append(
-        "\nAnchors (brief §1.3, §3.4): grouped GEMM reaches 90–100% of dense at "
+        "\nAnchors (MegaBlocks, Gale et al. MLSys 2023; MLX): grouped GEMM reaches 90–100% of dense at "
         "≥128 rows per expert and 60–70% at ~40 (MLX sorted gather_qmm ≈69% at "
         "~43 rows); below ~16 rows it is a bandwidth-bound GEMV, where 70–90% "
-        "of STREAM is good. Issue targets: ≥85% of dense at prefill, ≥60% at "
+        "of STREAM is good. Targets: ≥85% of dense at prefill, ≥60% at "
         "~32 rows per expert, decode weight bandwidth ≥70% of triad, ≥1.5× "
         "(prefill) and ≥3× (decode) over the gather→GEMM→scatter reference. "
         "Full-shape numbers, backward and 2-thread scaling: "

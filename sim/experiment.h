@@ -101,7 +101,9 @@ class CellContext {
   // It throws CellStopped after saving when the sweep is stopping.
   std::optional<CellCheckpoint> Resume();
   void SaveCheckpoint(int64_t step, std::string_view state);
-  // True once the sweep is stopping; a long cell may also poll it.
+  // True once the sweep is stopping. A long cell that polls it must stop
+  // through SaveCheckpoint (which then throws CellStopped), never by
+  // returning: a cell that returns is stored as finished.
   bool StopRequested() const { return stop_ && stop_->load(std::memory_order_relaxed); }
 
   std::vector<MetricRow>& rows() { return rows_; }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "sim/check.h"
@@ -29,6 +30,12 @@ void CheckOutputDirectory(const std::filesystem::path& dir) {
   }
   EXPERTLAB_CHECK(access(dir.c_str(), W_OK | X_OK) == 0)
       << "--out directory '" << dir.string() << "' is not writable";
+}
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
 }
 
 }  // namespace
@@ -111,6 +118,19 @@ void RunLocal(const RunRequest& request, const SweepPlan& plan) {
   const auto path = shard ? plan.layout.ShardStore(*shard) : plan.layout.MainStore();
   const StoreLock lock(path, "run " + label);
   Store store(path.string(), plan.config.experiment, plan.config.seed);
+  // Stored items were drawn with the data keys of the sweeps that made
+  // them: another set of data keys would mix two kinds of draws silently.
+  const std::string last = store.LastConfig();
+  if (!last.empty()) {
+    const auto json = nlohmann::json::parse(last, nullptr, false);
+    const auto before = json.is_object() && json.contains("data_keys")
+                            ? json["data_keys"].get<std::vector<std::string>>()
+                            : std::vector<std::string>{};
+    EXPERTLAB_CHECK(before == plan.config.data_keys)
+        << "'" << path.string() << "' was made with data_keys [" << Join(before)
+        << "], this run uses [" << Join(plan.config.data_keys)
+        << "]; choose another --out or the same data_keys";
+  }
   std::set<ItemKey> done = IntactItems(store, request.quiet);
   done.merge(StoredItems(plan.layout, plan.config, shard ? &*shard : nullptr, path));
   std::vector<WorkItem> todo;

@@ -6,7 +6,7 @@
 // space", SODA 2023 (arXiv 2207.07974), whose algorithm "bypasses the
 // traditional wisdom of leader selection" with a pool-selection procedure;
 // their actual rule, margin and schedule were NOT available to us (only the
-// abstract; see ../shared/papers/memory_regret.md §3.5), so this is our
+// abstract), so this is our
 // reconstruction [R], not PZ23's algorithm:
 //   - each epoch: fill the free candidate slots with uniformly drawn fresh
 //     experts; play Hedge (fresh weights, eta = sqrt(8 ln k / B)) on the

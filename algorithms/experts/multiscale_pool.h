@@ -6,7 +6,7 @@
 // tradeoff for online learning", FOCS 2023 (arXiv 2303.01673), whose
 // oblivious-adversary algorithm nearly matches the SWXZ22 lower bound
 // R = Omega(sqrt(nT/S)). PR23's algorithm text was NOT available to us
-// (only the abstract; see ../shared/papers/memory_regret.md §3.5), so this
+// (only the abstract), so this
 // is our design [R], not PR23's algorithm. What it takes from the
 // "baseline + boosting" summary of the line: a single-scale pool
 // (baseline_pool.h) pays ~sqrt(B) per epoch for restarting its Hedge and

@@ -8,12 +8,12 @@
 // bound in the low-mistake regime M < delta^2 T / (1280 log^2 n), delta >
 // sqrt(128 log^2 n / T): average regret delta w.p. 4/5 with O(n log^2 n /
 // (delta T)) experts per pool, i.e. total regret O~(n / S), independent of
-// T. Implemented from the authors' talk deck (paper body not checked; see
-// ../shared/papers/memory_regret.md §3.4). With [0, rho] costs the deck
+// T. Implemented from the authors' STOC 2022 talk slides (paper body not
+// checked). With [0, rho] costs the slides
 // follows a random pool member instead of the majority vote, which is what
 // this follow-an-expert learner does.
 //   rule swxz:  delete i when err_i > delta / (8 log2 n) * age
-//   rule naive: delete i when err_i > (1 - delta) * age, the deck's
+//   rule naive: delete i when err_i > (1 - delta) * age, the slides'
 //               "really bad case" in which errors build up (~T - T/k)
 // In the memory model k = S, and delta defaults to the value that makes
 // k = c n log2^2 n / (delta T), clipped to (0, 1/2].

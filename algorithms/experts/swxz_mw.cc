@@ -128,7 +128,7 @@ EXPERTLAB_REGISTER(ExpertsLearner, SwxzMw, "swxz_mw",
                     ParamSpec::AutoDouble("alpha", Bounds::Closed(0.0, 1.0),
                                           "best expert's loss rate M/T; auto = binary search"),
                     ParamSpec::Choice("rule", "cost", {"cost", "rate"},
-                                      "resample test: deck's cost bound or poster's rate test"),
+                                      "resample test: the slides' cost bound or poster's rate test"),
                     ParamSpec::Double("slack", 1.0, Bounds::Positive(),
                                       "multiplier on the deviation terms of the tests")})
 

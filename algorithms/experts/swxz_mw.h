@@ -4,10 +4,10 @@
 //
 // Paper: V. Srinivas, D. P. Woodruff, Z. Xu, S. Zhou, "Memory bounds for
 // the experts problem", STOC 2022 (arXiv 2204.09837), random-order upper
-// bound; implemented from the authors' talk deck and poster (the paper
-// body was not checked, see ../shared/papers/memory_regret.md §3.3):
+// bound; implemented from the authors' STOC 2022 talk slides and poster
+// (the paper body was not checked):
 //   k = n ln n / (delta^2 T) experts per pool, MW with eps = delta / 2;
-//   resample ("cost" rule, deck) when the pool's expected cost C over its
+//   resample ("cost" rule, slides) when the pool's expected cost C over its
 //   tau days exceeds
 //     (1 + delta/2)(alpha tau + c (4 sqrt(tau ln T) + 4 ln T / alpha))
 //       + 2 ln n / delta,
@@ -15,7 +15,7 @@
 //   every pool expert has L_i >= (alpha + delta) tau + c sqrt(tau ln T)
 //   (the slack term is ours: without it a pool is dropped on day 1).
 //   Unknown M: a binary search for alpha over ceil(2 log2(1/delta)) epochs
-//   of length delta T / that many (deck: "Removing the assumption on M");
+//   of length delta T / that many (slides: "Removing the assumption on M");
 //   an epoch at alpha = mid moves the upper end down when the pool in use
 //   survived its second half, else moves the lower end up ([R]: our reading
 //   of the search's test). The remaining days run at the upper end.
@@ -26,7 +26,7 @@
 //   memory  int >= 1 (<= n)   S = k, pool size (one weight per expert)
 //   delta   auto | (0, 1/2]   target average regret; auto = sqrt(n ln n/(S T))
 //   alpha   auto | [0, 1]     M/T if known; auto = binary search
-//   rule    cost | rate       resample test (deck | poster)
+//   rule    cost | rate       resample test (slides | poster)
 //   slack   > 0               multiplier c on the deviation terms
 //
 // Memory: S words (each pool expert's loss since the resample; its MW

@@ -74,6 +74,9 @@ SLURM_ARRAY_TASK_ID=2 \
 printf 'data_keys = ["n", "horizon"]\n' > "$work/data.toml"
 expect_error "data key 'horizon' is not a grid key of experiment 'hedge_regret'" \
   run hedge_regret --config "$work/data.toml" --out "$out"
+printf 'reps = 2\ndata_keys = ["n"]\n[grid]\nn = [2, 4]\nT = 64\n' > "$work/other_data.toml"
+expect_error "was made with data_keys [instance, n, T], this run uses [n]" \
+  run hedge_regret --config "$work/other_data.toml" --quiet --out "$out"
 
 # Explicit cell lists: zip groups and [[cells]] entries.
 printf 'zip = [["n", "T"]]\n[grid]\nn = [2, 4]\nT = [8, 16, 32]\n' > "$work/zip.toml"
