@@ -52,14 +52,13 @@ def plot(rows, figures_dir):
 
 def headline(rows):
     table = _table(rows)
-    first = next(iter(rc.items(rows)), {})
     out = ["## ranking_error: error rate vs δ (Active-ranking, Best-expert)\n\n",
            "Empirical error rate against the confidence δ of the run, on "
-           "n = %s experts, d = %s tasks, support %s, gap h = %s (%s). "
+           "%s, support %s (%s). "
            "Every δ of a replicate meets the same instance and noise samples. "
            "The claim is rate ≤ δ; the interval is exact (Clopper-Pearson, "
            "95%%). %s\n\n"
-           % (first.get("n"), first.get("d"), first.get("support"), first.get("h"), rc.PAPER,
+           % (rc.instance_text(rows), ", ".join(common.unique(rows, "support")), rc.PAPER,
               rc.RECONSTRUCTION_NOTE)]
     body = []
     for (policy, goal, delta), t in table.items():

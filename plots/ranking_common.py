@@ -67,6 +67,14 @@ def items(rows):
     return list(out.values())
 
 
+def instance_text(rows):
+    """'n = 5 experts, d = 32 tasks, gap h = 0.5' from the first item (the
+    fixed keys of an experiment's grid)."""
+    first = next(iter(items(rows)), {})
+    return "n = %s experts, d = %s tasks, gap h = %s" % (first.get("n"), first.get("d"),
+                                                         first.get("h"))
+
+
 def cells(records, keys):
     """{(values of keys): [records]} in sorted order."""
     groups = {}
