@@ -54,6 +54,11 @@ BENCHMARKS = {
                             "store on 2 threads",
     "BM_CpuBoundScaling": "a CPU-bound sweep (~2 ms per cell) on 1 and on 2 threads",
     "BM_PhiloxUniform": "uniform doubles from one Philox4x32-10 stream",
+    "BM_RawNormal": "standard normals from sim/samplers' Normal (Box-Muller, cosine branch)",
+    "BM_QuerierSum": "ranking Querier::Sum of t samples of one (expert, task) pair "
+                     "(args: t, noise 0 Gaussian / 1 Rademacher)",
+    "BM_NoiseVsRawNormal": "the ranking querier's Gaussian batches of t and the raw "
+                           "Normal loop alternating in the same iterations",
 }
 
 # Counter meanings: (benchmark, counter) first, then counter alone, with
@@ -103,6 +108,12 @@ COUNTERS = {
     "t2_s": ("sweep seconds on 2 threads", None),
     ("BM_CpuBoundScaling", "speedup"): ("sweep on 2 threads over 1, t(1)/t(2)", RATIO),
     "items_per_second": ("items per second", None),
+    "samples/s": ("standard normals per second", None),
+    "queries/s": ("(expert, task) samples per second, noise included", None),
+    "querier_Mqps": ("ranking querier, million queries per second", None),
+    "raw_Msps": ("raw Normal loop, million samples per second", None),
+    "ratio_vs_raw": ("ranking querier's queries/s over the raw Normal sampler's samples/s "
+                     "(target >= 0.5)", RATIO),
 }
 
 KIND_NAMES = {RATIO: "side by side", LIMIT: "vs limits"}
