@@ -3,35 +3,12 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdlib>
-#include <cstring>
-#include <new>
+#include <type_traits>
 
 #include "algorithms/moe/microkernels.h"
-#include "algorithms/moe/scalar_math.h"
 #include "sim/check.h"
 
 namespace expertlab::moe {
-
-template <class S>
-void AlignedBuffer<S>::Free::operator()(S* p) const {
-  std::free(p);
-}
-
-template <class S>
-void AlignedBuffer<S>::Resize(size_t n) {
-  if (n == size_) return;
-  size_ = n;
-  if (n == 0) {
-    data_.reset();
-    return;
-  }
-  const size_t bytes = (n * sizeof(S) + 63) / 64 * 64;
-  S* p = static_cast<S*>(std::aligned_alloc(64, bytes));
-  if (!p) throw std::bad_alloc();
-  data_.reset(p);
-}
 
 namespace {
 
@@ -42,7 +19,7 @@ void PackWith(int64_t k, int64_t n, int64_t panels, bool swiglu, PackedPanels<S>
   out->n = n;
   out->panels = panels;
   out->swiglu = swiglu;
-  out->data.Resize(static_cast<size_t>(panels * k * kPanelCols));
+  out->data.resize(static_cast<size_t>(panels * k * kPanelCols));
   S* dst = out->data.data();
   for (int64_t p = 0; p < panels; ++p) {
     for (int64_t kk = 0; kk < k; ++kk) {
@@ -91,56 +68,6 @@ void PackStackedTransposed(const S* wg, const S* wu, int64_t k, int64_t n, int64
 
 namespace {
 
-// Portable tile: same accumulation order per element as the SIMD kernels
-// (k ascending, one accumulator), without FMA contraction.
-template <class S>
-void RunTileGeneric(const TileJob<S>& job) {
-  S acc[kTileRows][kMaxTilePanels * kPanelCols];
-  for (int i = 0; i < job.rows; ++i)
-    for (int j = 0; j < job.panels * kPanelCols; ++j) acc[i][j] = S(0);
-  for (int64_t kk = 0; kk < job.k; ++kk) {
-    const S* ak = job.a + kk * kTileRows;
-    for (int p = 0; p < job.panels; ++p) {
-      const S* bp = job.b + p * job.b_panel_stride + kk * kPanelCols;
-      for (int i = 0; i < job.rows; ++i) {
-        const S av = ak[i];
-        S* out = acc[i] + p * kPanelCols;
-        for (int j = 0; j < kPanelCols; ++j) out[j] += av * bp[j];
-      }
-    }
-  }
-  for (int i = 0; i < job.rows; ++i) {
-    for (int p = 0; p < job.panels; ++p) {
-      const S* v = acc[i] + p * kPanelCols;
-      const int64_t off = p * job.c_panel_step;
-      const int cols = job.cols[p];
-      S* c = job.c[i] + off;
-      switch (job.epilogue) {
-        case kEpilogueStore:
-          for (int j = 0; j < cols; ++j) {
-            const S y = job.scale[i] * v[j];
-            c[j] = job.accumulate ? c[j] + y : y;
-          }
-          break;
-        case kEpilogueSwiGlu:
-          for (int j = 0; j < cols; ++j) {
-            const S g = v[j], u = v[j + kPanelCols / 2];
-            c[j] = Silu(g) * u;
-            if (job.pre_g[i]) job.pre_g[i][off + j] = g;
-            if (job.pre_u[i]) job.pre_u[i][off + j] = u;
-          }
-          break;
-        default:
-          for (int j = 0; j < cols; ++j) {
-            const S z = v[j];
-            c[j] = job.epilogue == kEpilogueRelu ? std::max(z, S(0)) : GeluTanh(z);
-            if (job.pre_g[i]) job.pre_g[i][off + j] = z;
-          }
-      }
-    }
-  }
-}
-
 // Float tiles go through the dispatch table (fk, non-null), doubles always
 // run the portable tile.
 template <class S>
@@ -148,35 +75,8 @@ void RunTile(const TileJob<S>& job, const FloatKernels* fk) {
   if constexpr (std::is_same_v<S, float>) {
     fk->run_tile(job);
   } else {
-    RunTileGeneric(job);
+    generic::RunTile(job);
   }
-}
-
-// Scalar float entry points of the generic table.
-void PackRowsGeneric(const float* const* src, int rows, int64_t kc, float* dst) {
-  for (int i = 0; i < rows; ++i)
-    for (int64_t kk = 0; kk < kc; ++kk) dst[kk * kTileRows + i] = src[i][kk];
-}
-
-void SiluMulGeneric(const float* g, const float* u, float* h, int64_t n) {
-  for (int64_t j = 0; j < n; ++j) h[j] = Silu(g[j]) * u[j];
-}
-
-float SwiGluBackwardGeneric(const float* g, const float* u, const float* z, const float* h, float w,
-                            int64_t n, float* dg, float* du) {
-  return static_cast<float>(SwiGluBackwardRow(g, u, z, h, w, n, dg, du));
-}
-
-FloatKernels MakeGeneric() {
-  FloatKernels k;
-  k.isa = Isa::kGeneric;
-  k.name = "generic";
-  k.lanes = 1;
-  k.run_tile = RunTileGeneric<float>;
-  k.pack_rows = PackRowsGeneric;
-  k.silu_mul = SiluMulGeneric;
-  k.swiglu_backward = SwiGluBackwardGeneric;
-  return k;
 }
 
 // Panels per tile: enough accumulators to hide FMA latency when rows are
@@ -301,10 +201,6 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
   ThreadBuffers<S>& buf = Buffers<S>();
   const int64_t rows = item.m1 - item.m0;
   const int64_t opp = pr.b_packed ? pr.b_packed->OutputsPerPanel() : kPanelCols;
-  int epilogue = kEpilogueStore;
-  if (pr.epilogue == Epilogue::kSwiGlu) epilogue = kEpilogueSwiGlu;
-  if (pr.epilogue == Epilogue::kRelu) epilogue = kEpilogueRelu;
-  if (pr.epilogue == Epilogue::kGelu) epilogue = kEpilogueGelu;
   for (int64_t k0 = 0; k0 < pr.k; k0 += bl.kc) {
     const int64_t k1 = std::min(pr.k, k0 + bl.kc);
     const int64_t kc = k1 - k0;
@@ -343,7 +239,7 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
         job.a = buf.a.data() + (t0 - item.m0) * kc;
         job.b = b_base + (p - panel_origin) * panel_stride;
         job.b_panel_stride = panel_stride;
-        job.epilogue = epilogue;
+        job.epilogue = pr.epilogue;
         job.accumulate = accumulate ? 1 : 0;
         job.stream = pr.stream_c && !accumulate ? 1 : 0;
         job.c_panel_step = opp;
@@ -428,42 +324,6 @@ void RunGemms(const std::vector<GemmProblem<S>>& problems, const EngineOptions& 
   }
 }
 
-const FloatKernels* FindFloatKernels(Isa isa) {
-  // Detected here, not in the ISA translation units, so the checks
-  // themselves are compiled for the baseline ISA; an ISA's table is built
-  // (by code compiled for it) only once its check has passed.
-  static const FloatKernels generic = MakeGeneric();
-  static const bool has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  static const bool has_avx512 = has_avx2 && __builtin_cpu_supports("avx512f") &&
-                                 __builtin_cpu_supports("avx512vl") &&
-                                 __builtin_cpu_supports("avx512dq");
-  switch (isa) {
-    case Isa::kGeneric: return &generic;
-    case Isa::kAvx2Fma: {
-      if (!has_avx2) return nullptr;
-      static const FloatKernels avx2 = avx2::Kernels();
-      return &avx2;
-    }
-    case Isa::kAvx512: {
-      if (!has_avx512) return nullptr;
-      static const FloatKernels avx512 = avx512::Kernels();
-      return &avx512;
-    }
-  }
-  return nullptr;
-}
-
-const FloatKernels& GenericFloatKernels() { return *FindFloatKernels(Isa::kGeneric); }
-
-const FloatKernels& BestFloatKernels() {
-  static const FloatKernels* best = [] {
-    for (Isa isa : {Isa::kAvx512, Isa::kAvx2Fma})
-      if (const FloatKernels* k = FindFloatKernels(isa)) return k;
-    return FindFloatKernels(Isa::kGeneric);
-  }();
-  return *best;
-}
-
 const FloatKernels& ActiveFloatKernels(const EngineOptions& options) {
   if (options.kernels) return *options.kernels;
   return options.use_simd ? BestFloatKernels() : GenericFloatKernels();
@@ -493,7 +353,6 @@ void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots, int64_t
 }
 
 #define EXPERTLAB_MOE_INSTANTIATE(S)                                                        \
-  template class AlignedBuffer<S>;                                                          \
   template void PackPanels<S>(const S*, int64_t, int64_t, int64_t, bool, PackedPanels<S>*); \
   template void PackSwiGluPanels<S>(const S*, const S*, int64_t, int64_t, int64_t,          \
                                     PackedPanels<S>*);                                      \

@@ -20,7 +20,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <new>
 #include <vector>
 
@@ -47,28 +46,10 @@ struct RowSink {
   explicit operator bool() const { return base != nullptr; }
 };
 
-// 64-byte aligned buffer (panels are streamed with full-line loads).
-template <class S>
-class AlignedBuffer {
- public:
-  AlignedBuffer() = default;
-  explicit AlignedBuffer(size_t n) { Resize(n); }
-  void Resize(size_t n);
-  S* data() { return data_.get(); }
-  const S* data() const { return data_.get(); }
-  size_t size() const { return size_; }
-
- private:
-  struct Free {
-    void operator()(S* p) const;
-  };
-  std::unique_ptr<S[], Free> data_;
-  size_t size_ = 0;
-};
-
-// std::vector storage on 64-byte boundaries: row-major blocks whose row
-// length is a multiple of 16 floats then start every row on a cache line,
-// which the non-temporal output path (GemmProblem::stream_c) needs.
+// std::vector storage on 64-byte boundaries: packed panels are streamed with
+// full-line loads, and row-major blocks whose row length is a multiple of 16
+// floats start every row on a cache line, which the non-temporal output path
+// (GemmProblem::stream_c) needs.
 template <class S>
 struct CacheLineAllocator {
   using value_type = S;
@@ -95,7 +76,7 @@ template <class S>
 struct PackedPanels {
   int64_t k = 0, n = 0, panels = 0;
   bool swiglu = false;
-  AlignedBuffer<S> data;
+  AlignedVector<S> data;
   const S* Panel(int64_t p) const { return data.data() + p * k * kPanelCols; }
   int64_t OutputsPerPanel() const { return swiglu ? kPanelCols / 2 : kPanelCols; }
 };
@@ -114,8 +95,6 @@ void PackSwiGluPanels(const S* wg, const S* wu, int64_t k, int64_t n, int64_t ld
 template <class S>
 void PackStackedTransposed(const S* wg, const S* wu, int64_t k, int64_t n, int64_t ld,
                            PackedPanels<S>* out);
-
-enum class Epilogue { kStore, kSwiGlu, kRelu, kGelu };
 
 // C (m x n) = A (m x k) * B (k x n), then the epilogue.
 template <class S>

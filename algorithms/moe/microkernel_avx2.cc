@@ -397,7 +397,7 @@ void Epilogue(const TileJob<float>& job, const float* acc) {
       const int cols = job.cols[p];
       float* c = job.c[i] + off;
       switch (job.epilogue) {
-        case kEpilogueStore: {
+        case Epilogue::kStore: {
           const __m256 s = _mm256_set1_ps(job.scale[i]);
           // Non-temporal only from a cache-line start, so pairs of chunks
           // fill whole lines in the write-combining buffers.
@@ -419,7 +419,7 @@ void Epilogue(const TileJob<float>& job, const float* acc) {
           }
           break;
         }
-        case kEpilogueSwiGlu: {
+        case Epilogue::kSwiGlu: {
           for (int h = 0; h < kPanelCols / (2 * kChunk); ++h) {
             const int n = Lanes(cols, h);
             if (n == 0) break;
@@ -432,7 +432,7 @@ void Epilogue(const TileJob<float>& job, const float* acc) {
           break;
         }
         default: {
-          const bool relu = job.epilogue == kEpilogueRelu;
+          const bool relu = job.epilogue == Epilogue::kRelu;
           for (int h = 0; h < kPanelCols / kChunk; ++h) {
             const int n = Lanes(cols, h);
             if (n == 0) break;

@@ -117,7 +117,7 @@ void Tile(const TileJob<float>& job, int p0) {
       const int cols = job.cols[p0 + p];
       const int64_t off = (p0 + p) * job.c_panel_step;
       switch (job.epilogue) {
-        case kEpilogueStore: {
+        case Epilogue::kStore: {
           const __m512 s = _mm512_set1_ps(job.scale[i]);
           StoreOut(job.c[i] + off, _mm512_mul_ps(acc[i][p][0], s), Mask(cols), accumulate,
                    job.stream);
@@ -125,7 +125,7 @@ void Tile(const TileJob<float>& job, int p0) {
                    job.stream);
           break;
         }
-        case kEpilogueSwiGlu: {
+        case Epilogue::kSwiGlu: {
           const __m512 g = acc[i][p][0], u = acc[i][p][1];
           const __mmask16 m = Mask(cols);
           _mm512_mask_storeu_ps(job.c[i] + off, m, _mm512_mul_ps(Silu(g), u));
@@ -134,7 +134,7 @@ void Tile(const TileJob<float>& job, int p0) {
           break;
         }
         default: {
-          const bool relu = job.epilogue == kEpilogueRelu;
+          const bool relu = job.epilogue == Epilogue::kRelu;
           for (int h = 0; h < 2; ++h) {
             const __m512 z = acc[i][p][h];
             const __mmask16 m = Mask(cols - 16 * h);

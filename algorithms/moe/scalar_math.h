@@ -1,6 +1,7 @@
 // Scalar forms of the MoE layer's nonlinearities and of the log-sum-exp,
-// one copy each for the portable tile (kernels.cc), the layer's backward
-// (layer.cc), the references (reference.cc) and the trainer (train.cc).
+// one copy each for the portable tile (float_kernels.cc), the layer's
+// routing and backward (layer_route.cc, layer_backward.cc), the references
+// (reference.cc) and the trainer (train.cc).
 // simd_math.h holds the vector forms of the same formulas for the ISA
 // kernels (and must stay separate: see its header comment).
 //

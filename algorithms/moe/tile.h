@@ -1,5 +1,5 @@
 // Plain-data description of one register tile of the grouped GEMM, shared by
-// the portable kernel (kernels.cc) and the ISA-specific kernels
+// the portable kernel (float_kernels.cc) and the ISA-specific kernels
 // (microkernel_avx2.cc, microkernel_avx512.cc). Deliberately free of
 // functions and library types: those translation units are compiled with
 // their ISA's flags and must not emit any inline function the rest of the
@@ -15,14 +15,15 @@ inline constexpr int kTileRows = 8;
 inline constexpr int kPanelCols = 32;
 inline constexpr int kMaxTilePanels = 4;
 
-// What happens to the accumulated tile. SwiGLU panels hold 16 gate columns
-// followed by the 16 matching up columns, so the tile yields 16 outputs per
-// panel: silu(g) * u.
-enum TileEpilogue : int {
-  kEpilogueStore = 0,   // c = (accumulate ? c : 0) + scale * acc
-  kEpilogueSwiGlu = 1,  // c = silu(g) * u; optional g, u copies
-  kEpilogueRelu = 2,    // c = max(z, 0); optional z copy
-  kEpilogueGelu = 3,    // c = gelu_tanh(z); optional z copy
+// What happens to the accumulated product (of a tile, and of a whole
+// GemmProblem in kernels.h). SwiGLU panels hold 16 gate columns followed by
+// the 16 matching up columns, so the tile yields 16 outputs per panel:
+// silu(g) * u.
+enum class Epilogue : int {
+  kStore = 0,   // c = (accumulate ? c : 0) + scale * acc
+  kSwiGlu = 1,  // c = silu(g) * u; optional g, u copies
+  kRelu = 2,    // c = max(z, 0); optional z copy
+  kGelu = 3,    // c = gelu_tanh(z); optional z copy
 };
 
 template <class S>
@@ -34,7 +35,7 @@ struct TileJob {
   int rows = 0;                   // 1..kTileRows
   int panels = 0;                 // 1..kMaxTilePanels
   int cols[kMaxTilePanels] = {};  // valid outputs per panel
-  int epilogue = kEpilogueStore;
+  Epilogue epilogue = Epilogue::kStore;
   int accumulate = 0;  // store epilogue: add to existing c
   // Store epilogue without accumulate: write whole aligned vectors of c
   // with non-temporal stores (around the caches, no read for ownership).

@@ -71,12 +71,12 @@ TEST_CASE("every float ISA computes tiles like a double loop", "[theory][moe]") 
       const int panels = 1 + static_cast<int>(rng.NextU64() % kMaxTilePanels);
       const int64_t ks[] = {1, 3, 8, 64, 127, 128, 129, 300};
       const int64_t k = ks[rng.NextU64() % 8];
-      const int epilogue = static_cast<int>(rng.NextU64() % 4);
-      const bool accumulate = epilogue == kEpilogueStore && rng.NextU64() % 2;
+      const auto epilogue = static_cast<Epilogue>(rng.NextU64() % 4);
+      const bool accumulate = epilogue == Epilogue::kStore && rng.NextU64() % 2;
       const bool copies = rng.NextU64() % 2;
-      const int opp = epilogue == kEpilogueSwiGlu ? kPanelCols / 2 : kPanelCols;
+      const int opp = epilogue == Epilogue::kSwiGlu ? kPanelCols / 2 : kPanelCols;
       INFO("trial " << trial << " rows " << rows << " panels " << panels << " k " << k
-                    << " epilogue " << epilogue << " accumulate " << accumulate);
+                    << " epilogue " << static_cast<int>(epilogue) << " accumulate " << accumulate);
 
       std::vector<float> a(k * kTileRows), b(panels * k * kPanelCols);
       for (auto& v : a) v = static_cast<float>(Normal(rng));
@@ -109,8 +109,8 @@ TEST_CASE("every float ISA computes tiles like a double loop", "[theory][moe]") 
         scale[i] = static_cast<float>(Normal(rng));
         job.c[i] = c.data() + i * width;
         job.pre_g[i] = copies ? g.data() + i * width : nullptr;
-        job.pre_u[i] = copies && epilogue == kEpilogueSwiGlu ? u.data() + i * width : nullptr;
-        job.scale[i] = epilogue == kEpilogueStore ? scale[i] : 1.0f;
+        job.pre_u[i] = copies && epilogue == Epilogue::kSwiGlu ? u.data() + i * width : nullptr;
+        job.scale[i] = epilogue == Epilogue::kStore ? scale[i] : 1.0f;
       }
       kernels->run_tile(job);
 
@@ -145,11 +145,11 @@ TEST_CASE("every float ISA computes tiles like a double loop", "[theory][moe]") 
             }
             double mz, mu;
             const double z = dot(i, p, j, &mz);
-            if (epilogue == kEpilogueStore) {
+            if (epilogue == Epilogue::kStore) {
               const double want =
                   double(scale[i]) * z + (accumulate ? double(c0[i * width + col]) : 0.0);
               expect(ci[col], want, unit * std::abs(scale[i]) * mz);
-            } else if (epilogue == kEpilogueSwiGlu) {
+            } else if (epilogue == Epilogue::kSwiGlu) {
               const double up = dot(i, p, j + kPanelCols / 2, &mu);
               expect(ci[col], SiluD(z) * up,
                      unit * (1.1 * std::abs(up) * mz + (std::abs(z) + 1) * mu));
@@ -158,7 +158,7 @@ TEST_CASE("every float ISA computes tiles like a double loop", "[theory][moe]") 
                 expect(u[i * width + col], up, unit * mu);
               }
             } else {
-              const bool relu = epilogue == kEpilogueRelu;
+              const bool relu = epilogue == Epilogue::kRelu;
               expect(ci[col], relu ? std::max(z, 0.0) : GeluD(z), unit * (relu ? 1.0 : 1.2) * mz);
               if (copies) expect(g[i * width + col], z, unit * mz);
             }
