@@ -1,6 +1,7 @@
 """ranking_baselines: queries of every policy on the same instances, dense
 (s = d), sparse (s = √d) and one informative task per adjacent pair (s = 1),
-for the full ranking (Active-ranking, uniform, Heckel et al.'s Borda AR) and
+for the full ranking (Active-ranking, uniform, Heckel et al.'s Borda AR,
+iterative insertion after Ren et al.) and
 the best expert (Best-expert, uniform, successive elimination, LUCB).
 
 Figure: one panel per goal, grouped bars of mean queries (log scale, 95%
@@ -85,9 +86,11 @@ def headline(rows):
            "its 95%% t-interval (log scale); above 1 the active method is "
            "cheaper. Successive elimination and LUCB pull an expert on a "
            "random task (row means, sub-Gaussian constant from their range "
-           "parameter); Heckel et al.'s AR compares two experts on a random "
-           "task (Borda scores, Hoeffding radius in place of the paper's LIL "
-           "radius). %s\n\n"
+           "parameter); Heckel et al.'s AR and the iterative insertion "
+           "(reconstructed after Ren, Liu & Shroff, NeurIPS 2019: noisy binary "
+           "search with backtracking, verified positions) compare two experts "
+           "on a random task (Borda scores with a Hoeffding radius in place of "
+           "Heckel et al.'s LIL radius). %s\n\n"
            % (rc.instance_text(rows), ", ".join(map(str, common.unique(rows, "delta"))),
               rc.PAPER, rc.RECONSTRUCTION_NOTE)]
     for goal in ("ranking", "best"):

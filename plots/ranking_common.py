@@ -24,7 +24,7 @@ LABELS = {
     "successive_elimination": "successive elimination",
     "lucb": "LUCB",
     "heckel_ar": "AR, Borda (Heckel et al. 2019)",
-    "iterative_insertion": "iterative insertion (Ren et al. 2019)",
+    "iterative_insertion": "iterative insertion (after Ren et al. 2019, reconstructed)",
 }
 
 SUPPORT_LABELS = {"single": "s = 1", "sqrt": "s = √d", "dense": "s = d"}
