@@ -4,18 +4,21 @@ fig_leader_trap.py). Statistics (curves over replicates, slopes, intervals,
 verdicts, paired differences) come from common.py; what is here is specific
 to these studies: readable learner labels (with the "inspired" provenance
 tags the project requires), per-cell final values, and the slope table
-against the experiments' predictions.
+against the experiments' predictions. Cells are grouped by the columns a
+figure names plus every other parameter column that varies in its CSV
+(``keys_with_extras``): a sweep over a key the figure was not designed
+around gets its own panels instead of being pooled into one curve.
 """
 
 import common
 
-COLORS = {
+COLORS = common.Palette({
     "multiscale_pool": "#0072B2", "robust_pool": "#56B4E9",
     "swxz_mw": "#D55E00", "swxz_low_mistake": "#D55E00",
     "baseline_pool": "#009E73", "leader": "#CC79A7",
     "pool_cycling": "#E69F00", "random_subset": "#7F7F7F",
     "hedge": "#000000", "naive": "#CC79A7",
-}
+})
 
 
 def learner_key(spec):
@@ -51,13 +54,27 @@ def learner_label(spec):
 
 
 def color(spec):
-    return COLORS.get(learner_key(spec), "#333333")
+    return COLORS(learner_key(spec))
+
+
+def keys_with_extras(rows, keys, x, pooled=("learner",)):
+    """keys + the parameter columns that vary in rows beyond keys, x and
+    ``pooled`` (columns a theory curve does not depend on)."""
+    return tuple(keys) + tuple(common.extra_keys(rows, set(keys) | {x} | set(pooled)))
 
 
 def finals(rows, metric, keys, x):
     """{key tuple: common.Curve} of `metric` at the last step of each cell
-    (step == T), along column x."""
-    return common.curves(rows, metric, keys, x)
+    (step == T), along column x, by keys_with_extras(rows, keys, x)."""
+    return common.curves(rows, metric, keys_with_extras(rows, keys, x), x)
+
+
+def panel_title(rows, keys, x, key, text):
+    """``text`` (the figure's title for a key tuple of keys_with_extras(rows,
+    keys, x)) followed by the values of the key's extra keys."""
+    extra = keys_with_extras(rows, keys, x)[len(keys):]
+    described = common.describe_keys(extra, key[len(keys):])
+    return text + (", " + described if described else "")
 
 
 def means(curve):
@@ -93,19 +110,23 @@ def plot_reference(ax, table, key, style, line_color, label, lw=1.0, scale=1.0):
 
 
 def slope_table(rows, metric, keys, x):
-    """One entry per group of `keys` (the first being the learner): dict(key,
-    curve, fit, expected, verdict, fitted) with the slope of log(mean
-    metric) on log x over the cells the experiment marks as inside its
-    prediction's regime (theory.slope / theory.fit rows; every x when it
-    predicts nothing), judged by common.verdict."""
-    table = finals(rows, metric, keys, x)
-    predicted = common.predictions(rows, keys, x)
+    """One entry per group of `keys` (the first being the learner) and extra
+    keys: dict(key (the values of `keys`, then of the extra keys), label (the learner's, with the
+    extra keys' values), curve, fit, expected, verdict, fitted) with the
+    slope of log(mean metric) on log x over the cells the experiment marks
+    as inside its prediction's regime (theory.slope / theory.fit rows; every
+    x when it predicts nothing), judged by common.verdict."""
+    all_keys = keys_with_extras(rows, keys, x)
+    table = common.curves(rows, metric, all_keys, x)
+    predicted = common.predictions(rows, all_keys, x)
     out = []
-    for key in sorted(table, key=lambda k: tuple(common._sort_key(v) for v in k)):
+    for key in sorted(table, key=lambda k: tuple(common.sort_key(v) for v in k)):
         prediction = predicted.get(key)
         fit, verdict, fitted = common.slope_against_theory(table[key], prediction)
-        out.append(dict(key=key, curve=table[key], fit=fit, verdict=verdict, fitted=fitted,
-                        expected=prediction.slope if prediction else None))
+        extra = common.describe_keys(all_keys[len(keys):], key[len(keys):])
+        out.append(dict(key=key, curve=table[key], fit=fit, verdict=verdict,
+                        fitted=fitted, expected=prediction.slope if prediction else None,
+                        label=learner_label(key[0]) + (" (%s)" % extra if extra else "")))
     return out
 
 

@@ -19,26 +19,35 @@ import experts_common as ec
 
 EXPERIMENT = "adaptive_threshold"
 MARKERS = ["o", "s", "^", "D", "v", "P"]
+KEYS = ("adversary", "learner", "n")
+
 
 def _curves(rows):
-    return ec.finals(rows, "avg_regret", ("adversary", "learner", "n"), "ratio")
+    return ec.finals(rows, "avg_regret", KEYS, "ratio")
+
+
+def _label(rows, key):
+    """The learner's label, with the values of extra keys (if any)."""
+    return ec.panel_title(rows, KEYS, "ratio", key, ec.learner_label(key[1]))
 
 
 def plot(rows, figures_dir):
     plt = common.use_style()
     curves = _curves(rows)
-    adversaries = common.unique(rows, "adversary")
+    # One panel per adversary and values of the extra keys.
+    panels = sorted({(k[0],) + k[3:] for k in curves}, key=str)
     ns = common.unique(rows, "n")
-    fig, axes = ec.panel_axes(plt, adversaries, width=5.6)
-    kill = ec.finals(rows, "kill_predict", ("adversary", "learner", "n"), "ratio")
+    fig, axes = ec.panel_axes(plt, panels, width=5.6)
+    kill = ec.finals(rows, "kill_predict", KEYS, "ratio")
     pr23 = ec.finals(rows, "pr23_adaptive", ("adversary", "n"), "ratio")
-    for ax, adversary in zip(axes, adversaries):
+    for ax, panel in zip(axes, panels):
+        adversary, extra = panel[0], panel[1:]
         ax.set_xscale("log", base=2)
         ax.grid(True)
         ax.axhline(0, color="0.6", lw=0.8)
         for learner in common.unique(rows, "learner"):
             for i, n in enumerate(ns):
-                curve = curves.get((adversary, learner, n))
+                curve = curves.get((adversary, learner, n) + extra)
                 if curve is None:
                     continue
                 xs, m, lo, hi = curve.means()
@@ -49,15 +58,16 @@ def plot(rows, figures_dir):
         if common.parse_spec(adversary)[0] == "kill_on_play":
             # The rotation model at each learner's reported active pool k.
             for learner in common.unique(rows, "learner"):
-                ec.plot_reference(ax, kill, (adversary, learner, ns[-1]), "--",
+                ec.plot_reference(ax, kill, (adversary, learner, ns[-1]) + extra, "--",
                                   ec.color(learner),
                                   "rotation model 1-k/(W+1), k = active pool of %s"
                                   % common.parse_spec(learner)[0], lw=1.2)
-            ec.plot_reference(ax, pr23, (adversary, ns[-1]), ":", "0.3",
+            ec.plot_reference(ax, pr23, (adversary, ns[-1]) + extra, ":", "0.3",
                               "PR23 shape min(1, √n/S) [secondary]", lw=1.2)
         ax.set_xlabel("S / √n")
         ax.set_ylabel("R / T")
-        ax.set_title(str(adversary))
+        ax.set_title(ec.panel_title(rows, KEYS, "ratio", (adversary, None, None) + extra,
+                                    str(adversary)))
     axes[0].legend(fontsize=6, loc="lower left", ncol=1)
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
@@ -78,11 +88,12 @@ def headline(rows):
            "any pool with S = o(n) should have R/T ≈ 1.\n\n"
            % (common.unique(rows, "T")[0], ", ".join(str(n) for n in ns), reps)]
     body = []
-    for (adversary, learner, n), curve in sorted(curves.items(), key=lambda kv: (
-            str(kv[0][0]), str(kv[0][1]), kv[0][2])):
+    for key, curve in sorted(curves.items(), key=lambda kv: (
+            str(kv[0][0]), str(kv[0][1]), kv[0][2], str(kv[0][3:]))):
+        adversary, _, n = key[:3]
         xs, m, lo, hi = curve.means()
         crossing = next((x for x, v in zip(xs, m) if v < 0.5), None)
-        body.append([adversary, ec.learner_label(learner), n,
+        body.append([adversary, _label(rows, key), n,
                      " ".join("%.2f" % v for v in m),
                      "—" if crossing is None else common.fmt(crossing)])
     out.append("R/T at S/√n = %s:\n\n" % ", ".join(
@@ -90,20 +101,20 @@ def headline(rows):
     out.append(common.markdown_table(
         ["adversary", "learner", "n", "mean R/T per S/√n", "first S/√n with R/T < 1/2"],
         body, "lllll"))
-    out.append("\n" + _collapse(curves) + _whitebox(curves))
+    out.append("\n" + _collapse(rows, curves) + _whitebox(rows, curves))
     return "".join(out)
 
 
-def _collapse(curves):
+def _collapse(rows, curves):
     """Do the curves of one learner for different n coincide in S/sqrt(n)?
     At each ratio, the two n whose mean R/T differ most are compared
     (Welch interval of the difference, different n being different data)
     by common.interval_verdict against 0 ± RATE_TOLERANCE; the worst ratio
     decides."""
     lines = []
-    for (adversary, learner) in sorted({k[:2] for k in curves}, key=str):
-        by_n = {n: curves[(a, l, n)] for (a, l, n) in curves
-                if a == adversary and l == learner}
+    for group in sorted({k[:2] + k[3:] for k in curves}, key=str):
+        adversary = group[0]
+        by_n = {k[2]: curves[k] for k in curves if k[:2] + k[3:] == group}
         if len(by_n) < 2:
             continue
         ratios = sorted(set.intersection(*(set(c.per_x) for c in by_n.values())))
@@ -125,21 +136,22 @@ def _collapse(curves):
         else:
             state = "consistent with a collapse"
         lines.append("%s vs %s: max spread across n = %.2f → %s"
-                     % (ec.learner_label(learner), adversary, max(spreads), state))
+                     % (_label(rows, group[:2] + (None,) + group[2:]), adversary,
+                        max(spreads), state))
     return ("Collapse in S/√n (the largest gap between two n at each S/√n, "
             "Welch 95%% CI, against 0 ± %.2f in R/T): " % common.RATE_TOLERANCE
             + "; ".join(lines) + ".\n\n") if lines else ""
 
 
-def _whitebox(curves):
-    vals = [(l, n, r, np.mean(list(curve.at(r).values())))
-            for (a, l, n), curve in curves.items()
-            if common.parse_spec(a)[0] == "whitebox_pool"
-            for r in curve.per_x if r * math.sqrt(n) <= n / 4]
+def _whitebox(rows, curves):
+    vals = [(_label(rows, key), key[2], r, np.mean(list(curve.at(r).values())))
+            for key, curve in curves.items()
+            if common.parse_spec(key[0])[0] == "whitebox_pool"
+            for r in curve.per_x if r * math.sqrt(key[2]) <= key[2] / 4]
     if not vals:
         return ""
     low = min(vals, key=lambda t: t[3])
     return ("White-box adversary, all cells with S ≤ n/4: smallest R/T = %.2f "
             "(%s, n = %s, S/√n = %s); theory: linear regret (R/T bounded away "
-            "from 0) for S = o(n).\n" % (low[3], ec.learner_label(low[0]),
+            "from 0) for S = o(n).\n" % (low[3], low[0],
                                           low[1], common.fmt(low[2])))

@@ -1,6 +1,7 @@
 """hedge_regret: final regret vs horizon T, log-log, beside sqrt(T ln n / 2).
 
-One panel per loss instance; one line per (learner, n) with the mean final
+One panel per loss instance (and values of any other parameter that varies
+in the CSV); one line per (learner, n) with the mean final
 regret over replicates and its 95% band; the Hedge bound
 sqrt(T ln n / 2) (Cesa-Bianchi & Lugosi 2006, Thm 2.2), taken from the
 experiment's own `bound` rows, in grey. headline() fits the slope of
@@ -14,6 +15,7 @@ import math
 import common
 
 EXPERIMENT = "hedge_regret"
+KEYS = ("learner", "instance", "n")
 
 LEARNER_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
                   "#56B4E9", "#000000"]
@@ -33,11 +35,13 @@ def learner_kind(spec):
 
 
 def learner_label(spec):
+    """The figure's own label for the learners it was designed around, the
+    spec text for any other (common.label)."""
     kind = learner_kind(spec)
     labels = {"hedge_fixed": "Hedge, fixed η = √(8 ln n/T)",
               "hedge_anytime": "Hedge, anytime η_t = √(8 ln n/t)",
               "ftl": "FTL"}
-    return labels.get(kind, str(spec))
+    return labels.get(kind) or common.label(spec)
 
 
 def instance_label(spec):
@@ -51,10 +55,27 @@ def instance_label(spec):
 
 # ---------------------------------------------------------------- data
 
+def all_keys(rows):
+    """KEYS and every other parameter column that varies (but T)."""
+    return KEYS + tuple(common.extra_keys(rows, set(KEYS) | {"T"}))
+
+
 def final_by_cell(rows, metric):
-    """{(learner, instance, n): summary over T} of a metric at step == T."""
+    """{all_keys values: summary over T} of a metric at step == T."""
     finals = common.final_rows(common.select(rows, metric=metric))
-    return common.summarize(finals, by=("learner", "instance", "n"), x="T")
+    return common.summarize(finals, by=all_keys(rows), x="T")
+
+
+def _ordered(rows, keys):
+    """Key tuples of all_keys(rows) in table order: learners, instances, n,
+    then the extra keys."""
+    learners, instances = _sorted_learners(rows), _sorted_instances(rows)
+    return sorted(keys, key=lambda k: (learners.index(k[0]), instances.index(k[1]), k[2],
+                                       tuple(common.sort_key(v) for v in k[3:])))
+
+
+def _extra_text(rows, key):
+    return common.describe_keys(all_keys(rows)[len(KEYS):], key[len(KEYS):])
 
 
 def _sorted_learners(rows):
@@ -81,22 +102,27 @@ def plot(rows, figures_dir):
 
     regret = final_by_cell(rows, "regret")
     bound = final_by_cell(rows, "bound")
-    instances = _sorted_instances(rows)
     learners = _sorted_learners(rows)
     ns = common.unique(rows, "n")
     color = {l: LEARNER_COLORS[i % len(LEARNER_COLORS)] for i, l in enumerate(learners)}
     marker = {n: N_MARKERS[i % len(N_MARKERS)] for i, n in enumerate(ns)}
+    # Panels: instances (planted first), then the values of the extra keys.
+    panels = []
+    for key in _ordered(rows, regret):
+        if (key[1],) + key[3:] not in panels:
+            panels.append((key[1],) + key[3:])
 
-    cols = min(len(instances), 3)
-    nrows = int(math.ceil(len(instances) / cols))
+    cols = min(len(panels), 3)
+    nrows = int(math.ceil(len(panels) / cols))
     fig, axes = plt.subplots(nrows, cols, figsize=(4.6 * cols, 3.9 * nrows),
                              squeeze=False, sharey=True)
-    for ax, instance in zip(axes.flat, instances):
+    for ax, (instance, *extra) in zip(axes.flat, panels):
+        extra = tuple(extra)
         common.setup_loglog(ax, xlabel="horizon T")
         # Theory: the bound depends on (n, T) only; draw it once per n.
         for n in ns:
-            curve = next((s for (l, i, nn), s in bound.items()
-                          if i == instance and nn == n), None)
+            curve = next((s for k, s in bound.items()
+                          if k[1] == instance and k[2] == n and k[3:] == extra), None)
             if curve is None:
                 continue
             ax.plot(curve["x"], curve["mean"], color="0.45", linestyle="--",
@@ -106,18 +132,19 @@ def plot(rows, figures_dir):
                         fontsize=7, color="0.35", va="center")
         for learner in learners:
             for n in ns:
-                s = regret.get((learner, instance, n))
+                s = regret.get((learner, instance, n) + extra)
                 if s is None:
                     continue
                 c = color[learner]
                 common.band(ax, s["x"], s["low"], s["high"], c)
                 ax.plot(s["x"], s["mean"], color=c, marker=marker[n],
                         markersize=4, linewidth=1.3, zorder=3)
-        ax.set_title(instance_label(instance))
+        described = _extra_text(rows, (None, None, None) + extra)
+        ax.set_title(instance_label(instance) + (", " + described if described else ""))
         ax.margins(x=0.08)
     for ax in axes[:, 0]:
         ax.set_ylabel("final regret $R_T$ (mean, 95% CI)")
-    for ax in list(axes.flat)[len(instances):]:
+    for ax in list(axes.flat)[len(panels):]:
         ax.set_visible(False)
 
     # Two legend columns: learners (colour) | n (marker) and the bound.
@@ -136,7 +163,7 @@ def plot(rows, figures_dir):
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                ncol=2, columnspacing=3.0)
     reps = len(common.unique(rows, "replicate"))
-    fig.suptitle("Regret vs horizon: Hedge and FTL (%d replicates per point)" % reps)
+    fig.suptitle("Regret vs horizon T (%d replicates per point)" % reps)
     return common.save_figure(fig, figures_dir, EXPERIMENT)
 
 
@@ -163,18 +190,16 @@ def _horizons_text(used, all_ts):
 
 
 def headline(rows):
-    keys = ("learner", "instance", "n")
+    keys = all_keys(rows)
     regret = common.curves(rows, "regret", keys, "T")
     pseudo = common.curves(rows, "pseudo_regret", keys, "T")
     bound = common.curves(rows, "bound", keys, "T")
     predicted = common.predictions(rows, keys, "T")
-    learners = _sorted_learners(rows)
-    instances = _sorted_instances(rows)
     ns = common.unique(rows, "n")
     ts = common.unique(rows, "T")
     reps = len(common.unique(rows, "replicate"))
 
-    out = ["## hedge_regret: regret vs T (Hedge, FTL)\n\n",
+    out = ["## hedge_regret: regret vs T\n\n",
            "Final regret $R_T$ (realised, with sampled actions) against the "
            "horizon T ∈ {%s}, n ∈ {%s}, %d replicates per cell (every learner "
            "of a replicate meets the same losses). Slopes over the horizons "
@@ -188,34 +213,32 @@ def headline(rows):
 
     body, flagged, missing = [], [], []
     t_max = max(ts)
-    for learner in learners:
-        for instance in instances:
-            for n in ns:
-                key = (learner, instance, n)
-                if key not in regret:
-                    continue
-                prediction = predicted.get(key)
-                fit, _, used = common.slope_against_theory(regret[key], prediction)
-                # The verdict is on pseudo-regret: E[R_T] = E[pseudo-regret]
-                # (the sampled action's loss has mean <p_t, l_t>), without the
-                # noise of the sampled actions.
-                pfit, verdict, _ = common.slope_against_theory(pseudo[key], prediction)
-                expected = prediction.slope if prediction else None
-                label = (learner_label(learner), instance_label(instance), n)
-                if expected is not None:
-                    if verdict == "no fit":
-                        missing.append(label)
-                    elif verdict != "agrees":
-                        flagged.append(label + (pfit, expected, verdict))
-                xs, mean, low, high = regret[key].means()
-                last = list(xs).index(t_max) if t_max in xs else -1
-                body.append(list(label) + [
-                    common.fmt_ci(mean[last], low[last], high[last], 1),
-                    common.fmt(bound[key].means()[1][last]),
-                    _horizons_text(used, xs),
-                    common.fmt_ci(fit["slope"], fit["low"], fit["high"]),
-                    common.fmt_ci(pfit["slope"], pfit["low"], pfit["high"]),
-                    "—" if expected is None else "%.1f" % expected, verdict])
+    for key in _ordered(rows, regret):
+        learner, instance, n = key[:3]
+        prediction = predicted.get(key)
+        fit, _, used = common.slope_against_theory(regret[key], prediction)
+        # The verdict is on pseudo-regret: E[R_T] = E[pseudo-regret]
+        # (the sampled action's loss has mean <p_t, l_t>), without the
+        # noise of the sampled actions.
+        pfit, verdict, _ = common.slope_against_theory(pseudo[key], prediction)
+        expected = prediction.slope if prediction else None
+        extra = _extra_text(rows, key)
+        label = (learner_label(learner) + (" (%s)" % extra if extra else ""),
+                 instance_label(instance), n)
+        if expected is not None:
+            if verdict == "no fit":
+                missing.append(label)
+            elif verdict != "agrees":
+                flagged.append(label + (pfit, expected, verdict))
+        xs, mean, low, high = regret[key].means()
+        last = list(xs).index(t_max) if t_max in xs else -1
+        body.append(list(label) + [
+            common.fmt_ci(mean[last], low[last], high[last], 1),
+            common.fmt(bound[key].means()[1][last]),
+            _horizons_text(used, xs),
+            common.fmt_ci(fit["slope"], fit["low"], fit["high"]),
+            common.fmt_ci(pfit["slope"], pfit["low"], pfit["high"]),
+            "—" if expected is None else "%.1f" % expected, verdict])
     out.append(common.markdown_table(
         ["learner", "instance", "n", "mean $R_T$ at T=%d [95%% CI]" % t_max,
          "bound at T=%d" % t_max, "T fitted", "slope of $R_T$ [95% CI]",

@@ -10,12 +10,13 @@ import common
 import experts_common as ec
 
 EXPERIMENT = "leader_trap"
+KEYS = ("learner", "n", "memory", "delta")
 
 
 def plot(rows, figures_dir):
     plt = common.use_style()
-    regret = ec.finals(rows, "mean_regret", ("learner", "n", "memory", "delta"), "T")
-    linear = ec.finals(rows, "linear", ("n", "memory", "delta"), "T")
+    regret = ec.finals(rows, "mean_regret", KEYS, "T")
+    linear = ec.finals(rows, "linear", KEYS[1:], "T")
     panels = sorted({k[1:] for k in regret}, key=str)
     fig, axes = ec.panel_axes(plt, panels)
     for ax, panel in zip(axes, panels):
@@ -32,7 +33,9 @@ def plot(rows, figures_dir):
                     color="0.6", lw=0.9, label="∝ T^{2/3}")
         ax.set_xlabel("horizon T (days)")
         ax.set_ylabel("mean-regret at T (symlog)")
-        ax.set_title("n = %s, S = %s, δ = %s, W = ⌈T^{2/3}⌉" % panel, fontsize=9)
+        ax.set_title(ec.panel_title(rows, KEYS[1:], "T", panel,
+                                    "n = %s, S = %s, δ = %s, W = ⌈T^{2/3}⌉" % panel[:3]),
+                     fontsize=9)
     axes[0].legend(fontsize=7, loc="upper left")
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
@@ -49,14 +52,14 @@ def headline(rows):
            "2/3 for the baseline pool (~√(W ln k) per window × T/W windows). "
            "%s\n\n" % (", ".join(str(t) for t in ts), reps, common.VERDICT_RULE)]
     body, disagree = [], []
-    for entry in ec.slope_table(rows, "mean_regret", ("learner", "n", "memory", "delta"), "T"):
-        learner, n, memory, delta = entry["key"]
+    for entry in ec.slope_table(rows, "mean_regret", KEYS, "T"):
+        _, n, memory, delta = entry["key"][:4]
         xs, m, _, _ = entry["curve"].means()
-        body.append([ec.learner_label(learner), n, memory, delta, ec.fmt_slope(entry["fit"]),
+        body.append([entry["label"], n, memory, delta, ec.fmt_slope(entry["fit"]),
                      ec.fmt_theory(entry["expected"]), entry["verdict"],
                      "%.3f" % (m[-1] / xs[-1])])
         if entry["verdict"] == "DISAGREES":
-            disagree.append(ec.learner_label(learner))
+            disagree.append(entry["label"])
     out.append(common.markdown_table(
         ["learner", "n", "S", "δ", "slope in T [95% CI]", "theory", "verdict",
          "R/T at T max"], body, "lrrrlllr"))

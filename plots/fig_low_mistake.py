@@ -30,7 +30,8 @@ def plot(rows, figures_dir):
         ec.plot_learners(ax, rows, regret, panel)
         ec.plot_reference(ax, swxz, panel, "--", "#D55E00", "n/S (SWXZ22)")
         ec.plot_reference(ax, cyc, panel, ":", "#E69F00", "n(M+1)/S (WZZ23)", lw=1.2)
-        ax.set_title("n = %s, T = %s, M = %s" % panel)
+        ax.set_title(ec.panel_title(rows, KEYS[1:], "memory", panel,
+                                    "n = %s, T = %s, M = %s" % panel[:3]))
     axes[0].legend(fontsize=7, loc="lower left")
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
@@ -52,17 +53,17 @@ def headline(rows):
            % (reps, common.VERDICT_RULE, _valid_share(valid))]
     body, disagree = [], []
     for entry in ec.slope_table(rows, "regret", KEYS, "memory"):
-        learner, n, t, m = entry["key"]
+        _, n, t, m = entry["key"][:4]
         xs, mean, _, _ = entry["curve"].means()
         log_slope = None
         if entry["expected"] is not None and entry["key"] in log_predict:
             log_slope = log_predict[entry["key"]].slope(keep_x=set(entry["fitted"]))["slope"]
-        body.append([ec.learner_label(learner), n, t, m, ec.fmt_xs(entry["fitted"], xs),
+        body.append([entry["label"], n, t, m, ec.fmt_xs(entry["fitted"], xs),
                      ec.fmt_slope(entry["fit"]), ec.fmt_theory(entry["expected"]),
                      "—" if log_slope is None else "%+.2f" % log_slope, entry["verdict"],
                      common.fmt(mean[0]), common.fmt(mean[-1])])
         if entry["verdict"] == "DISAGREES":
-            disagree.append("%s (T=%s)" % (ec.learner_label(learner), t))
+            disagree.append("%s (T=%s)" % (entry["label"], t))
     out.append(common.markdown_table(
         ["learner", "n", "T", "M", "S fitted", "slope in S [95% CI]", "theory",
          "with log S factor", "verdict", "R at S min", "R at S max"], body,
@@ -91,14 +92,15 @@ def _valid_share(valid):
 def _flatness(regret):
     """Ratio R(T_max)/R(T_min) per learner and S (theory: 1 for the pools)."""
     by = {}
-    for (learner, n, t, m), curve in regret.items():
+    for key, curve in regret.items():
+        learner, n, t, m = key[:4]
         xs, means, _, _ = curve.means()
         for s, v in zip(xs, means):
-            by.setdefault((learner, n, m, s), {})[t] = v
+            by.setdefault((learner, n, m, key[4:], s), {})[t] = v
     lines = []
     for learner in sorted({k[0] for k in by}, key=str):
         ratios = []
-        for (l2, n, m, s), per_t in by.items():
+        for (l2, n, m, extra, s), per_t in by.items():
             if l2 != learner or len(per_t) < 2:
                 continue
             lo, hi = min(per_t), max(per_t)

@@ -1,6 +1,7 @@
 """moe_kernels: MoE layer throughput against tokens per expert, with the roofline.
 
-One panel per expert shape (d, f, E); x = tokens per expert T k / E (log),
+One panel per expert shape (d, f, E) and values of any other parameter that
+varies in the CSV (the router, the timing settings); x = tokens per expert T k / E (log),
 y = GFLOP/s (log). Lines: the fast layer (one per k), the dense
 FLOP-equivalent SwiGLU MLP (OpenBLAS or Eigen, as its `dense` column says),
 the per-expert gather -> OpenBLAS -> scatter reference and the per-expert
@@ -19,6 +20,7 @@ from collections import defaultdict
 import common
 
 EXPERIMENT = "moe_kernels"
+SHAPE = ("d", "f", "E", "k", "T")
 
 SERIES = [
     ("fast_gflops", "fast MoE kernels", "#0072B2", "o", "-"),
@@ -33,11 +35,17 @@ def _num(value):
     return float(value) if not isinstance(value, (int, float)) else value
 
 
+def extra_keys(rows):
+    """Parameter columns beyond the shape that vary in the CSV."""
+    return tuple(common.extra_keys(rows, set(SHAPE)))
+
+
 def cells(rows):
-    """{(d, f, E, k, T): {metric: median over replicates}}."""
+    """{(d, f, E, k, T, *extra values): {metric: median over replicates}}."""
+    extra = extra_keys(rows)
     acc = defaultdict(lambda: defaultdict(list))
     for r in rows:
-        key = tuple(int(_num(r[c])) for c in ("d", "f", "E", "k", "T"))
+        key = tuple(int(_num(r[c])) for c in SHAPE) + tuple(r[c] for c in extra)
         acc[key][r["metric"]].append(_num(r["value"]))
     out = {}
     for key, metrics in acc.items():
@@ -48,18 +56,21 @@ def cells(rows):
 def plot(rows, figures_dir):
     plt = common.use_style()
     data = cells(rows)
-    shapes = sorted({(d, f, e) for (d, f, e, k, t) in data})
-    ks = sorted({k for (d, f, e, k, t) in data})
+    extra = extra_keys(rows)
+    # Panels: (d, f, E) and the extra keys' values; lines: k.
+    shapes = sorted({key[:3] + key[5:] for key in data}, key=str)
+    ks = sorted({key[3] for key in data})
     cols = min(len(shapes), 2)
     nrows = int(math.ceil(len(shapes) / cols))
     fig, axes = plt.subplots(nrows, cols, figsize=(5.6 * cols, 4.4 * nrows),
                              squeeze=False)
-    for ax, (d, f, e) in zip(axes.flat, shapes):
+    for ax, shape in zip(axes.flat, shapes):
+        d, f, e = shape[:3]
         ax.set_xscale("log", base=2)
         ax.set_yscale("log", base=10)
         for ki, k in enumerate(ks):
-            pts = sorted((t, m) for (dd, ff, ee, kk, t), m in data.items()
-                         if (dd, ff, ee, kk) == (d, f, e, k))
+            pts = sorted((key[4], m) for key, m in data.items()
+                         if key[:3] + key[5:] == shape and key[3] == k)
             if not pts:
                 continue
             x = [m["rows_per_expert"] for t, m in pts]
@@ -71,10 +82,11 @@ def plot(rows, figures_dir):
                         markersize=4 if ki == 0 else 3,
                         alpha=1.0 if ki == 0 else 0.6,
                         label=("%s (k=%d)" % (label, k)) if len(ks) > 1 else label)
-        peak = [m.get("peak_gflops") for key, m in data.items() if key[:3] == (d, f, e)]
+        peak = [m.get("peak_gflops") for key, m in data.items() if key[:3] + key[5:] == shape]
         if peak:
             ax.axhline(max(peak), color="0.7", linewidth=0.8)
-        ax.set_title("d=%d, f=%d, E=%d" % (d, f, e))
+        described = common.describe_keys(extra, shape[3:])
+        ax.set_title("d=%d, f=%d, E=%d" % (d, f, e) + ("\n" + described if described else ""))
         ax.set_xlabel("tokens per expert  T·k/E")
         ax.set_ylabel("GFLOP/s (6·T·k·d·f / time)")
     for ax in list(axes.flat)[len(shapes):]:
@@ -105,9 +117,11 @@ def headline(rows):
            % (any_cell.get("peak_gflops", float("nan")),
               any_cell.get("triad_gbs", float("nan")))]
     body = []
-    for (d, f, e, k, t), m in sorted(data.items()):
+    extra = extra_keys(rows)
+    for key, m in sorted(data.items(), key=lambda kv: tuple(common.sort_key(v) for v in kv[0])):
+        d, f, e, k, t = key[:5]
         body.append([
-            "%d/%d/%d/%d" % (d, f, e, k), t, common.fmt(m.get("rows_per_expert")),
+            "%d/%d/%d/%d" % (d, f, e, k)] + list(key[5:]) + [t, common.fmt(m.get("rows_per_expert")),
             common.fmt(m.get("fast_gflops")), common.fmt(m.get("dense_gflops")),
             common.fmt(m.get("pct_dense")), common.fmt(m.get("x_vs_ref_blas")),
             common.fmt(m.get("x_vs_ref_eigen")), common.fmt(m.get("weight_gbs")),
@@ -115,9 +129,9 @@ def headline(rows):
             common.fmt(100.0 * m["fast_gflops"] / m["roofline_gflops"]
                        if m.get("roofline_gflops") else float("nan"))])
     out.append(common.markdown_table(
-        ["d/f/E/k", "T", "rows/expert", "fast GFLOP/s", "dense GFLOP/s",
+        ["d/f/E/k"] + list(extra) + ["T", "rows/expert", "fast GFLOP/s", "dense GFLOP/s",
          "% of dense", "× vs gather-BLAS", "× vs gather-Eigen", "weight GB/s",
-         "roofline GFLOP/s", "% of roofline"], body, align="lrrrrrrrrrr"))
+         "roofline GFLOP/s", "% of roofline"], body, align="l" * (1 + len(extra)) + "rrrrrrrrrr"))
     out.append(
         "\nAnchors (MegaBlocks, Gale et al. MLSys 2023; MLX): grouped GEMM reaches 90–100% of dense at "
         "≥128 rows per expert and 60–70% at ~40 (MLX sorted gather_qmm ≈69% at "

@@ -13,13 +13,14 @@ import common
 import experts_common as ec
 
 EXPERIMENT = "regret_vs_horizon"
+KEYS = ("learner", "instance", "n", "memory")
 
 
 def plot(rows, figures_dir):
     plt = common.use_style()
-    regret = ec.finals(rows, "mean_regret", ("learner", "instance", "n", "memory"), "T")
-    hedge = ec.finals(rows, "hedge_bound", ("instance", "n", "memory"), "T")
-    single = ec.finals(rows, "single_scale", ("instance", "n", "memory"), "T")
+    regret = ec.finals(rows, "mean_regret", KEYS, "T")
+    hedge = ec.finals(rows, "hedge_bound", KEYS[1:], "T")
+    single = ec.finals(rows, "single_scale", KEYS[1:], "T")
     panels = sorted({k[1:] for k in regret}, key=str)
     fig, axes = ec.panel_axes(plt, panels)
     for ax, panel in zip(axes, panels):
@@ -28,7 +29,8 @@ def plot(rows, figures_dir):
         ec.plot_reference(ax, hedge, panel, "--", "0.2", "√(T ln n/2)")
         ec.plot_reference(ax, single, panel, ":", "#009E73", "T^{2/3}(n/m)^{1/3}",
                           lw=1.2)
-        ax.set_title("%s, n = %s, S = %s" % panel, fontsize=9)
+        ax.set_title(ec.panel_title(rows, KEYS[1:], "T", panel,
+                                    "%s, n = %s, S = %s" % panel[:3]), fontsize=9)
     axes[0].legend(fontsize=7, loc="upper left")
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
@@ -48,14 +50,14 @@ def headline(rows):
            "(column \"T fitted\"). %s\n\n"
            % (", ".join(str(t) for t in ts), reps, common.VERDICT_RULE)]
     body, disagree = [], []
-    for entry in ec.slope_table(rows, "mean_regret", ("learner", "instance", "n", "memory"), "T"):
-        learner, instance, n, memory = entry["key"]
+    for entry in ec.slope_table(rows, "mean_regret", KEYS, "T"):
+        _, instance, n, memory = entry["key"][:4]
         xs, m, _, _ = entry["curve"].means()
-        body.append([ec.learner_label(learner), instance, n, memory,
+        body.append([entry["label"], instance, n, memory,
                      ec.fmt_xs(entry["fitted"], xs), ec.fmt_slope(entry["fit"]),
                      ec.fmt_theory(entry["expected"]), entry["verdict"], common.fmt(m[-1])])
         if entry["verdict"] == "DISAGREES":
-            disagree.append("%s on %s" % (ec.learner_label(learner), instance))
+            disagree.append("%s on %s" % (entry["label"], instance))
     out.append(common.markdown_table(
         ["learner", "instance", "n", "S", "T fitted", "slope in T [95% CI]", "theory",
          "verdict", "R at T max"], body, "llrrllllr"))

@@ -18,26 +18,32 @@ import experts_common as ec
 EXPERIMENT = "regret_vs_memory"
 
 
-def _panels(rows):
-    return [(n, c) for n in common.unique(rows, "n") for c in common.unique(rows, "c")]
+KEYS = ("learner", "n", "c")
+
+
+def _panels(table):
+    return sorted({key[1:] for key in table}, key=lambda k: tuple(common.sort_key(v) for v in k))
 
 
 def plot(rows, figures_dir):
     plt = common.use_style()
-    panels = _panels(rows)
+    regret = ec.finals(rows, "mean_regret", KEYS, "memory")
+    bound = ec.finals(rows, "lower_bound", KEYS[1:], "memory")
+    floor = ec.finals(rows, "hedge_floor", KEYS[1:], "memory")
+    panels = _panels(regret)
     fig, axes = ec.panel_axes(plt, panels, width=5.2)
-    regret = ec.finals(rows, "mean_regret", ("learner", "n", "c"), "memory")
-    bound = ec.finals(rows, "lower_bound", ("n", "c"), "memory")
-    floor = ec.finals(rows, "hedge_floor", ("n", "c"), "memory")
-    for ax, (n, c) in zip(axes, panels):
+    for ax, panel in zip(axes, panels):
+        n, c = panel[:2]
         common.setup_loglog(ax, "memory S (words)", "mean-regret at T")
-        ec.plot_learners(ax, rows, regret, (n, c))
-        ec.plot_reference(ax, bound, (n, c), "-", "0.45", "√(nT/S) (SWXZ22 LB)", lw=1.6)
-        ec.plot_reference(ax, bound, (n, c), ":", "0.45", "δ*T = c√(nT/S)", lw=1.2,
+        ec.plot_learners(ax, rows, regret, panel)
+        ec.plot_reference(ax, bound, panel, "-", "0.45", "√(nT/S) (SWXZ22 LB)", lw=1.6)
+        ec.plot_reference(ax, bound, panel, ":", "0.45", "δ*T = c√(nT/S)", lw=1.2,
                           scale=float(c))
-        ec.plot_reference(ax, floor, (n, c), "--", "0.2", "√(T ln n/2)")
+        ec.plot_reference(ax, floor, panel, "--", "0.2", "√(T ln n/2)")
         t = common.unique(rows, "T")
-        ax.set_title("n = %s, T = %s, δ* = %s·√(n/(ST))" % (n, t[0] if len(t) == 1 else t, c))
+        ax.set_title(ec.panel_title(rows, KEYS[1:], "memory", panel,
+                                    "n = %s, T = %s, δ* = %s·√(n/(ST))"
+                                    % (n, t[0] if len(t) == 1 else t, c)))
     axes[0].legend(fontsize=7, loc="lower left")
     common.save_figure(fig, figures_dir, EXPERIMENT)
 
@@ -45,7 +51,7 @@ def plot(rows, figures_dir):
 def headline(rows):
     reps = len(common.unique(rows, "replicate"))
     ss = common.unique(rows, "memory")
-    normalized = ec.finals(rows, "normalized", ("learner", "n", "c"), "memory")
+    normalized = ec.finals(rows, "normalized", KEYS, "memory")
     out = ["## regret_vs_memory: R vs S at δ*(S) (SWXZ22 hard instance)\n\n",
            "Mean-regret Σ_t⟨p_t, μ⟩ − Tμ(i*) at T on the planted Bernoulli "
            "instance with δ*(S) = c√(n/(ST)), S ∈ {%s}, %d replicates. "
@@ -59,21 +65,21 @@ def headline(rows):
            "*inspired* (our designs; the papers' algorithms were not "
            "available).\n\n" % (", ".join(str(s) for s in ss), reps, common.VERDICT_RULE)]
     body, disagree = [], []
-    for entry in ec.slope_table(rows, "mean_regret", ("learner", "n", "c"), "memory"):
-        learner, n, c = entry["key"]
-        norm = normalized.get((learner, n, c))
+    for entry in ec.slope_table(rows, "mean_regret", KEYS, "memory"):
+        _, n, c = entry["key"][:3]
+        norm = normalized.get(entry["key"])
         nxs, nmean, _, _ = norm.means() if norm else ([], [], [], [])
         # R = delta* T to 1% at every S: the learner never held i*, and its
         # -1/2 is that of delta* T itself, not of a learning algorithm.
         trivial = len(nmean) > 0 and all(abs(v - c) <= 0.01 * c for v in nmean)
         v = entry["verdict"]
-        body.append([ec.learner_label(learner), n, c, ec.fmt_slope(entry["fit"]),
+        body.append([entry["label"], n, c, ec.fmt_slope(entry["fit"]),
                      ec.fmt_theory(entry["expected"]),
                      v + (" (R = δ*T: never found i*)" if trivial and entry["expected"] else ""),
                      common.fmt(nmean[0]) if len(nmean) else "n/a",
                      common.fmt(nmean[-1]) if len(nmean) else "n/a"])
         if v == "DISAGREES":
-            disagree.append("%s (n=%s, c=%s)" % (ec.learner_label(learner), n, c))
+            disagree.append("%s (n=%s, c=%s)" % (entry["label"], n, c))
     out.append(common.markdown_table(
         ["learner", "n", "c", "slope in S [95% CI]", "theory", "verdict",
          "R/√(nT/S) at S min", "at S max"], body, "lllllrrr"))

@@ -6,7 +6,8 @@ directory holding <experiment>.csv (`run --out DIR`); figures are looked
 for in <results>/figures, where `expertlab plot` puts them. For every
 experiment (those registered in experiments/*.cc, those with a
 plots/fig_<name>.py, and those with results), the report holds the figure
-module's headline(rows) markdown and a link to figures/<name>.png;
+module's headline(rows) markdown, the registries' description of every
+algorithm named in its parameter columns, and a link to figures/<name>.png;
 experiments without an exported CSV are listed as "not run". The header
 gives the date and, per experiment, the git commit the results were
 produced by (from the sweep table of its SQLite store).
@@ -75,6 +76,22 @@ def provenance(results_root, experiment):
         ", ".join(shas), build, compiler, host, len(rows), finished or "?")
 
 
+def glossary(rows):
+    """The algorithms named in the parameter columns, with their registry
+    descriptions ('' when the registries are not at hand)."""
+    seen = {}
+    for column in common.param_columns(rows):
+        for value in common.unique(rows, column):
+            found = common.describe(value) if isinstance(value, str) else None
+            if found:
+                seen.setdefault(common.parse_spec(value)[0], found)
+    if not seen:
+        return ""
+    return ("\nAlgorithms in these results:\n\n"
+            + "".join("- `%s` (%s): %s\n" % (name, family, description)
+                      for name, (family, description) in sorted(seen.items())))
+
+
 def section(results_root, experiment):
     path = plot.csv_path(results_root, experiment)
     module = plot.load_module(experiment)
@@ -85,7 +102,7 @@ def section(results_root, experiment):
     rows = common.load_rows(path)
     if not rows:
         return None, "CSV has no rows"
-    text = module.headline(rows).rstrip() + "\n"
+    text = module.headline(rows).rstrip() + "\n" + glossary(rows)
     origin = provenance(results_root, experiment)
     if origin:
         text += "\nResults: `%s` (%s).\n" % (

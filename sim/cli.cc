@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "sim/build_info.h"
 #include "sim/check.h"
@@ -81,17 +82,40 @@ void PrintParams(const std::vector<ParamSpec>& params, const char* indent) {
   }
 }
 
+// Every family's entries as JSON, for the plot and report scripts (labels,
+// descriptions, which CSV columns are parameters).
+void PrintJson() {
+  nlohmann::ordered_json families = nlohmann::ordered_json::object();
+  for (const RegistryBase* registry : AllRegistries()) {
+    auto entries = nlohmann::ordered_json::array();
+    for (const auto& entry : registry->Describe()) {
+      auto params = nlohmann::ordered_json::array();
+      for (const auto& p : entry.params)
+        params.push_back({{"name", p.name}, {"help", p.help}});
+      entries.push_back(
+          {{"name", entry.name}, {"description", entry.description}, {"params", params}});
+    }
+    families[std::string(registry->Family())] = entries;
+  }
+  std::printf("%s\n", families.dump(1).c_str());
+}
+
 int List(const std::vector<std::string>& args) {
   po::options_description options("list options");
   options.add_options()("names", po::value<std::string>(),
-                        "print only the names in one family (e.g. experiment)");
+                        "print only the names in one family (e.g. experiment)")(
+      "json", po::bool_switch(), "every family's names, descriptions and parameters as JSON");
   Parsed parsed;
   if (!Parse(args,
-             "usage: expertlab list [--names FAMILY]\n\nLists "
+             "usage: expertlab list [--names FAMILY | --json]\n\nLists "
              "experiments and every algorithm family with parameter "
              "tables.",
              options, parsed))
     return 0;
+  if (parsed.vars["json"].as<bool>()) {
+    PrintJson();
+    return 0;
+  }
   const bool names_only = parsed.vars.count("names") > 0;
   bool found = false;
   for (const RegistryBase* registry : AllRegistries()) {
@@ -204,6 +228,9 @@ int Python(const std::string& script, std::vector<std::string> script_args) {
   argv_text.insert(argv_text.end(), script_args.begin(), script_args.end());
   std::vector<char*> argv;
   for (auto& a : argv_text) argv.push_back(a.data());
+  // The scripts ask this binary for its registries (`list --json`): labels
+  // and descriptions of the algorithms in the results.
+  setenv("EXPERTLAB_BINARY", std::filesystem::canonical("/proc/self/exe").c_str(), 1);
   argv.push_back(nullptr);
   std::fflush(stdout);
   execv(argv[0], argv.data());

@@ -1,5 +1,5 @@
 """Tests of the statistics behind every figure and REPORT.md verdict
-(plots/common.py): slope fits, interval coverage, paired comparisons and the
+(plots/stats.py and curves.py, through common.py): slope fits, interval coverage, paired comparisons and the
 verdict rule. Run: /usr/bin/python3 -m unittest discover -s plots/tests
 
 Randomised tests use numpy generators with fixed seeds (printed on failure)
@@ -163,9 +163,9 @@ class VerdictTest(unittest.TestCase):
         self.assertEqual(common.verdict(fit(0.5, 0.4, 0.6), None), "no prediction")
 
     def test_one_tolerance(self):
-        # The tolerance and the verdict rule live in common.py only.
+        # The tolerance and the verdict rule live in stats.py only.
         for path in glob.glob(os.path.join(os.path.dirname(HERE), "*.py")):
-            if os.path.basename(path) == "common.py":
+            if os.path.basename(path) == "stats.py":
                 continue
             with open(path) as f:
                 text = f.read()
