@@ -4,9 +4,29 @@
 # libraries (expertlab_algorithms, expertlab_experiments) so that
 # self-registration in anonymous namespaces is never dropped by the linker.
 
+# Stops CMake with a message naming a file the recipe needs and what to do.
+function(expertlab_require_file path what)
+  if(NOT EXISTS ${CMAKE_SOURCE_DIR}/${path})
+    message(FATAL_ERROR "${path} does not exist: ${what}")
+  endif()
+endfunction()
+
 # expertlab_add_algorithm(<family> <name>): algorithms/<family>/<name>.cc,
 # registered as "<name>", tested by tests/algorithms/<family>/<name>_test.cc.
-function(expertlab_add_algorithm family name)
+function(expertlab_add_algorithm)
+  if(NOT ARGC EQUAL 2)
+    message(FATAL_ERROR "expertlab_add_algorithm(${ARGV}): expected two arguments, the family "
+                        "folder and the algorithm's file name, e.g. "
+                        "expertlab_add_algorithm(experts hedge) for algorithms/experts/hedge.cc")
+  endif()
+  set(family ${ARGV0})
+  set(name ${ARGV1})
+  expertlab_require_file(algorithms/${family}/${name}.cc
+    "expertlab_add_algorithm(${family} ${name}) compiles it; create it (the implementation "
+    "and its EXPERTLAB_REGISTER line) or fix the name (README: Adding an algorithm)")
+  expertlab_require_file(tests/algorithms/${family}/${name}_test.cc
+    "every algorithm has a test; create it with the family's conformance check and a "
+    "[theory] case (README: Adding an algorithm, step 3)")
   set_property(GLOBAL APPEND PROPERTY EXPERTLAB_ALGORITHM_SOURCES
                ${CMAKE_SOURCE_DIR}/algorithms/${family}/${name}.cc)
   set_property(GLOBAL APPEND PROPERTY EXPERTLAB_ALGORITHM_NAMES "${family}/${name}")
@@ -18,6 +38,10 @@ endfunction()
 # harnesses, shared helpers), with optional tests.
 function(expertlab_add_family_sources)
   cmake_parse_arguments(ARG "" "" "SOURCES;TESTS" ${ARGN})
+  if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_SOURCES)
+    message(FATAL_ERROR "expertlab_add_family_sources(${ARGV}): expected SOURCES <.cc files of "
+                        "this folder> [TESTS <test files, from the repository root>]")
+  endif()
   foreach(source IN LISTS ARG_SOURCES)
     set_property(GLOBAL APPEND PROPERTY EXPERTLAB_ALGORITHM_SOURCES
                  ${CMAKE_CURRENT_SOURCE_DIR}/${source})
@@ -29,7 +53,18 @@ endfunction()
 
 # expertlab_add_experiment(<name>): experiments/<name>.cc plus the embedded
 # configs experiments/configs/<name>.quick.toml and <name>.full.toml.
-function(expertlab_add_experiment name)
+function(expertlab_add_experiment)
+  if(NOT ARGC EQUAL 1)
+    message(FATAL_ERROR "expertlab_add_experiment(${ARGV}): expected one argument, the "
+                        "experiment's file name, e.g. expertlab_add_experiment(hedge_regret)")
+  endif()
+  set(name ${ARGV0})
+  expertlab_require_file(experiments/${name}.cc
+    "expertlab_add_experiment(${name}) compiles it; create it (README: Writing an experiment)")
+  foreach(variant quick full)
+    expertlab_require_file(experiments/configs/${name}.${variant}.toml
+      "every experiment embeds a quick and a full config (README: Writing an experiment)")
+  endforeach()
   set_property(GLOBAL APPEND PROPERTY EXPERTLAB_EXPERIMENT_SOURCES
                ${CMAKE_SOURCE_DIR}/experiments/${name}.cc)
   set_property(GLOBAL APPEND PROPERTY EXPERTLAB_EXPERIMENT_NAMES ${name})
@@ -51,9 +86,6 @@ function(expertlab_finish_libraries)
   foreach(name IN LISTS experiment_names)
     foreach(variant quick full)
       set(file ${CMAKE_SOURCE_DIR}/experiments/configs/${name}.${variant}.toml)
-      if(NOT EXISTS ${file})
-        message(FATAL_ERROR "experiment ${name} has no ${file}")
-      endif()
       set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
       file(READ ${file} text)
       string(APPEND embedded "  if (e == \"${name}\" && v == \"${variant}\") return R\"expertlab_toml(${text})expertlab_toml\";\n")
