@@ -1,7 +1,8 @@
 // End-to-end checks of the experts experiments: each runs one tiny cell
-// through the engine, bad inputs fail with a clear message, the embedded
-// quick/full configs parse, and learners compared in one replicate meet the
-// same loss sequence (common random numbers).
+// through the engine, bad inputs fail with a clear message, and learners
+// compared in one replicate meet the same loss sequence (common random
+// numbers). Every registered experiment's embedded configs are planned by
+// tests/sim/plan_test.cc.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -23,9 +24,6 @@
 namespace expertlab {
 namespace {
 
-const std::vector<std::string> kExperiments = {"regret_vs_memory", "regret_vs_horizon",
-                                               "low_mistake", "adaptive_threshold", "leader_trap"};
-
 std::vector<MetricRow> RunOne(const std::string& name, const std::vector<std::string>& overrides) {
   SweepConfig config = DefaultConfig(name);
   for (const auto& o : overrides) ApplyOverride(config, o);
@@ -35,21 +33,18 @@ std::vector<MetricRow> RunOne(const std::string& name, const std::vector<std::st
   return RunItem(*experiment, cells[0], 0, 1, {1})->rows;
 }
 
-// --out of the plans below, one per test case (ctest runs them in parallel).
+// --out of the plans below, never created: every plan fails first.
 const std::filesystem::path kNeverWritten =
     std::filesystem::temp_directory_path() / "expertlab_plan_never_written";
-const std::filesystem::path kConfigsOut =
-    std::filesystem::temp_directory_path() / "expertlab_plan_configs";
 
 // Plans a sweep the way `expertlab run` does (every cell checked before
 // anything runs or is written).
-void Plan(const std::string& name, const std::vector<std::string>& overrides, bool quick = true,
-          const std::filesystem::path& out = kNeverWritten) {
+void Plan(const std::string& name, const std::vector<std::string>& overrides) {
   RunRequest request;
   request.experiment = name;
-  request.quick = quick;
+  request.quick = true;
   request.assignments = overrides;
-  request.out_dir = out.string();
+  request.out_dir = kNeverWritten.string();
   PlanSweep(request);
 }
 
@@ -144,16 +139,6 @@ TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
   SweepConfig horizon = DefaultConfig("regret_vs_horizon");
   CHECK_THROWS_AS(ApplyOverride(horizon, "instance=planted_bernoulli(delta=0.6)"), Error);
   CHECK_THROWS_AS(ApplyOverride(horizon, "learner=swxz_mw(memory=0)"), Error);
-}
-
-TEST_CASE("embedded quick and full configs pass every cell check", "[unit]") {
-  for (const auto& name : kExperiments) {
-    for (const bool quick : {true, false}) {
-      INFO(name << (quick ? " quick" : " full"));
-      CHECK_NOTHROW(Plan(name, {}, quick, kConfigsOut));
-    }
-  }
-  std::filesystem::remove_all(kConfigsOut);
 }
 
 // Fields of one CSV line (quoted fields may hold commas).
