@@ -2,7 +2,8 @@
 // beside its roofline, a dense FLOP-equivalent layer and the per-expert
 // gather -> GEMM -> scatter references, all measured in the same cell.
 //
-// One cell = one shape (T, d, f, E, k); the layer runs with
+// One cell = one shape (T, d, f, E, k) and router (a spec of the router
+// registry; a stochastic one draws from the cell's stream 1); the layer runs with
 // context.threads() OpenMP threads (the experiment is exclusive). Timings
 // are medians over `repeats` interleaved rounds, each call starting with
 // cold caches, ratios medians of per-round ratios (sim/timing.h).
@@ -18,6 +19,10 @@
 //   ref_eigen_gflops   gather -> Eigen per expert -> scatter (reference.h)
 //   pct_dense, x_vs_ref_blas, x_vs_ref_eigen   same-cell ratios
 //   rows_per_expert    T k / E;  experts_touched (measured)
+//   load_max           the busiest expert's kept slots over the mean, T k / E
+//   routing_checksum   a 52-bit hash of the last call's experts and weights:
+//                      equal across threads and shards (a function of the
+//                      seed, the cell and the replicate, like load_max)
 //   weight_gbs         touched expert bytes / fast time
 //   intensity          FLOP per weight byte, 2 T k / (touched * 4)
 //   roofline_gflops    min(peak, intensity * triad) (theory/roofline.h)
@@ -27,6 +32,7 @@
 // (openblas or eigen: what the dense reference ran on), and, as for every
 // measured experiment, host and cpu.
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -36,7 +42,7 @@
 #include "algorithms/moe/dense_blas.h"
 #include "algorithms/moe/layer.h"
 #include "algorithms/moe/reference.h"
-#include "algorithms/moe/topk_softmax.h"
+#include "algorithms/moe/router.h"
 #include "sim/experiment.h"
 #include "sim/timing.h"
 #include "theory/roofline.h"
@@ -75,6 +81,8 @@ class MoeKernels final : public Experiment {
         ParamSpec::Int("f", 4096, Bounds::Closed(1, 1 << 18), "expert hidden width"),
         ParamSpec::Int("E", 8, Bounds::Closed(1, 4096), "routed experts"),
         ParamSpec::Int("k", 2, Bounds::Closed(1, 64), "experts per token"),
+        SpecParam<Router>("router", "topk_softmax(renormalize=true)",
+                          "router spec, e.g. noisy_topk(noise=0.5)"),
         ParamSpec::Int("repeats", 5, Bounds::Closed(1, 1000), "interleaved timing rounds (median)"),
         ParamSpec::Bool("references", true,
                         "also time the dense layer and the gather-GEMM-scatter "
@@ -86,6 +94,9 @@ class MoeKernels final : public Experiment {
   // The shape defines the model and the tokens (the timing settings do not),
   // so cells that time one shape differently run on the same weights.
   std::vector<std::string> DataKeys() const override { return {"T", "d", "f", "E", "k"}; }
+  void CheckCell(const Params& p) const override {
+    Registry<Router>::Instance().Create(p.String("router"))->Slots(p.Int("k"), p.Int("E"));
+  }
 
   void RunCell(const Params& p, CellContext& context) const override {
     const int64_t T = p.Int("T"), d = p.Int("d"), f = p.Int("f"), E = p.Int("E"), k = p.Int("k");
@@ -103,8 +114,10 @@ class MoeKernels final : public Experiment {
     // Values only need to be finite and O(1); a hash fill keyed by the
     // shape's data stream keeps setup fast for gigabyte-sized weights.
     Rng rng = context.DataStream(1);
-    BenchMoe model = MakeBenchMoe(config, T, rng.NextU64(), threads);
+    BenchMoe model = MakeBenchMoe(config, T, rng.NextU64(), threads,
+                                  Registry<Router>::Instance().Create(p.String("router")));
     MoeLayer<float>& layer = *model.layer;
+    Rng route = context.Stream(1);
     const std::vector<float>& x = model.x;
     std::vector<float> y(T * d), y_ref(T * d);
     MoeState<float> state;
@@ -116,7 +129,7 @@ class MoeKernels final : public Experiment {
     const bool references = p.Bool("references");
     std::unique_ptr<DenseSwiGlu> dense;
     std::vector<std::function<void()>> variants = {
-        [&] { layer.Forward(x.data(), T, y.data(), &state); }};
+        [&] { layer.Forward(x.data(), T, y.data(), &state, false, &route); }};
     if (references) {
       dense = std::make_unique<DenseSwiGlu>(T, d, k * f, threads, rng.NextU64());
       variants.push_back([&] { dense->Forward(); });
@@ -135,6 +148,13 @@ class MoeKernels final : public Experiment {
     context.Record("fast_gflops", 0, flops / t_fast / 1e9);
     context.Record("rows_per_expert", 0, double(T * k) / double(E));
     context.Record("experts_touched", 0, double(touched));
+    const int64_t busiest = *std::max_element(state.stats.kept.begin(), state.stats.kept.end());
+    context.Record("load_max", 0, double(busiest * E) / double(T * k));
+    uint64_t checksum = 0;
+    for (size_t i = 0; i < state.expert.size(); ++i)
+      checksum = MixSeed(MixSeed(checksum, uint64_t(state.expert[i] + 1)),
+                         std::bit_cast<uint32_t>(state.weight[i]));
+    context.Record("routing_checksum", 0, double(checksum >> 12));
     context.Record("weight_gbs", 0,
                    theory::MoeWeightBytes(double(touched), d, f, 4) / t_fast / 1e9);
     context.Record("intensity", 0, intensity);

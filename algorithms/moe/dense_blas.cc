@@ -167,7 +167,8 @@ void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& 
   }
 }
 
-BenchMoe MakeBenchMoe(const MoeConfig& config, int64_t tokens, uint64_t seed, int threads) {
+BenchMoe MakeBenchMoe(const MoeConfig& config, int64_t tokens, uint64_t seed, int threads,
+                      std::unique_ptr<Router> router) {
   const float sd_in = 1.0f / std::sqrt(float(config.d_model));
   const float sd_out = 1.0f / std::sqrt(float(config.d_ff));
   auto w = MoeWeights<float>::Zeros(config);
@@ -176,8 +177,8 @@ BenchMoe MakeBenchMoe(const MoeConfig& config, int64_t tokens, uint64_t seed, in
   FillUniform(w.w_up, MixSeed(seed, 3), sd_in, threads);
   FillUniform(w.w_down, MixSeed(seed, 4), sd_out, threads);
   BenchMoe m;
-  m.layer =
-      std::make_unique<MoeLayer<float>>(config, std::make_unique<TopKSoftmax>(true), std::move(w));
+  if (!router) router = std::make_unique<TopKSoftmax>(true);
+  m.layer = std::make_unique<MoeLayer<float>>(config, std::move(router), std::move(w));
   m.x.resize(tokens * config.d_model);
   FillUniform(m.x, MixSeed(seed, 5), 1.0f, threads);
   return m;

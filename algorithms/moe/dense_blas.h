@@ -82,15 +82,16 @@ void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& 
 // from MixSeed(seed, i) (sim/rng.h), fast for gigabyte-sized weights.
 void FillUniform(std::span<float> v, uint64_t seed, float scale, int threads);
 
-// The MoE layer every benchmark and kernel experiment times: top-k softmax
-// router, weights uniform with the fan-in scale of MoeWeights::Random
+// The MoE layer every benchmark and kernel experiment times: `router` (null:
+// top-k softmax, renormalised), weights uniform with the fan-in scale of MoeWeights::Random
 // (router scale 1), an input x [tokens x d] uniform in [-1, 1), all filled
 // from `seed` with `threads` threads.
 struct BenchMoe {
   std::unique_ptr<MoeLayer<float>> layer;
   std::vector<float> x;
 };
-BenchMoe MakeBenchMoe(const MoeConfig& config, int64_t tokens, uint64_t seed, int threads);
+BenchMoe MakeBenchMoe(const MoeConfig& config, int64_t tokens, uint64_t seed, int threads,
+                      std::unique_ptr<Router> router = nullptr);
 
 // Machine limits measured in-process, for rooflines and % of peak.
 struct MachineLimits {

@@ -130,7 +130,7 @@ void MoeModel<S>::InputForward(const Batch<S>& batch, S* h) {
 }
 
 template <class S>
-const std::vector<S>& MoeModel<S>::Forward(const Batch<S>& batch, bool training) {
+const std::vector<S>& MoeModel<S>::Forward(const Batch<S>& batch, bool training, Rng* rng) {
   const int64_t T = batch.size, d = config_.d_model, B = blocks();
   batch_size_ = T;
   h_.resize(B + 1);
@@ -146,7 +146,7 @@ const std::vector<S>& MoeModel<S>::Forward(const Batch<S>& batch, bool training)
   for (int64_t b = 0; b < B; ++b) {
     RmsNormForward(h_[b].data(), gains_[b].data(), T, d, config_.rms_eps, normed_[b].data(),
                    inv_rms_[b].data());
-    layers_[b]->Forward(normed_[b].data(), T, y.data(), &states_[b], training);
+    layers_[b]->Forward(normed_[b].data(), T, y.data(), &states_[b], training, rng);
     for (int64_t i = 0; i < T * d; ++i) h_[b + 1][i] = h_[b][i] + y[i];
   }
   RmsNormForward(h_[B].data(), g_final_.data(), T, d, config_.rms_eps, normed_[B].data(),
@@ -185,8 +185,8 @@ double MoeModel<S>::Loss(const Batch<S>& batch) const {
 }
 
 template <class S>
-StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch) {
-  Forward(batch, true);
+StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch, Rng* rng) {
+  Forward(batch, true, rng);
   StepResult result;
   result.loss = Loss(batch);
   const int64_t T = batch.size, d = config_.d_model, o = config_.out_dim, B = blocks();

@@ -101,12 +101,13 @@ class MoeModel {
   const MoeState<S>& state(int64_t b) const { return states_[b]; }
 
   // Outputs [size x out_dim] (logits or predictions); keeps what Backward
-  // needs when training.
-  const std::vector<S>& Forward(const Batch<S>& batch, bool training);
+  // needs when training. `rng` (the cell's stream, may be null) goes to
+  // every layer's router, in block order: stochastic routers draw from it.
+  const std::vector<S>& Forward(const Batch<S>& batch, bool training, Rng* rng = nullptr);
   // Task loss of the last Forward against the batch's labels/targets.
   double Loss(const Batch<S>& batch) const;
   // Forward + loss + backward: fills the gradients, returns the losses.
-  StepResult ComputeGradients(const Batch<S>& batch);
+  StepResult ComputeGradients(const Batch<S>& batch, Rng* rng = nullptr);
   // Every parameter block with its gradient (fixed order).
   std::vector<ParamRef<S>> Params();
   // Call after changing parameters in place (repacks the MoE weights).

@@ -1,8 +1,11 @@
 // Conformance checks every Router implementation's test calls:
 // shapes, valid and distinct experts with the filled slots first, finite
 // non-negative weights, probabilities on the simplex (when the router says
-// its probabilities are a softmax), reproducibility, no NaN on adversarial
-// logits (huge, tied, constant), and Backward against central differences.
+// its probabilities are a softmax), reproducibility under one stream,
+// determinism where declared (another stream or none gives the same
+// routing; a router that draws must refuse to run without a stream), no NaN
+// on adversarial logits (huge, tied, constant), and Backward against
+// central differences.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "algorithms/moe/router.h"
+#include "sim/check.h"
 #include "sim/samplers.h"
 
 namespace expertlab::moe::testing {
@@ -20,7 +24,8 @@ namespace expertlab::moe::testing {
 struct ConformanceOptions {
   bool probs_on_simplex = true;  // probs rows sum to one
   bool check_gradient = true;    // Backward vs central differences
-  bool deterministic = true;     // Route ignores the rng (else: same rng, same output)
+  bool deterministic = true;     // Route ignores the rng (else: it draws from it, so the same
+                                 // rng gives the same output and a null rng is refused)
 };
 
 // `make` builds a fresh router (routers may keep state).
@@ -84,6 +89,22 @@ inline void CheckRouterConformance(const std::function<std::unique_ptr<Router>()
     again->Route(ctx2, z.data(), &r2);
     CHECK(r.expert == r2.expert);
     CHECK(r.weight == r2.weight);
+    CHECK(r.probs == r2.probs);
+    RouterContext no_rng{sh.T, sh.E, sh.k, true, nullptr};
+    Routing r3;
+    if (options.deterministic) {
+      // Another stream, or none: the same routing.
+      Rng other(seed + 1, 1, 0, 0);
+      RouterContext ctx3{sh.T, sh.E, sh.k, true, &other};
+      make()->Route(ctx3, z.data(), &r3);
+      CHECK(r.expert == r3.expert);
+      CHECK(r.weight == r3.weight);
+      make()->Route(no_rng, z.data(), &r3);
+      CHECK(r.expert == r3.expert);
+      CHECK(r.weight == r3.weight);
+    } else {
+      CHECK_THROWS_AS(make()->Route(no_rng, z.data(), &r3), Error);
+    }
 
     if (!options.check_gradient || sh.scale > 10 || sh.scale == 0.0) continue;
     // Backward: L = <cw, weight> + <cp, probs>, central differences on z.
