@@ -63,16 +63,22 @@ def _entry(family, name):
     return next((e for e in registry().get(family, []) if e["name"] == name), None)
 
 
-def describe(spec):
-    """(family, description) of the spec's algorithm in any registry, or None."""
-    name = parse_spec(spec)[0]
+def family_of(specs):
+    """The algorithm family whose registry holds every spec's name (the
+    first in registry order if several do; one name may be registered in
+    two families), or None."""
+    names = {parse_spec(s)[0] for s in specs}
     for family in registry():
-        if family == "experiment":
-            continue
-        entry = _entry(family, name)
-        if entry:
-            return family, entry["description"]
+        if family != "experiment" and all(_entry(family, n) for n in names):
+            return family
     return None
+
+
+def describe(spec, family):
+    """The registry description of the spec's algorithm in ``family``, or
+    None."""
+    entry = _entry(family, parse_spec(spec)[0]) if family else None
+    return entry["description"] if entry else None
 
 
 def parameters(experiment):

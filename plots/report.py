@@ -81,10 +81,10 @@ def glossary(rows):
     descriptions ('' when the registries are not at hand)."""
     seen = {}
     for column in common.param_columns(rows):
-        for value in common.unique(rows, column):
-            found = common.describe(value) if isinstance(value, str) else None
-            if found:
-                seen.setdefault(common.parse_spec(value)[0], found)
+        specs = [v for v in common.unique(rows, column) if isinstance(v, str)]
+        family = common.family_of(specs) if specs else None
+        for spec in specs if family else []:
+            seen.setdefault(common.parse_spec(spec)[0], (family, common.describe(spec, family)))
     if not seen:
         return ""
     return ("\nAlgorithms in these results:\n\n"

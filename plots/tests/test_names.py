@@ -39,7 +39,8 @@ class NamesTest(unittest.TestCase):
     def test_labels_fall_back_to_the_spec(self):
         self.assertEqual(common.label("uniform(support=2)"), "uniform(support=2)")
         self.assertEqual(common.label("hedge(eta=1)", {"hedge": "Hedge"}), "Hedge [eta=1]")
-        self.assertIsNone(common.describe("uniform"))  # no binary: no registry
+        self.assertIsNone(common.family_of(["hedge"]))  # no binary: no registry
+        self.assertIsNone(common.describe("hedge", "experts learner"))
         self.assertIsNone(common.parameters("hedge_regret"))
 
     def test_palette_keeps_curated_colours_and_spares_them(self):

@@ -86,7 +86,7 @@ cmake --build "$copy" -j "$(nproc)" --target expertlab expertlab_tests > "$work/
 pass "recipes built in $((SECONDS - start)) s"
 new="$copy/expertlab"
 export EXPERTLAB_HOME="$src"
-"$copy/tests/expertlab_tests" "uniform*,topk_equal*,every algorithm*,every experiment*" \
+"$copy/tests/expertlab_tests" "uniform_play*,topk_equal*,every algorithm*,every experiment*" \
   > "$work/tests.log" 2>&1 || { cat "$work/tests.log"; fail "the recipes' tests fail"; }
 pass "the recipes' tests, the registration test and every config's plan pass"
 
@@ -115,8 +115,8 @@ PY
   grep -qF "$description" "$out/REPORT.md" || fail "$name: REPORT.md lacks its description"
   pass "$name: swept, in the figure and in REPORT.md"
 }
-check_sweep learner "uniform(support=2)" "plays uniformly over the first m experts" hedge_regret \
-  "learner=uniform(support=2),hedge" instance=planted_bernoulli n=4 T=256,1024 reps=3 \
+check_sweep learner "uniform_play(support=2)" "plays uniformly over the first m experts" hedge_regret \
+  "learner=uniform_play(support=2),hedge" instance=planted_bernoulli n=4 T=256,1024 reps=3 \
   --config /dev/null
 check_sweep router "topk_equal" "each weighted 1/k" moe_kernels \
   "router=topk_equal,topk_softmax(renormalize=true)" T=16,64 d=64 f=128 E=8 k=2 repeats=1 \
