@@ -51,8 +51,12 @@ def label(spec):
     return LABELS.get(name(spec), str(spec))
 
 
+_PALETTE = common.Palette(COLORS)
+
+
 def color(spec):
-    return COLORS.get(name(spec), "#000000")
+    """The policy's colour; a spare one for policies not in COLORS."""
+    return _PALETTE(name(spec))
 
 
 def items(rows):
@@ -80,7 +84,7 @@ def cells(records, keys):
     groups = {}
     for rec in records:
         groups.setdefault(tuple(rec[k] for k in keys), []).append(rec)
-    return dict(sorted(groups.items(), key=lambda kv: [common._sort_key(v) for v in kv[0]]))
+    return dict(sorted(groups.items(), key=lambda kv: [common.sort_key(v) for v in kv[0]]))
 
 
 def binomial_cdf(k, n, p):
