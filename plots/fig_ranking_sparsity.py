@@ -89,6 +89,10 @@ def headline(rows):
                      common.verdict(fit, expected), "%d/%d" % (stopped, runs)])
     out.append(common.markdown_table(["policy", "support", "slope in d [95% CI]", "theory",
                                       "verdict", "stopped"], body, align="llrrlr"))
+    out.append("\nUniform sampling's dense curve falls slowly with d: its interval "
+               "width carries ln(4 n c²/δ) with c the number of checks so far, and "
+               "with more tasks per pass it needs fewer passes, hence fewer checks "
+               "(a log factor, about 1.5× from d = 8 to 128).\n")
     out.append("\nAdvantage of the active policy: mean queries of uniform / "
                "mean queries of Active-ranking on the same instances:\n\n")
     policies = sorted({k[0] for k in curves})
