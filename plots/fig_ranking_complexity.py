@@ -163,6 +163,15 @@ def headline(rows):
                          "%s – %s" % (common.fmt(min(values)), common.fmt(max(values)))])
     out.append(common.markdown_table(["policy", "d", "support", "mean ratio", "range over n, h"],
                                      body, align="lrlrr"))
+    out.append("\nStopping-time distribution: queries / complexity per run, over "
+               "every run that stopped (quantiles):\n\n")
+    body = []
+    for policy, cells in by_policy.items():
+        ratios = np.array([r["queries"] / r["theory.complexity"] for _, g in cells for r in g])
+        q = np.quantile(ratios, [0.0, 0.1, 0.5, 0.9, 1.0])
+        body.append([rc.label(policy), "%d" % ratios.size] + [common.fmt(float(v)) for v in q])
+    out.append(common.markdown_table(["policy", "runs", "min", "10%", "median", "90%", "max"],
+                                     body, align="lrrrrrr"))
     if not_stopped:
         out.append("\n%d runs exhausted their budget; their cells are left out of the fits.\n"
                    % not_stopped)
