@@ -136,6 +136,18 @@ int64_t PanelsPerItem(int64_t panels, int64_t total_row_blocks) {
   return std::max<int64_t>(std::min<int64_t>(4, panels), (panels + splits - 1) / splits);
 }
 
+// The work list of one RunGemms call, kept per calling thread so that calls
+// in steady state (a layer's passes, step after step) allocate nothing.
+struct Schedule {
+  std::vector<Blocking> blocking;
+  std::vector<Item> items;
+};
+
+Schedule& CallSchedule() {
+  static thread_local Schedule schedule;
+  return schedule;
+}
+
 template <class S>
 struct ThreadBuffers {
   std::vector<S> a;
@@ -285,8 +297,11 @@ void RunItem(const GemmProblem<S>& pr, const Blocking& bl, const Item& item,
 
 template <class S>
 void RunGemms(const std::vector<GemmProblem<S>>& problems, const EngineOptions& options) {
-  std::vector<Blocking> blocking(problems.size());
-  std::vector<Item> items;
+  Schedule& schedule = CallSchedule();
+  std::vector<Blocking>& blocking = schedule.blocking;
+  std::vector<Item>& items = schedule.items;
+  blocking.assign(problems.size(), Blocking{});
+  items.clear();
   int64_t row_blocks = 0;
   for (size_t i = 0; i < problems.size(); ++i) {
     const GemmProblem<S>& pr = problems[i];
@@ -341,15 +356,18 @@ void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots, int64_t
   out->token.resize(rows);
   out->slot.resize(rows);
   out->row_of_slot.assign(n, -1);
-  std::vector<int64_t> cursor(out->offset.begin(), out->offset.end() - 1);
+  // offset[e] serves as expert e's cursor; once every row is placed it
+  // holds the start of e + 1, so shifting by one restores the starts.
   for (int64_t i = 0; i < n; ++i) {
     const int32_t e = expert[i];
     if (e < 0) continue;
-    const int64_t r = cursor[e]++;
+    const int64_t r = out->offset[e]++;
     out->token[r] = static_cast<int32_t>(i / slots);
     out->slot[r] = static_cast<int32_t>(i);
     out->row_of_slot[i] = static_cast<int32_t>(r);
   }
+  for (int64_t g = groups; g > 0; --g) out->offset[g] = out->offset[g - 1];
+  out->offset[0] = 0;
 }
 
 #define EXPERTLAB_MOE_INSTANTIATE(S)                                                        \

@@ -1,7 +1,5 @@
 #include "algorithms/moe/topk_softmax.h"
 
-#include <vector>
-
 #include "sim/check.h"
 #include "sim/registry.h"
 
@@ -21,7 +19,8 @@ void TopKSoftmax::Route(const RouterContext& context, const double* logits, Rout
   const int64_t k = Slots(context.top_k, E);
   out->Resize(T, E, k);
   SoftmaxRows(logits, T, E, out->probs.data());
-  std::vector<int32_t> best(k);
+  best_.resize(k);
+  int32_t* best = best_.data();
   for (int64_t t = 0; t < T; ++t) {
     const double* p = out->probs.data() + t * E;
     // Insertion into a descending list of k: O(E k), fastest for small k,
@@ -50,8 +49,11 @@ void TopKSoftmax::Backward(const RouterContext& context, const double* /*logits*
                            const Routing& routing, const double* d_weight, const double* d_probs,
                            double* d_logits) const {
   const int64_t T = context.tokens, E = context.experts, k = routing.slots;
-  std::vector<double> dp(T * E, 0.0);
-  if (d_probs) dp.assign(d_probs, d_probs + T * E);
+  std::vector<double>& dp = d_probs_;
+  if (d_probs)
+    dp.assign(d_probs, d_probs + T * E);
+  else
+    dp.assign(T * E, 0.0);
   for (int64_t t = 0; t < T; ++t) {
     const double* p = routing.probs.data() + t * E;
     const int32_t* ids = routing.expert.data() + t * k;

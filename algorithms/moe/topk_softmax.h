@@ -17,6 +17,9 @@
 // of the logits. Slots are filled in decreasing probability.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "algorithms/moe/router.h"
 #include "sim/params.h"
 
@@ -34,6 +37,9 @@ class TopKSoftmax final : public Router {
 
  private:
   bool renormalize_;
+  // Scratch reused across calls (no allocation once sizes are reached).
+  std::vector<int32_t> best_;            // [k] selection of one token
+  mutable std::vector<double> d_probs_;  // [T x E] dL/dp
 };
 
 }  // namespace expertlab::moe
