@@ -33,14 +33,6 @@ inline std::array<uint32_t, 4> PhiloxRound(const std::array<uint32_t, 4>& x,
   return {hi1 ^ x[1] ^ k[0], lo1, hi0 ^ x[3] ^ k[1], lo0};
 }
 
-// SplitMix64's output function: a bijection on 64-bit words with full
-// avalanche, so nearby inputs (seeds 1, 2, 3...) give unrelated outputs.
-inline uint64_t Mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 // High and low words of the full 128-bit product, written out with 32-bit
 // pieces instead of a compiler-specific __int128 so the code is portable and
 // -Wpedantic clean.

@@ -28,6 +28,17 @@ namespace expertlab {
 // known-answer vectors.
 std::array<uint32_t, 4> Philox4x32_10(std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key);
 
+// SplitMix64's output function (Steele, Lea, Flood, "Fast splittable
+// pseudorandom number generators", OOPSLA 2014): a bijection on 64-bit words
+// with full avalanche, so nearby inputs (seeds 1, 2, 3...) give unrelated
+// outputs. Stateless, so a value keyed by a counter can be regenerated on
+// demand.
+inline uint64_t Mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 // Combines two 64-bit words into one well-mixed word (SplitMix64 finaliser,
 // Steele, Lea, Flood, OOPSLA'14). For a fixed `a` it is a bijection in `b`
 // and vice versa, so two different cells under one root seed never share a

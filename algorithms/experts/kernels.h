@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/rng.h"
+
 namespace expertlab::experts {
 
 // exp(x) for x <= 0, within 2 ulp of the correctly rounded value for
@@ -75,23 +77,13 @@ double DotKernel(const double* a, const double* b, int64_t size);
 void ExpWeightsScalar(const double* losses, double* cumulative, double shift, double eta,
                       double* weights, int64_t size);
 
-// SplitMix64's output function (Steele, Lea, Flood, OOPSLA'14): a bijection
-// with full avalanche, used to turn a (key, counter) pair into 64 random
-// bits without any state, so a loss l_t(i) can be regenerated on demand.
-inline uint64_t Mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-// 64 random bits for cell (a, b) of the stream named by `key`. a < 2^32
-// and b < 2^32 give distinct counters.
+// 64 random bits for cell (a, b) of the stream named by `key` (sim's Mix64
+// of a Weyl-sequence counter), without any state, so a loss l_t(i) can be
+// regenerated on demand. a < 2^32 and b < 2^32 give distinct counters.
 inline uint64_t CellBits(uint64_t key, uint64_t a, uint64_t b) {
   return Mix64(key + ((a << 32) | b) * 0x9E3779B97F4A7C15ull);
 }
 
-// Uniform [0, 1) from 64 bits (top 53 bits).
-inline double BitsUniform(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
 
 // Open-addressing map from expert id (>= 0) to a slot number, for pools of
 // at most `capacity` experts: O(1) Holds() checks on every loss read.

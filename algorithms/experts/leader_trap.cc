@@ -22,7 +22,7 @@ bool LeaderTrap::Hot(int64_t day, int expert) const {
 
 double LeaderTrap::Loss(int64_t day, int expert) const {
   if (expert == planted_)
-    return BitsUniform(CellBits(key_ + 1, static_cast<uint64_t>(day), 0)) < 0.5 - delta_ ? 1.0
+    return BitsToUniform(CellBits(key_ + 1, static_cast<uint64_t>(day), 0)) < 0.5 - delta_ ? 1.0
                                                                                          : 0.0;
   return Hot(day, expert) ? 0.0 : 1.0;
 }

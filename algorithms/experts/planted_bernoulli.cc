@@ -25,7 +25,7 @@ void PlantedBernoulli::Start(int num_experts, int64_t /*horizon*/, Rng rng) {
 }
 
 bool PlantedBernoulli::PlantedLoss(int64_t day) const {
-  return BitsUniform(CellWord(planted_key_, day, 0)) < 0.5 - delta_;
+  return BitsToUniform(CellWord(planted_key_, day, 0)) < 0.5 - delta_;
 }
 
 double PlantedBernoulli::Loss(int64_t day, int expert) const {

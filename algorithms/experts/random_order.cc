@@ -46,7 +46,7 @@ double RandomOrder::Loss(int64_t day, int expert) const {
   // Hashed by the source day, so a day keeps its losses when shuffled.
   const uint64_t bits =
       CellBits(key_, static_cast<uint64_t>(SourceDay(day)), static_cast<uint64_t>(expert));
-  return BitsUniform(bits) < Mean(day, expert) ? 1.0 : 0.0;
+  return BitsToUniform(bits) < Mean(day, expert) ? 1.0 : 0.0;
 }
 
 EXPERTLAB_REGISTER(LossSequence, RandomOrder, "random_order",

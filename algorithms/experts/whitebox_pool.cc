@@ -21,7 +21,7 @@ void WhiteboxPool::BeginDay(int64_t /*day*/, const ExpertsLearner& learner) {
 double WhiteboxPool::Loss(int64_t day, int expert) const {
   if (held_[expert]) return 1.0;
   if (!fair_) return 0.0;
-  return BitsUniform(CellBits(key_, static_cast<uint64_t>(day), static_cast<uint64_t>(expert))) <
+  return BitsToUniform(CellBits(key_, static_cast<uint64_t>(day), static_cast<uint64_t>(expert))) <
                  0.5
              ? 1.0
              : 0.0;
