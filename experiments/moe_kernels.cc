@@ -7,8 +7,9 @@
 // context.threads() OpenMP threads (the experiment is exclusive). Timings
 // are medians over `repeats` interleaved rounds, each call starting with
 // cold caches, ratios medians of per-round ratios (sim/timing.h).
-// Brief: papers/moe_kernels_offload.md §1.5 (design) and §3 (roofline,
-// worked examples).
+// The roofline is that of S. Williams, A. Waterman, D. Patterson,
+// "Roofline: an insightful visual performance model for multicore
+// architectures", CACM 52(4), 2009, with the counts of theory/roofline.h.
 //
 // Metrics (step 0):
 //   fast_gflops        MoE layer forward, 6 T k d f / time (router excluded
