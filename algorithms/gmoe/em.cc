@@ -1,0 +1,92 @@
+#include "algorithms/gmoe/em.h"
+
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <cmath>
+
+#include "algorithms/gmoe/gate_objective.h"
+#include "sim/check.h"
+
+namespace expertlab::gmoe {
+
+double Responsibilities(const Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                        Eigen::MatrixXd& responsibilities) {
+  responsibilities = JointLogDensity(model, x, y);
+  const Eigen::VectorXd lse = RowLogSumExp(responsibilities);
+  responsibilities = (responsibilities.colwise() - lse).array().exp();
+  return lse.sum();
+}
+
+void UpdateExperts(Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                   const Eigen::MatrixXd& responsibilities, double var_floor) {
+  const int d = model.d();
+  Eigen::MatrixXd design(x.rows(), d + 1);
+  design << x, Eigen::VectorXd::Ones(x.rows());
+  for (int i = 0; i < model.k(); ++i) {
+    const auto w = responsibilities.col(i);
+    const double mass = w.sum();
+    // An expert with (numerically) no responsibility keeps its parameters:
+    // its least-squares problem is undetermined.
+    if (!(mass > 1e-10 * static_cast<double>(x.rows()))) continue;
+    const Eigen::MatrixXd gram = design.transpose() * w.asDiagonal() * design;
+    const Eigen::VectorXd rhs = design.transpose() * w.cwiseProduct(y);
+    const Eigen::LDLT<Eigen::MatrixXd> ldlt(gram);
+    if (ldlt.info() != Eigen::Success || !(ldlt.rcond() > 1e-14)) continue;
+    const Eigen::VectorXd coef = ldlt.solve(rhs);
+    model.a.row(i) = coef.head(d).transpose();
+    model.b[i] = coef[d];
+    const Eigen::VectorXd residual = y - design * coef;
+    model.nu[i] = std::max(w.dot(residual.cwiseAbs2()) / mass, var_floor);
+  }
+}
+
+Em::Em(const Params& params)
+    : max_iter_(static_cast<int>(params.Int("max_iter"))),
+      tol_(params.Double("tol")),
+      gate_steps_(static_cast<int>(params.Int("gate_steps"))),
+      var_floor_(params.Double("var_floor")) {}
+
+ParamValues Em::EffectiveParams() const {
+  return {{"max_iter", max_iter_},
+          {"tol", tol_},
+          {"gate_steps", gate_steps_},
+          {"var_floor", var_floor_}};
+}
+
+FitResult Em::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Model& init) const {
+  CheckSample(init, x, y);
+  FitResult fit;
+  fit.model = init;
+  for (int i = 0; i < fit.model.k(); ++i) fit.model.nu[i] = std::max(fit.model.nu[i], var_floor_);
+  Eigen::MatrixXd resp;
+  double loglik = Responsibilities(fit.model, x, y, resp);
+  fit.log_likelihood_trace.push_back(loglik);
+  for (int it = 0; it < max_iter_; ++it) {
+    UpdateExperts(fit.model, x, y, resp, var_floor_);
+    // The gate's Newton steps stop well inside EM's own tolerance.
+    MaximizeGate(fit.model, x, resp, gate_steps_, 1e-3 * tol_);
+    const double next = Responsibilities(fit.model, x, y, resp);
+    fit.log_likelihood_trace.push_back(next);
+    ++fit.iterations;
+    const double change = next - loglik;
+    loglik = next;
+    if (std::abs(change) <= tol_ * std::abs(loglik)) {
+      fit.converged = true;
+      break;
+    }
+  }
+  fit.log_likelihood = loglik;
+  return fit;
+}
+
+EXPERTLAB_REGISTER(MixtureEstimator, Em, "em",
+                   "EM: weighted least squares experts, damped Newton gate (log tau included)",
+                   {ParamSpec::Int("max_iter", 2000, Bounds::AtLeast(1), "EM iterations at most"),
+                    ParamSpec::Double("tol", 1e-6, Bounds::Positive(),
+                                      "relative log-likelihood change that stops EM"),
+                    ParamSpec::Int("gate_steps", 20, Bounds::AtLeast(1),
+                                   "damped Newton steps per gate M-step at most"),
+                    ParamSpec::Double("var_floor", 1e-8, Bounds::Positive(),
+                                      "lower bound on every expert variance")})
+
+}  // namespace expertlab::gmoe

@@ -1,0 +1,50 @@
+// EM for a softmax Gaussian mixture of experts with any gate of gate.h.
+//
+// E-step: responsibilities R_ji = P(expert i | x_j, y_j) by log-sum-exp.
+// M-step: each expert's (a_i, b_i) by weighted least squares with weights
+// R_.i and nu_i = weighted mean squared residual (floored at var_floor);
+// the gate by damped Newton steps on Q (gate_objective.h), log tau among
+// the gate parameters when tau is estimated. Each M-step does not decrease
+// the expected complete-data log-likelihood, so the log-likelihood never
+// decreases (Dempster, Laird, Rubin, JRSS-B 1977, Thm 1, for generalised EM).
+// Stop when |delta loglik| <= tol |loglik| or after max_iter iterations, the
+// rule of the EM (meteorits' emNMoE, used by Nguyen, Nguyen, Ho,
+// "Demystifying Softmax Gating Function in Gaussian Mixture of Experts",
+// NeurIPS 2023, for its simulations: 2000 iterations, tol 1e-6, IRLS gate
+// step of up to 300 Newton steps).
+//
+// Parameters:
+//   max_iter    EM iterations at most                         (2000)
+//   tol         relative log-likelihood change that stops      (1e-6)
+//   gate_steps  damped Newton steps per gate M-step at most    (20)
+//   var_floor   lower bound on every expert variance           (1e-8)
+#pragma once
+
+#include "algorithms/gmoe/estimator.h"
+#include "sim/params.h"
+
+namespace expertlab::gmoe {
+
+class Em final : public MixtureEstimator {
+ public:
+  explicit Em(const Params& params);
+  FitResult Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                const Model& init) const override;
+  ParamValues EffectiveParams() const override;
+
+ private:
+  int max_iter_;
+  double tol_;
+  int gate_steps_;
+  double var_floor_;
+};
+
+// The experts' M-step alone (weighted least squares and variances): exposed
+// for tests and the benchmark.
+void UpdateExperts(Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                   const Eigen::MatrixXd& responsibilities, double var_floor);
+// The E-step: responsibilities (n x k), returning the log-likelihood.
+double Responsibilities(const Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                        Eigen::MatrixXd& responsibilities);
+
+}  // namespace expertlab::gmoe

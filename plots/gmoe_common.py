@@ -1,0 +1,114 @@
+"""Helpers of the gmoe figures (fig_gmoe_rates, fig_gmoe_activation,
+fig_gmoe_temperature): gate labels and colours, loss-vs-n panels with the
+n^-1/2 and 1/log n reference shapes, and the slope table (ours beside the
+experiments' theory rows and the papers' numbers).
+
+Every loss is recorded at step == n (experiments/gmoe_cell.h), so curves are
+read with horizon_key="n".
+"""
+
+import common
+
+GATE_ORDER = ["softmax", "temperature", "identity", "relu", "sigmoid", "tanh", "gelu"]
+GATE_LABELS = {"softmax": "softmax (τ = 1 fixed)",
+               "temperature": "temperature (τ estimated)",
+               "identity": "identity + τ", "relu": "ReLU + τ",
+               "sigmoid": "sigmoid + τ", "tanh": "tanh + τ", "gelu": "GELU + τ"}
+GATE_COLORS = {"softmax": "#0072B2", "temperature": "#D55E00", "identity": "#E69F00",
+               "relu": "#CC79A7", "sigmoid": "#009E73", "tanh": "#56B4E9",
+               "gelu": "#000000"}
+KEYS = ("gate", "k", "estimator", "restarts", "init_scale_sd")
+
+
+def keys_of(rows):
+    """The grid columns present (gate and k always)."""
+    present = common.param_columns(rows)
+    return tuple(k for k in KEYS if k in present)
+
+
+def gates(rows):
+    seen = common.unique(rows, "gate")
+    return [g for g in GATE_ORDER if g in seen] + [g for g in seen if g not in GATE_ORDER]
+
+
+def setting(k):
+    return "exact (k = 2)" if k == 2 else "over (k = %d)" % k
+
+
+def loss_curves(rows, metric):
+    """{(gate, k): Curve} of metric vs n (other keys must not vary)."""
+    keys = keys_of(rows)
+    out = {}
+    for key, curve in common.curves(rows, metric, keys, "n", horizon_key="n").items():
+        out[(key[0], key[1])] = curve
+    return out
+
+
+def draw_panel(ax, rows, metric, k, title, references=True):
+    """Mean loss (95% band) vs n per gate for fitted order k, with the shapes
+    n^-1/2 and 1/log n anchored at the first point of the first gate."""
+    import numpy as np
+    curves = loss_curves(rows, metric)
+    common.setup_loglog(ax, xlabel="sample size n", base=10)
+    anchor = None
+    for gate in gates(rows):
+        curve = curves.get((gate, k))
+        if curve is None:
+            continue
+        xs, mean, low, high = curve.means()
+        color = GATE_COLORS.get(gate, "0.3")
+        common.band(ax, xs, low, high, color)
+        ax.plot(xs, mean, color=color, marker="o", markersize=3.5, linewidth=1.3,
+                label=GATE_LABELS.get(gate, gate))
+        if anchor is None and len(xs) and mean[0] > 0:
+            anchor = (xs, mean[0])
+    if references and anchor is not None:
+        xs, y0 = anchor
+        ax.plot(xs, y0 * np.sqrt(xs[0] / xs), color="0.45", linestyle=":",
+                linewidth=1.0, label="∝ n^-1/2")
+        ax.plot(xs, y0 * np.log(xs[0]) / np.log(xs), color="0.45", linestyle="--",
+                linewidth=1.0, label="∝ 1/log n")
+    ax.set_title(title)
+
+
+def slope_rows(rows, metric, theory_metric, paper):
+    """Table rows: gate, setting, slope [CI], expected, paper, verdict.
+
+    ``paper``: function (gate, k) -> the paper's number as text."""
+    curves = loss_curves(rows, metric)
+    expected = {}
+    for r in rows:
+        if r["metric"] == theory_metric and r["step"] == r["n"]:
+            expected[(r["gate"], r["k"])] = r["value"]
+    body = []
+    for gate in gates(rows):
+        for k in common.unique(rows, "k"):
+            curve = curves.get((gate, k))
+            if curve is None:
+                continue
+            fit = curve.slope()
+            want = expected.get((gate, k))
+            body.append([GATE_LABELS.get(gate, gate), setting(k),
+                         common.fmt_ci(fit["slope"], fit["low"], fit["high"]),
+                         "—" if want is None else "%.2f" % want, paper(gate, k),
+                         common.verdict(fit, want)])
+    return body
+
+
+SLOPE_HEADERS = ["gate", "setting", "slope [95% CI]", "theory", "paper", "verdict"]
+
+
+def convergence_line(rows):
+    """How many kept fits stopped at the iteration cap, per gate and k."""
+    finals = [r for r in rows if r["metric"] == "converged" and r["step"] == r["n"]]
+    if not finals:
+        return ""
+    parts = []
+    for (gate, k), group in common.group_by(finals, "gate", "k").items():
+        stuck = sum(1 for r in group if r["value"] < 0.5)
+        if stuck:
+            parts.append("%s %s: %d of %d" % (gate, setting(k), stuck, len(group)))
+    if not parts:
+        return "\nEvery kept fit met EM's stopping rule.\n"
+    return ("\nFits that stopped at the iteration cap (kept, not dropped; their "
+            "losses are in the curves): " + "; ".join(parts) + ".\n")
