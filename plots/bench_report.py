@@ -59,6 +59,8 @@ BENCHMARKS = {
                      "(args: t, noise 0 Gaussian / 1 Rademacher)",
     "BM_NoiseVsRawNormal": "the ranking querier's Gaussian batches of t and the raw "
                            "Normal loop alternating in the same iterations",
+    "BM_GmoeEmVsStream": "one EM iteration of a softmax Gaussian MoE (n = 2^18, k = 3, "
+                         "tanh gate) and one pass reading the same n x d sample",
 }
 
 # Counter meanings: (benchmark, counter) first, then counter alone, with
@@ -114,6 +116,9 @@ COUNTERS = {
     "raw_Msps": ("raw Normal loop, million samples per second", None),
     "ratio_vs_raw": ("ranking querier's queries/s over the raw Normal sampler's samples/s "
                      "(target >= 0.5)", RATIO),
+    "em_ms": ("one EM iteration (least squares, gate Newton steps, E-step), ms", None),
+    "stream_ms": ("one pass reading the n x d sample and y, ms", None),
+    "em_vs_stream": ("EM iteration time over one streaming pass of the same data", RATIO),
 }
 
 KIND_NAMES = {RATIO: "side by side", LIMIT: "vs limits"}

@@ -31,30 +31,14 @@ def paper_ident(gate, k):
 
 
 def plot(rows, figures_dir):
-    plt = common.use_style()
-    ks = common.unique(rows, "k")
-    panels = [(m, k) for m in ("voronoi", "voronoi_ident") for k in ks]
-    cols = len(ks)
-    fig, axes = plt.subplots(2, cols, figsize=(4.8 * cols, 7.6), squeeze=False)
-    for ax, (metric, k) in zip(axes.flat, panels):
-        coords = "β₁, τ as fitted" if metric == "voronoi" else "β₁/τ (identifiable)"
-        loss = "D1" if k == 2 else "D2"
-        gc.draw_panel(ax, rows, metric, k, "%s, %s: %s" % (gc.setting(k), coords, loss))
-    for ax in axes[:, 0]:
-        ax.set_ylabel("Voronoi loss (mean, 95% CI)")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3)
-    reps = len(common.unique(rows, "replicate"))
-    fig.suptitle("Softmax Gaussian MoE: Voronoi loss of the MLE vs n (%d replicates)" % reps)
-    return common.save_figure(fig, figures_dir, EXPERIMENT)
+    return gc.loss_figure(rows, figures_dir, EXPERIMENT,
+                          "Softmax Gaussian MoE: Voronoi loss of the MLE vs n", 3)
 
 
 def headline(rows):
-    ns = common.unique(rows, "n")
-    reps = len(common.unique(rows, "replicate"))
     out = ["## gmoe_rates: Voronoi loss vs n (softmax, temperature, activation gates)\n\n",
            "Maximum-likelihood fits (EM from near-truth starts) of a softmax Gaussian "
-           "mixture of experts with k* = 2 experts in d = 1, n ∈ {%s}, %d replicates "
+           "mixture of experts with k* = 2 experts in d = 1, %s "
            "(every fit of a replicate sees the same sample; samples nested along n). "
            "Exact-specified fits (k = 2) are scored by D1, over-specified ones (k = 3) "
            "by D2, in raw coordinates (β₁, τ) and in identifiable ones (β₁/τ). %s\n\n"
@@ -64,7 +48,7 @@ def headline(rows):
            "−0.13 over 1e2..1e5). Paper numbers for the softmax gate are NNH23's "
            "released losses refitted (n in 1e2..1e5, 40 replicates); the ICML 2024 "
            "paper's own slopes could not be read.\n\n"
-           % (", ".join(str(n) for n in ns), reps, common.VERDICT_RULE)]
+           % (gc.grid_text(rows), common.VERDICT_RULE)]
     out.append("Raw coordinates (the losses the papers state rates for):\n\n")
     out.append(common.markdown_table(gc.SLOPE_HEADERS,
                                      gc.slope_rows(rows, "voronoi", "theory.slope", paper_raw),

@@ -46,7 +46,7 @@ def plot(rows, figures_dir):
             common.band(ax, xs, low, high, color)
             ax.plot(xs, mean, color=color, marker="o", markersize=3.5, label=label)
         xs, mean, _, _ = curves["err_ratio"].means()
-        ax.plot(xs, mean[0] * np.sqrt(xs[0] / xs), color="0.45", linestyle=":",
+        ax.plot(xs, mean[-1] * np.sqrt(xs[-1] / xs), color="0.45", linestyle=":",
                 label="∝ n^-1/2")
         ax.set_title(_title(key))
     axes[0, 0].set_ylabel("absolute error (mean, 95% CI)")
@@ -57,8 +57,6 @@ def plot(rows, figures_dir):
 
 
 def headline(rows):
-    ns = common.unique(rows, "n")
-    reps = len(common.unique(rows, "replicate"))
     body = []
     for key, curves in _groups(rows).items():
         homogeneous = key[0] in ("temperature", "identity", "relu")
@@ -73,14 +71,14 @@ def headline(rows):
                          "%.1f" % expected, common.verdict(fit, expected)])
     out = ["## gmoe_temperature: β₁/τ is recovered, β₁ and τ are not\n\n",
            "EM fits (k = k* = 2) from near-truth starts moved along the scale "
-           "direction to c(β₁, β₀, τ), log c ~ N(0, sd²), n ∈ {%s}, %d replicates. Under "
+           "direction to c(β₁, β₀, τ), log c ~ N(0, sd²), %s. Under "
            "the temperature gate softmax((β₁x + β₀)/τ) the likelihood is constant "
            "along (β₁, β₀, τ) → c(β₁, β₀, τ) (Euler's identity; the mechanism "
            "Nguyen, Akbarian, Ho, ICML 2024, name), so EM leaves β₁ and τ where the "
            "start put them and only β₁/τ converges; the tanh gate has no such "
            "direction. Expected slopes: −1/2 for identifiable errors, 0 for the "
            "others (derived here, not the paper's numbers). %s\n\n"
-           % (", ".join(str(n) for n in ns), reps, common.VERDICT_RULE)]
+           % (gc.grid_text(rows), common.VERDICT_RULE)]
     out.append(common.markdown_table(
         ["gate", "error", "mean at n max [95% CI]", "slope [95% CI]", "expected", "verdict"],
         body, "llrrrl"))

@@ -31,6 +31,13 @@ def gates(rows):
     return [g for g in GATE_ORDER if g in seen] + [g for g in seen if g not in GATE_ORDER]
 
 
+def grid_text(rows):
+    """'n ∈ {100, 300, ...}, 8 replicates' for a headline."""
+    ns = common.unique(rows, "n")
+    reps = len(common.unique(rows, "replicate"))
+    return "n ∈ {%s}, %d replicates" % (", ".join(str(n) for n in ns), reps)
+
+
 def setting(k):
     return "exact (k = 2)" if k == 2 else "over (k = %d)" % k
 
@@ -46,7 +53,8 @@ def loss_curves(rows, metric):
 
 def draw_panel(ax, rows, metric, k, title, references=True):
     """Mean loss (95% band) vs n per gate for fitted order k, with the shapes
-    n^-1/2 and 1/log n anchored at the first point of the first gate."""
+    n^-1/2 and 1/log n through the last point of the first gate (small-n
+    means can be dominated by one degenerate fit)."""
     import numpy as np
     curves = loss_curves(rows, metric)
     common.setup_loglog(ax, xlabel="sample size n", base=10)
@@ -60,15 +68,36 @@ def draw_panel(ax, rows, metric, k, title, references=True):
         common.band(ax, xs, low, high, color)
         ax.plot(xs, mean, color=color, marker="o", markersize=3.5, linewidth=1.3,
                 label=GATE_LABELS.get(gate, gate))
-        if anchor is None and len(xs) and mean[0] > 0:
-            anchor = (xs, mean[0])
+        if anchor is None and len(xs) and mean[-1] > 0:
+            anchor = (xs, mean[-1])
     if references and anchor is not None:
-        xs, y0 = anchor
-        ax.plot(xs, y0 * np.sqrt(xs[0] / xs), color="0.45", linestyle=":",
+        xs, y_last = anchor
+        ax.plot(xs, y_last * np.sqrt(xs[-1] / xs), color="0.45", linestyle=":",
                 linewidth=1.0, label="∝ n^-1/2")
-        ax.plot(xs, y0 * np.log(xs[0]) / np.log(xs), color="0.45", linestyle="--",
+        ax.plot(xs, y_last * np.log(xs[-1]) / np.log(xs), color="0.45", linestyle="--",
                 linewidth=1.0, label="∝ 1/log n")
     ax.set_title(title)
+
+
+def loss_figure(rows, figures_dir, name, title, legend_cols):
+    """Raw (top row) and identifiable (bottom row) Voronoi loss vs n, one
+    column per fitted order k; returns the PNG path."""
+    plt = common.use_style()
+    ks = common.unique(rows, "k")
+    fig, axes = plt.subplots(2, len(ks), figsize=(4.8 * len(ks), 7.6), squeeze=False)
+    for row, (metric, coords) in enumerate((("voronoi", "β₁, τ as fitted"),
+                                            ("voronoi_ident", "β₁/τ (identifiable)"))):
+        for col, k in enumerate(ks):
+            loss = "D1" if k == 2 else "D2"
+            draw_panel(axes[row, col], rows, metric, k,
+                       "%s, %s: %s" % (setting(k), coords, loss))
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Voronoi loss (mean, 95% CI)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=legend_cols)
+    reps = len(common.unique(rows, "replicate"))
+    fig.suptitle("%s (%d replicates)" % (title, reps))
+    return common.save_figure(fig, figures_dir, name)
 
 
 def slope_rows(rows, metric, theory_metric, paper):

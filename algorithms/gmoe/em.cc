@@ -40,6 +40,14 @@ void UpdateExperts(Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd
   }
 }
 
+double EmIteration(Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                   Eigen::MatrixXd& responsibilities, int gate_steps, double gate_tol,
+                   double var_floor) {
+  UpdateExperts(model, x, y, responsibilities, var_floor);
+  MaximizeGate(model, x, responsibilities, gate_steps, gate_tol);
+  return Responsibilities(model, x, y, responsibilities);
+}
+
 Em::Em(const Params& params)
     : max_iter_(static_cast<int>(params.Int("max_iter"))),
       tol_(params.Double("tol")),
@@ -62,10 +70,8 @@ FitResult Em::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Mode
   double loglik = Responsibilities(fit.model, x, y, resp);
   fit.log_likelihood_trace.push_back(loglik);
   for (int it = 0; it < max_iter_; ++it) {
-    UpdateExperts(fit.model, x, y, resp, var_floor_);
     // The gate's Newton steps stop well inside EM's own tolerance.
-    MaximizeGate(fit.model, x, resp, gate_steps_, 1e-3 * tol_);
-    const double next = Responsibilities(fit.model, x, y, resp);
+    const double next = EmIteration(fit.model, x, y, resp, gate_steps_, 1e-3 * tol_, var_floor_);
     fit.log_likelihood_trace.push_back(next);
     ++fit.iterations;
     const double change = next - loglik;

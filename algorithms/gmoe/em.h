@@ -39,6 +39,13 @@ class Em final : public MixtureEstimator {
   double var_floor_;
 };
 
+// One EM iteration from the responsibilities of `model`: the experts'
+// M-step, the gate's (up to gate_steps damped Newton steps), then the
+// E-step of the new model into `responsibilities`; returns its
+// log-likelihood.
+double EmIteration(Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                   Eigen::MatrixXd& responsibilities, int gate_steps, double gate_tol,
+                   double var_floor);
 // The experts' M-step alone (weighted least squares and variances): exposed
 // for tests and the benchmark.
 void UpdateExperts(Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,

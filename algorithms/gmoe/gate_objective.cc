@@ -3,6 +3,7 @@
 #include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "sim/check.h"
 
@@ -41,34 +42,60 @@ double GateObjective(const Model& model, const Eigen::MatrixXd& x,
   const double q = (responsibilities.array() * log_gate.array()).sum();
   if (gradient == nullptr && fisher == nullptr) return q;
 
+  // Column-wise over the sample: expert i's rows of J are
+  // u_ji = (s'(w_ji) x_j / tau, 1 / tau) on its own block and -logit_ji on
+  // log tau, so every block of J^T W J is a weighted product of n-row
+  // matrices.
   const int n = static_cast<int>(x.rows()), k = model.k(), d = model.d();
-  const int p = NumGateParams(model);
+  const int p = NumGateParams(model), b = d + 1;
+  const bool tau = model.gate.learn_tau;
   const Eigen::MatrixXd w = x * model.beta1.transpose();
   const Eigen::MatrixXd logits = GateLogits(model, x);
-  Eigen::VectorXd grad = Eigen::VectorXd::Zero(p);
-  Eigen::MatrixXd info = Eigen::MatrixXd::Zero(p, p);
-  Eigen::MatrixXd jac = Eigen::MatrixXd::Zero(k, p);  // dlogit_j / dtheta
-  Eigen::VectorXd g(k), residual(k);
-  Eigen::MatrixXd weighted(k, p);
-  for (int j = 0; j < n; ++j) {
-    const double r = responsibilities.row(j).sum();
-    for (int i = 0; i < k; ++i) g[i] = std::exp(log_gate(j, i));
-    residual = responsibilities.row(j).transpose() - r * g;
+  const Eigen::MatrixXd g = log_gate.array().exp();
+  const Eigen::VectorXd r = responsibilities.rowwise().sum();
+  const Eigen::MatrixXd residual = responsibilities - r.asDiagonal() * g;
+  std::vector<Eigen::MatrixXd> u(k - 1, Eigen::MatrixXd(n, b));
+  for (int i = 0; i + 1 < k; ++i) {
+    Eigen::VectorXd slope(n);
+    for (int j = 0; j < n; ++j) slope[j] = model.gate.ScoreDerivative(w(j, i)) / model.tau;
+    u[i].leftCols(d) = slope.asDiagonal() * x;
+    u[i].col(d).setConstant(1.0 / model.tau);
+  }
+  if (gradient != nullptr) {
+    gradient->resize(p);
+    for (int i = 0; i + 1 < k; ++i) gradient->segment(i * b, b) = u[i].transpose() * residual.col(i);
+    if (tau) (*gradient)[p - 1] = -(residual.array() * logits.array()).sum();
+  }
+  if (fisher != nullptr) {
+    fisher->setZero(p, p);
+    // W_j[i][l] = r_j (delta_il g_ji - g_ji g_jl); column i of W times
+    // logits, summed over l, couples expert i with log tau.
+    Eigen::VectorXd weight(n), tau_coupling(n);
+    const Eigen::VectorXd g_logit = (g.array() * logits.array()).rowwise().sum();
     for (int i = 0; i + 1 < k; ++i) {
-      const double slope = model.gate.ScoreDerivative(w(j, i)) / model.tau;
-      jac.block(i, i * (d + 1), 1, d) = slope * x.row(j);
-      jac(i, i * (d + 1) + d) = 1.0 / model.tau;
+      for (int l = i; l + 1 < k; ++l) {
+        weight = -(r.array() * g.col(i).array() * g.col(l).array()).matrix();
+        if (l == i) weight += (r.array() * g.col(i).array()).matrix();
+        const Eigen::MatrixXd block = u[i].transpose() * weight.asDiagonal() * u[l];
+        fisher->block(i * b, l * b, b, b) = block;
+        fisher->block(l * b, i * b, b, b) = block.transpose();
+      }
+      if (tau) {
+        // sum_l W_j[i][l] (-logit_jl) = -r_j g_ji (logit_ji - sum_l g_jl logit_jl)
+        tau_coupling = -(r.array() * g.col(i).array() *
+                         (logits.col(i).array() - g_logit.array())).matrix();
+        const Eigen::VectorXd column = u[i].transpose() * tau_coupling;
+        fisher->block(i * b, p - 1, b, 1) = column;
+        fisher->block(p - 1, i * b, 1, b) = column.transpose();
+      }
     }
-    if (model.gate.learn_tau) jac.col(p - 1) = -logits.row(j).transpose();
-    grad.noalias() += jac.transpose() * residual;
-    if (fisher != nullptr) {
-      // r (diag g - g g^T) J, then J^T of it.
-      weighted = r * (g.asDiagonal() * jac - g * (g.transpose() * jac));
-      info.noalias() += jac.transpose() * weighted;
+    if (tau) {
+      // logit^T W logit = r (sum_i g_i logit_i^2 - (sum_i g_i logit_i)^2)
+      const Eigen::VectorXd g_logit2 = (g.array() * logits.array().square()).rowwise().sum();
+      (*fisher)(p - 1, p - 1) =
+          (r.array() * (g_logit2.array() - g_logit.array().square())).sum();
     }
   }
-  if (gradient != nullptr) *gradient = grad;
-  if (fisher != nullptr) *fisher = info;
   return q;
 }
 
@@ -103,6 +130,9 @@ GateStepResult MaximizeGate(Model& model, const Eigen::MatrixXd& x,
       Eigen::MatrixXd damped = fisher;
       damped.diagonal() += lambda * diag;
       const Eigen::VectorXd delta = damped.ldlt().solve(grad);
+      // First-order gain of the step: below the tolerance no damping makes
+      // the step worth a pass over the data.
+      if (!(grad.dot(delta) > rel_tol * std::abs(q))) break;
       Eigen::VectorXd theta = PackGate(model) + delta;
       if (model.gate.learn_tau)
         theta[theta.size() - 1] = std::clamp(theta[theta.size() - 1], -kLogTauBound, kLogTauBound);
