@@ -19,24 +19,25 @@ ERRORS = [("err_ratio", "|β₁/τ − β₁*/τ*|", "#009E73"),
           ("err_tau", "|τ − τ*|", "#0072B2")]
 
 
+KEYS = ("gate", "init_scale_sd")
+
+
 def _groups(rows):
-    keys = tuple(k for k in ("gate", "init_scale_sd") if k in common.param_columns(rows))
+    """{(gate, init_scale_sd, extra keys...): {metric: Curve}} and a title each."""
+    keys = gc.curve_keys(rows, KEYS)
     out = {}
     for metric, _, _ in ERRORS:
         for key, curve in common.curves(rows, metric, keys, "n", horizon_key="n").items():
             out.setdefault(key, {})[metric] = curve
-    return out
-
-
-def _title(key):
-    gate = gc.GATE_LABELS.get(key[0], key[0])
-    return gate if len(key) < 2 else "%s, start scale sd %s" % (gate, key[1])
+    titles = {key: "%s, start scale sd %s%s" % (gc.GATE_LABELS.get(key[0], key[0]), key[1],
+                                                 gc.extra_label(keys, key)) for key in out}
+    return out, titles
 
 
 def plot(rows, figures_dir):
     import numpy as np
     plt = common.use_style()
-    groups = _groups(rows)
+    groups, titles = _groups(rows)
     fig, axes = plt.subplots(1, len(groups), figsize=(4.8 * len(groups), 4.0),
                              squeeze=False, sharey=True)
     for ax, (key, curves) in zip(axes.flat, groups.items()):
@@ -48,7 +49,7 @@ def plot(rows, figures_dir):
         xs, mean, _, _ = curves["err_ratio"].means()
         ax.plot(xs, mean[-1] * np.sqrt(xs[-1] / xs), color="0.45", linestyle=":",
                 label="∝ n^-1/2")
-        ax.set_title(_title(key))
+        ax.set_title(titles[key])
     axes[0, 0].set_ylabel("absolute error (mean, 95% CI)")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4)
@@ -58,7 +59,8 @@ def plot(rows, figures_dir):
 
 def headline(rows):
     body = []
-    for key, curves in _groups(rows).items():
+    groups, titles = _groups(rows)
+    for key, curves in groups.items():
         homogeneous = key[0] in ("temperature", "identity", "relu")
         for metric, label, _ in ERRORS:
             fit = curves[metric].slope()
@@ -66,7 +68,7 @@ def headline(rows):
             # n^-1/2 when identifiable, flat (0) under a homogeneous gate.
             expected = -0.5 if (metric == "err_ratio" or not homogeneous) else 0.0
             xs, mean, low, high = curves[metric].means()
-            body.append([_title(key), label, common.fmt_ci(mean[-1], low[-1], high[-1], 3),
+            body.append([titles[key], label, common.fmt_ci(mean[-1], low[-1], high[-1], 3),
                          common.fmt_ci(fit["slope"], fit["low"], fit["high"]),
                          "%.1f" % expected, common.verdict(fit, expected)])
     out = ["## gmoe_temperature: β₁/τ is recovered, β₁ and τ are not\n\n",

@@ -17,13 +17,18 @@ GATE_LABELS = {"softmax": "softmax (τ = 1 fixed)",
 GATE_COLORS = {"softmax": "#0072B2", "temperature": "#D55E00", "identity": "#E69F00",
                "relu": "#CC79A7", "sigmoid": "#009E73", "tanh": "#56B4E9",
                "gelu": "#000000"}
-KEYS = ("gate", "k", "estimator", "restarts", "init_scale_sd")
 
 
-def keys_of(rows):
-    """The grid columns present (gate and k always)."""
-    present = common.param_columns(rows)
-    return tuple(k for k in KEYS if k in present)
+def curve_keys(rows, used=("gate", "k")):
+    """The columns curves are split by: ``used`` plus every other parameter
+    that varies (common.extra_keys), so cells are never pooled."""
+    return tuple(used) + tuple(common.extra_keys(rows, set(used) | {"n"}))
+
+
+def extra_label(keys, key, skip=2):
+    """', init_scale_sd = 0.1' for the split columns beyond the first ``skip``."""
+    text = common.describe_keys(keys[skip:], key[skip:])
+    return ", " + text if text else ""
 
 
 def gates(rows):
@@ -43,12 +48,11 @@ def setting(k):
 
 
 def loss_curves(rows, metric):
-    """{(gate, k): Curve} of metric vs n (other keys must not vary)."""
-    keys = keys_of(rows)
-    out = {}
-    for key, curve in common.curves(rows, metric, keys, "n", horizon_key="n").items():
-        out[(key[0], key[1])] = curve
-    return out
+    """{(gate, k, extra keys...): Curve} of metric vs n, keys ordered by gate."""
+    keys = curve_keys(rows)
+    found = common.curves(rows, metric, keys, "n", horizon_key="n")
+    order = {g: i for i, g in enumerate(gates(rows))}
+    return keys, sorted(found.items(), key=lambda item: (order[item[0][0]], item[0][1:]))
 
 
 def draw_panel(ax, rows, metric, k, title, references=True):
@@ -56,18 +60,18 @@ def draw_panel(ax, rows, metric, k, title, references=True):
     n^-1/2 and 1/log n through the last point of the first gate (small-n
     means can be dominated by one degenerate fit)."""
     import numpy as np
-    curves = loss_curves(rows, metric)
+    keys, curves = loss_curves(rows, metric)
     common.setup_loglog(ax, xlabel="sample size n", base=10)
     anchor = None
-    for gate in gates(rows):
-        curve = curves.get((gate, k))
-        if curve is None:
+    for key, curve in curves:
+        if key[1] != k:
             continue
+        gate = key[0]
         xs, mean, low, high = curve.means()
         color = GATE_COLORS.get(gate, "0.3")
         common.band(ax, xs, low, high, color)
         ax.plot(xs, mean, color=color, marker="o", markersize=3.5, linewidth=1.3,
-                label=GATE_LABELS.get(gate, gate))
+                label=GATE_LABELS.get(gate, gate) + extra_label(keys, key))
         if anchor is None and len(xs) and mean[-1] > 0:
             anchor = (xs, mean[-1])
     if references and anchor is not None:
@@ -104,23 +108,20 @@ def slope_rows(rows, metric, theory_metric, paper):
     """Table rows: gate, setting, slope [CI], expected, paper, verdict.
 
     ``paper``: function (gate, k) -> the paper's number as text."""
-    curves = loss_curves(rows, metric)
+    keys, curves = loss_curves(rows, metric)
     expected = {}
     for r in rows:
         if r["metric"] == theory_metric and r["step"] == r["n"]:
-            expected[(r["gate"], r["k"])] = r["value"]
+            expected[tuple(r[c] for c in keys)] = r["value"]
     body = []
-    for gate in gates(rows):
-        for k in common.unique(rows, "k"):
-            curve = curves.get((gate, k))
-            if curve is None:
-                continue
-            fit = curve.slope()
-            want = expected.get((gate, k))
-            body.append([GATE_LABELS.get(gate, gate), setting(k),
-                         common.fmt_ci(fit["slope"], fit["low"], fit["high"]),
-                         "—" if want is None else "%.2f" % want, paper(gate, k),
-                         common.verdict(fit, want)])
+    for key, curve in curves:
+        gate, k = key[0], key[1]
+        fit = curve.slope()
+        want = expected.get(key)
+        body.append([GATE_LABELS.get(gate, gate) + extra_label(keys, key), setting(k),
+                     common.fmt_ci(fit["slope"], fit["low"], fit["high"]),
+                     "—" if want is None else "%.2f" % want, paper(gate, k),
+                     common.verdict(fit, want)])
     return body
 
 
@@ -133,10 +134,12 @@ def convergence_line(rows):
     if not finals:
         return ""
     parts = []
-    for (gate, k), group in common.group_by(finals, "gate", "k").items():
+    keys = curve_keys(rows)
+    for key, group in common.group_by(finals, *keys).items():
         stuck = sum(1 for r in group if r["value"] < 0.5)
         if stuck:
-            parts.append("%s %s: %d of %d" % (gate, setting(k), stuck, len(group)))
+            parts.append("%s %s%s: %d of %d" % (key[0], setting(key[1]), extra_label(keys, key),
+                                                stuck, len(group)))
     if not parts:
         return "\nEvery kept fit met EM's stopping rule.\n"
     return ("\nFits that stopped at the iteration cap (kept, not dropped; their "
