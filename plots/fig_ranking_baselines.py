@@ -26,7 +26,7 @@ SUPPORTS = ("dense", "sqrt", "single")
 def _by_cell(rows):
     """{goal: {(support, policy): {replicate: record}}}."""
     out = {}
-    for rec in rc.items(rows):
+    for rec in rc.items(rows, ("policy", "goal", "support")):
         cell = out.setdefault(rec["goal"], {}).setdefault((rec["support"], rec["policy"]), {})
         cell[rec["replicate"]] = rec
     return out

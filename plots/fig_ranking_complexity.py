@@ -26,7 +26,7 @@ CELL_KEYS = ("policy", "goal", "n", "d", "support", "h", "delta", "noise")
 def _cells(rows):
     """{policy: [(cell key, records)]} of cells whose runs all stopped."""
     out = {}
-    for key, group in rc.cells(rc.items(rows), CELL_KEYS).items():
+    for key, group in rc.cells(rc.items(rows, CELL_KEYS), CELL_KEYS).items():
         if all(r["stopped"] == 1 for r in group):
             out.setdefault(key[0], []).append((key, group))
     return out
@@ -117,7 +117,7 @@ def plot(rows, figures_dir):
 
 def headline(rows):
     by_policy = _cells(rows)
-    records = rc.items(rows)
+    records = rc.items(rows, CELL_KEYS)
     not_stopped = sum(1 for r in records if r["stopped"] != 1)
     out = ["## ranking_complexity: queries vs complexity\n\n",
            "Queries until the policy stops against the instance's complexity, "

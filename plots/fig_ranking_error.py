@@ -13,12 +13,13 @@ import common
 import ranking_common as rc
 
 EXPERIMENT = "ranking_error"
+KEYS = ("policy", "goal", "delta")
 
 
 def _table(rows):
-    records = rc.items(rows)
+    records = rc.items(rows, KEYS)
     out = {}
-    for (policy, goal, delta), group in rc.cells(records, ("policy", "goal", "delta")).items():
+    for (policy, goal, delta), group in rc.cells(records, KEYS).items():
         stopped = [r for r in group if r["stopped"] == 1]
         errors = sum(1 for r in stopped if r["error"] == 1)
         low, high = rc.clopper_pearson(errors, max(len(stopped), 1))

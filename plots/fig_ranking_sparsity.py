@@ -16,12 +16,13 @@ import common
 import ranking_common as rc
 
 EXPERIMENT = "ranking_sparsity"
+KEYS = ("policy", "support", "d")
 
 
 def _curves(rows):
     """{(policy, support): {d: [records]}} of the runs that stopped."""
     out = {}
-    for (policy, support, d), group in rc.cells(rc.items(rows), ("policy", "support", "d")).items():
+    for (policy, support, d), group in rc.cells(rc.items(rows, KEYS), KEYS).items():
         out.setdefault((policy, support), {})[d] = group
     return out
 

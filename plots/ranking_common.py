@@ -59,22 +59,30 @@ def color(spec):
     return _PALETTE(name(spec))
 
 
-def items(rows):
-    """[{param..., replicate, metric: value...}] one per (cell, replicate)."""
+def items(rows, used):
+    """[{param..., replicate, metric: value...}] one per (cell, replicate).
+    ``used``: the columns the figure groups by; any other parameter that
+    varies (common.extra_keys) is folded into the policy, 'policy [k = v]',
+    so such cells become series of their own (spec-text label, spare
+    colour) instead of being pooled."""
     params = common.param_columns(rows)
+    extra = common.extra_keys(rows, set(used))
     out = {}
     for r in rows:
         key = tuple(r[p] for p in params) + (r["replicate"],)
         item = out.setdefault(key, dict({p: r[p] for p in params},
                                         replicate=r["replicate"]))
         item[r["metric"]] = r["value"]
+        if extra:
+            item["policy"] = "%s [%s]" % (r["policy"],
+                                          common.describe_keys(extra, [r[k] for k in extra]))
     return list(out.values())
 
 
 def instance_text(rows):
     """'n = 5 experts, d = 32 tasks, gap h = 0.5' from the first item (the
     fixed keys of an experiment's grid)."""
-    first = next(iter(items(rows)), {})
+    first = next(iter(items(rows, ("n", "d", "h"))), {})
     return "n = %s experts, d = %s tasks, gap h = %s" % (first.get("n"), first.get("d"),
                                                          first.get("h"))
 
