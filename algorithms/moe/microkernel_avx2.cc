@@ -22,20 +22,14 @@
 //   - Decode tiles (1-2 rows) have no reuse of B to exploit: one row spans
 //     two panels (8 accumulators, FMAs with memory operands), two rows one
 //     panel, over the whole K at once, streaming each weight byte once.
-// Zen 3 (the machine this was tuned on): 2 FMA pipes of latency 4, so 8+
+// With 2 FMA pipes of latency 4 (as on Zen 3 and recent Intel cores), 8+
 // independent accumulators keep them busy; 2 256-bit loads per cycle.
-// Measured alone (one core, 16 row tiles over one 128 KB panel in L2,
-// k = 1024) an 8-row SwiGLU tile runs at 60-90% of the FMA peak: the host
-// swings that much from one process to the next, so only same-process
-// A/Bs decide anything here.
 // The weight stream: while the pair sub-tiles compute a K block they pull
 // the next one from L2 into L1 (one line per k step each), so L2 -> L1
-// traffic is spread over the tile instead of stalling one sub-tile (which,
-// streaming a 128-byte panel row per 10 FMAs, was L2-bandwidth bound and
-// ~60% slower than the others: measured +5-14% forward, +5-7% backward,
-// same-run A/Bs at d = 1024 with 32-1024 rows per expert). A block nobody
-// pulled (a tile's first, TileJob::next_b unset) is prefetched kAhead rows
-// ahead by its first sub-tile. Every sub-tile also pulls its tile's share of
+// traffic is spread over the tile instead of stalling one sub-tile, which
+// would stream a 128-byte panel row per 10 FMAs and be bound by L2
+// bandwidth. A block nobody pulled (a tile's first, TileJob::next_b unset)
+// is prefetched kAhead rows ahead by its first sub-tile. Every sub-tile also pulls its tile's share of
 // the next panel block (TileJob::prefetch_first/_lines) towards L2, a few
 // lines at each sub-tile call (per step in decode), so DRAM streams while
 // the block's later row tiles compute from cache.
@@ -105,10 +99,7 @@ inline void Prefetch1(const float* p) {
 // from `line`. Decode sub-tiles (one call over the whole K) pull per step,
 // every `every` steps the next `per` (1 or 2) lines; prefill sub-tiles (many
 // short calls) pull up to `burst` lines per call in two halves, on entry
-// and half-way, which keeps the cursor's bookkeeping out of the FMA loop
-// (measured 1.44-1.59x over per-step pulls at prefill, forward and
-// backward; the split over one burst on entry: 2 threads +1..+11%, 2-thread
-// scaling 1.72-1.90x -> 1.83-2.07x; same-run A/Bs).
+// and half-way, which keeps the cursor's bookkeeping out of the FMA loop.
 struct PullCursor {
   const float* line = nullptr;
   int64_t left = 0;
@@ -170,10 +161,8 @@ void SubTile(const float* a, const float* b, int64_t stride, int64_t kb, float* 
   const float* pull_next = next ? next : a;
   const int64_t pull_next_step = next ? 16 : kTileRows;
   // Prefill sub-tiles run the k loop in two parts around the second burst
-  // of pulls, each part unrolled by two with no test inside (1.03-1.20x
-  // forward over one loop testing for the half-way point and for `next` on
-  // every step, not unrolled; same-process A/Bs at 16-1024 rows per
-  // expert). Decode sub-tiles (per-step pulls) run the whole K as part one.
+  // of pulls, each part unrolled by two with no test inside the loop.
+  // Decode sub-tiles (per-step pulls) run the whole K as part one.
   const int64_t split = kPerStep ? kb : kb / 2;
   for (int part = 0; part < 2; ++part) {
     if (part == 1 && !kPerStep) burst(pf[0].burst - first_burst);
@@ -272,10 +261,11 @@ void FullSubTile(int rows, const float* a, const float* b, int64_t kb, float* ac
   }
 }
 
-// Prefill split of a tile's rows (measured on Zen 3, one core, B in L2):
-// pair sub-tiles of 5-6 rows reach ~95% of the FMA peak; whole-panel
-// sub-tiles of 3 rows (12 accumulators, 7 loads per 12 FMAs) are the best
-// remainder, 1-2 rows (4-8 accumulators) are latency-bound.
+// Prefill split of a tile's rows: pair sub-tiles of 5-6 rows (10-12
+// accumulators, 2 B loads and 5-6 broadcasts per k step) come closest to
+// the FMA peak; whole-panel sub-tiles of 3 rows (12 accumulators, 7 loads
+// per 12 FMAs) are the best remainder, 1-2 rows (4-8 accumulators) are
+// bound by FMA latency.
 //   rows 8: 5 pair + 3 full   rows 7: 5 pair + 2 full   rows 3: 3 full
 //   rows 4..6: all pair
 struct RowSplit {
@@ -389,7 +379,8 @@ inline int Lanes(int cols, int chunk) {
   return n < 0 ? 0 : n > kChunk ? kChunk : n;
 }
 
-void Epilogue(const TileJob<float>& job, const float* acc) {
+// The epilogue of the whole tile from its accumulators.
+void WriteOut(const TileJob<float>& job, const float* acc) {
   for (int i = 0; i < job.rows; ++i) {
     for (int p = 0; p < job.panels; ++p) {
       const float* v = acc + i * kAccLd + p * kPanelCols;
@@ -449,7 +440,7 @@ void Epilogue(const TileJob<float>& job, const float* acc) {
 void RunTile(const TileJob<float>& job) {
   alignas(32) float acc[kTileRows * kAccLd];
   Accumulate(job, acc);
-  Epilogue(job, acc);
+  WriteOut(job, acc);
 }
 
 }  // namespace
