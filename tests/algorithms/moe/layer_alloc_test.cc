@@ -19,25 +19,56 @@ namespace {
 // Allocations made by this thread (the layer runs on it with threads = 1).
 thread_local int64_t allocations = 0;
 
-void* Allocate(std::size_t size, std::size_t align) {
+void* AllocateOrNull(std::size_t size, std::size_t align) noexcept {
   ++allocations;
   if (size == 0) size = 1;
-  void* p = align <= alignof(std::max_align_t)
-                ? std::malloc(size)
-                : std::aligned_alloc(align, (size + align - 1) / align * align);
+  return align <= alignof(std::max_align_t)
+             ? std::malloc(size)
+             : std::aligned_alloc(align, (size + align - 1) / align * align);
+}
+
+void* Allocate(std::size_t size, std::size_t align) {
+  void* p = AllocateOrNull(size, align);
   if (!p) throw std::bad_alloc();
   return p;
 }
 }  // namespace
 
+// Every form is replaced, so each allocation and its release meet in the
+// same allocator (under AddressSanitizer too, whose own forms would otherwise
+// pair with these and report a mismatch).
 void* operator new(std::size_t size) { return Allocate(size, alignof(std::max_align_t)); }
+void* operator new[](std::size_t size) { return Allocate(size, alignof(std::max_align_t)); }
 void* operator new(std::size_t size, std::align_val_t align) {
   return Allocate(size, static_cast<std::size_t>(align));
 }
+void* operator new[](std::size_t size, std::align_val_t align) {
+  return Allocate(size, static_cast<std::size_t>(align));
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return AllocateOrNull(size, alignof(std::max_align_t));
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return AllocateOrNull(size, alignof(std::max_align_t));
+}
+void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
+  return AllocateOrNull(size, static_cast<std::size_t>(align));
+}
+void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
+  return AllocateOrNull(size, static_cast<std::size_t>(align));
+}
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace expertlab::moe {
 namespace {
