@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "algorithms/debate/disclosure.h"
 #include "algorithms/debate/expert.h"
 #include "algorithms/debate/judge.h"
 #include "algorithms/debate/protocol.h"
@@ -73,8 +74,7 @@ void RunDebateCell(const Params& params, CellContext& context) {
                               params.Double("fabrication"), params.Double("leak")};
   debate::CheckExpert(expert);
   const auto protocol = Registry<Protocol>::Instance().Create(ProtocolSpec(params));
-  const theory::JudgeWeights weights{judge.tau, judge.credulity, judge.refutation,
-                                     judge.naive_edge};
+  const theory::JudgeWeights weights = debate::DisclosureWeights(judge);
 
   Rng questions = context.DataStream(kQuestionStream);
   Rng rng = context.Stream(kProtocolStream);
@@ -86,10 +86,7 @@ void RunDebateCell(const Params& params, CellContext& context) {
     accuracy += outcome.accuracy;
     truth += outcome.truth_assigned;
     falsehood += outcome.false_assigned;
-    std::vector<theory::DisclosedItem> items;
-    for (const debate::Item& item : question.items)
-      items.push_back({item.side == debate::kTruth, item.strength, item.refutable, item.verifiable});
-    expert_accuracy += theory::FullDisclosureAccuracy(items, weights);
+    expert_accuracy += theory::FullDisclosureAccuracy(debate::DisclosedItems(question), weights);
   }
   const double n = static_cast<double>(count);
   const double naive = theory::NaiveAccuracy(judge.naive_edge);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/debate/disclosure.h"
 #include "algorithms/debate/judge.h"
 #include "algorithms/debate/protocol.h"
 #include "algorithms/debate/world.h"
@@ -26,18 +27,6 @@ inline std::vector<Question> Questions(int count, const WorldParams& world, uint
   std::vector<Question> questions;
   for (int q = 0; q < count; ++q) questions.push_back(DrawQuestion(world, rng));
   return questions;
-}
-
-// The question's items as theory sees them.
-inline std::vector<theory::DisclosedItem> Disclosed(const Question& question) {
-  std::vector<theory::DisclosedItem> items;
-  for (const Item& item : question.items)
-    items.push_back({item.side == kTruth, item.strength, item.refutable, item.verifiable});
-  return items;
-}
-
-inline theory::JudgeWeights Weights(const Judge& judge) {
-  return {judge.tau, judge.credulity, judge.refutation, judge.naive_edge};
 }
 
 inline Outcome Run(const std::string& spec, const Question& question, const Judge& judge,

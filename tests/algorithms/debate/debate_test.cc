@@ -22,7 +22,7 @@ void CheckFullDisclosure(const WorldParams& world, const std::string& spec, int6
     for (const std::string& name : JudgePresets()) {
       const Judge judge = MakeJudge(name, 0.1);
       const double expected =
-          theory::FullDisclosureAccuracy(testing::Disclosed(question), testing::Weights(judge));
+          theory::FullDisclosureAccuracy(DisclosedItems(question), DisclosureWeights(judge));
       CHECK(testing::Run(spec, question, judge, {perfect, perfect}, 2).accuracy ==
             Approx(expected).epsilon(1e-12));
     }
@@ -51,8 +51,8 @@ TEST_CASE("debate: one round cannot refute, so misleading items keep their weigh
     const double accuracy =
         testing::Run("debate(rounds=1, slots=16)", question, judge, {perfect, perfect}, 4).accuracy;
     for (Item& item : question.items) item.refutable = false;
-    CHECK(accuracy == Approx(theory::FullDisclosureAccuracy(testing::Disclosed(question),
-                                                            testing::Weights(judge)))
+    CHECK(accuracy == Approx(theory::FullDisclosureAccuracy(DisclosedItems(question),
+                                                            DisclosureWeights(judge)))
                           .epsilon(1e-12));
   }
 }
