@@ -14,13 +14,6 @@
 namespace expertlab {
 namespace {
 
-// "a, b, c".
-std::string Joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& word : words) out += (out.empty() ? "" : ", ") + word;
-  return out;
-}
-
 std::vector<std::string> GridKeys(const SweepConfig& config) {
   std::vector<std::string> keys;
   for (const auto& [name, values] : config.grid) keys.push_back(name);
@@ -42,7 +35,7 @@ const ParamSpec& SpecFor(const SweepConfig& config, std::string_view key, std::s
   std::vector<std::string> names = GridKeys(config);
   if (run_keys) names.insert(names.begin(), {"seed", "reps"});
   throw Error(std::string(source) + ": unknown key '" + std::string(key) + "' for experiment '" +
-              config.experiment + "'; expected one of {" + Joined(names) + "}");
+              config.experiment + "'; expected one of {" + JoinWithCommas(names) + "}");
 }
 
 std::vector<Value>& GridSlot(SweepConfig& config, std::string_view key) {
@@ -72,7 +65,7 @@ void CheckDataKeys(const SweepConfig& config, std::string_view source) {
     const std::string& key = config.data_keys[i];
     EXPERTLAB_CHECK(FindSlot(config, key))
         << source << ": data key '" << key << "' is not a grid key of experiment '"
-        << config.experiment << "'; expected one of {" << Joined(GridKeys(config)) << "}";
+        << config.experiment << "'; expected one of {" << JoinWithCommas(GridKeys(config)) << "}";
     for (size_t j = 0; j < i; ++j)
       EXPERTLAB_CHECK(config.data_keys[j] != key)
           << source << ": data key '" << key << "' is listed twice";
@@ -256,7 +249,7 @@ void ApplyToml(SweepConfig& config, std::string_view toml_text, std::string_view
 void CheckZip(const SweepConfig& config, std::string_view source) {
   std::vector<std::string> zipped;
   for (const auto& group : config.zip) {
-    const std::string shown = "zip group [" + Joined(group) + "]";
+    const std::string shown = "zip group [" + JoinWithCommas(group) + "]";
     EXPERTLAB_CHECK(group.size() >= 2)
         << source << ": " << shown << " has one key; a group zips two or more grid keys";
     std::string lengths;
@@ -265,7 +258,7 @@ void CheckZip(const SweepConfig& config, std::string_view source) {
       const std::vector<Value>* values = FindSlot(config, key);
       EXPERTLAB_CHECK(values) << source << ": zip key '" << key
                               << "' is not a grid key of experiment '" << config.experiment
-                              << "'; expected one of {" << Joined(GridKeys(config)) << "}";
+                              << "'; expected one of {" << JoinWithCommas(GridKeys(config)) << "}";
       EXPERTLAB_CHECK(std::find(zipped.begin(), zipped.end(), key) == zipped.end())
           << source << ": zip key '" << key << "' is listed twice; a key zips in one group only";
       zipped.push_back(key);

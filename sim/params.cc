@@ -39,12 +39,6 @@ std::optional<double> ParseDouble(std::string_view text) {
   return value;
 }
 
-std::string Joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-  return out;
-}
-
 }  // namespace
 
 std::string_view TypeName(ParamType type) {
@@ -149,7 +143,7 @@ std::string ParamSpec::DescribeType() const {
     case ParamType::kDouble:
       return std::string("a number in ") + bounds.Describe() + (allow_auto ? " or 'auto'" : "");
     case ParamType::kBool: return "true or false";
-    case ParamType::kString: return choices.empty() ? "text" : "one of {" + Joined(choices) + "}";
+    case ParamType::kString: return choices.empty() ? "text" : "one of {" + JoinWithCommas(choices) + "}";
   }
   return "?";
 }
@@ -307,7 +301,7 @@ Params BuildParams(const std::vector<ParamSpec>& specs,
       for (const auto& spec : specs) names.push_back(spec.name);
       throw Error(
           std::string(context) + ": unknown parameter '" + key + "'" +
-          (names.empty() ? " (it takes none)" : "; expected one of {" + Joined(names) + "}"));
+          (names.empty() ? " (it takes none)" : "; expected one of {" + JoinWithCommas(names) + "}"));
     }
   }
   std::vector<std::pair<std::string, Value>> items;
@@ -363,6 +357,12 @@ SpecString ParseSpecString(std::string_view raw) {
   EXPERTLAB_CHECK(!spec.name.empty() && spec.name.find_first_of("()=, ") == std::string::npos)
       << "malformed spec '" << text << "': expected name(key=value, ...)";
   return spec;
+}
+
+std::string JoinWithCommas(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& word : words) out += (out.empty() ? "" : ", ") + word;
+  return out;
 }
 
 }  // namespace expertlab

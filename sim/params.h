@@ -114,4 +114,7 @@ std::vector<std::string> SplitTopLevel(std::string_view text, char sep);
 
 std::string Trim(std::string_view text);
 
+// "a, b, c": a list of names for an error message.
+std::string JoinWithCommas(const std::vector<std::string>& words);
+
 }  // namespace expertlab

@@ -32,12 +32,6 @@ void CheckOutputDirectory(const std::filesystem::path& dir) {
       << "--out directory '" << dir.string() << "' is not writable";
 }
 
-std::string Join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
 }  // namespace
 
 int ResolveThreads(int requested) {
@@ -127,8 +121,8 @@ void RunLocal(const RunRequest& request, const SweepPlan& plan) {
                             ? json["data_keys"].get<std::vector<std::string>>()
                             : std::vector<std::string>{};
     EXPERTLAB_CHECK(before == plan.config.data_keys)
-        << "'" << path.string() << "' was made with data_keys [" << Join(before)
-        << "], this run uses [" << Join(plan.config.data_keys)
+        << "'" << path.string() << "' was made with data_keys [" << JoinWithCommas(before)
+        << "], this run uses [" << JoinWithCommas(plan.config.data_keys)
         << "]; choose another --out or the same data_keys";
   }
   std::set<ItemKey> done = IntactItems(store, request.quiet);

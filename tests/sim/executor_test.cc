@@ -11,6 +11,7 @@
 
 #include "sim/results.h"
 #include "sim/sweep.h"
+#include "tests/sim/file_text.h"
 #include "tests/sim/stored_keys.h"
 
 namespace expertlab {
@@ -87,13 +88,6 @@ EXPERTLAB_REGISTER_EXPERIMENT(ExclusiveProbe, "test_exclusive", "engine test: ex
 
 namespace {
 
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::filesystem::path Fresh(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() /
              ("expertlab_exec_" + name + "_" + std::to_string(getpid()));
@@ -117,7 +111,7 @@ std::string RunAndExport(const std::string& experiment, const std::string& name,
   RunRequest r = Request(experiment, Fresh(name).string(), assignments);
   r.threads = threads;
   RunLocal(r, PlanSweep(r));
-  return Slurp(std::filesystem::path(r.out_dir) / (experiment + ".csv"));
+  return FileText(std::filesystem::path(r.out_dir) / (experiment + ".csv"));
 }
 
 TEST_CASE("1 vs 2 threads give byte-identical CSV", "[determinism]") {
@@ -141,19 +135,19 @@ TEST_CASE("1 shard vs 3 shards merged give byte-identical CSV", "[determinism]")
     r.shard = std::to_string(i) + "/3";
     RunLocal(r, PlanSweep(r));
   }
-  CHECK(Slurp(MergeShards(dir)) == whole);
+  CHECK(FileText(MergeShards(dir)) == whole);
 }
 
 TEST_CASE("a rerun resumes: stored items are skipped, not duplicated", "[unit]") {
   const auto dir = Fresh("resume");
   RunRequest r = Request("test_probe", dir.string(), {"x=0,1,2", "reps=2"});
   RunLocal(r, PlanSweep(r));
-  const std::string first = Slurp(dir / "test_probe.csv");
+  const std::string first = FileText(dir / "test_probe.csv");
   r.assignments = {"x=0,1,2,3", "reps=2"};  // extend the grid
   RunLocal(r, PlanSweep(r));
   Store store((dir / "store.db").string());
   CHECK(StoredKeys(store).size() == 8);
-  const std::string second = Slurp(dir / "test_probe.csv");
+  const std::string second = FileText(dir / "test_probe.csv");
   CHECK(second.substr(0, first.size()) == first);
 }
 
@@ -243,7 +237,7 @@ TEST_CASE("merge keeps the first of two measurements of one item", "[unit]") {
     std::filesystem::rename(dir / "shards" / "shard-0-of-1.db",
                             dir / "shards" / ("copy-" + std::to_string(i) + ".db"));
   }
-  const std::string csv = Slurp(MergeShards(dir));
+  const std::string csv = FileText(MergeShards(dir));
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 2);
   const auto merged = Store((dir / "store.db").string()).ReadAll();
   const auto first = Store((dir / "shards" / "copy-0.db").string()).ReadAll();

@@ -12,11 +12,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <vector>
 
 namespace expertlab {
+
+// Non-finite parameters every sampler must refuse.
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Upper 1e-4 quantiles of chi-square, scipy.stats.chi2.isf(1e-4, df) with
 // SciPy 1.10, indexed by degrees of freedom.

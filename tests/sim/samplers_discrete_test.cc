@@ -22,9 +22,6 @@
 namespace expertlab {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 // Draws kN indices, requires index 1 (weight 0) never to appear and returns
 // the chi-square statistic over the four positive-weight indices (3 df).
 template <typename Draw>

@@ -22,9 +22,6 @@
 namespace expertlab {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 TEST_CASE("Normal matches the standard normal", "[unit][theory]") {
   const uint64_t seed = 101;
   INFO("seed " << seed);

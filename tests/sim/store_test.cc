@@ -9,6 +9,7 @@
 #include "sim/check.h"
 #include "sim/results.h"
 #include "sim/shard.h"
+#include "tests/sim/file_text.h"
 #include "tests/sim/stored_keys.h"
 
 namespace expertlab {
@@ -29,13 +30,6 @@ ItemResult Item(uint64_t hash, int64_t rep, double value, int n = 4) {
   item.params_json = "{\"learner\":\"ftl\",\"n\":" + std::to_string(n) + "}";
   item.rows = {{1, "regret", value}, {2, "regret", value * 2}};
   return item;
-}
-
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 TEST_CASE("items round-trip and count as done", "[unit]") {
@@ -88,7 +82,7 @@ TEST_CASE("merge combines shards, detects conflicts and config mismatches", "[un
   write_shard(1, {Item(3, 0, 3.0, 16), Item(1, 0, 1.0)}, "{\"grid\":1}");
   const auto csv = MergeShards(dir);
   CHECK(StoredKeys(Store(layout.MainStore().string())).size() == 3);
-  const std::string text = Slurp(csv);
+  const std::string text = FileText(csv);
   CHECK(text.rfind("experiment,learner,instance,n,T,per_octave,replicate,step,"
                    "metric,value\n",
                    0) == 0);
@@ -103,10 +97,10 @@ TEST_CASE("merge combines shards, detects conflicts and config mismatches", "[un
       extra.Write({Item(9, 1, 4.0)}, 1);
     }
     Store(layout.ShardStore({1, 2}).string(), "hedge_regret", 5).Write({Item(9, 1, 4.5)}, 1);
-    const std::string before = Slurp(csv);
+    const std::string before = FileText(csv);
     CHECK_THROWS_WITH(MergeShards(dir), Catch::Contains("differs between"));
     CHECK(StoredKeys(Store(layout.MainStore().string())).size() == 3);
-    CHECK(Slurp(csv) == before);
+    CHECK(FileText(csv) == before);
   }
   SECTION("shards of different sweep configs are refused") {
     Store(layout.ShardStore({1, 2}).string(), "hedge_regret", 5)
