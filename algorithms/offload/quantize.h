@@ -1,0 +1,51 @@
+// Expert-wise weight quantisation for offloaded experts: symmetric linear
+// quantisation with one fp32 scale per group of `group` consecutive weights
+// of a row (scale = max |w| over the group / q_max, q = round(w / scale)
+// clamped to [-q_max, q_max]), int8 (q_max = 127) or 4-bit (q_max = 7, two
+// codes per byte), and the decode-path kernel y = W x reading the codes
+// directly. EdgeMoE's per-channel linear quantiser (Yi et al., "EdgeMoE:
+// Empowering Sparse Large Language Models on Mobile Devices", IEEE TMC
+// 2025, §III-B, step 1) with channels split into groups, as the 4-bit
+// formats of llama.cpp (Q4_0: groups of 32) do.
+//
+// Error bound: round-to-nearest moves each weight by at most scale / 2, so
+// |w - dequant(quant(w))| <= max |w|_group / (2 q_max) (fp32: exact).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace expertlab::offload {
+
+enum class WeightFormat { kFp32, kInt8, kInt4 };
+
+// "fp32", "int8" or "int4"; an error naming `key` otherwise.
+WeightFormat ParseWeightFormat(const std::string& name, const std::string& key = "format");
+const char* FormatName(WeightFormat format);
+// q_max of the format (0 for fp32).
+int QuantMax(WeightFormat format);
+
+// A rows x cols matrix (row-major) in one format.
+struct QuantizedMatrix {
+  WeightFormat format = WeightFormat::kFp32;
+  int64_t rows = 0;
+  int64_t cols = 0;
+  int group = 0;               // weights per scale (divides cols); 0 for fp32
+  std::vector<float> scales;   // rows x (cols / group)
+  std::vector<uint8_t> codes;  // fp32 bytes, int8 codes, or packed 4-bit codes
+  // Bytes of codes and scales: what a load moves.
+  int64_t Bytes() const {
+    return static_cast<int64_t>(codes.size() + scales.size() * sizeof(float));
+  }
+};
+
+// Errors name "group" unless group divides cols (and is even for int4).
+QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, WeightFormat format,
+                         int group);
+void Dequantize(const QuantizedMatrix& m, std::span<float> out);
+// y = W x, accumulating in float per group, scaled once per group.
+void QuantizedGemv(const QuantizedMatrix& m, std::span<const float> x, std::span<float> y);
+
+}  // namespace expertlab::offload

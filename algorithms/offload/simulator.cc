@@ -1,0 +1,130 @@
+#include "algorithms/offload/simulator.h"
+
+#include <algorithm>
+
+#include "sim/check.h"
+
+namespace expertlab::offload {
+namespace {
+
+// The cache's contents and the transfer channel.
+class CacheState {
+ public:
+  CacheState(const CacheSetup& setup, const CostModel& cost, CachePolicy& policy,
+             ReplayResult& result)
+      : ready_(static_cast<size_t>(setup.layers * setup.experts), -1.0),
+        prefetched_(ready_.size(), 0),
+        capacity_(setup.capacity),
+        cost_(cost),
+        policy_(policy),
+        result_(result) {}
+
+  bool Resident(int key) const { return ready_[static_cast<size_t>(key)] >= 0; }
+  double Ready(int key) const { return ready_[static_cast<size_t>(key)]; }
+
+  // Marks an access; returns whether the expert was resident.
+  bool Touch(int key) {
+    if (!Resident(key)) return false;
+    if (prefetched_[static_cast<size_t>(key)]) {
+      prefetched_[static_cast<size_t>(key)] = 0;
+      ++result_.prefetch_used;
+    }
+    return true;
+  }
+
+  // Loads `key` starting no earlier than `now`, evicting a resident expert
+  // outside `keep` if the cache is full. Returns false (nothing loaded) when
+  // every resident expert is in `keep`.
+  bool Load(const Access& at, int key, double now, std::span<const int> keep, bool prefetch) {
+    if (static_cast<int>(resident_.size()) >= capacity_) {
+      candidates_.clear();
+      for (int r : resident_)
+        if (std::find(keep.begin(), keep.end(), r) == keep.end()) candidates_.push_back(r);
+      if (candidates_.empty()) return false;
+      const int victim = policy_.Victim(at, candidates_);
+      EXPERTLAB_CHECK(std::find(candidates_.begin(), candidates_.end(), victim) !=
+                      candidates_.end())
+          << "offload policy returned victim " << victim << ", not a candidate";
+      ready_[static_cast<size_t>(victim)] = -1;
+      prefetched_[static_cast<size_t>(victim)] = 0;
+      resident_.erase(std::find(resident_.begin(), resident_.end(), victim));
+      policy_.OnEvict(victim);
+    }
+    const double start = std::max(now, channel_free_);
+    channel_free_ = start + cost_.MissSeconds();
+    ready_[static_cast<size_t>(key)] = channel_free_;
+    prefetched_[static_cast<size_t>(key)] = prefetch ? 1 : 0;
+    resident_.push_back(key);
+    ++result_.loads;
+    if (prefetch) ++result_.prefetch_loads;
+    policy_.OnInsert(at, key, prefetch);
+    return true;
+  }
+
+ private:
+  std::vector<double> ready_;  // arrival time, -1 when absent
+  std::vector<char> prefetched_;
+  std::vector<int> resident_;
+  std::vector<int> candidates_;
+  int capacity_;
+  double channel_free_ = 0;
+  const CostModel& cost_;
+  CachePolicy& policy_;
+  ReplayResult& result_;
+};
+
+}  // namespace
+
+ReplayResult Replay(const Trace& trace, CachePolicy& policy, const CacheSetup& setup,
+                    const CostModel& cost, Rng& rng) {
+  EXPERTLAB_CHECK(setup.layers == trace.layers && setup.experts == trace.experts &&
+                  setup.capacity >= trace.top_k)
+      << "offload replay: the setup does not match the trace (use MakeSetup)";
+  EXPERTLAB_CHECK(cost.bandwidth > 0 && cost.expert_bytes >= 0 && cost.latency_seconds >= 0 &&
+                  cost.compute_seconds >= 0)
+      << "offload replay: bandwidth must be > 0 and times and bytes >= 0";
+  CacheSetup timed = setup;
+  timed.miss_seconds = cost.MissSeconds();
+  timed.compute_seconds = cost.compute_seconds;
+  policy.Start(timed, policy.ReadsFuture() ? &trace : nullptr, rng);
+  ReplayResult result;
+  result.tokens = trace.tokens();
+  CacheState cache(setup, cost, policy, result);
+  double now = 0;
+  const int k = trace.top_k;
+  std::vector<int> need(static_cast<size_t>(k));
+  for (int64_t t = 0; t < trace.tokens(); ++t) {
+    for (int l = 0; l < trace.layers; ++l) {
+      Access at{(t * trace.layers + l) * k, t, l, trace.request[static_cast<size_t>(t)]};
+      const std::span<const int> set = trace.At(t, l);
+      for (int j = 0; j < k; ++j)
+        need[static_cast<size_t>(j)] = l * trace.experts + set[static_cast<size_t>(j)];
+      double ready = now;
+      for (int j = 0; j < k; ++j, ++at.position) {
+        const int key = need[static_cast<size_t>(j)];
+        const bool hit = cache.Touch(key);
+        // capacity >= top_k leaves a candidate outside the layer's other experts.
+        if (!hit) {
+          EXPERTLAB_CHECK(cache.Load(at, key, now, need, false))
+              << "offload replay: no expert to evict";
+        }
+        policy.OnAccess(at, key, hit);
+        result.hits += hit;
+        ready = std::max(ready, cache.Ready(key));
+      }
+      result.accesses += k;
+      result.stall_seconds += ready - now;
+      now = ready;
+      for (int key : policy.Prefetch(at)) {
+        EXPERTLAB_CHECK(key >= 0 && key < trace.keys())
+            << "offload policy prefetched key " << key << ", outside [0, " << trace.keys() << ")";
+        if (!cache.Resident(key) && !cache.Load(at, key, now, need, true)) break;
+      }
+      now += cost.compute_seconds;
+    }
+  }
+  result.total_seconds = now;
+  return result;
+}
+
+}  // namespace expertlab::offload

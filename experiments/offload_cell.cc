@@ -1,0 +1,152 @@
+#include "experiments/offload_cell.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "algorithms/offload/policy.h"
+#include "algorithms/offload/simulator.h"
+#include "algorithms/offload/trace_generator.h"
+#include "sim/check.h"
+#include "sim/registry.h"
+#include "theory/offload_cost.h"
+
+namespace expertlab::experiments {
+
+using offload::CachePolicy;
+using offload::Trace;
+
+namespace {
+
+enum OffloadStream : uint64_t { kPolicyStream = 1, kTraceStream = 2 };
+
+constexpr const char* kFilePrefix = "file:";
+
+offload::TraceShape ShapeOf(const Params& params) {
+  offload::TraceShape shape;
+  shape.layers = static_cast<int>(params.Int("layers"));
+  shape.experts = static_cast<int>(params.Int("experts"));
+  shape.top_k = static_cast<int>(params.Int("top_k"));
+  shape.requests = static_cast<int>(params.Int("requests"));
+  shape.tokens = static_cast<int>(params.Int("tokens"));
+  shape.zipf = params.Double("zipf");
+  shape.topics = static_cast<int>(params.Int("topics"));
+  shape.rho = params.Double("rho");
+  shape.beta = params.Double("beta");
+  shape.alpha = params.Double("alpha");
+  return shape;
+}
+
+// The tokens of requests [first, last) of a trace, in order.
+Trace RequestSlice(const Trace& trace, size_t first, size_t last) {
+  Trace slice = trace;
+  slice.request.clear();
+  slice.ids.clear();
+  const size_t per_token = static_cast<size_t>(trace.layers * trace.top_k);
+  size_t seen = 0;
+  for (size_t t = 0; t < trace.request.size(); ++t) {
+    if (t > 0 && trace.request[t] != trace.request[t - 1]) ++seen;
+    if (seen < first || seen >= last) continue;
+    slice.request.push_back(trace.request[t]);
+    slice.ids.insert(slice.ids.end(), trace.ids.begin() + static_cast<ptrdiff_t>(t * per_token),
+                     trace.ids.begin() + static_cast<ptrdiff_t>((t + 1) * per_token));
+  }
+  return slice;
+}
+
+struct Traces {
+  Trace calibration;
+  Trace replay;
+};
+
+Traces BuildTraces(const Params& params, CellContext& context) {
+  const std::string& source = params.String("trace");
+  const size_t calibration = static_cast<size_t>(params.Int("calibration"));
+  Traces traces;
+  if (source.rfind(kFilePrefix, 0) == 0) {
+    const Trace all = offload::LoadTrace(source.substr(std::string(kFilePrefix).size()));
+    traces.calibration = RequestSlice(all, 0, calibration);
+    traces.replay = RequestSlice(all, calibration, all.request.size());
+    EXPERTLAB_CHECK(traces.replay.tokens() > 0)
+        << "trace " << source << ": no request left to replay after the " << calibration
+        << " calibration requests";
+    return traces;
+  }
+  Rng data = context.DataStream(kTraceStream);
+  const offload::TraceModel model = offload::DrawTraceModel(ShapeOf(params), data);
+  traces.calibration = offload::SampleTrace(model, static_cast<int>(calibration), data);
+  traces.replay =
+      offload::SampleTrace(model, model.shape.requests, data, static_cast<int>(calibration));
+  return traces;
+}
+
+}  // namespace
+
+std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& d) {
+  return {
+      SpecParam<CachePolicy>("policy", d.policy, "offload cache policy spec"),
+      ParamSpec::Double("capacity", d.capacity, Bounds{0, 1, true, false},
+                        "cache size as a fraction of the layers x experts (>= top_k experts)"),
+      ParamSpec::Text("trace", "synthetic",
+                      "synthetic (the generator) or file:<path> (a recorded trace)"),
+      ParamSpec::Int("layers", 8, Bounds::Closed(1, 1024), "MoE layers L"),
+      ParamSpec::Int("experts", 32, Bounds::Closed(1, 4096), "experts per layer E"),
+      ParamSpec::Int("top_k", 2, Bounds::Closed(1, 64), "experts per token per layer k"),
+      ParamSpec::Int("requests", 16, Bounds::Closed(1, 1 << 20), "requests replayed"),
+      ParamSpec::Int("tokens", 64, Bounds::Closed(1, 1 << 20), "tokens per request"),
+      ParamSpec::Double("zipf", 0.8, Bounds::AtLeast(0), "popularity skew s"),
+      ParamSpec::Int("topics", 4, Bounds::Closed(1, 1 << 16), "request topics G"),
+      ParamSpec::Double("rho", 0.5, Bounds::Closed(0, 1), "sticky reuse probability per slot"),
+      ParamSpec::Double("beta", 0.5, Bounds::Closed(0, 1), "inter-layer transition weight"),
+      ParamSpec::Double("alpha", 0.05, Bounds::Positive(), "transition rows' Dirichlet alpha"),
+      ParamSpec::Int("calibration", 8, Bounds::Closed(1, 1 << 20),
+                     "calibration requests (profiles and predictor tables)"),
+      ParamSpec::Choice("tier", d.tier, {"pcie4", "pcie3", "nvme", "flash"},
+                        "transfer tier (bandwidth and latency per load)"),
+      ParamSpec::Double("expert_mb", 50.3, Bounds::Positive(), "MB (1e6 bytes) per expert"),
+      ParamSpec::Double("compute_us", 2900, Bounds::AtLeast(0),
+                        "compute time of one layer for one token, us"),
+  };
+}
+
+std::vector<std::string> OffloadDataKeys() {
+  return {"trace", "layers", "experts", "top_k", "requests", "tokens",
+          "zipf",  "topics", "rho",     "beta",  "alpha",    "calibration"};
+}
+
+void OffloadStudy::CheckCell(const Params& params) const {
+  EXPERTLAB_CHECK(params.Int("top_k") <= params.Int("experts"))
+      << "top_k must be <= experts, got top_k = " << params.Int("top_k")
+      << " and experts = " << params.Int("experts");
+}
+
+void RunOffloadCell(const Params& params, CellContext& context) {
+  const Traces traces = BuildTraces(params, context);
+  const Trace& trace = traces.replay;
+  const int capacity = std::max(
+      trace.top_k, static_cast<int>(std::lround(params.Double("capacity") * trace.keys())));
+  const offload::CacheSetup setup = offload::MakeSetup(trace, capacity, &traces.calibration);
+  const theory::TransferTier& tier = theory::FindTier(params.String("tier"));
+  offload::CostModel cost;
+  cost.expert_bytes = params.Double("expert_mb") * 1e6;
+  cost.bandwidth = tier.bandwidth_gbps * 1e9;
+  cost.latency_seconds = tier.latency_us * 1e-6;
+  cost.compute_seconds = params.Double("compute_us") * 1e-6;
+  const auto policy = Registry<CachePolicy>::Instance().Create(params.String("policy"));
+  Rng rng = context.Stream(kPolicyStream);
+  const offload::ReplayResult r = offload::Replay(trace, *policy, setup, cost, rng);
+
+  context.Record("hit_ratio", 0, r.HitRatio());
+  context.Record("loads_per_token", 0, r.LoadsPerToken());
+  context.Record("mb_per_token", 0, r.LoadsPerToken() * params.Double("expert_mb"));
+  context.Record("stall_ms_per_token", 0, r.StallPerToken() * 1e3);
+  context.Record("tokens_per_s", 0, r.TokensPerSecond());
+  context.Record("prefetch_precision", 0, r.PrefetchPrecision());
+  context.Record("prefetch_recall", 0, r.PrefetchRecall());
+  context.Record("capacity_experts", 0, capacity);
+  context.Record("theory.demand_tokens_per_s", 0,
+                 theory::DemandTokensPerSecond(trace.layers, cost.compute_seconds,
+                                               r.LoadsPerToken(), cost.MissSeconds()));
+  context.Record("theory.compute_tokens_per_s", 0, 1.0 / (trace.layers * cost.compute_seconds));
+}
+
+}  // namespace expertlab::experiments

@@ -1,0 +1,64 @@
+// One offloading replay per cell, shared by the offload experiments: build
+// (or load) a trace, replay it against the cell's cache policy with the
+// cell's transfer tier, record the standard rows. Experiments differ in
+// their defaults and configs only.
+//
+// Grid keys (OffloadKeys): policy (spec), capacity (fraction of the L x E
+// experts the cache holds, at least top_k experts), trace (synthetic, or
+// file:<path> in the format of algorithms/offload/trace.h, whose first
+// `calibration` requests calibrate and the rest are replayed), the
+// generator's shape (layers, experts, top_k, requests, tokens, zipf,
+// topics, rho, beta, alpha; trace_generator.h), calibration (requests of
+// the calibration trace), tier (pcie4 | pcie3 | nvme | flash;
+// theory/offload_cost.h), expert_mb (MB per expert) and compute_us (one
+// layer's compute per token, us).
+//
+// Random streams (common random numbers): the trace model, the calibration
+// trace and the replayed trace come from CellContext::DataStream, keyed by
+// the trace keys and the replicate, so every policy, capacity and tier of
+// a replicate replays the same accesses (Belady's row is the bound for
+// that very trace); the policy's own draws (emulated predictors) come from
+// the cell's stream.
+//
+// Rows (step 0):
+//   hit_ratio, loads_per_token, mb_per_token, stall_ms_per_token,
+//   tokens_per_s, prefetch_precision, prefetch_recall, capacity_experts
+//   theory.demand_tokens_per_s    1 / (L c + loads_per_token x miss cost):
+//                                 exact for a policy without prefetch
+//   theory.compute_tokens_per_s   1 / (L c): every expert resident
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/experiment.h"
+#include "sim/params.h"
+
+namespace expertlab::experiments {
+
+struct OffloadDefaults {
+  std::string policy = "lru";
+  double capacity = 0.25;
+  std::string tier = "pcie4";
+};
+
+std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& defaults);
+std::vector<std::string> OffloadDataKeys();
+void RunOffloadCell(const Params& params, CellContext& context);
+
+class OffloadStudy : public Experiment {
+ public:
+  explicit OffloadStudy(OffloadDefaults defaults) : defaults_(std::move(defaults)) {}
+  std::vector<ParamSpec> Parameters() const override { return OffloadKeys(defaults_); }
+  std::vector<std::string> DataKeys() const override { return OffloadDataKeys(); }
+  void CheckCell(const Params& params) const override;
+  void RunCell(const Params& params, CellContext& context) const override {
+    RunOffloadCell(params, context);
+  }
+
+ private:
+  OffloadDefaults defaults_;
+};
+
+}  // namespace expertlab::experiments
