@@ -109,6 +109,7 @@ struct MoeStats {
   int64_t capacity = 0;       // per expert; 0 = dropless
   double balance_loss = 0;
   double z_loss = 0;
+  double router_loss = 0;  // Router::AuxiliaryLoss, weighted by the router
 };
 
 // Everything Forward keeps for Backward, plus the routing and statistics.

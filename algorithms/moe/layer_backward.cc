@@ -35,6 +35,7 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>
   ActivationBackward(dy, state);
   RouterBackward(state, aux);
   WeightGradientGemms(state, dx, grads);
+  if (!router_->LearnsRouterWeights()) std::fill(grads->router.begin(), grads->router.end(), S(0));
   CombineSlotGradients(state, dx);
 }
 
@@ -103,7 +104,8 @@ void MoeLayer<S>::ActivationBackward(const S* dy, const MoeState<S>& state) {
 
 // d logits [T x E]: the routing-weight gradients of the routed slots
 // through the router's own backward, plus the balance loss (through the
-// router probabilities) and the z-loss (directly) with the weights `aux`.
+// router probabilities) and the z-loss (directly) with the weights `aux`,
+// plus the router's own auxiliary loss (weighted by the router).
 template <class S>
 void MoeLayer<S>::RouterBackward(const MoeState<S>& state, const AuxLossWeights& aux) {
   const int64_t T = state.tokens, E = config_.experts, slots = state.slots,
@@ -129,6 +131,7 @@ void MoeLayer<S>::RouterBackward(const MoeState<S>& state, const AuxLossWeights&
   RouterContext context{T, E, config_.top_k, true, nullptr};
   router_->Backward(context, state.logits.data(), state.routing, d_weight_.data(),
                     aux.balance != 0 ? d_probs_.data() : nullptr, d_logits_.data());
+  router_->AuxiliaryLoss(context, state.logits.data(), state.routing, d_logits_.data());
   // d z-loss / d z[t, e] = (2 / T) lse_t softmax(z_t)_e.
   if (aux.z != 0) {
     for (int64_t t = 0; t < T; ++t) {

@@ -98,6 +98,7 @@ void MoeLayer<S>::ComputeAuxiliaryStatistics(MoeState<S>* state) const {
   MoeStats& stats = state->stats;
   stats.balance_loss = 0;
   stats.z_loss = 0;
+  stats.router_loss = 0;
   if (T == 0) return;
   for (int64_t e = 0; e < E; ++e) {
     double mean_p = 0;
@@ -112,6 +113,8 @@ void MoeLayer<S>::ComputeAuxiliaryStatistics(MoeState<S>* state) const {
     stats.z_loss += lse * lse;
   }
   stats.z_loss /= static_cast<double>(T);
+  const RouterContext context{T, E, config_.top_k, state->training, nullptr};
+  stats.router_loss = router_->AuxiliaryLoss(context, state->logits.data(), routing, nullptr);
 }
 
 template void MoeLayer<float>::Route(const float*, int64_t, MoeState<float>*, bool, Rng*);

@@ -73,10 +73,48 @@ class Router {
   // The selection is piecewise constant in z and contributes no gradient.
   virtual void Backward(const RouterContext& context, const double* logits, const Routing& routing,
                         const double* d_weight, const double* d_probs, double* d_logits) const = 0;
+
+  // The router's own auxiliary loss for the last Route (e.g. top-p's
+  // entropy loss), already weighted by the router's coefficient, which is
+  // a parameter of the router with the paper's value as default. When
+  // d_logits is not null its gradient with respect to the logits is added
+  // to it (+=). The layer reports it (MoeStats::router_loss) and adds it to
+  // the training objective. Default: no such loss.
+  // False for a router whose matrix W_r stays at its initial values (a
+  // frozen random router): the layer then reports a zero gradient for W_r,
+  // while dL/dx still flows through the logits.
+  virtual bool LearnsRouterWeights() const { return true; }
+
+  virtual double AuxiliaryLoss(const RouterContext& /*context*/, const double* /*logits*/,
+                               const Routing& /*routing*/, double* /*d_logits*/) const {
+    return 0;
+  }
 };
 
 // Row-wise softmax of logits [rows x cols] into probs (max-shifted).
 void SoftmaxRows(const double* logits, int64_t rows, int64_t cols, double* probs);
+
+// The experts of one token in decreasing probability, ties to the lower
+// index (order is resized to `experts`).
+void ExpertsByProbability(const double* probs, int64_t experts, std::vector<int32_t>* order);
+
+// Token t's first `count` slots: experts order[0..count) with weights
+// probs[order[s]] * scale (probs is the token's row).
+void FillSlots(int64_t t, const int32_t* order, int64_t count, const double* probs, double scale,
+               Routing* out);
+
+// dL/dp of routers whose combine weights are the router probabilities of
+// the filled slots (w = p_e), or those probabilities renormalised over the
+// token's filled slots (w = p_e / sum of the filled p): adds to d_probs
+// [tokens x experts] (+=) from d_weight [tokens x slots].
+void SelectedProbsBackward(const Routing& routing, const double* d_weight, bool renormalized,
+                           double* d_probs);
+
+// The whole Backward of a router whose probabilities are softmax(z) and
+// whose weights are selected probabilities (SelectedProbsBackward): d_logits
+// [tokens x experts] is overwritten; `scratch` holds dL/dp.
+void SelectedSoftmaxBackward(const Routing& routing, const double* d_weight, const double* d_probs,
+                             bool renormalized, std::vector<double>* scratch, double* d_logits);
 
 // Backward of SoftmaxRows: dz = p * (dp - <p, dp>) row by row, accumulated
 // into d_logits (+=).

@@ -45,31 +45,10 @@ void TopKSoftmax::Route(const RouterContext& context, const double* logits, Rout
   }
 }
 
-void TopKSoftmax::Backward(const RouterContext& context, const double* /*logits*/,
+void TopKSoftmax::Backward(const RouterContext& /*context*/, const double* /*logits*/,
                            const Routing& routing, const double* d_weight, const double* d_probs,
                            double* d_logits) const {
-  const int64_t T = context.tokens, E = context.experts, k = routing.slots;
-  std::vector<double>& dp = d_probs_;
-  if (d_probs)
-    dp.assign(d_probs, d_probs + T * E);
-  else
-    dp.assign(T * E, 0.0);
-  for (int64_t t = 0; t < T; ++t) {
-    const double* p = routing.probs.data() + t * E;
-    const int32_t* ids = routing.expert.data() + t * k;
-    const double* dw = d_weight + t * k;
-    if (!renormalize_) {
-      for (int64_t s = 0; s < k; ++s) dp[t * E + ids[s]] += dw[s];
-      continue;
-    }
-    // w_s = p_s / S with S the selected mass: dL/dp_j = (dw_j - <dw, w>) / S.
-    double sum = 0, dot = 0;
-    for (int64_t s = 0; s < k; ++s) sum += p[ids[s]];
-    for (int64_t s = 0; s < k; ++s) dot += dw[s] * routing.weight[t * k + s];
-    for (int64_t s = 0; s < k; ++s) dp[t * E + ids[s]] += (dw[s] - dot) / sum;
-  }
-  for (int64_t i = 0; i < T * E; ++i) d_logits[i] = 0;
-  SoftmaxRowsBackward(routing.probs.data(), dp.data(), T, E, d_logits);
+  SelectedSoftmaxBackward(routing, d_weight, d_probs, renormalize_, &d_probs_, d_logits);
 }
 
 EXPERTLAB_REGISTER(Router, TopKSoftmax, "topk_softmax",

@@ -192,7 +192,7 @@ StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch, Rng* rng) {
   const int64_t T = batch.size, d = config_.d_model, o = config_.out_dim, B = blocks();
   for (int64_t b = 0; b < B; ++b)
     result.aux_loss += config_.aux.balance * states_[b].stats.balance_loss +
-                       config_.aux.z * states_[b].stats.z_loss;
+                       config_.aux.z * states_[b].stats.z_loss + states_[b].stats.router_loss;
   // d loss / d out.
   std::vector<S> dout(T * o);
   if (config_.loss == LossKind::kCrossEntropy) {

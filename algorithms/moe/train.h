@@ -15,7 +15,8 @@
 // Head:     out = RMSNorm_{g_f}(h) W_o + b_o
 // Loss:     cross-entropy: mean_t -log softmax(out_t)[label_t]
 //           mse:           mean over t and outputs of (out - target)^2
-//           plus sum_b (balance weight * balance_b + z weight * z_b)
+//           plus sum_b (balance weight * balance_b + z weight * z_b + the
+//           router's own auxiliary loss, Router::AuxiliaryLoss)
 //
 // Parameters (ModelConfig)
 //   vocab / input_dim   exactly one > 0: embedding rows or input features

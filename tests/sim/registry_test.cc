@@ -46,7 +46,7 @@ namespace {
 TEST_CASE("every algorithm and experiment file registers its name", "[unit]") {
   for (const char* file : generated::kAlgorithmFiles) {
     const std::string path(file);
-    const std::string name = path.substr(path.find('/') + 1);
+    const std::string name = path.substr(path.rfind('/') + 1);
     bool registered = false;
     for (const RegistryBase* registry : AllRegistries())
       registered = registered || registry->Contains(name);

@@ -5,7 +5,7 @@
 // determinism where declared (another stream or none gives the same
 // routing; a router that draws must refuse to run without a stream), no NaN
 // on adversarial logits (huge, tied, constant), and Backward against
-// central differences.
+// central differences, and the router's own auxiliary loss likewise.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -131,6 +131,24 @@ inline void CheckRouterConformance(const std::function<std::unique_ptr<Router>()
       const double fd = (loss(zp) - loss(zm)) / 2e-6;
       // O(h^2) truncation + ~1e-10 rounding; selection is locally constant.
       CHECK(grad[i] == Approx(fd).margin(1e-7));
+    }
+    // The router's own auxiliary loss against central differences on z.
+    std::vector<double> aux_grad(sh.T * sh.E, 0.0);
+    router->AuxiliaryLoss(ctx, z.data(), r, aux_grad.data());
+    auto aux_loss = [&](const std::vector<double>& zz) {
+      auto fresh = make();
+      Rng rr(seed, 1, 0, 0);
+      RouterContext c{sh.T, sh.E, sh.k, true, &rr};
+      Routing out;
+      fresh->Route(c, zz.data(), &out);
+      return fresh->AuxiliaryLoss(c, zz.data(), out, nullptr);
+    };
+    for (int64_t i = 0; i < sh.T * sh.E; ++i) {
+      if (sh.scale == 1.0 && i < 2) continue;
+      auto zp = z, zm = z;
+      zp[i] += 1e-6;
+      zm[i] -= 1e-6;
+      CHECK(aux_grad[i] == Approx((aux_loss(zp) - aux_loss(zm)) / 2e-6).margin(1e-7));
     }
   }
 }

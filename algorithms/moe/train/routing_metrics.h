@@ -1,0 +1,62 @@
+// Routing metrics: load balance, capacity, compute and specialisation of a
+// router's assignment, scored against the data's latent clusters.
+//
+// Load balance (per layer): f_e = routed (token, slot) pairs of expert e
+// over all routed pairs, before capacity;
+//   load entropy   H(f) / log E (1 = uniform, 0 = one expert)
+//   load CV        std(f) / mean(f) (population std)
+//   max load       max_e E f_e
+//   dead experts   #{e : f_e < 0.1 / E}
+// Capacity and compute: drop rate = routed pairs dropped by capacity over
+// routed pairs; zero-expert rate = tokens left with no routed expert;
+// experts per token = kept routed slots / tokens.
+// Specialisation: NMI(top-1 expert, cluster) = 2 I(A; B) / (H(A) + H(B))
+// (A. Strehl, J. Ghosh, "Cluster ensembles", JMLR 3, 2002, uses the
+// geometric mean; the arithmetic mean here is N. X. Vinh, J. Epps, J. Bailey,
+// "Information theoretic measures for clusterings comparison", JMLR 11,
+// 2010, Table 2, NMI_sum), 0 when both labelings are constant; purity =
+// share of tokens whose top-1 expert is the majority expert of their cluster.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "algorithms/moe/layer.h"
+
+namespace expertlab::moe {
+
+struct RoutingSummary {
+  double load_entropy = 0;
+  double load_cv = 0;
+  double max_load = 0;
+  int64_t dead_experts = 0;
+  double drop_rate = 0;
+  double zero_expert_rate = 0;
+  double experts_per_token = 0;
+  double nmi = 0;
+  double purity = 0;
+};
+
+// H(f) / log E of a load vector (counts or fractions); 1 when E = 1.
+double NormalizedLoadEntropy(const std::vector<double>& load);
+// std / mean of a load vector; 0 when all loads are 0.
+double LoadCoefficientOfVariation(const std::vector<double>& load);
+// 2 I(a; b) / (H(a) + H(b)) for labels a in [0, na), b in [0, nb).
+double NormalizedMutualInformation(const int32_t* a, int64_t na, const int32_t* b, int64_t nb,
+                                   int64_t n);
+// Share of items whose label a is the most frequent a within their b.
+double Purity(const int32_t* a, int64_t na, const int32_t* b, int64_t nb, int64_t n);
+
+// The summary of one layer's last forward, with clusters [tokens] the latent
+// labels in [0, clusters). Top-1 = the most probable expert (ties: lower).
+template <class S>
+RoutingSummary SummarizeRouting(const MoeState<S>& state, int64_t experts, const int32_t* clusters,
+                                int64_t num_clusters);
+
+// Mean kept routed experts per token of each label in [0, num_labels)
+// (0 for a label with no token).
+template <class S>
+std::vector<double> ExpertsPerTokenByLabel(const MoeState<S>& state, int64_t experts,
+                                           const int32_t* labels, int64_t num_labels);
+
+}  // namespace expertlab::moe

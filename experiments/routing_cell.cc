@@ -1,0 +1,236 @@
+#include "experiments/routing_cell.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "algorithms/moe/train.h"
+#include "algorithms/moe/train/routing_metrics.h"
+#include "algorithms/moe/train/routing_tasks.h"
+#include "sim/check.h"
+#include "sim/registry.h"
+#include "sim/spec.h"
+
+namespace expertlab::experiments {
+namespace {
+
+using namespace expertlab::moe;
+
+constexpr uint64_t kTaskStream = 0;
+constexpr uint64_t kTrainStream = 1;
+constexpr uint64_t kInitStream = 2;
+constexpr uint64_t kValidationStream = 3;
+constexpr uint64_t kRouterStream = 0;
+
+RoutingTaskSpec TaskSpec(const Params& p) {
+  RoutingTaskSpec spec;
+  spec.clusters = p.Int("K");
+  spec.dim = p.Int("dim");
+  spec.separation = p.Double("separation");
+  spec.skew = p.Double("skew");
+  spec.noise = p.Double("noise");
+  spec.max_features = p.Int("max_features");
+  return spec;
+}
+
+ModelConfig ModelSpec(const Params& p) {
+  ModelConfig c;
+  c.input_dim = p.Int("dim");
+  c.out_dim = 1;
+  c.loss = LossKind::kMse;
+  c.d_model = p.Int("d_model");
+  c.blocks = p.Int("blocks");
+  c.moe.d_ff = p.Int("d_ff");
+  c.moe.experts = p.Int("E");
+  c.moe.top_k = p.Int("k");
+  c.moe.capacity_factor = p.Double("capacity_factor");
+  c.router = p.String("router");
+  c.aux = {p.Double("balance"), p.Double("z")};
+  return c;
+}
+
+Batch<float> AsBatch(const RoutingSample& s) {
+  return {s.n, nullptr, s.x.data(), nullptr, s.y.data()};
+}
+
+// Validation MSE and the routing summary of every block (averaged).
+struct Evaluation {
+  double mse = 0;
+  RoutingSummary routing;
+};
+
+Evaluation Evaluate(MoeModel<float>& model, const RoutingSample& val, int64_t clusters, Rng* rng) {
+  const Batch<float> batch = AsBatch(val);
+  model.Forward(batch, false, rng);
+  Evaluation out;
+  out.mse = model.Loss(batch);
+  const double B = double(model.blocks());
+  const int64_t E = model.config().moe.experts;
+  for (int64_t b = 0; b < model.blocks(); ++b) {
+    const RoutingSummary s = SummarizeRouting(model.state(b), E, val.cluster.data(), clusters);
+    RoutingSummary& o = out.routing;
+    o.load_entropy += s.load_entropy / B;
+    o.load_cv += s.load_cv / B;
+    o.max_load += s.max_load / B;
+    o.dead_experts += s.dead_experts;
+    o.drop_rate += s.drop_rate / B;
+    o.zero_expert_rate += s.zero_expert_rate / B;
+    o.experts_per_token += s.experts_per_token / B;
+    o.nmi += s.nmi / B;
+    o.purity += s.purity / B;
+  }
+  return out;
+}
+
+// The spec that makes `router` run k experts per token at inference:
+// SMoE-Dropout's eval_k, the layer's k for every other router.
+std::string InferenceRouter(const std::string& router, int64_t k) {
+  const SpecString spec = ParseSpecString(router);
+  if (spec.name != "smoe_dropout") return router;
+  std::string out = spec.name + "(eval_k=" + std::to_string(k);
+  for (const auto& [key, value] : spec.args)
+    if (key != "eval_k") out += "," + key + "=" + value;
+  return out + ")";
+}
+
+// Validation MSE of `trained`'s weights run with k experts per token at
+// inference (a copy with the inference router), recorded at step `steps`
+// as val_mse_at_k.<k> and experts_at_k.<k>.
+void RecordInferenceK(MoeModel<float>& trained, const RoutingSample& val, int64_t K, int64_t k,
+                      int64_t steps, CellContext& context) {
+  ModelConfig config = trained.config();
+  config.router = InferenceRouter(config.router, k);
+  config.moe.top_k = k;
+  Rng unused(0, 0, 0, 0);
+  MoeModel<float> copy(config, unused);
+  auto from = trained.Params(), to = copy.Params();
+  for (size_t i = 0; i < from.size(); ++i) std::copy_n(from[i].value, from[i].size, to[i].value);
+  copy.ParamsChanged();
+  Rng route(0, 0, 0, 1);
+  const Evaluation e = Evaluate(copy, val, K, &route);
+  context.Record("val_mse_at_k." + std::to_string(k), steps, e.mse);
+  context.Record("experts_at_k." + std::to_string(k), steps, e.routing.experts_per_token);
+}
+
+// Per-cluster experts per token and MSE of the last validation forward.
+void RecordByCluster(MoeModel<float>& model, const RoutingSample& val, int64_t K, int64_t steps,
+                     Rng* rng, CellContext& context) {
+  const std::vector<float>& out = model.Forward(AsBatch(val), false, rng);
+  const std::vector<double> experts =
+      ExpertsPerTokenByLabel(model.state(0), model.config().moe.experts, val.cluster.data(), K);
+  std::vector<double> sse(K, 0.0), count(K, 0.0);
+  for (int64_t t = 0; t < val.n; ++t) {
+    sse[val.cluster[t]] += std::pow(double(out[t]) - val.y[t], 2);
+    count[val.cluster[t]] += 1;
+  }
+  for (int64_t c = 0; c < K; ++c) {
+    if (count[c] == 0) continue;
+    context.Record("experts_by_cluster." + std::to_string(c), steps, experts[c]);
+    context.Record("mse_by_cluster." + std::to_string(c), steps, sse[c] / count[c]);
+  }
+}
+
+void RecordCurve(const Evaluation& e, int64_t step, CellContext& context) {
+  context.Record("val_mse", step, e.mse);
+  context.Record("load_entropy", step, e.routing.load_entropy);
+  context.Record("dead_experts", step, double(e.routing.dead_experts));
+  context.Record("experts_per_token", step, e.routing.experts_per_token);
+  context.Record("nmi", step, e.routing.nmi);
+}
+
+}  // namespace
+
+std::vector<ParamSpec> RoutingStudy::Parameters() const {
+  return {
+      SpecParam<Router>("router", "topk_softmax", "router spec, e.g. noisy_topk(noise=0.5)"),
+      ParamSpec::Int("K", 8, Bounds::Closed(1, 1024), "latent clusters of the task"),
+      ParamSpec::Int("dim", 16, Bounds::Closed(1, 4096), "input dimension"),
+      ParamSpec::Double("separation", 8.0, Bounds::AtLeast(0),
+                        "expected distance between cluster means (noise sd units)"),
+      ParamSpec::Double("skew", 0.0, Bounds::AtLeast(0), "cluster weights ~ (c + 1)^-skew"),
+      ParamSpec::Double("noise", 0.1, Bounds::AtLeast(0), "target noise sd (Bayes MSE noise^2)"),
+      ParamSpec::Int("max_features", 0, Bounds::Closed(0, 4096),
+                     "Fourier features of the hardest cluster (0 = linear clusters)"),
+      ParamSpec::Int("E", 8, Bounds::Closed(1, 1024), "routed experts per block"),
+      ParamSpec::Int("k", 1, Bounds::Closed(1, 1024), "the layer's k (experts per token)"),
+      ParamSpec::Int("d_model", 32, Bounds::Closed(1, 4096), "model width"),
+      ParamSpec::Int("d_ff", 32, Bounds::Closed(1, 16384), "expert hidden width"),
+      ParamSpec::Int("blocks", 1, Bounds::Closed(1, 64), "MoE blocks"),
+      ParamSpec::Double("capacity_factor", 0.0, Bounds::AtLeast(0),
+                        "0 = dropless; else C = ceil(cf T k / E)"),
+      ParamSpec::Double("balance", 0.01, Bounds::AtLeast(0), "load-balance loss weight"),
+      ParamSpec::Double("z", 0.0, Bounds::AtLeast(0), "router z-loss weight"),
+      ParamSpec::Int("steps", 400, Bounds::Closed(1, 1 << 24), "AdamW steps"),
+      ParamSpec::Int("batch", 128, Bounds::Closed(1, 1 << 20), "examples per step"),
+      ParamSpec::Double("lr", 3e-3, Bounds::Positive(), "AdamW learning rate"),
+      ParamSpec::Int("val", 2048, Bounds::Closed(1, 1 << 22), "validation examples"),
+      ParamSpec::Bool("eval_ks", false,
+                      "after training, also evaluate with k = 1..E experts per token"),
+      ParamSpec::Int("per_octave", 2, Bounds::Closed(1, 64), "curve points per doubling of steps"),
+  };
+}
+
+std::vector<std::string> RoutingStudy::DataKeys() const {
+  return {"K", "dim",     "separation", "skew",   "noise", "max_features",
+          "E", "d_model", "d_ff",       "blocks", "batch", "val"};
+}
+
+void RoutingStudy::CheckCell(const Params& p) const {
+  TaskSpec(p).Validate();
+  const ModelConfig c = ModelSpec(p);
+  EXPERTLAB_CHECK(c.moe.top_k <= c.moe.experts)
+      << "k: must be <= E = " << c.moe.experts << ", got " << c.moe.top_k;
+  Registry<Router>::Instance().Create(c.router)->Slots(c.moe.top_k, c.moe.experts);
+}
+
+void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
+  CheckCell(p);
+  Rng task_rng = context.DataStream(kTaskStream);
+  const RoutingTask task(TaskSpec(p), task_rng);
+  Rng val_rng = context.DataStream(kValidationStream);
+  const RoutingSample val = task.Sample(p.Int("val"), val_rng);
+  Rng init_rng = context.DataStream(kInitStream);
+  MoeModel<float> model(ModelSpec(p), init_rng);
+  AdamWConfig opt_config;
+  opt_config.lr = p.Double("lr");
+  AdamW<float> opt(opt_config);
+  Rng train_rng = context.DataStream(kTrainStream);
+  Rng router_rng = context.Stream(kRouterStream);
+  const int64_t steps = p.Int("steps"), batch = p.Int("batch"), K = p.Int("K");
+  const std::vector<int64_t> checkpoints =
+      LogCheckpoints(steps, static_cast<int>(p.Int("per_octave")));
+  size_t next = 0;
+  bool diverged = false;
+  for (int64_t step = 1; step <= steps; ++step) {
+    const RoutingSample s = task.Sample(batch, train_rng);
+    const StepResult r = model.ComputeGradients(AsBatch(s), &router_rng);
+    if (!std::isfinite(r.loss + r.aux_loss) || !std::isfinite(r.grad_norm)) {
+      diverged = true;
+      break;
+    }
+    opt.Step(model);
+    if (next < checkpoints.size() && checkpoints[next] == step) {
+      ++next;
+      RecordCurve(Evaluate(model, val, K, &router_rng), step, context);
+    }
+  }
+  context.Record("diverged", steps, diverged ? 1.0 : 0.0);
+  context.Record("theory.bayes_mse", steps, task.BayesMse());
+  if (diverged) return;
+  const Evaluation e = Evaluate(model, val, K, &router_rng);
+  const RoutingSummary& s = e.routing;
+  RecordByCluster(model, val, K, steps, &router_rng, context);
+  if (p.Bool("eval_ks"))
+    for (int64_t k = 1; k <= p.Int("E"); ++k) RecordInferenceK(model, val, K, k, steps, context);
+  context.Record("load_cv", steps, s.load_cv);
+  context.Record("max_load", steps, s.max_load);
+  context.Record("drop_rate", steps, s.drop_rate);
+  context.Record("zero_expert_rate", steps, s.zero_expert_rate);
+  context.Record("purity", steps, s.purity);
+  const double d = double(p.Int("d_model")), f = double(p.Int("d_ff")), E = double(p.Int("E"));
+  context.Record("active_flops_per_token", steps,
+                 double(p.Int("blocks")) * (s.experts_per_token * 6.0 * d * f + 2.0 * d * E));
+}
+
+}  // namespace expertlab::experiments

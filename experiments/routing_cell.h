@@ -1,0 +1,51 @@
+// One router trained on one synthetic routing task per cell, shared by the
+// routing experiments (routing_compare, routing_balance,
+// routing_specialization): draw a task with known clusters
+// (algorithms/moe/train/routing_tasks.h), train a feature-input MoE model
+// (algorithms/moe/train.h: linear input, `blocks` pre-norm MoE blocks,
+// linear head, MSE) with AdamW on fresh mini-batches, and score the
+// router's assignment on a held-out set against the latent clusters
+// (algorithms/moe/train/routing_metrics.h).
+//
+// Random streams (common random numbers). The task, the training batches,
+// the validation set and the model's initial weights come from
+// CellContext::DataStream, keyed by the task and model-shape keys and the
+// replicate only, so every router of one replicate trains the same
+// initial model on the same examples in the same order and results are
+// compared as paired differences. A stochastic router draws from the
+// cell's stream 0.
+//
+// Rows, at log-spaced steps (per_octave a doubling) and at `steps`:
+//   val_mse, load_entropy, dead_experts, experts_per_token, nmi
+// and at `steps` only:
+//   load_cv, max_load, drop_rate, zero_expert_rate, purity,
+//   active_flops_per_token   (experts per token x 6 d f, SwiGLU, + 2 d E
+//                            router, per block)
+//   diverged                 1 if a training loss was not finite (training
+//                            stops; the cell's other final rows are absent)
+//   theory.bayes_mse         noise^2, the least reachable val_mse
+//   experts_by_cluster.<c>, mse_by_cluster.<c>   per latent cluster c
+//                            (block 0's experts per token)
+//   val_mse_at_k.<k>, experts_at_k.<k>   with eval_ks: the trained weights
+//                            evaluated with k = 1..E experts per token at
+//                            inference (SMoE-Dropout's eval_k, the layer's
+//                            k for the other routers)
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/experiment.h"
+
+namespace expertlab::experiments {
+
+class RoutingStudy : public Experiment {
+ public:
+  std::vector<ParamSpec> Parameters() const override;
+  std::vector<std::string> DataKeys() const override;
+  // Errors when the router cannot run with (k, E) or the layer's options.
+  void CheckCell(const Params& params) const override;
+  void RunCell(const Params& params, CellContext& context) const override;
+};
+
+}  // namespace expertlab::experiments

@@ -1,0 +1,57 @@
+"""Helpers of the routing figures (fig_routing_*): arms (router x balance
+weight x every other varying key), their final values per replicate
+(experiments/routing_cell.h records them at step == steps), summary rows
+with 95% CIs, and paired differences against the reference arm (top-k
+softmax with the same other keys) over common random numbers.
+"""
+
+import common
+
+ROUTER_LABELS = {"topk_softmax": "top-k softmax", "noisy_topk": "noisy top-k",
+                 "top_p": "top-p (dynamic)", "expert_choice": "expert choice",
+                 "gw_moe": "GW-MoE", "smoe_dropout": "SMoE-Dropout",
+                 "gshard_top2": "GShard top-2"}
+REFERENCE = "topk_softmax"
+
+
+def arm_keys(rows, used=("router", "balance")):
+    return tuple(used) + tuple(common.extra_keys(rows, set(used)))
+
+
+def arm_label(keys, key):
+    text = common.label(key[0], ROUTER_LABELS)
+    rest = common.describe_keys(keys[1:], key[1:])
+    return text + (", " + rest if rest else "")
+
+
+def finals(rows, metric, keys):
+    """{arm: {replicate: value}} of a metric's final rows."""
+    out = {}
+    for r in common.select(common.final_rows(rows, "steps"), metric=metric):
+        out.setdefault(tuple(r[k] for k in keys), {})[r["replicate"]] = r["value"]
+    return out
+
+
+def reference_of(keys, key, arms):
+    """The arm with the reference router and the same other keys, or None."""
+    ref = (REFERENCE,) + tuple(key[1:])
+    return ref if ref != key and ref in arms else None
+
+
+def summary(values):
+    mean, low, high = common.mean_ci(list(values.values()))
+    return mean, low, high
+
+
+def paired(a, b):
+    """Paired difference a - b over the replicates both have."""
+    reps = sorted(set(a) & set(b))
+    if len(reps) < 2:
+        return None
+    return common.paired_difference([a[r] for r in reps], [b[r] for r in reps])
+
+
+def grid_text(rows):
+    reps = len(common.unique(rows, "replicate"))
+    steps = ", ".join(str(s) for s in common.unique(rows, "steps"))
+    return "%d replicates, %s AdamW steps" % (reps, steps)

@@ -1,0 +1,63 @@
+#include "algorithms/moe/train/routing_metrics.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <vector>
+
+namespace expertlab::moe {
+namespace {
+
+TEST_CASE("routing metrics: entropy, CV, NMI and purity by hand", "[theory][moe]") {
+  CHECK(NormalizedLoadEntropy({5, 5, 5, 5}) == Approx(1.0).epsilon(1e-15));
+  CHECK(NormalizedLoadEntropy({0, 7, 0, 0}) == 0.0);
+  // f = (1/2, 1/4, 1/4): H = 1.5 ln 2, over ln 3.
+  CHECK(NormalizedLoadEntropy({2, 1, 1}) == Approx(1.5 * std::log(2.0) / std::log(3.0)));
+  CHECK(LoadCoefficientOfVariation({1, 3}) == Approx(0.5));
+  CHECK(LoadCoefficientOfVariation({0, 0}) == 0.0);
+  // A relabelling is perfect agreement; a product grid is independence.
+  const std::vector<int32_t> a = {0, 0, 1, 1, 2, 2}, b = {2, 2, 0, 0, 1, 1};
+  CHECK(NormalizedMutualInformation(a.data(), 3, b.data(), 3, 6) == Approx(1.0));
+  const std::vector<int32_t> u = {0, 0, 1, 1}, v = {0, 1, 0, 1};
+  CHECK(NormalizedMutualInformation(u.data(), 2, v.data(), 2, 4) == Approx(0.0).margin(1e-15));
+  // a = (0,0,0,1), b = (0,0,1,1): H(a) = H(3/4), H(b) = ln 2,
+  // H(a,b) = 1.5 ln 2 (masses 1/2, 1/4, 1/4).
+  const std::vector<int32_t> p = {0, 0, 0, 1}, q = {0, 0, 1, 1};
+  const double ha = -(0.75 * std::log(0.75) + 0.25 * std::log(0.25)), hb = std::log(2.0);
+  CHECK(NormalizedMutualInformation(p.data(), 2, q.data(), 2, 4) ==
+        Approx(2 * (ha + hb - 1.5 * std::log(2.0)) / (ha + hb)));
+  // Majority expert per cluster: cluster 0 -> 2 of 2, cluster 1 -> 1 of 2.
+  CHECK(Purity(p.data(), 2, q.data(), 2, 4) == Approx(0.75));
+}
+
+TEST_CASE("routing metrics: a layer state summarised by hand", "[theory][moe]") {
+  // 4 tokens, E = 2, one slot: probabilities favour expert 0 for tokens
+  // 0-2; token 3's slot was dropped by capacity.
+  MoeState<double> state;
+  state.tokens = 4;
+  state.slots = 1;
+  state.routing.Resize(4, 2, 1);
+  state.routing.probs = {0.9, 0.1, 0.8, 0.2, 0.6, 0.4, 0.3, 0.7};
+  state.expert = {0, 0, 0, -1};
+  state.stats.load = {3, 1};
+  state.stats.dropped = 1;
+  const std::vector<int32_t> clusters = {0, 0, 1, 1};
+  const RoutingSummary s = SummarizeRouting(state, 2, clusters.data(), 2);
+  CHECK(s.drop_rate == Approx(0.25));
+  CHECK(s.experts_per_token == Approx(0.75));
+  CHECK(s.zero_expert_rate == Approx(0.25));
+  CHECK(s.max_load == Approx(1.5));
+  CHECK(s.dead_experts == 0);
+  CHECK(s.load_cv == Approx(0.5));
+  // Top-1 = (0, 0, 0, 1) against clusters (0, 0, 1, 1): the case above.
+  CHECK(s.purity == Approx(0.75));
+  // Cluster 0: tokens 0, 1 with one expert each; cluster 1: one and none.
+  CHECK(ExpertsPerTokenByLabel(state, 2, clusters.data(), 2) == std::vector<double>{1.0, 0.5});
+}
+
+TEST_CASE("routing metrics: labels outside their range are refused", "[unit][moe]") {
+  const std::vector<int32_t> a = {0, 3}, b = {0, 0};
+  CHECK_THROWS(NormalizedMutualInformation(a.data(), 2, b.data(), 1, 2));
+}
+
+}  // namespace
+}  // namespace expertlab::moe
