@@ -4,7 +4,8 @@
 // record the judge's mean probability of picking the true answer.
 //
 // Grid keys (DebateKeys): protocol (spec), judge (preset), naive_edge,
-// rounds (set in the protocol's spec when it has rounds), skill, bon,
+// credulity (auto: the preset's), verbosity, position_bias, swap, noise,
+// votes (algorithms/debate/judge.h), rounds (set in the protocol's spec when it has rounds), skill, bon,
 // fabrication, leak (the expert), questions, and the world: lambda_true,
 // lambda_false, sigma, refutable_false, refutable_true, verifiable.
 //
@@ -25,11 +26,19 @@
 //                    (the expert-judge topline)
 //   pgr              performance gap recovered, (accuracy - naive) /
 //                    (expert - naive)
+//   brier, argmax_accuracy, calibration_error, selective_accuracy_50
+//                    the judge's calibration (algorithms/debate/calibration.h;
+//                    10 bins, coverage 1/2) over its stated P(true answer),
+//                    two per question: with the expert on T speaking and
+//                    with the expert on F speaking (one value twice in
+//                    debate)
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "algorithms/debate/judge.h"
+#include "algorithms/debate/world.h"
 #include "sim/experiment.h"
 #include "sim/params.h"
 
@@ -41,6 +50,15 @@ struct DebateDefaults {
   double skill = 0.8;
   int64_t bon = 4;
 };
+
+// Keys and readers every debate study shares: the judge (judge, naive_edge)
+// and the world (lambda_true, lambda_false, sigma, refutable_false,
+// refutable_true, verifiable), each checked with an error naming the key.
+std::vector<ParamSpec> DebateJudgeKeys(const std::string& judge);
+std::vector<ParamSpec> DebateWorldKeys();
+std::vector<std::string> DebateWorldDataKeys();
+debate::Judge DebateJudge(const Params& params);
+debate::WorldParams DebateWorld(const Params& params);
 
 std::vector<ParamSpec> DebateKeys(const DebateDefaults& defaults);
 std::vector<std::string> DebateDataKeys();

@@ -1,11 +1,12 @@
-"""Helpers shared by the debate figures (fig_debate_protocols.py,
-fig_debate_skill.py, fig_debate_rounds.py): protocol labels and colours,
-per-replicate values of a metric by cell, the paper's numbers, and the
-accuracy-vs-x line figure two of the studies draw.
+"""Helpers shared by the debate figures (fig_debate_*.py): protocol
+labels and colours, per-replicate values of a metric by cell, the paper's
+numbers, and the accuracy-vs-x lines several studies draw.
 
-Every debate experiment records one value per metric per (cell, replicate)
-at step 0 (experiments/debate_cell.h).
+Every debate experiment but debate_elo records one value per metric per
+(cell, replicate) at step 0 (experiments/debate_cell.h).
 """
+
+import numpy as np
 
 import common
 
@@ -66,6 +67,24 @@ def fmt_mean(per_replicate):
     return common.fmt_ci(mean, low, high, digits=3)
 
 
+def draw_bars(ax, bars):
+    """Grouped bars with 95% CIs: ``bars`` is a list of (label, colour,
+    cells), cells[j] the {replicate: value} of group j (None: no bar);
+    group j is centred at x = j."""
+    width = 0.8 / max(len(bars), 1)
+    for k, (label_text, colour, cells) in enumerate(bars):
+        xs, means, errs = [], [], []
+        for j, cell in enumerate(cells):
+            if not cell:
+                continue
+            mean, low, high = mean_ci(cell)
+            xs.append(j + (k - (len(bars) - 1) / 2) * width)
+            means.append(mean)
+            errs.append([mean - low, high - mean])
+        ax.bar(xs, means, width, yerr=np.array(errs).T if errs else None,
+               color=colour, label=label_text, capsize=2)
+
+
 def line_keys(rows, x):
     """Series keys of an accuracy-vs-x figure: protocol, bon, then every
     other parameter that varies."""
@@ -76,10 +95,16 @@ def plot_lines(rows, figures_dir, experiment, x, xlabel, title):
     """Accuracy vs ``x``, one line per (protocol, bon, extra keys) with its
     95% band, and the expert topline (theory.expert) dashed."""
     plt = common.use_style()
+    fig, ax = plt.subplots(figsize=(6.0, 4.4))
+    draw_lines(ax, rows, x, xlabel, title)
+    return common.save_figure(fig, figures_dir, experiment)
+
+
+def draw_lines(ax, rows, x, xlabel, title):
+    """plot_lines' content, drawn on ``ax``."""
     keys = line_keys(rows, x)
     accuracy = by_cell(rows, "accuracy", keys + (x,))
     expert = by_cell(rows, "theory.expert", keys + (x,))
-    fig, ax = plt.subplots(figsize=(6.0, 4.4))
     series = sorted({k[:-1] for k in accuracy}, key=lambda t: tuple(common.sort_key(v) for v in t))
     styles = ["-", "--", ":", "-."]
     bons = sorted({s[1] for s in series})
@@ -91,13 +116,21 @@ def plot_lines(rows, figures_dir, experiment, x, xlabel, title):
                 label="%s, best-of-%s%s" % (label(s[0]), s[1],
                                             "".join(", %s" % v for v in s[2:])))
         common.band(ax, xs, [p[1][1] for p in points], [p[1][2] for p in points], color(s[0]))
-    tops = [mean_ci(v)[0] for v in expert.values()]
-    if tops:
-        ax.axhline(sum(tops) / len(tops), color="0.3", linestyle="--", linewidth=0.9,
+    # The topline depends on the world and judge only: one line when x
+    # leaves it unchanged, else a curve over x.
+    tops = {}
+    for k, v in expert.items():
+        tops.setdefault(k[-1], []).append(mean_ci(v)[0])
+    xs = sorted(tops, key=common.sort_key)
+    levels = [sum(tops[x]) / len(tops[x]) for x in xs]
+    if levels and max(levels) - min(levels) < 1e-9:
+        ax.axhline(levels[0], color="0.3", linestyle="--", linewidth=0.9,
                    label="full disclosure (expert-judge topline)")
+    elif levels:
+        ax.plot(xs, levels, color="0.3", linestyle="--", linewidth=0.9,
+                label="full disclosure (expert-judge topline)")
     ax.axhline(0.5, color="0.6", linestyle=":", linewidth=0.9)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("judge accuracy (mean, 95% CI)")
     ax.set_title(title)
     ax.legend(fontsize=7, loc="lower left")
-    return common.save_figure(fig, figures_dir, experiment)

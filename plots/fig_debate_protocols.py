@@ -9,8 +9,6 @@ debate > consultancy > naive with paired differences (every protocol of a
 replicate meets the same questions).
 """
 
-import numpy as np
-
 import common
 import debate_common as dc
 
@@ -34,19 +32,9 @@ def plot(rows, figures_dir):
     for ax, panel in zip(axes[0], panel_values):
         judges = sorted({k[len(panels)] for k in accuracy if k[:len(panels)] == panel},
                         key=common.sort_key)
-        width = 0.8 / max(len(protocols), 1)
-        for p, protocol in enumerate(protocols):
-            xs, means, errs = [], [], []
-            for j, judge in enumerate(judges):
-                cell = accuracy.get(panel + (judge, protocol))
-                if not cell:
-                    continue
-                mean, low, high = dc.mean_ci(cell)
-                xs.append(j + (p - (len(protocols) - 1) / 2) * width)
-                means.append(mean)
-                errs.append([mean - low, high - mean])
-            ax.bar(xs, means, width, yerr=np.array(errs).T if errs else None,
-                   color=dc.color(protocol), label=dc.label(protocol), capsize=2)
+        dc.draw_bars(ax, [(dc.label(protocol), dc.color(protocol),
+                           [accuracy.get(panel + (judge, protocol)) for judge in judges])
+                          for protocol in protocols])
         for j, judge in enumerate(judges):
             top = expert.get(panel + (judge,))
             if top:

@@ -18,7 +18,7 @@ double Consultancy::Consult(const Question& question, const Judge& judge, const 
     Apply(question, side, BestArgument(question, transcript, side, expert, turn, judge, rng),
           transcript);
   }
-  const double pick = judge.Pick(transcript, side, true);
+  const double pick = judge.Verdict(transcript, side, true, rng);
   return side == kTruth ? pick : 1.0 - pick;
 }
 

@@ -30,7 +30,7 @@ Outcome Debate::Run(const Question& question, const Judge& judge,
       Apply(question, kFalse, falsehood, transcript);
     }
   }
-  const double accuracy = judge.Pick(transcript, kTruth, false);
+  const double accuracy = judge.Verdict(transcript, kTruth, false, rng);
   return {accuracy, accuracy, accuracy};
 }
 

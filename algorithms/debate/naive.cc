@@ -4,9 +4,10 @@
 
 namespace expertlab::debate {
 
-Outcome Naive::Run(const Question& /*question*/, const Judge& judge,
-                   const std::array<Expert, 2>& /*experts*/, Rng& /*rng*/) const {
-  return {judge.Naive(), judge.Naive(), judge.Naive()};
+Outcome Naive::Run(const Question& question, const Judge& judge,
+                   const std::array<Expert, 2>& /*experts*/, Rng& rng) const {
+  const double accuracy = judge.Verdict(Transcript(question), kTruth, false, rng);
+  return {accuracy, accuracy, accuracy};
 }
 
 EXPERTLAB_REGISTER(Protocol, Naive, "naive", "the judge answers alone, with no expert", {})

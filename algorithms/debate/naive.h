@@ -1,6 +1,7 @@
 // Naive judge: the question and the two answers, no expert (Khan et al.,
-// ICML 2024, §2.1, Table 1). The judge picks T with probability
-// 1/2 + naive_edge (what it knows without the story).
+// ICML 2024, §2.1, Table 1). The judge reads an empty transcript: a plain
+// judge picks T with probability 1/2 + naive_edge (what it knows without
+// the story); position bias and votes act as in any protocol (judge.h).
 //
 // No parameters.
 #pragma once

@@ -36,9 +36,21 @@ inline Outcome Run(const std::string& spec, const Question& question, const Judg
   return protocol->Run(question, judge, experts, rng);
 }
 
+// A judge with every bias (judge.h): position bias judged in both orders,
+// likelihood noise and a majority of three judgements.
+inline Judge BiasedJudge(const std::string& preset) {
+  Judge judge = MakeJudge(preset, 0.1);
+  judge.position_bias = 0.7;
+  judge.noise = 0.5;
+  judge.votes = 3;
+  judge.verbosity = 0.2;
+  return judge;
+}
+
 // Outcomes in [0, 1] with accuracy the mean of the two assignments; one seed
 // gives one outcome; zero-skill experts that never fabricate leave every
-// judge at its naive accuracy (exactly: nothing is shown).
+// judge at its naive accuracy (exactly: nothing is shown), a biased judge
+// at what the naive protocol gives it.
 inline void CheckProtocolConformance(const std::string& spec) {
   const std::vector<Question> questions = Questions(30, WorldParams{}, 7);
   const Expert skilled{0.8, 4, 0.2, 0.6};
@@ -59,6 +71,14 @@ inline void CheckProtocolConformance(const std::string& spec) {
       CHECK(zero.accuracy == Approx(theory::NaiveAccuracy(0.1)).margin(1e-12));
       CHECK(zero.truth_assigned == Approx(theory::NaiveAccuracy(0.1)).margin(1e-12));
       CHECK(zero.false_assigned == Approx(theory::NaiveAccuracy(0.1)).margin(1e-12));
+      const Judge biased = BiasedJudge(name);
+      const Outcome noisy = Run(spec, question, biased, {skilled, skilled}, 3);
+      CHECK(noisy.accuracy ==
+            Approx(0.5 * (noisy.truth_assigned + noisy.false_assigned)).margin(1e-12));
+      CHECK(Run(spec, question, biased, {skilled, skilled}, 3).accuracy == noisy.accuracy);
+      const double naive = Run("naive", question, biased, {blank, blank}, 5).accuracy;
+      CHECK(Run(spec, question, biased, {blank, blank}, 5).accuracy ==
+            Approx(naive).margin(1e-12));
     }
 }
 
