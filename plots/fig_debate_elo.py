@@ -121,7 +121,8 @@ def plot(rows, figures_dir):
     return common.save_figure(fig, figures_dir, EXPERIMENT)
 
 
-def _verdict(mean, low, high, rising):
+def _sign_claim(low, high, rising):
+    """Whether a 95% interval lies wholly on the claimed side of 0."""
     if rising:
         return "holds" if low > 0 else "does not hold" if high < 0 else "inconclusive"
     return "holds" if high < 0 else "does not hold" if low > 0 else "inconclusive"
@@ -174,11 +175,11 @@ def headline(rows):
             mean, low, high = _slope_ci(t, x, y, scale)
             claims.append([where, what, common.fmt_ci(mean, low, high, digits=3),
                            ("rises" if rising else "falls") + ": "
-                           + _verdict(mean, low, high, rising)])
+                           + _sign_claim(low, high, rising)])
         gap = {"elo": t["elo"], "gap": t["elo_correct"] - t["elo_incorrect"]}
         mean, low, high = _slope_ci(gap, "elo", "gap", 100.0)
         claims.append([where, "E^C − E^I per 100 Elo", common.fmt_ci(mean, low, high, digits=1),
-                       "rises: " + _verdict(mean, low, high, True)])
+                       "rises: " + _sign_claim(low, high, True)])
         smallest = min(common.mean_ci(t["elo_correct"][i] - t["elo_incorrect"][i])[1]
                        for i in range(len(order)))
         claims.append([where, "smallest lower CI of E^C − E^I over experts",

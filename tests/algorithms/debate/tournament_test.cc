@@ -73,6 +73,27 @@ TEST_CASE("tournament: a full-recall debater against a silent one, in closed for
   CHECK(EloWinProbability(ratings.aggregate[1]) == Approx(flipped[1][0]).epsilon(1e-9));
 }
 
+TEST_CASE("tournament: simulated debates recover the skill ordering", "[theory]") {
+  // Debaters differing only in recall (skill 0.2, 0.5, 0.9; best-of-1, no
+  // fabrication), strong judge, 300 questions per match. A debater with
+  // more recall shows and refutes a superset in distribution, so its win
+  // rate over a weaker one exceeds 1/2 and the fitted Elo follows skill.
+  // Each match averages the judge's probability over 300 questions, so a
+  // win rate's standard error is below 0.5 / sqrt(300) = 0.029, about 20
+  // Elo points near 1/2; the test asks for gaps of 3 such errors.
+  const std::vector<Question> questions = testing::Questions(300, WorldParams{}, 59);
+  const std::vector<Expert> roster = {{0.5, 1, 0.0, 0.0}, {0.2, 1, 0.0, 0.0}, {0.9, 1, 0.0, 0.0}};
+  const auto protocol = Registry<Protocol>::Instance().Create("debate");
+  Rng rng = testing::TestRng(61);
+  const TournamentRatings ratings =
+      RateTournament(RoundRobin(*protocol, questions, MakeJudge("strong", 0.0), roster, rng), 0);
+  INFO("Elo " << ratings.aggregate[1] << " < " << ratings.aggregate[0] << " < "
+              << ratings.aggregate[2]);
+  CHECK(ratings.aggregate[0] == 0.0);
+  CHECK(ratings.aggregate[1] < -60.0);
+  CHECK(ratings.aggregate[2] > 60.0);
+}
+
 TEST_CASE("tournament: bad input is refused", "[unit]") {
   CHECK_THROWS_WITH(RateTournament({{0.5}}, 0), Catch::Contains("at least two"));
   CHECK_THROWS_WITH(RateTournament({{0.5, 0.5}, {0.5, 0.5}}, 2), Catch::Contains("reference"));
