@@ -84,8 +84,8 @@ EloRoster MakeEloRoster(const Params& params) {
   return roster;
 }
 
-std::vector<debate::Question> DrawQuestions(const debate::WorldParams& world, int64_t count,
-                                            Rng rng) {
+std::vector<debate::Question> DrawEloQuestions(const debate::WorldParams& world, int64_t count,
+                                               Rng rng) {
   std::vector<debate::Question> questions;
   for (int64_t q = 0; q < count; ++q) questions.push_back(debate::DrawQuestion(world, rng));
   return questions;
@@ -134,8 +134,8 @@ class DebateElo final : public Experiment {
     const auto debate = registry.Create("debate" + rounds);
     const auto consultancy = registry.Create("consultancy" + rounds);
     const auto tournament =
-        DrawQuestions(world, params.Int("questions"), context.DataStream(kEloTournamentStream));
-    const auto selfplay = DrawQuestions(world, params.Int("selfplay_questions"),
+        DrawEloQuestions(world, params.Int("questions"), context.DataStream(kEloTournamentStream));
+    const auto selfplay = DrawEloQuestions(world, params.Int("selfplay_questions"),
                                         context.DataStream(kEloSelfPlayStream));
 
     Rng rng = context.Stream(kEloPlayStream);
