@@ -1,0 +1,34 @@
+#include "algorithms/cate/s_learner.h"
+
+#include "algorithms/cate/t_learner.h"
+#include "sim/registry.h"
+
+namespace expertlab::cate {
+namespace {
+
+// Rows (x, a, a x) with a the same for every row.
+Eigen::MatrixXd SFeatures(const Eigen::MatrixXd& x, const Eigen::VectorXd& a) {
+  Eigen::MatrixXd f(x.rows(), 2 * x.cols() + 1);
+  f << x, a, a.asDiagonal() * x;
+  return f;
+}
+
+}  // namespace
+
+void SLearner::Fit(const ObservationalData& data, Rng& /*rng*/) {
+  CheckObservational(data);
+  model_ = FitRidge(SFeatures(data.x, data.Actions()), data.y, lambda_);
+}
+
+CatePrediction SLearner::Predict(const Eigen::MatrixXd& x) const {
+  CatePrediction p;
+  p.mu0 = model_.Predict(SFeatures(x, Eigen::VectorXd::Zero(x.rows())));
+  p.mu1 = model_.Predict(SFeatures(x, Eigen::VectorXd::Ones(x.rows())));
+  p.tau = p.mu1 - p.mu0;
+  return p;
+}
+
+EXPERTLAB_REGISTER(CateLearner, SLearner, "s_learner",
+                   "S-learner: one ridge regression on (x, a, a x)", {RidgeLambdaSpec()});
+
+}  // namespace expertlab::cate

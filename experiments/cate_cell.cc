@@ -1,0 +1,117 @@
+#include "experiments/cate_cell.h"
+
+#include <span>
+
+#include "algorithms/cate/covariates.h"
+#include "algorithms/cate/expertise.h"
+#include "algorithms/cate/learner.h"
+#include "algorithms/cate/simulator.h"
+#include "sim/check.h"
+#include "sim/registry.h"
+
+namespace expertlab::experiments {
+
+using cate::CateLearner;
+
+namespace {
+
+enum CateStream : uint64_t { kCovariateStream = 1, kWeightStream = 2, kActionStream = 3,
+                             kLearnerStream = 4 };
+
+Eigen::MatrixXd CellCovariates(const Params& params, Rng& rng) {
+  const std::string& source = params.String("covariates");
+  const int64_t n = params.Int("n");
+  if (source == "synthetic")
+    return cate::SyntheticCovariates(n, static_cast<int>(params.Int("dim")),
+                                     params.Double("rho"), rng);
+  const Eigen::MatrixXd x = cate::PreprocessCovariates(
+      cate::ReadCovariateCsv(source), static_cast<int>(params.Int("dim")),
+      static_cast<int>(2 * params.Int("mask")));
+  return x.topRows(std::min<Eigen::Index>(n, x.rows()));
+}
+
+}  // namespace
+
+std::vector<ParamSpec> CateKeys(const CateDefaults& defaults) {
+  return {
+      SpecParam<CateLearner>("learner", defaults.learner, "CATE learner spec"),
+      ParamSpec::Text("covariates", "synthetic",
+                      "'synthetic' or the path of a covariate CSV (preprocessed: log(1+x) for "
+                      "counts, constant columns dropped, dim highest-entropy kept, min-max)"),
+      ParamSpec::Int("n", defaults.n, Bounds::Closed(20, 1 << 22),
+                     "rows (80% train, 20% test; a CSV gives at most its own)"),
+      ParamSpec::Int("dim", 100, Bounds::Closed(2, 100000),
+                     "covariates (synthetic) or columns kept (CSV)"),
+      ParamSpec::Double("rho", 0.5, Bounds{0.0, 1.0, false, true},
+                        "AR(1) correlation of the synthetic covariates' copula"),
+      ParamSpec::Int("mask", 40, Bounds::AtLeast(1), "relevant features per weight vector"),
+      ParamSpec::Choice("outcome", "linear", {"linear", "nonlinear"}, "outcome model"),
+      ParamSpec::Choice("policy", "predictive", {"predictive", "prognostic"},
+                        "what the decision maker acts on: tau or the prognostic score"),
+      ParamSpec::Double("beta", 4.0, Bounds::AtLeast(0), "policy sharpness beta >= 0"),
+      ParamSpec::Int("d", 0, Bounds::AtLeast(0),
+                     "policy feature shift: 2d relevant features swapped for irrelevant ones"),
+  };
+}
+
+std::vector<std::string> CateDataKeys() {
+  return {"covariates", "n", "dim", "rho", "mask", "outcome"};
+}
+
+void CheckCateCell(const Params& params) {
+  const int64_t dim = params.Int("dim"), mask = params.Int("mask"), d = params.Int("d");
+  EXPERTLAB_CHECK(2 * mask <= dim) << "mask = " << mask << " with dim = " << dim
+                                   << "; expected 2 mask <= dim";
+  if (params.String("covariates") == "synthetic") {
+    EXPERTLAB_CHECK(d <= (dim - 2 * mask) / 2)
+        << "d = " << d << "; expected d <= (dim - 2 mask) / 2 = " << (dim - 2 * mask) / 2
+        << " (the irrelevant features a shift can use)";
+  }
+}
+
+void RunCateCell(const Params& params, CellContext& context) {
+  Rng covariate_rng = context.DataStream(kCovariateStream);
+  const Eigen::MatrixXd x = CellCovariates(params, covariate_rng);
+  Rng weight_rng = context.DataStream(kWeightStream);
+  const cate::Simulator simulator(static_cast<int>(x.cols()), static_cast<int>(params.Int("mask")),
+                                  cate::ParseOutcome(params.String("outcome")), weight_rng);
+  const int d = static_cast<int>(params.Int("d"));
+  const cate::PolicyKind kind = cate::ParsePolicyKind(params.String("policy"));
+  const Eigen::VectorXd pi =
+      cate::PolicyPropensity(simulator, x, kind, params.Double("beta"), d);
+  const cate::Potential truth = simulator.Evaluate(x);
+  const Eigen::VectorXd tau_shifted = simulator.Evaluate(x, d).Tau();
+
+  const Eigen::Index n = x.rows(), n_train = n * 4 / 5, n_test = n - n_train;
+  Rng action_rng = context.DataStream(kActionStream);
+  cate::ObservationalData all{x, std::vector<int>(n), Eigen::VectorXd(n), pi};
+  for (Eigen::Index i = 0; i < n; ++i) {
+    all.a[i] = action_rng.Uniform() < pi(i) ? 1 : 0;
+    all.y(i) = all.a[i] ? truth.mu1(i) : truth.mu0(i);
+  }
+  std::vector<Eigen::Index> train_rows(n_train), test_rows(n_test);
+  for (Eigen::Index i = 0; i < n; ++i) (i < n_train ? train_rows[i] : test_rows[i - n_train]) = i;
+  const cate::ObservationalData train = all.Subset(train_rows);
+  const cate::ObservationalData test = all.Subset(test_rows);
+
+  auto learner = Registry<CateLearner>::Instance().Create(params.String("learner"));
+  Rng learner_rng = context.Stream(kLearnerStream);
+  learner->Fit(train, learner_rng);
+  const cate::CatePrediction p = learner->Predict(test.x);
+
+  const Eigen::VectorXd tau = truth.Tau()(test_rows), mu0 = truth.mu0(test_rows),
+                        mu1 = truth.mu1(test_rows);
+  const std::span<const int> actions(test.a);
+  context.Record("pehe", 0, cate::Pehe(p.tau, tau));
+  context.Record("pehe_released", 0, cate::Pehe(p.tau, tau_shifted(test_rows)));
+  const double c = cate::InContextVariability(test.propensity, actions);
+  context.Record("e_pred", 0, cate::PlugInPredictive(tau, tau, actions));
+  context.Record("e_prog", 0, cate::PlugInPrognostic(mu0, mu1, mu0, mu1, actions));
+  context.Record("c", 0, c);
+  context.Record("e_pred_hat", 0, cate::PlugInPredictive(p.tau, tau, actions));
+  context.Record("e_prog_hat", 0, cate::PlugInPrognostic(p.mu0, p.mu1, mu0, mu1, actions));
+  if (const std::optional<double> choice = learner->Choice()) context.Record("choice", 0, *choice);
+  if (kind == cate::PolicyKind::kPredictive && d == 0) context.Record("theory.e_pred", 0, 1 - c);
+}
+
+}  // namespace expertlab::experiments

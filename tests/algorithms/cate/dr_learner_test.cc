@@ -1,0 +1,19 @@
+#include "algorithms/cate/dr_learner.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/algorithms/cate/conformance.h"
+
+namespace expertlab::cate {
+namespace {
+
+TEST_CASE("dr_learner conformance and determinism", "[unit][determinism]") {
+  testing::CheckLearnerConformance("dr_learner", false);
+}
+
+TEST_CASE("dr_learner recovers a linear tau from noiseless linear outcomes", "[theory]") {
+  testing::CheckRecoversLinearTau("dr_learner");
+}
+
+}  // namespace
+}  // namespace expertlab::cate
