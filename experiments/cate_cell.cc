@@ -15,18 +15,22 @@ using cate::CateLearner;
 
 namespace {
 
-enum CateStream : uint64_t { kCovariateStream = 1, kWeightStream = 2, kActionStream = 3,
-                             kLearnerStream = 4 };
+enum CateStream : uint64_t {
+  kCovariateStream = 1,
+  kWeightStream = 2,
+  kActionStream = 3,
+  kLearnerStream = 4
+};
 
 Eigen::MatrixXd CellCovariates(const Params& params, Rng& rng) {
   const std::string& source = params.String("covariates");
   const int64_t n = params.Int("n");
   if (source == "synthetic")
-    return cate::SyntheticCovariates(n, static_cast<int>(params.Int("dim")),
-                                     params.Double("rho"), rng);
-  const Eigen::MatrixXd x = cate::PreprocessCovariates(
-      cate::ReadCovariateCsv(source), static_cast<int>(params.Int("dim")),
-      static_cast<int>(2 * params.Int("mask")));
+    return cate::SyntheticCovariates(n, static_cast<int>(params.Int("dim")), params.Double("rho"),
+                                     rng);
+  const Eigen::MatrixXd x = cate::PreprocessCovariates(cate::ReadCovariateCsv(source),
+                                                       static_cast<int>(params.Int("dim")),
+                                                       static_cast<int>(2 * params.Int("mask")));
   return x.topRows(std::min<Eigen::Index>(n, x.rows()));
 }
 
@@ -60,8 +64,8 @@ std::vector<std::string> CateDataKeys() {
 
 void CheckCateCell(const Params& params) {
   const int64_t dim = params.Int("dim"), mask = params.Int("mask"), d = params.Int("d");
-  EXPERTLAB_CHECK(2 * mask <= dim) << "mask = " << mask << " with dim = " << dim
-                                   << "; expected 2 mask <= dim";
+  EXPERTLAB_CHECK(2 * mask <= dim)
+      << "mask = " << mask << " with dim = " << dim << "; expected 2 mask <= dim";
   if (params.String("covariates") == "synthetic") {
     EXPERTLAB_CHECK(d <= (dim - 2 * mask) / 2)
         << "d = " << d << "; expected d <= (dim - 2 mask) / 2 = " << (dim - 2 * mask) / 2
@@ -77,8 +81,7 @@ void RunCateCell(const Params& params, CellContext& context) {
                                   cate::ParseOutcome(params.String("outcome")), weight_rng);
   const int d = static_cast<int>(params.Int("d"));
   const cate::PolicyKind kind = cate::ParsePolicyKind(params.String("policy"));
-  const Eigen::VectorXd pi =
-      cate::PolicyPropensity(simulator, x, kind, params.Double("beta"), d);
+  const Eigen::VectorXd pi = cate::PolicyPropensity(simulator, x, kind, params.Double("beta"), d);
   const cate::Potential truth = simulator.Evaluate(x);
   const Eigen::VectorXd tau_shifted = simulator.Evaluate(x, d).Tau();
 

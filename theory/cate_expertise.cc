@@ -41,8 +41,8 @@ Expertise ExactExpertise(std::span<const DiscreteUnit> units) {
     p_treat += u.prob * u.pi;
     h_given_x += u.prob * BinaryEntropy(u.pi);
   }
-  EXPERTLAB_CHECK(std::abs(total - 1) < 1e-9) << "exact expertise: probabilities sum to " << total
-                                              << "; expected 1";
+  EXPERTLAB_CHECK(std::abs(total - 1) < 1e-9)
+      << "exact expertise: probabilities sum to " << total << "; expected 1";
   Expertise e;
   e.h_a = BinaryEntropy(p_treat);
   EXPERTLAB_CHECK(e.h_a > 0) << "exact expertise: P(A = 1) = " << p_treat

@@ -22,8 +22,8 @@ double BinaryEntropy(double p);
 struct Expertise {
   double e_prog = 0;  // normalised by H(A)
   double e_pred = 0;
-  double c = 0;       // in-context action variability
-  double h_a = 0;     // H(A), nats
+  double c = 0;    // in-context action variability
+  double h_a = 0;  // H(A), nats
 };
 
 // One covariate value x of a discrete setting: its probability, its

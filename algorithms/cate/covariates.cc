@@ -38,10 +38,10 @@ bool ParseFinite(const std::string& text, double& value) {
 }  // namespace
 
 Eigen::MatrixXd SyntheticCovariates(int64_t n, int dim, double rho, Rng& rng) {
-  EXPERTLAB_CHECK(n >= 1 && dim >= 1) << "synthetic covariates: n = " << n << ", dim = " << dim
-                                      << "; expected both >= 1";
-  EXPERTLAB_CHECK(rho >= 0 && rho < 1) << "synthetic covariates: rho = " << rho
-                                       << "; expected 0 <= rho < 1";
+  EXPERTLAB_CHECK(n >= 1 && dim >= 1)
+      << "synthetic covariates: n = " << n << ", dim = " << dim << "; expected both >= 1";
+  EXPERTLAB_CHECK(rho >= 0 && rho < 1)
+      << "synthetic covariates: rho = " << rho << "; expected 0 <= rho < 1";
   Eigen::MatrixXd x(n, dim);
   const double innovation = std::sqrt(1 - rho * rho);
   for (int64_t i = 0; i < n; ++i) {
@@ -81,8 +81,8 @@ Eigen::MatrixXd ReadCovariateCsv(const std::string& path) {
     for (size_t j = 0; j < fields.size(); ++j) {
       double value = 0;
       EXPERTLAB_CHECK(ParseFinite(fields[j], value))
-          << "covariates: '" << path << "' line " << line_number << " column " << j + 1
-          << " is '" << fields[j] << "'; expected a finite number (no NaN, inf or text)";
+          << "covariates: '" << path << "' line " << line_number << " column " << j + 1 << " is '"
+          << fields[j] << "'; expected a finite number (no NaN, inf or text)";
     }
     rows.push_back(std::move(row));
   }
@@ -107,10 +107,8 @@ double ColumnEntropy(const Eigen::VectorXd& column, int bins) {
 }
 
 Eigen::MatrixXd PreprocessCovariates(const Eigen::MatrixXd& raw, int keep, int min_columns) {
-  EXPERTLAB_CHECK(raw.rows() >= 2) << "covariates: " << raw.rows()
-                                   << " rows; expected at least 2";
-  const bool counts =
-      (raw.array() >= 0).all() && (raw.array() == raw.array().round()).all();
+  EXPERTLAB_CHECK(raw.rows() >= 2) << "covariates: " << raw.rows() << " rows; expected at least 2";
+  const bool counts = (raw.array() >= 0).all() && (raw.array() == raw.array().round()).all();
   const Eigen::MatrixXd x = counts ? Eigen::MatrixXd(raw.array().log1p()) : raw;
   std::vector<int> columns;
   for (int j = 0; j < x.cols(); ++j)

@@ -13,16 +13,15 @@ void DrLearner::Fit(const ObservationalData& data, Rng& rng) {
   std::vector<Eigen::Index> order(data.Size());
   std::iota(order.begin(), order.end(), Eigen::Index{0});
   Shuffle(rng, order);
-  const std::vector<Eigen::Index> folds[2] = {
-      {order.begin(), order.begin() + data.Size() / 2}, {order.begin() + data.Size() / 2, order.end()}};
+  const std::vector<Eigen::Index> folds[2] = {{order.begin(), order.begin() + data.Size() / 2},
+                                              {order.begin() + data.Size() / 2, order.end()}};
   Eigen::VectorXd pseudo(data.Size());
   for (int k = 0; k < 2; ++k) {
     const ObservationalData nuisance = data.Subset(folds[1 - k]);
     const ObservationalData target = data.Subset(folds[k]);
     const ArmModels arms = FitArmModels(nuisance, lambda_);
     const Eigen::VectorXd e = ClippedSigmoid(
-        FitLogistic(nuisance.x, nuisance.Actions(), kPropensityLambda).Predict(target.x),
-        clip_);
+        FitLogistic(nuisance.x, nuisance.Actions(), kPropensityLambda).Predict(target.x), clip_);
     const Eigen::VectorXd mu0 = arms.mu0.Predict(target.x), mu1 = arms.mu1.Predict(target.x);
     for (Eigen::Index i = 0; i < target.Size(); ++i) {
       const double a = target.a[i], y = target.y(i);

@@ -1,13 +1,15 @@
 // Plug-in estimators of a decision maker's expertise from samples (Hüyük,
 // Wei, Curth & van der Schaar, "Defining Expertise: Applications to
-// Treatment Effect Estimation", ICLR 2024, §5.3; the exact measures and
-// their definitions: theory/cate_expertise.h). Plug-in estimators: I(A; T) = H(T) - sum_a p(a) H(T | A = a) from
-// histograms of T (empty bins dropped), divided by H(A) of the empirical
-// action frequencies. Predictive: T = tau, bins by numpy's 'auto' rule on
-// the reference (ground-truth) values; prognostic: T = (Y1, Y0) on a 10 x 10
-// grid over the reference ranges. Values outside the reference range are
-// clipped into the end bins (the authors' code drops them while still
-// counting them in n; clipping keeps the histogram a distribution).
+// Treatment Effect Estimation", ICLR 2024, §5.3; the definitions and the
+// exact measures: theory/cate_expertise.h).
+//
+// I(A; T) = H(T) - sum_a p(a) H(T | A = a) from histograms of T (empty bins
+// dropped), divided by H(A) of the empirical action frequencies.
+// Predictive: T = tau, bins by numpy's 'auto' rule on the reference
+// (ground-truth) values; prognostic: T = (Y1, Y0) on a 10 x 10 grid over
+// the reference ranges. Values outside the reference range are clipped
+// into the end bins (the authors' code drops them while still counting
+// them in n; clipping keeps the histogram a distribution).
 #pragma once
 
 #include <Eigen/Dense>

@@ -19,7 +19,8 @@ std::vector<ParamSpec> IpwSpecs() {
 }
 
 EXPERTLAB_REGISTER(CateLearner, IpwTarNet, "ipw_tarnet",
-                   "propensity: TARNet with inverse-propensity-weighted factual loss", {IpwSpecs()});
+                   "propensity: TARNet with inverse-propensity-weighted factual loss",
+                   {IpwSpecs()});
 
 }  // namespace
 }  // namespace expertlab::cate

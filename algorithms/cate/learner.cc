@@ -26,9 +26,8 @@ void CheckObservational(const ObservationalData& data) {
   const Eigen::Index n = data.Size();
   EXPERTLAB_CHECK(static_cast<Eigen::Index>(data.a.size()) == n && data.y.size() == n &&
                   data.propensity.size() == n)
-      << "cate data: " << n << " covariate rows, " << data.a.size() << " actions, "
-      << data.y.size() << " outcomes, " << data.propensity.size()
-      << " propensities; expected one of each per row";
+      << "cate data: " << n << " covariate rows, " << data.a.size() << " actions, " << data.y.size()
+      << " outcomes, " << data.propensity.size() << " propensities; expected one of each per row";
   EXPERTLAB_CHECK(data.x.allFinite() && data.y.allFinite())
       << "cate data: covariates or outcomes are not finite";
   int64_t treated = 0;

@@ -18,8 +18,8 @@ LinearModel FitRidge(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, double 
   LinearModel model;
   // Pseudo-solve: a rank-deficient Gram (an arm with fewer rows than
   // features and lambda = 0) gets the minimum-norm solution.
-  model.w = gram.completeOrthogonalDecomposition().solve(
-      centred.transpose() * (y.array() - y_mean).matrix() / n);
+  model.w = gram.completeOrthogonalDecomposition().solve(centred.transpose() *
+                                                         (y.array() - y_mean).matrix() / n);
   model.b = y_mean - mean.dot(model.w);
   return model;
 }
@@ -36,8 +36,8 @@ LinearModel FitLogistic(const Eigen::MatrixXd& x, const Eigen::VectorXd& a, doub
   penalty(d) = 0;
   for (int iteration = 0; iteration < 50; ++iteration) {
     const Eigen::VectorXd p = (1 + (-(design * theta)).array().exp()).inverse();
-    const Eigen::VectorXd grad = design.transpose() * (p - a) / double(n) +
-                                 penalty.cwiseProduct(theta);
+    const Eigen::VectorXd grad =
+        design.transpose() * (p - a) / double(n) + penalty.cwiseProduct(theta);
     const Eigen::VectorXd curvature = (p.array() * (1 - p.array())).max(1e-12);
     Eigen::MatrixXd hessian = design.transpose() * curvature.asDiagonal() * design / double(n);
     hessian.diagonal() += penalty;

@@ -13,9 +13,7 @@ namespace expertlab::cate {
 struct LinearModel {
   Eigen::VectorXd w;
   double b = 0;
-  Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const {
-    return (x * w).array() + b;
-  }
+  Eigen::VectorXd Predict(const Eigen::MatrixXd& x) const { return (x * w).array() + b; }
 };
 
 LinearModel FitRidge(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, double lambda);

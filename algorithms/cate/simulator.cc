@@ -45,8 +45,8 @@ Eigen::VectorXd Simulator::Shifted(const Eigen::VectorXd& w, int first, int d) c
 }
 
 Potential Simulator::Evaluate(const Eigen::MatrixXd& x, int d) const {
-  EXPERTLAB_CHECK(x.cols() == dim_) << "simulator: covariates have " << x.cols()
-                                    << " columns; expected " << dim_;
+  EXPERTLAB_CHECK(x.cols() == dim_)
+      << "simulator: covariates have " << x.cols() << " columns; expected " << dim_;
   EXPERTLAB_CHECK(d >= 0 && d <= MaxShift())
       << "d = " << d << "; expected 0 <= d <= " << MaxShift() << " ((covariates - 2 mask) / 2 = ("
       << dim_ << " - 2 x " << mask_ << ") / 2 irrelevant features to shift into)";

@@ -30,7 +30,6 @@ CatePrediction TLearner::Predict(const Eigen::MatrixXd& x) const {
 }
 
 EXPERTLAB_REGISTER(CateLearner, TLearner, "t_learner",
-                   "T-learner: a ridge regression per arm, tau = mu1 - mu0",
-                   {RidgeLambdaSpec()});
+                   "T-learner: a ridge regression per arm, tau = mu1 - mu0", {RidgeLambdaSpec()});
 
 }  // namespace expertlab::cate

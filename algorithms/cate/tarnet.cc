@@ -50,10 +50,9 @@ void TarNetLearner::Fit(const ObservationalData& data, Rng& rng) {
   for (int epoch = 0; epoch < epochs_; ++epoch) {
     Shuffle(rng, order);
     for (Eigen::Index start = 0; start < n; start += batch_) {
-      const std::vector<Eigen::Index> rows(order.begin() + start,
-                                           order.begin() + std::min<Eigen::Index>(n, start + batch_));
-      const TarNetBatch batch{data.x(rows, Eigen::all), a(rows), data.y(rows),
-                              weight(rows)};
+      const std::vector<Eigen::Index> rows(
+          order.begin() + start, order.begin() + std::min<Eigen::Index>(n, start + batch_));
+      const TarNetBatch batch{data.x(rows, Eigen::all), a(rows), data.y(rows), weight(rows)};
       net.Loss(batch, terms_, &grad);
       optimiser.Step(net.theta(), grad, net.decay_mask());
     }
@@ -71,8 +70,7 @@ namespace {
 
 class TarNetBaseline final : public TarNetLearner {
  public:
-  explicit TarNetBaseline(const Params& params)
-      : TarNetLearner(params, TarNetVariant::kBaseline) {}
+  explicit TarNetBaseline(const Params& params) : TarNetLearner(params, TarNetVariant::kBaseline) {}
 };
 
 EXPERTLAB_REGISTER(CateLearner, TarNetBaseline, "tarnet",

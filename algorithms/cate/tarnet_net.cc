@@ -13,7 +13,7 @@ struct Layout {
   Eigen::Index d, h;
   Eigen::Index W() const { return 0; }
   Eigen::Index B() const { return d * h; }
-  Eigen::Index V() const { return B() + h; }     // h x 2, column a = v_a
+  Eigen::Index V() const { return B() + h; }      // h x 2, column a = v_a
   Eigen::Index C() const { return V() + 2 * h; }  // 2
   Eigen::Index U() const { return C() + 2; }      // h
   Eigen::Index E() const { return U() + h; }      // 1
@@ -23,8 +23,8 @@ struct Layout {
 }  // namespace
 
 TarNet::TarNet(int dim, int hidden, Rng& rng) : dim_(dim), hidden_(hidden) {
-  EXPERTLAB_CHECK(dim >= 1 && hidden >= 1) << "tarnet: " << dim << " inputs, " << hidden
-                                           << " hidden units; expected both >= 1";
+  EXPERTLAB_CHECK(dim >= 1 && hidden >= 1)
+      << "tarnet: " << dim << " inputs, " << hidden << " hidden units; expected both >= 1";
   const Layout l{dim, hidden};
   theta_ = Eigen::VectorXd::Zero(l.Size());
   decay_ = Eigen::VectorXd::Zero(l.Size());
@@ -68,8 +68,8 @@ double TarNet::Loss(const TarNetBatch& batch, const TarNetTerms& terms,
     gap = mean1 - mean0;
     loss += terms.balance * gap.squaredNorm();
     for (Eigen::Index i = 0; i < n; ++i)
-      d_phi.row(i) += (batch.a(i) > 0.5 ? 2 * terms.balance / n1 : -2 * terms.balance / n0) *
-                      gap.transpose();
+      d_phi.row(i) +=
+          (batch.a(i) > 0.5 ? 2 * terms.balance / n1 : -2 * terms.balance / n0) * gap.transpose();
   }
   Eigen::VectorXd d_logit = Eigen::VectorXd::Zero(n);
   if (terms.propensity > 0) {
@@ -77,8 +77,8 @@ double TarNet::Loss(const TarNetBatch& batch, const TarNetTerms& terms,
     for (Eigen::Index i = 0; i < n; ++i) {
       // BCE(sigmoid(t), a) = softplus(t) - a t, computed stably.
       const double t = logit(i);
-      loss += terms.propensity * (std::max(t, 0.0) + std::log1p(std::exp(-std::abs(t))) -
-                                  batch.a(i) * t) / n;
+      loss += terms.propensity *
+              (std::max(t, 0.0) + std::log1p(std::exp(-std::abs(t))) - batch.a(i) * t) / n;
       d_logit(i) = terms.propensity * (1 / (1 + std::exp(-t)) - batch.a(i)) / n;
     }
     d_phi += d_logit * u.transpose();
@@ -98,8 +98,8 @@ double TarNet::Loss(const TarNetBatch& batch, const TarNetTerms& terms,
 
 CatePrediction TarNet::Predict(const Eigen::MatrixXd& x) const {
   const Layout l{dim_, hidden_};
-  EXPERTLAB_CHECK(x.cols() == dim_) << "tarnet: covariates have " << x.cols()
-                                    << " columns; expected " << dim_;
+  EXPERTLAB_CHECK(x.cols() == dim_)
+      << "tarnet: covariates have " << x.cols() << " columns; expected " << dim_;
   Eigen::Map<const Eigen::MatrixXd> w(theta_.data() + l.W(), hidden_, dim_);
   Eigen::Map<const Eigen::VectorXd> b(theta_.data() + l.B(), hidden_);
   Eigen::Map<const Eigen::MatrixXd> v(theta_.data() + l.V(), hidden_, 2);

@@ -21,8 +21,8 @@ void XLearner::Fit(const ObservationalData& data, Rng& /*rng*/) {
 CatePrediction XLearner::Predict(const Eigen::MatrixXd& x) const {
   const Eigen::VectorXd g = ClippedSigmoid(propensity_.Predict(x), clip_);
   CatePrediction p{arms_.mu0.Predict(x), arms_.mu1.Predict(x), {}};
-  p.tau = g.cwiseProduct(tau0_.Predict(x)) +
-          (1 - g.array()).matrix().cwiseProduct(tau1_.Predict(x));
+  p.tau =
+      g.cwiseProduct(tau0_.Predict(x)) + (1 - g.array()).matrix().cwiseProduct(tau1_.Predict(x));
   return p;
 }
 

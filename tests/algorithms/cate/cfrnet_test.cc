@@ -11,8 +11,7 @@ TEST_CASE("cfrnet conformance and determinism", "[unit][determinism]") {
 }
 
 TEST_CASE("cfrnet with a zero balancing weight is the TARNet baseline", "[theory]") {
-  testing::CheckReducesToTarNet("cfrnet", "alpha=0",
-                                testing::MakeLinearWorld(400, 4, 1.0, 4).data);
+  testing::CheckReducesToTarNet("cfrnet", "alpha=0", testing::MakeLinearWorld(400, 4, 1.0, 4).data);
 }
 
 }  // namespace

@@ -29,8 +29,7 @@ TEST_CASE("AutoBinEdges equals numpy's 'auto' rule", "[theory]") {
   const std::vector<double> expected2 = {0.1, 1.48, 2.86, 4.24, 5.62, 7.0};
   const std::vector<double> edges2 = AutoBinEdges(values);
   REQUIRE(edges2.size() == expected2.size());
-  for (size_t k = 0; k < edges2.size(); ++k)
-    CHECK(edges2[k] == Approx(expected2[k]).margin(1e-12));
+  for (size_t k = 0; k < edges2.size(); ++k) CHECK(edges2[k] == Approx(expected2[k]).margin(1e-12));
 }
 
 TEST_CASE("the histogram estimator converges to the exact value on a discretised example",
@@ -76,8 +75,7 @@ TEST_CASE("the histogram estimator converges to the exact value on a discretised
   }
 }
 
-TEST_CASE("plug-in expertise keeps Proposition 1 within tolerance on the simulator",
-          "[theory]") {
+TEST_CASE("plug-in expertise keeps Proposition 1 within tolerance on the simulator", "[theory]") {
   // Plug-in entropies may violate E + C <= 1 slightly (the paper's own
   // estimates sum to 1.004 at beta = 4); at n = 20000 the plug-in error is
   // below ~0.006, so 0.02 is a 3x margin.

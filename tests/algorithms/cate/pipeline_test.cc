@@ -12,8 +12,7 @@ TEST_CASE("pipeline conformance and determinism", "[unit][determinism]") {
       "pipeline(predictive=tarnet(epochs=3, hidden=8), balancing=cfrnet(epochs=3, hidden=8))");
 }
 
-TEST_CASE("pipeline keeps the predictive learner above the threshold, else switches",
-          "[theory]") {
+TEST_CASE("pipeline keeps the predictive learner above the threshold, else switches", "[theory]") {
   // The ratio E_pred / E_prog lies in [0, 1] (E_pred <= E_prog up to the
   // plug-in binning), so a threshold of 0 always keeps the predictive
   // learner and one of 2 always switches; each then predicts exactly as

@@ -30,8 +30,8 @@ TEST_CASE("tarnet loss gradient matches central finite differences", "[theory]")
   Rng rng = testing::TestRng(31);
   const TarNet net(3, 5, rng);
   const TarNetBatch batch = SmallBatch(rng);
-  for (const TarNetTerms terms : {TarNetTerms{0, 0}, TarNetTerms{0.7, 0}, TarNetTerms{0, 1.3},
-                                  TarNetTerms{0.7, 1.3}}) {
+  for (const TarNetTerms terms :
+       {TarNetTerms{0, 0}, TarNetTerms{0.7, 0}, TarNetTerms{0, 1.3}, TarNetTerms{0.7, 1.3}}) {
     Eigen::VectorXd grad;
     net.Loss(batch, terms, &grad);
     TarNet probe = net;

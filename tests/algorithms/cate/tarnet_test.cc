@@ -19,9 +19,8 @@ TEST_CASE("tarnet recovers a linear tau with enough data", "[theory]") {
   const testing::LinearWorld world = testing::MakeLinearWorld(3000, 4, 1.0, 9);
   const Eigen::VectorXd tau = world.Tau();
   const double sd = std::sqrt((tau.array() - tau.mean()).square().mean());
-  const CatePrediction p =
-      testing::FitPredict("tarnet(epochs=200, hidden=32, batch=128, lr=3e-3)", world.data,
-                          world.data.x, 1);
+  const CatePrediction p = testing::FitPredict("tarnet(epochs=200, hidden=32, batch=128, lr=3e-3)",
+                                               world.data, world.data.x, 1);
   CHECK(Pehe(p.tau, tau) < 0.1 * sd);
 }
 
