@@ -16,13 +16,13 @@ using cate::CateLearner;
 namespace {
 
 enum CateStream : uint64_t {
-  kCovariateStream = 1,
-  kWeightStream = 2,
-  kActionStream = 3,
-  kLearnerStream = 4
+  kCateCovariateStream = 1,
+  kCateWeightStream = 2,
+  kCateActionStream = 3,
+  kCateLearnerStream = 4
 };
 
-Eigen::MatrixXd CellCovariates(const Params& params, Rng& rng) {
+Eigen::MatrixXd CateCellCovariates(const Params& params, Rng& rng) {
   const std::string& source = params.String("covariates");
   const int64_t n = params.Int("n");
   if (source == "synthetic")
@@ -74,9 +74,9 @@ void CheckCateCell(const Params& params) {
 }
 
 void RunCateCell(const Params& params, CellContext& context) {
-  Rng covariate_rng = context.DataStream(kCovariateStream);
-  const Eigen::MatrixXd x = CellCovariates(params, covariate_rng);
-  Rng weight_rng = context.DataStream(kWeightStream);
+  Rng covariate_rng = context.DataStream(kCateCovariateStream);
+  const Eigen::MatrixXd x = CateCellCovariates(params, covariate_rng);
+  Rng weight_rng = context.DataStream(kCateWeightStream);
   const cate::Simulator simulator(static_cast<int>(x.cols()), static_cast<int>(params.Int("mask")),
                                   cate::ParseOutcome(params.String("outcome")), weight_rng);
   const int d = static_cast<int>(params.Int("d"));
@@ -86,7 +86,7 @@ void RunCateCell(const Params& params, CellContext& context) {
   const Eigen::VectorXd tau_shifted = simulator.Evaluate(x, d).Tau();
 
   const Eigen::Index n = x.rows(), n_train = n * 4 / 5, n_test = n - n_train;
-  Rng action_rng = context.DataStream(kActionStream);
+  Rng action_rng = context.DataStream(kCateActionStream);
   cate::ObservationalData all{x, std::vector<int>(n), Eigen::VectorXd(n), pi};
   for (Eigen::Index i = 0; i < n; ++i) {
     all.a[i] = action_rng.Uniform() < pi(i) ? 1 : 0;
@@ -98,7 +98,7 @@ void RunCateCell(const Params& params, CellContext& context) {
   const cate::ObservationalData test = all.Subset(test_rows);
 
   auto learner = Registry<CateLearner>::Instance().Create(params.String("learner"));
-  Rng learner_rng = context.Stream(kLearnerStream);
+  Rng learner_rng = context.Stream(kCateLearnerStream);
   learner->Fit(train, learner_rng);
   const cate::CatePrediction p = learner->Predict(test.x);
 

@@ -7,7 +7,7 @@ namespace expertlab::cate {
 namespace {
 
 // Rows (x, a, a x) with a the same for every row.
-Eigen::MatrixXd SFeatures(const Eigen::MatrixXd& x, const Eigen::VectorXd& a) {
+Eigen::MatrixXd SLearnerFeatures(const Eigen::MatrixXd& x, const Eigen::VectorXd& a) {
   Eigen::MatrixXd f(x.rows(), 2 * x.cols() + 1);
   f << x, a, a.asDiagonal() * x;
   return f;
@@ -17,13 +17,13 @@ Eigen::MatrixXd SFeatures(const Eigen::MatrixXd& x, const Eigen::VectorXd& a) {
 
 void SLearner::Fit(const ObservationalData& data, Rng& /*rng*/) {
   CheckObservational(data);
-  model_ = FitRidge(SFeatures(data.x, data.Actions()), data.y, lambda_);
+  model_ = FitRidge(SLearnerFeatures(data.x, data.Actions()), data.y, lambda_);
 }
 
 CatePrediction SLearner::Predict(const Eigen::MatrixXd& x) const {
   CatePrediction p;
-  p.mu0 = model_.Predict(SFeatures(x, Eigen::VectorXd::Zero(x.rows())));
-  p.mu1 = model_.Predict(SFeatures(x, Eigen::VectorXd::Ones(x.rows())));
+  p.mu0 = model_.Predict(SLearnerFeatures(x, Eigen::VectorXd::Zero(x.rows())));
+  p.mu1 = model_.Predict(SLearnerFeatures(x, Eigen::VectorXd::Ones(x.rows())));
   p.tau = p.mu1 - p.mu0;
   return p;
 }

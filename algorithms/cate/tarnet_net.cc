@@ -9,7 +9,7 @@ namespace expertlab::cate {
 namespace {
 
 // Offsets of the blocks in theta.
-struct Layout {
+struct TarNetLayout {
   Eigen::Index d, h;
   Eigen::Index W() const { return 0; }
   Eigen::Index B() const { return d * h; }
@@ -25,7 +25,7 @@ struct Layout {
 TarNet::TarNet(int dim, int hidden, Rng& rng) : dim_(dim), hidden_(hidden) {
   EXPERTLAB_CHECK(dim >= 1 && hidden >= 1)
       << "tarnet: " << dim << " inputs, " << hidden << " hidden units; expected both >= 1";
-  const Layout l{dim, hidden};
+  const TarNetLayout l{dim, hidden};
   theta_ = Eigen::VectorXd::Zero(l.Size());
   decay_ = Eigen::VectorXd::Zero(l.Size());
   for (Eigen::Index i = 0; i < l.B(); ++i) theta_(i) = Normal(rng, 0, std::sqrt(2.0 / dim));
@@ -38,7 +38,7 @@ TarNet::TarNet(int dim, int hidden, Rng& rng) : dim_(dim), hidden_(hidden) {
 
 double TarNet::Loss(const TarNetBatch& batch, const TarNetTerms& terms,
                     Eigen::VectorXd* grad) const {
-  const Layout l{dim_, hidden_};
+  const TarNetLayout l{dim_, hidden_};
   const Eigen::Index n = batch.x.rows();
   Eigen::Map<const Eigen::MatrixXd> w(theta_.data() + l.W(), hidden_, dim_);
   Eigen::Map<const Eigen::VectorXd> b(theta_.data() + l.B(), hidden_);
@@ -97,7 +97,7 @@ double TarNet::Loss(const TarNetBatch& batch, const TarNetTerms& terms,
 }
 
 CatePrediction TarNet::Predict(const Eigen::MatrixXd& x) const {
-  const Layout l{dim_, hidden_};
+  const TarNetLayout l{dim_, hidden_};
   EXPERTLAB_CHECK(x.cols() == dim_)
       << "tarnet: covariates have " << x.cols() << " columns; expected " << dim_;
   Eigen::Map<const Eigen::MatrixXd> w(theta_.data() + l.W(), hidden_, dim_);

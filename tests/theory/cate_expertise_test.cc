@@ -9,7 +9,7 @@
 namespace expertlab::theory {
 namespace {
 
-const double kLn2 = std::log(2.0);
+const double kCateLn2 = std::log(2.0);
 
 TEST_CASE("exact expertise on hand-computable settings", "[theory]") {
   SECTION("a perfect predictive policy: E_pred = E_prog = 1, C = 0") {
@@ -19,7 +19,7 @@ TEST_CASE("exact expertise on hand-computable settings", "[theory]") {
     CHECK(e.e_pred == Approx(1).margin(1e-12));
     CHECK(e.e_prog == Approx(1).margin(1e-12));
     CHECK(e.c == Approx(0).margin(1e-12));
-    CHECK(e.h_a == Approx(kLn2));
+    CHECK(e.h_a == Approx(kCateLn2));
   }
   SECTION("a random policy: E = 0, C = 1") {
     const std::vector<DiscreteUnit> units = {{0.5, 0, 1, 0.5}, {0.5, 1, 0, 0.5}};

@@ -79,14 +79,14 @@ TEST_CASE("synthetic covariates: uniform margins, copula correlation 6/pi asin(r
   CHECK(x.col(3).mean() == Approx(0.5).margin(4 * std::sqrt(1.0 / 12 / 20000)));
 }
 
-std::string WriteTemp(const std::string& name, const std::string& text) {
+std::string WriteCateTempCsv(const std::string& name, const std::string& text) {
   const std::string path = "/tmp/expertlab_cate_" + name + ".csv";
   std::ofstream(path) << text;
   return path;
 }
 
 TEST_CASE("covariate CSV: preprocessing and clear errors", "[unit]") {
-  const std::string good = WriteTemp("good", "g1,g2,g3,g4\n0,5,3,1\n3,5,0,1\n7,5,1,2\n");
+  const std::string good = WriteCateTempCsv("good", "g1,g2,g3,g4\n0,5,3,1\n3,5,0,1\n7,5,1,2\n");
   const Eigen::MatrixXd raw = ReadCovariateCsv(good);
   REQUIRE(raw.rows() == 3);
   REQUIRE(raw.cols() == 4);
@@ -97,9 +97,9 @@ TEST_CASE("covariate CSV: preprocessing and clear errors", "[unit]") {
   CHECK(x.col(2).maxCoeff() == 1);
   CHECK(PreprocessCovariates(raw, 2, 1).cols() == 2);
   CHECK_THROWS_WITH(PreprocessCovariates(raw, 100, 80), Catch::Contains("at least 80"));
-  CHECK_THROWS_WITH(ReadCovariateCsv(WriteTemp("nan", "1,2\n3,nan\n")),
+  CHECK_THROWS_WITH(ReadCovariateCsv(WriteCateTempCsv("nan", "1,2\n3,nan\n")),
                     Catch::Contains("line 2 column 2") && Catch::Contains("finite"));
-  CHECK_THROWS_WITH(ReadCovariateCsv(WriteTemp("width", "1,2\n3,4,5\n")),
+  CHECK_THROWS_WITH(ReadCovariateCsv(WriteCateTempCsv("width", "1,2\n3,4,5\n")),
                     Catch::Contains("3 columns; expected 2"));
   CHECK_THROWS_WITH(ReadCovariateCsv("/nonexistent/covariates.csv"),
                     Catch::Contains("cannot read"));

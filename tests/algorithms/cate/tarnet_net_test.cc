@@ -8,7 +8,7 @@
 namespace expertlab::cate {
 namespace {
 
-TarNetBatch SmallBatch(Rng& rng) {
+TarNetBatch TarNetSmallBatch(Rng& rng) {
   TarNetBatch b;
   b.x = Eigen::MatrixXd(7, 3);
   b.a = Eigen::VectorXd(7);
@@ -29,7 +29,7 @@ TEST_CASE("tarnet loss gradient matches central finite differences", "[theory]")
   // ReLU kink within h of a pre-activation has probability ~1e-6 here.
   Rng rng = testing::TestRng(31);
   const TarNet net(3, 5, rng);
-  const TarNetBatch batch = SmallBatch(rng);
+  const TarNetBatch batch = TarNetSmallBatch(rng);
   for (const TarNetTerms terms :
        {TarNetTerms{0, 0}, TarNetTerms{0.7, 0}, TarNetTerms{0, 1.3}, TarNetTerms{0.7, 1.3}}) {
     Eigen::VectorXd grad;
