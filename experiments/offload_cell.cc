@@ -17,11 +17,11 @@ using offload::Trace;
 
 namespace {
 
-enum OffloadStream : uint64_t { kPolicyStream = 1, kTraceStream = 2 };
+enum OffloadStream : uint64_t { kOffloadPolicyStream = 1, kOffloadTraceStream = 2 };
 
-constexpr const char* kFilePrefix = "file:";
+constexpr const char* kTraceFilePrefix = "file:";
 
-offload::TraceShape ShapeOf(const Params& params) {
+offload::TraceShape OffloadShapeOf(const Params& params) {
   offload::TraceShape shape;
   shape.layers = static_cast<int>(params.Int("layers"));
   shape.experts = static_cast<int>(params.Int("experts"));
@@ -53,17 +53,17 @@ Trace RequestSlice(const Trace& trace, size_t first, size_t last) {
   return slice;
 }
 
-struct Traces {
+struct OffloadTraces {
   Trace calibration;
   Trace replay;
 };
 
-Traces BuildTraces(const Params& params, CellContext& context) {
+OffloadTraces BuildOffloadTraces(const Params& params, CellContext& context) {
   const std::string& source = params.String("trace");
   const size_t calibration = static_cast<size_t>(params.Int("calibration"));
-  Traces traces;
-  if (source.rfind(kFilePrefix, 0) == 0) {
-    const Trace all = offload::LoadTrace(source.substr(std::string(kFilePrefix).size()));
+  OffloadTraces traces;
+  if (source.rfind(kTraceFilePrefix, 0) == 0) {
+    const Trace all = offload::LoadTrace(source.substr(std::string(kTraceFilePrefix).size()));
     traces.calibration = RequestSlice(all, 0, calibration);
     traces.replay = RequestSlice(all, calibration, all.request.size());
     EXPERTLAB_CHECK(traces.replay.tokens() > 0)
@@ -71,8 +71,8 @@ Traces BuildTraces(const Params& params, CellContext& context) {
         << " calibration requests";
     return traces;
   }
-  Rng data = context.DataStream(kTraceStream);
-  const offload::TraceModel model = offload::DrawTraceModel(ShapeOf(params), data);
+  Rng data = context.DataStream(kOffloadTraceStream);
+  const offload::TraceModel model = offload::DrawTraceModel(OffloadShapeOf(params), data);
   traces.calibration = offload::SampleTrace(model, static_cast<int>(calibration), data);
   traces.replay =
       offload::SampleTrace(model, model.shape.requests, data, static_cast<int>(calibration));
@@ -120,7 +120,7 @@ void OffloadStudy::CheckCell(const Params& params) const {
 }
 
 void RunOffloadCell(const Params& params, CellContext& context) {
-  const Traces traces = BuildTraces(params, context);
+  const OffloadTraces traces = BuildOffloadTraces(params, context);
   const Trace& trace = traces.replay;
   const int capacity = std::max(
       trace.top_k, static_cast<int>(std::lround(params.Double("capacity") * trace.keys())));
@@ -132,7 +132,7 @@ void RunOffloadCell(const Params& params, CellContext& context) {
   cost.latency_seconds = tier.latency_us * 1e-6;
   cost.compute_seconds = params.Double("compute_us") * 1e-6;
   const auto policy = Registry<CachePolicy>::Instance().Create(params.String("policy"));
-  Rng rng = context.Stream(kPolicyStream);
+  Rng rng = context.Stream(kOffloadPolicyStream);
   const offload::ReplayResult r = offload::Replay(trace, *policy, setup, cost, rng);
 
   context.Record("hit_ratio", 0, r.HitRatio());

@@ -9,10 +9,10 @@
 namespace expertlab::offload {
 namespace {
 
-constexpr double kEpsilon = 1e-3;
+constexpr double kMoeInfinityEpsilon = 1e-3;
 
 // Each row of an L x E matrix scaled to sum 1 (zero rows stay zero).
-void NormaliseRows(std::vector<double>& m, int layers, int experts) {
+void NormaliseEamRows(std::vector<double>& m, int layers, int experts) {
   for (int l = 0; l < layers; ++l) {
     const auto row = m.begin() + static_cast<std::ptrdiff_t>(l) * experts;
     const double sum = std::accumulate(row, row + experts, 0.0);
@@ -42,7 +42,7 @@ void MoeInfinity::Start(const CacheSetup& setup, const Trace* /*future*/, Rng& /
       }
       eamc_.back()[static_cast<size_t>(c.Key(p))] += 1;
     }
-    for (auto& m : eamc_) NormaliseRows(m, setup.layers, setup.experts);
+    for (auto& m : eamc_) NormaliseEamRows(m, setup.layers, setup.experts);
   }
   current_.assign(keys, 0.0);
   predicted_.assign(keys, 0.0);
@@ -63,7 +63,7 @@ void MoeInfinity::Predict(int layer) {
   std::fill(predicted_.begin(), predicted_.end(), 0.0);
   if (eamc_.empty()) return;
   std::vector<double> query = current_;
-  NormaliseRows(query, layers, experts);
+  NormaliseEamRows(query, layers, experts);
   const double query_norm =
       std::sqrt(std::inner_product(query.begin(), query.end(), query.begin(), 0.0));
   size_t best = 0;
@@ -99,7 +99,8 @@ int MoeInfinity::Victim(const Access& /*at*/, std::span<const int> candidates) {
   for (int key : candidates) {
     const int layer = key / setup_.experts;
     score_[static_cast<size_t>(key)] =
-        (predicted_[static_cast<size_t>(key)] + kEpsilon) * (1.0 - double(layer) / setup_.layers);
+        (predicted_[static_cast<size_t>(key)] + kMoeInfinityEpsilon) *
+        (1.0 - double(layer) / setup_.layers);
   }
   return ArgMin(candidates, score_);
 }

@@ -10,10 +10,10 @@ namespace expertlab::offload {
 namespace {
 
 // Two's-complement 4-bit code of q in [-7, 7], and back.
-uint8_t Nibble(int q) { return static_cast<uint8_t>(q & 0xF); }
+uint8_t ToNibble(int q) { return static_cast<uint8_t>(q & 0xF); }
 int FromNibble(uint8_t n) { return (n & 0x8) ? static_cast<int>(n) - 16 : static_cast<int>(n); }
 
-int Code(const QuantizedMatrix& m, int64_t i) {
+int QuantCode(const QuantizedMatrix& m, int64_t i) {
   if (m.format == WeightFormat::kInt8) return static_cast<int8_t>(m.codes[static_cast<size_t>(i)]);
   const uint8_t byte = m.codes[static_cast<size_t>(i / 2)];
   return FromNibble(i % 2 == 0 ? byte & 0xF : byte >> 4);
@@ -77,7 +77,7 @@ QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, W
       if (format == WeightFormat::kInt8)
         m.codes[static_cast<size_t>(i)] = static_cast<uint8_t>(static_cast<int8_t>(q));
       else
-        m.codes[static_cast<size_t>(i / 2)] |= static_cast<uint8_t>(Nibble(q) << (4 * (i % 2)));
+        m.codes[static_cast<size_t>(i / 2)] |= static_cast<uint8_t>(ToNibble(q) << (4 * (i % 2)));
     }
   }
   return m;
@@ -92,7 +92,7 @@ void Dequantize(const QuantizedMatrix& m, std::span<float> out) {
   }
   for (int64_t i = 0; i < m.rows * m.cols; ++i)
     out[static_cast<size_t>(i)] =
-        static_cast<float>(Code(m, i)) * m.scales[static_cast<size_t>(i / m.group)];
+        static_cast<float>(QuantCode(m, i)) * m.scales[static_cast<size_t>(i / m.group)];
 }
 
 void QuantizedGemv(const QuantizedMatrix& m, std::span<const float> x, std::span<float> y) {
@@ -115,7 +115,8 @@ void QuantizedGemv(const QuantizedMatrix& m, std::span<const float> x, std::span
       float partial = 0;
       const int64_t base = (r * groups + g) * m.group;
       for (int j = 0; j < m.group; ++j)
-        partial += static_cast<float>(Code(m, base + j)) * x[static_cast<size_t>(g * m.group + j)];
+        partial +=
+            static_cast<float>(QuantCode(m, base + j)) * x[static_cast<size_t>(g * m.group + j)];
       sum += partial * m.scales[static_cast<size_t>(r * groups + g)];
     }
     y[static_cast<size_t>(r)] = sum;

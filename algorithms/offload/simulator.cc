@@ -8,10 +8,10 @@ namespace expertlab::offload {
 namespace {
 
 // The cache's contents and the transfer channel.
-class CacheState {
+class ReplayCache {
  public:
-  CacheState(const CacheSetup& setup, const CostModel& cost, CachePolicy& policy,
-             ReplayResult& result)
+  ReplayCache(const CacheSetup& setup, const CostModel& cost, CachePolicy& policy,
+              ReplayResult& result)
       : ready_(static_cast<size_t>(setup.layers * setup.experts), -1.0),
         prefetched_(ready_.size(), 0),
         capacity_(setup.capacity),
@@ -89,7 +89,7 @@ ReplayResult Replay(const Trace& trace, CachePolicy& policy, const CacheSetup& s
   policy.Start(timed, policy.ReadsFuture() ? &trace : nullptr, rng);
   ReplayResult result;
   result.tokens = trace.tokens();
-  CacheState cache(setup, cost, policy, result);
+  ReplayCache cache(setup, cost, policy, result);
   double now = 0;
   const int k = trace.top_k;
   std::vector<int> need(static_cast<size_t>(k));

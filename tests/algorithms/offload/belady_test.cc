@@ -15,9 +15,9 @@ namespace {
 // position and resident set; the experts of the current layer may not be
 // evicted, as in Replay). Filling a free slot is never worse than
 // evicting, so only full-cache misses branch.
-class BruteForce {
+class BeladyBruteForce {
  public:
-  BruteForce(const Trace& trace, int capacity) : trace_(trace), capacity_(capacity) {}
+  BeladyBruteForce(const Trace& trace, int capacity) : trace_(trace), capacity_(capacity) {}
   int64_t MinLoads() { return Solve(0, 0); }
 
  private:
@@ -71,7 +71,7 @@ TEST_CASE("belady's loads equal the brute-force optimum on tiny random traces", 
     const Trace trace = testing::MakeTraces(shape, seed).replay;
     for (int capacity = shape.top_k; capacity < trace.keys(); capacity += 2) {
       INFO("seed " << seed << " capacity " << capacity);
-      const int64_t optimum = BruteForce(trace, capacity).MinLoads();
+      const int64_t optimum = BeladyBruteForce(trace, capacity).MinLoads();
       CHECK(testing::ReplaySpec("belady", trace, capacity, nullptr, testing::UnitCost()).loads ==
             optimum);
       for (const char* spec : {"lru", "lfu", "static_popularity", "speculative"})

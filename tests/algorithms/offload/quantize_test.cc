@@ -11,7 +11,7 @@
 namespace expertlab::offload {
 namespace {
 
-std::vector<float> GaussianWeights(int64_t n, uint64_t seed) {
+std::vector<float> QuantTestWeights(int64_t n, uint64_t seed) {
   Rng rng(seed, 0x9a47, 0, 1);
   std::vector<float> w(static_cast<size_t>(n));
   for (float& v : w) v = static_cast<float>(Normal(rng));
@@ -24,7 +24,7 @@ TEST_CASE("quantise then dequantise stays within scale / 2 per weight", "[theory
   // Round-to-nearest error <= scale / 2 = max|w|_group / (2 q_max); float
   // rounding of w / scale and q * scale adds a few ulps of max|w|_group.
   const int64_t rows = 6, cols = 128;
-  const std::vector<float> w = GaussianWeights(rows * cols, 3);
+  const std::vector<float> w = QuantTestWeights(rows * cols, 3);
   for (auto format : {WeightFormat::kInt8, WeightFormat::kInt4}) {
     for (int group : {32, 128}) {
       const QuantizedMatrix m = Quantize(w, rows, cols, format, group);
@@ -52,8 +52,8 @@ TEST_CASE("the quantised gemv equals the dequantised matrix times x", "[unit]") 
   // Same products in a different association: the per-group float sums
   // agree with the reference within a few ulps of sum |w x|.
   const int64_t rows = 5, cols = 96;
-  const std::vector<float> w = GaussianWeights(rows * cols, 4);
-  const std::vector<float> x = GaussianWeights(cols, 5);
+  const std::vector<float> w = QuantTestWeights(rows * cols, 4);
+  const std::vector<float> x = QuantTestWeights(cols, 5);
   for (auto format : {WeightFormat::kFp32, WeightFormat::kInt8, WeightFormat::kInt4}) {
     const QuantizedMatrix m = Quantize(w, rows, cols, format, 32);
     std::vector<float> dense(w.size()), y(rows);

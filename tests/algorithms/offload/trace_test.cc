@@ -13,7 +13,7 @@
 namespace expertlab::offload {
 namespace {
 
-std::string TempPath(const std::string& name) {
+std::string OffloadTempPath(const std::string& name) {
   return std::string(P_tmpdir) + "/expertlab_offload_" + name + ".trace";
 }
 
@@ -78,7 +78,7 @@ TEST_CASE("trace files round-trip and bad files fail with the line", "[unit]") {
   shape.requests = 3;
   shape.tokens = 5;
   const Trace trace = testing::MakeTraces(shape, 2).replay;
-  const std::string path = TempPath("roundtrip");
+  const std::string path = OffloadTempPath("roundtrip");
   SaveTrace(trace, path);
   const Trace back = LoadTrace(path);
   CHECK(back.ids == trace.ids);
