@@ -2,74 +2,52 @@
 
 #include <algorithm>
 
+#include "algorithms/offload/resident_set.h"
 #include "sim/check.h"
 
 namespace expertlab::offload {
 namespace {
 
-// The cache's contents and the transfer channel.
+// The cache's contents (ResidentSet) and the transfer channel.
 class ReplayCache {
  public:
   ReplayCache(const CacheSetup& setup, const CostModel& cost, CachePolicy& policy,
               ReplayResult& result)
-      : ready_(static_cast<size_t>(setup.layers * setup.experts), -1.0),
-        prefetched_(ready_.size(), 0),
-        capacity_(setup.capacity),
+      : set_(setup.layers * setup.experts, setup.capacity, policy),
+        ready_(static_cast<size_t>(setup.layers * setup.experts), 0.0),
         cost_(cost),
-        policy_(policy),
         result_(result) {}
 
-  bool Resident(int key) const { return ready_[static_cast<size_t>(key)] >= 0; }
+  bool Resident(int key) const { return set_.Resident(key); }
   double Ready(int key) const { return ready_[static_cast<size_t>(key)]; }
 
   // Marks an access; returns whether the expert was resident.
   bool Touch(int key) {
-    if (!Resident(key)) return false;
-    if (prefetched_[static_cast<size_t>(key)]) {
-      prefetched_[static_cast<size_t>(key)] = 0;
-      ++result_.prefetch_used;
-    }
-    return true;
+    bool prefetch_used = false;
+    const bool hit = set_.Touch(key, &prefetch_used);
+    result_.prefetch_used += prefetch_used;
+    return hit;
   }
 
   // Loads `key` starting no earlier than `now`, evicting a resident expert
   // outside `keep` if the cache is full. Returns false (nothing loaded) when
   // every resident expert is in `keep`.
   bool Load(const Access& at, int key, double now, std::span<const int> keep, bool prefetch) {
-    if (static_cast<int>(resident_.size()) >= capacity_) {
-      candidates_.clear();
-      for (int r : resident_)
-        if (std::find(keep.begin(), keep.end(), r) == keep.end()) candidates_.push_back(r);
-      if (candidates_.empty()) return false;
-      const int victim = policy_.Victim(at, candidates_);
-      EXPERTLAB_CHECK(std::find(candidates_.begin(), candidates_.end(), victim) !=
-                      candidates_.end())
-          << "offload policy returned victim " << victim << ", not a candidate";
-      ready_[static_cast<size_t>(victim)] = -1;
-      prefetched_[static_cast<size_t>(victim)] = 0;
-      resident_.erase(std::find(resident_.begin(), resident_.end(), victim));
-      policy_.OnEvict(victim);
-    }
+    int evicted = -1;
+    if (!set_.Admit(at, key, keep, prefetch, &evicted)) return false;
     const double start = std::max(now, channel_free_);
     channel_free_ = start + cost_.MissSeconds();
     ready_[static_cast<size_t>(key)] = channel_free_;
-    prefetched_[static_cast<size_t>(key)] = prefetch ? 1 : 0;
-    resident_.push_back(key);
     ++result_.loads;
     if (prefetch) ++result_.prefetch_loads;
-    policy_.OnInsert(at, key, prefetch);
     return true;
   }
 
  private:
-  std::vector<double> ready_;  // arrival time, -1 when absent
-  std::vector<char> prefetched_;
-  std::vector<int> resident_;
-  std::vector<int> candidates_;
-  int capacity_;
+  ResidentSet set_;
+  std::vector<double> ready_;  // arrival time of the resident copy
   double channel_free_ = 0;
   const CostModel& cost_;
-  CachePolicy& policy_;
   ReplayResult& result_;
 };
 

@@ -1,0 +1,275 @@
+#include "algorithms/offload/expert_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "sim/check.h"
+
+namespace expertlab::offload {
+namespace {
+
+constexpr uint64_t kExpertFileMagic = 0x3146464f42414c58ULL;  // "XLABOFF1" read as bytes
+constexpr uint64_t kExpertFileVersion = 1;
+// Header words before the per-expert checksums.
+enum ExpertFileWord {
+  kWordMagic,
+  kWordVersion,
+  kWordLayers,
+  kWordExperts,
+  kWordTopK,
+  kWordDModel,
+  kWordDff,
+  kWordActivation,
+  kWordFormat,
+  kWordGroup,
+  kWordExpertBytes,
+  kWordStride,
+  kWordRouterOffset,
+  kWordDataOffset,
+  kWordRouterChecksum,
+  kExpertFileFixedWords
+};
+
+int64_t AlignToBlock(int64_t n) {
+  return (n + kExpertAlignment - 1) / kExpertAlignment * kExpertAlignment;
+}
+
+std::span<const uint8_t> ExpertFileBytes(const void* p, size_t n) {
+  return {static_cast<const uint8_t*>(p), n};
+}
+
+// One weight matrix of an expert: rows x cols, and its bytes in `format`.
+struct ExpertMatrix {
+  int64_t rows, cols;
+  int64_t CodeBytes(WeightFormat format) const {
+    const int64_t n = rows * cols;
+    return format == WeightFormat::kFp32 ? n * 4 : format == WeightFormat::kInt8 ? n : n / 2;
+  }
+  int64_t ScaleCount(WeightFormat format, int group) const {
+    return format == WeightFormat::kFp32 ? 0 : rows * cols / group;
+  }
+};
+
+// The matrices of one expert in payload order, with their weight slices.
+struct ExpertSlices {
+  std::vector<ExpertMatrix> shapes;
+  std::vector<float*> data;
+};
+
+ExpertSlices ExpertSlicesOf(moe::MoeWeights<float>& w, int64_t g) {
+  ExpertSlices s;
+  s.shapes.push_back({w.d, w.f});
+  s.data.push_back(w.Gate(g));
+  if (w.swiglu) {
+    s.shapes.push_back({w.d, w.f});
+    s.data.push_back(w.Up(g));
+  }
+  s.shapes.push_back({w.f, w.d});
+  s.data.push_back(w.Down(g));
+  return s;
+}
+
+void ExpertFileWrite(int fd, const void* data, size_t n, int64_t offset, const std::string& path) {
+  const auto* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd, p, n, offset);
+    EXPERTLAB_CHECK(w > 0) << "expert file " << path << ": write failed: " << std::strerror(errno);
+    p += w;
+    n -= static_cast<size_t>(w);
+    offset += w;
+  }
+}
+
+void ExpertFileRead(int fd, void* data, size_t n, int64_t offset, const std::string& path,
+                    const char* what) {
+  auto* p = static_cast<char*>(data);
+  while (n > 0) {
+    const ssize_t r = ::pread(fd, p, n, offset);
+    EXPERTLAB_CHECK(r >= 0) << "expert file " << path << ": reading " << what
+                            << " failed: " << std::strerror(errno);
+    EXPERTLAB_CHECK(r > 0) << "expert file " << path << ": truncated while reading " << what;
+    p += r;
+    n -= static_cast<size_t>(r);
+    offset += r;
+  }
+}
+
+}  // namespace
+
+MoeStack RandomMoeStack(const moe::MoeConfig& config, int layers, Rng& rng) {
+  EXPERTLAB_CHECK(layers >= 1) << "layers: expected >= 1, got " << layers;
+  EXPERTLAB_CHECK(config.shared_experts == 0)
+      << "shared_experts: the offloading engine holds routed experts only, got "
+      << config.shared_experts;
+  MoeStack stack{config, {}};
+  for (int l = 0; l < layers; ++l)
+    stack.layers.push_back(moe::MoeWeights<float>::Random(config, rng));
+  return stack;
+}
+
+uint64_t Fnv1a64(std::span<const uint8_t> bytes) {
+  uint64_t h = 14695981039346656037ULL;
+  for (uint8_t b : bytes) {
+    h ^= b;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+void WriteExpertFile(const std::string& path, const MoeStack& stack, WeightFormat format,
+                     int group) {
+  const moe::MoeConfig& c = stack.config;
+  const int layers = static_cast<int>(stack.layers.size()), experts = static_cast<int>(c.experts);
+  EXPERTLAB_CHECK(layers >= 1 && c.shared_experts == 0)
+      << "expert file: expected >= 1 layer of routed experts only";
+  moe::MoeWeights<float> scratch;
+  std::vector<std::vector<uint8_t>> blobs;
+  for (int l = 0; l < layers; ++l) {
+    scratch = stack.layers[static_cast<size_t>(l)];
+    scratch.CheckShapes(c);
+    for (int e = 0; e < experts; ++e) {
+      const ExpertSlices s = ExpertSlicesOf(scratch, e);
+      std::vector<uint8_t> blob;
+      for (size_t m = 0; m < s.shapes.size(); ++m) {
+        const ExpertMatrix& shape = s.shapes[m];
+        const QuantizedMatrix q =
+            Quantize({s.data[m], static_cast<size_t>(shape.rows * shape.cols)}, shape.rows,
+                     shape.cols, format, group);
+        blob.insert(blob.end(), q.codes.begin(), q.codes.end());
+        const auto scales = ExpertFileBytes(q.scales.data(), q.scales.size() * sizeof(float));
+        blob.insert(blob.end(), scales.begin(), scales.end());
+      }
+      blobs.push_back(std::move(blob));
+    }
+  }
+  std::vector<uint64_t> words(kExpertFileFixedWords + blobs.size() + 1, 0);
+  const int64_t expert_bytes = static_cast<int64_t>(blobs[0].size());
+  const int64_t router_bytes = layers * c.d_model * c.experts * 4;
+  const int64_t router_offset = AlignToBlock(static_cast<int64_t>(words.size() * 8));
+  words[kWordMagic] = kExpertFileMagic;
+  words[kWordVersion] = kExpertFileVersion;
+  words[kWordLayers] = static_cast<uint64_t>(layers);
+  words[kWordExperts] = static_cast<uint64_t>(experts);
+  words[kWordTopK] = static_cast<uint64_t>(c.top_k);
+  words[kWordDModel] = static_cast<uint64_t>(c.d_model);
+  words[kWordDff] = static_cast<uint64_t>(c.d_ff);
+  words[kWordActivation] = static_cast<uint64_t>(c.activation);
+  words[kWordFormat] = static_cast<uint64_t>(format);
+  words[kWordGroup] = static_cast<uint64_t>(format == WeightFormat::kFp32 ? 0 : group);
+  words[kWordExpertBytes] = static_cast<uint64_t>(expert_bytes);
+  words[kWordStride] = static_cast<uint64_t>(AlignToBlock(expert_bytes));
+  words[kWordRouterOffset] = static_cast<uint64_t>(router_offset);
+  words[kWordDataOffset] = static_cast<uint64_t>(AlignToBlock(router_offset + router_bytes));
+  std::vector<float> routers;
+  for (const auto& w : stack.layers)
+    routers.insert(routers.end(), w.router.begin(), w.router.end());
+  words[kWordRouterChecksum] = Fnv1a64(ExpertFileBytes(routers.data(), routers.size() * 4));
+  for (size_t k = 0; k < blobs.size(); ++k) words[kExpertFileFixedWords + k] = Fnv1a64(blobs[k]);
+  words.back() = Fnv1a64(ExpertFileBytes(words.data(), (words.size() - 1) * 8));
+
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  EXPERTLAB_CHECK(fd >= 0) << "expert file " << path << ": cannot create: " << std::strerror(errno);
+  try {
+    ExpertFileWrite(fd, words.data(), words.size() * 8, 0, path);
+    ExpertFileWrite(fd, routers.data(), routers.size() * 4, router_offset, path);
+    const int64_t data_offset = static_cast<int64_t>(words[kWordDataOffset]);
+    for (size_t k = 0; k < blobs.size(); ++k) {
+      std::vector<uint8_t> padded(static_cast<size_t>(AlignToBlock(expert_bytes)), 0);
+      std::memcpy(padded.data(), blobs[k].data(), blobs[k].size());
+      ExpertFileWrite(fd, padded.data(), padded.size(),
+                      data_offset + static_cast<int64_t>(k) * AlignToBlock(expert_bytes), path);
+    }
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  EXPERTLAB_CHECK(::close(fd) == 0) << "expert file " << path << ": close failed";
+}
+
+ExpertFileHeader ReadExpertFileHeader(int fd, const std::string& path) {
+  std::vector<uint64_t> words(kExpertFileFixedWords);
+  ExpertFileRead(fd, words.data(), words.size() * 8, 0, path, "the header");
+  EXPERTLAB_CHECK(words[kWordMagic] == kExpertFileMagic &&
+                  words[kWordVersion] == kExpertFileVersion)
+      << "expert file " << path << ": not an expertlab expert file (version " << kExpertFileVersion
+      << ")";
+  ExpertFileHeader h;
+  h.layers = static_cast<int>(words[kWordLayers]);
+  h.experts = static_cast<int>(words[kWordExperts]);
+  EXPERTLAB_CHECK(words[kWordLayers] >= 1 && words[kWordExperts] >= 1 &&
+                  words[kWordLayers] * words[kWordExperts] < (1u << 24))
+      << "expert file " << path << ": corrupt header (layers, experts)";
+  words.resize(kExpertFileFixedWords + static_cast<size_t>(h.keys()) + 1);
+  ExpertFileRead(fd, words.data(), words.size() * 8, 0, path, "the header");
+  EXPERTLAB_CHECK(Fnv1a64(ExpertFileBytes(words.data(), (words.size() - 1) * 8)) == words.back())
+      << "expert file " << path << ": header checksum mismatch (corrupt file)";
+  h.top_k = static_cast<int>(words[kWordTopK]);
+  h.d_model = static_cast<int64_t>(words[kWordDModel]);
+  h.d_ff = static_cast<int64_t>(words[kWordDff]);
+  h.activation = static_cast<moe::Activation>(words[kWordActivation]);
+  h.format = static_cast<WeightFormat>(words[kWordFormat]);
+  h.group = static_cast<int>(words[kWordGroup]);
+  h.expert_bytes = static_cast<int64_t>(words[kWordExpertBytes]);
+  h.stride = static_cast<int64_t>(words[kWordStride]);
+  h.router_offset = static_cast<int64_t>(words[kWordRouterOffset]);
+  h.data_offset = static_cast<int64_t>(words[kWordDataOffset]);
+  h.router_checksum = words[kWordRouterChecksum];
+  h.checksums.assign(words.begin() + kExpertFileFixedWords, words.end() - 1);
+  struct stat st {};
+  EXPERTLAB_CHECK(::fstat(fd, &st) == 0) << "expert file " << path << ": cannot stat";
+  EXPERTLAB_CHECK(st.st_size >= h.FileBytes())
+      << "expert file " << path << ": truncated (" << st.st_size << " bytes, expected "
+      << h.FileBytes() << ")";
+  return h;
+}
+
+std::vector<std::vector<float>> ReadRouters(int fd, const ExpertFileHeader& header,
+                                            const std::string& path) {
+  const size_t per_layer = static_cast<size_t>(header.d_model * header.experts);
+  std::vector<float> all(per_layer * static_cast<size_t>(header.layers));
+  ExpertFileRead(fd, all.data(), all.size() * 4, header.router_offset, path, "the routers");
+  EXPERTLAB_CHECK(Fnv1a64(ExpertFileBytes(all.data(), all.size() * 4)) == header.router_checksum)
+      << "expert file " << path << ": router checksum mismatch (corrupt file)";
+  std::vector<std::vector<float>> routers;
+  for (int l = 0; l < header.layers; ++l)
+    routers.emplace_back(all.begin() + static_cast<int64_t>(per_layer) * l,
+                         all.begin() + static_cast<int64_t>(per_layer) * (l + 1));
+  return routers;
+}
+
+void VerifyExpert(const ExpertFileHeader& header, int key, std::span<const uint8_t> blob,
+                  const std::string& path) {
+  EXPERTLAB_CHECK(static_cast<int64_t>(blob.size()) >= header.expert_bytes &&
+                  Fnv1a64(blob.first(static_cast<size_t>(header.expert_bytes))) ==
+                      header.checksums[static_cast<size_t>(key)])
+      << "expert file " << path << ": checksum mismatch for layer " << key / header.experts
+      << " expert " << key % header.experts << " (corrupt file)";
+}
+
+void DecodeExpert(const ExpertFileHeader& header, std::span<const uint8_t> blob,
+                  moe::MoeWeights<float>& w, int64_t expert) {
+  const ExpertSlices s = ExpertSlicesOf(w, expert);
+  size_t at = 0;
+  for (size_t m = 0; m < s.shapes.size(); ++m) {
+    const ExpertMatrix& shape = s.shapes[m];
+    QuantizedMatrix q;
+    q.format = header.format;
+    q.rows = shape.rows;
+    q.cols = shape.cols;
+    q.group = header.group;
+    const auto codes = static_cast<size_t>(shape.CodeBytes(header.format));
+    q.codes.assign(blob.begin() + static_cast<int64_t>(at),
+                   blob.begin() + static_cast<int64_t>(at + codes));
+    at += codes;
+    q.scales.resize(static_cast<size_t>(shape.ScaleCount(header.format, header.group)));
+    std::memcpy(q.scales.data(), blob.data() + at, q.scales.size() * sizeof(float));
+    at += q.scales.size() * sizeof(float);
+    Dequantize(q, {s.data[m], static_cast<size_t>(shape.rows * shape.cols)});
+  }
+}
+
+}  // namespace expertlab::offload

@@ -1,0 +1,220 @@
+#include "algorithms/offload/engine.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "algorithms/offload/stack_decode.h"
+#include "sim/samplers.h"
+#include "tests/algorithms/offload/conformance.h"
+
+namespace expertlab::offload {
+namespace {
+
+// A temporary directory removed with the object.
+struct EngineTempDir {
+  std::filesystem::path path;
+  explicit EngineTempDir(const std::string& name)
+      : path(std::filesystem::temp_directory_path() /
+             ("expertlab_engine_" + name + "_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(path);
+  }
+  ~EngineTempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
+// The tiny model of every case: 2 layers of 8 experts, d = 32, f = 64, top-2.
+MoeStack EngineTinyStack() {
+  moe::MoeConfig config;
+  config.d_model = 32;
+  config.d_ff = 64;
+  config.experts = 8;
+  config.top_k = 2;
+  Rng rng = testing::TestRng(11);
+  return RandomMoeStack(config, 2, rng);
+}
+
+std::vector<float> EngineTinyInputs(int64_t tokens) {
+  Rng rng = testing::TestRng(12);
+  std::vector<float> x(static_cast<size_t>(tokens * 32));
+  for (auto& v : x) v = static_cast<float>(Normal(rng, 0.0, 1.0));
+  return x;
+}
+
+Trace EngineTinyTrace(int requests, int tokens) {
+  TraceShape shape;
+  shape.layers = 2;
+  shape.experts = 8;
+  shape.top_k = 2;
+  shape.requests = requests;
+  shape.tokens = tokens;
+  shape.rho = 0.6;
+  return testing::MakeTraces(shape, 5, 2).replay;
+}
+
+int64_t EngineStride(const std::string& file) {
+  return OffloadEngine(file, {.capacity_bytes = int64_t{1} << 40}).header().stride;
+}
+
+EngineResult EngineRunSpec(const std::string& file, const std::string& spec, int capacity,
+                           const std::vector<float>& inputs, const Trace* forced, bool background) {
+  OffloadEngine engine(file,
+                       {.capacity_bytes = capacity * EngineStride(file), .background = background});
+  auto policy = Registry<CachePolicy>::Instance().Create(spec);
+  Rng rng = testing::TestRng(2, 4);  // ReplaySpec's stream for seed 4
+  return engine.Run(inputs, *policy, engine.Setup(nullptr), forced, rng);
+}
+
+bool EngineSameBits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+TEST_CASE("engine output equals the in-memory layers bit for bit at every capacity",
+          "[unit][theory]") {
+  // The engine computes with the in-memory layer's kernels on the blob it
+  // loaded, so any difference at all (tolerance 0) means a wrong or stale
+  // expert was used.
+  const EngineTempDir dir("bits");
+  const std::string file = (dir.path / "model.experts").string();
+  const MoeStack stack = EngineTinyStack();
+  WriteExpertFile(file, stack, WeightFormat::kFp32, 0);
+  const std::vector<float> inputs = EngineTinyInputs(20);
+  const std::vector<float> reference = DecodeInMemory(stack, inputs, nullptr);
+  const Trace trace = EngineTinyTrace(4, 5);
+  const std::vector<float> forced_reference = DecodeInMemory(stack, inputs, &trace);
+  CHECK_FALSE(EngineSameBits(reference, forced_reference));
+  for (int capacity : {2, 5, 16}) {
+    for (bool background : {false, true}) {
+      INFO("capacity " << capacity << " background " << background);
+      CHECK(EngineSameBits(EngineRunSpec(file, "lru", capacity, inputs, nullptr, background).output,
+                           reference));
+      CHECK(EngineSameBits(EngineRunSpec(file, "lfu", capacity, inputs, nullptr, background).output,
+                           reference));
+      CHECK(EngineSameBits(
+          EngineRunSpec(file, "speculative(recall=0.7)", capacity, inputs, &trace, background)
+              .output,
+          forced_reference));
+    }
+  }
+}
+
+TEST_CASE("engine hits, loads and prefetches equal the simulator's on the same trace", "[unit]") {
+  // Both harnesses take the same eviction decisions from the same policy
+  // calls (ResidentSet), so every count agrees exactly; only times differ.
+  const EngineTempDir dir("sim");
+  const std::string file = (dir.path / "model.experts").string();
+  WriteExpertFile(file, EngineTinyStack(), WeightFormat::kFp32, 0);
+  const Trace trace = EngineTinyTrace(4, 6);
+  const std::vector<float> inputs = EngineTinyInputs(trace.tokens());
+  for (const char* spec : {"lru", "lfu", "speculative(recall=0.7)", "belady"}) {
+    for (int capacity : {2, 6}) {
+      INFO(spec << " capacity " << capacity);
+      const EngineResult engine = EngineRunSpec(file, spec, capacity, inputs, &trace, true);
+      const ReplayResult sim =
+          testing::ReplaySpec(spec, trace, capacity, nullptr, testing::UnitCost(), 4);
+      CHECK(engine.counts.hits == sim.hits);
+      CHECK(engine.counts.loads == sim.loads);
+      CHECK(engine.counts.prefetch_loads == sim.prefetch_loads);
+      CHECK(engine.counts.prefetch_used == sim.prefetch_used);
+      CHECK(engine.bytes_read == engine.counts.loads * EngineStride(file));
+      CHECK(engine.trace.ids == trace.ids);
+    }
+  }
+}
+
+// Overwrites one byte of `file` at `offset` with its complement.
+void EngineFlipByte(const std::string& file, int64_t offset) {
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(offset);
+  const char c = static_cast<char>(f.get());
+  f.seekp(offset);
+  f.put(static_cast<char>(~c));
+}
+
+TEST_CASE("a corrupted or truncated expert file is an error, never a wrong output", "[unit]") {
+  const EngineTempDir dir("corrupt");
+  const std::string file = (dir.path / "model.experts").string();
+  WriteExpertFile(file, EngineTinyStack(), WeightFormat::kFp32, 0);
+  const Trace trace = EngineTinyTrace(1, 4);
+  const std::vector<float> inputs = EngineTinyInputs(trace.tokens());
+  const ExpertFileHeader header = OffloadEngine(file, {.capacity_bytes = 1 << 30}).header();
+  // The first expert token 0 needs at layer 1.
+  const int key = header.experts + trace.At(0, 1)[0];
+  SECTION("a flipped byte inside an expert") {
+    EngineFlipByte(file, header.Offset(key) + header.expert_bytes / 2);
+    for (bool background : {false, true})
+      CHECK_THROWS_WITH(EngineRunSpec(file, "lru", 16, inputs, &trace, background),
+                        Catch::Contains("checksum mismatch for layer 1 expert " +
+                                        std::to_string(trace.At(0, 1)[0])));
+  }
+  SECTION("a flipped byte in the header or the routers") {
+    EngineFlipByte(file, 8 * 6);
+    CHECK_THROWS_WITH(EngineRunSpec(file, "lru", 16, inputs, &trace, true),
+                      Catch::Contains("header checksum"));
+    EngineFlipByte(file, 8 * 6);
+    EngineFlipByte(file, header.router_offset + 5);
+    CHECK_THROWS_WITH(EngineRunSpec(file, "lru", 16, inputs, &trace, true),
+                      Catch::Contains("router checksum"));
+  }
+  SECTION("a truncated file") {
+    std::filesystem::resize_file(file, header.FileBytes() - 1);
+    CHECK_THROWS_WITH(EngineRunSpec(file, "lru", 16, inputs, &trace, true),
+                      Catch::Contains("truncated"));
+  }
+}
+
+TEST_CASE("engine options: capacity below top_k is rejected; O_DIRECT gives the same output",
+          "[unit]") {
+  const EngineTempDir dir("options");
+  const std::string file = (dir.path / "model.experts").string();
+  const MoeStack stack = EngineTinyStack();
+  WriteExpertFile(file, stack, WeightFormat::kFp32, 0);
+  CHECK_THROWS_WITH(OffloadEngine(file, {.capacity_bytes = EngineStride(file)}),
+                    Catch::Contains("capacity_bytes"));
+  const std::vector<float> inputs = EngineTinyInputs(6);
+  std::unique_ptr<OffloadEngine> engine;
+  try {
+    engine = std::make_unique<OffloadEngine>(
+        file, EngineOptions{.capacity_bytes = 3 * EngineStride(file), .direct_io = true});
+    auto policy = Registry<CachePolicy>::Instance().Create("lru");
+    Rng rng = testing::TestRng(4);
+    const EngineResult r = engine->Run(inputs, *policy, engine->Setup(nullptr), nullptr, rng);
+    CHECK(EngineSameBits(r.output, DecodeInMemory(stack, inputs, nullptr)));
+  } catch (const Error& e) {
+    // Some file systems (tmpfs) refuse O_DIRECT; the error says so.
+    CHECK_THAT(e.what(), Catch::Contains("O_DIRECT"));
+    WARN("O_DIRECT not supported in " << dir.path << ": " << e.what());
+  }
+}
+
+TEST_CASE("a quantised expert file decodes to the dequantised model", "[unit]") {
+  // Loading dequantises each expert exactly as Dequantize(Quantize(w)) does,
+  // so the engine equals the in-memory model with those weights bit for bit.
+  const EngineTempDir dir("quant");
+  const std::string file = (dir.path / "model.experts").string();
+  MoeStack stack = EngineTinyStack();
+  WriteExpertFile(file, stack, WeightFormat::kInt4, 16);
+  for (auto& layer : stack.layers) {
+    for (auto* block : {&layer.w_gate, &layer.w_up, &layer.w_down}) {
+      // Rows of 64 (gate, up) or 32 (down) values; groups of 16 split both.
+      const int64_t cols = block == &layer.w_down ? 32 : 64;
+      const int64_t rows = static_cast<int64_t>(block->size()) / cols;
+      const QuantizedMatrix q = Quantize(*block, rows, cols, WeightFormat::kInt4, 16);
+      Dequantize(q, *block);
+    }
+  }
+  const std::vector<float> inputs = EngineTinyInputs(8);
+  CHECK(EngineSameBits(EngineRunSpec(file, "lru", 4, inputs, nullptr, true).output,
+                       DecodeInMemory(stack, inputs, nullptr)));
+  CHECK(EngineStride(file) == 8192);  // 3 x (1024 codes + 512 scale bytes), aligned up
+}
+
+}  // namespace
+}  // namespace expertlab::offload
