@@ -21,21 +21,6 @@ enum OffloadStream : uint64_t { kOffloadPolicyStream = 1, kOffloadTraceStream = 
 
 constexpr const char* kTraceFilePrefix = "file:";
 
-offload::TraceShape OffloadShapeOf(const Params& params) {
-  offload::TraceShape shape;
-  shape.layers = static_cast<int>(params.Int("layers"));
-  shape.experts = static_cast<int>(params.Int("experts"));
-  shape.top_k = static_cast<int>(params.Int("top_k"));
-  shape.requests = static_cast<int>(params.Int("requests"));
-  shape.tokens = static_cast<int>(params.Int("tokens"));
-  shape.zipf = params.Double("zipf");
-  shape.topics = static_cast<int>(params.Int("topics"));
-  shape.rho = params.Double("rho");
-  shape.beta = params.Double("beta");
-  shape.alpha = params.Double("alpha");
-  return shape;
-}
-
 // The tokens of requests [first, last) of a trace, in order.
 Trace RequestSlice(const Trace& trace, size_t first, size_t last) {
   Trace slice = trace;
@@ -72,7 +57,7 @@ OffloadTraces BuildOffloadTraces(const Params& params, CellContext& context) {
     return traces;
   }
   Rng data = context.DataStream(kOffloadTraceStream);
-  const offload::TraceModel model = offload::DrawTraceModel(OffloadShapeOf(params), data);
+  const offload::TraceModel model = offload::DrawTraceModel(OffloadTraceShape(params), data);
   traces.calibration = offload::SampleTrace(model, static_cast<int>(calibration), data);
   traces.replay =
       offload::SampleTrace(model, model.shape.requests, data, static_cast<int>(calibration));
@@ -80,6 +65,21 @@ OffloadTraces BuildOffloadTraces(const Params& params, CellContext& context) {
 }
 
 }  // namespace
+
+offload::TraceShape OffloadTraceShape(const Params& params) {
+  offload::TraceShape shape;
+  shape.layers = static_cast<int>(params.Int("layers"));
+  shape.experts = static_cast<int>(params.Int("experts"));
+  shape.top_k = static_cast<int>(params.Int("top_k"));
+  shape.requests = static_cast<int>(params.Int("requests"));
+  shape.tokens = static_cast<int>(params.Int("tokens"));
+  shape.zipf = params.Double("zipf");
+  shape.topics = static_cast<int>(params.Int("topics"));
+  shape.rho = params.Double("rho");
+  shape.beta = params.Double("beta");
+  shape.alpha = params.Double("alpha");
+  return shape;
+}
 
 std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& d) {
   return {

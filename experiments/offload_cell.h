@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "algorithms/offload/trace_generator.h"
 #include "sim/experiment.h"
 #include "sim/params.h"
 
@@ -44,6 +45,9 @@ struct OffloadDefaults {
 };
 
 std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& defaults);
+// The generator's shape from the keys layers, experts, top_k, requests,
+// tokens, zipf, topics, rho, beta, alpha.
+offload::TraceShape OffloadTraceShape(const Params& params);
 std::vector<std::string> OffloadDataKeys();
 void RunOffloadCell(const Params& params, CellContext& context);
 

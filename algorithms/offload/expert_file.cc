@@ -112,11 +112,15 @@ MoeStack RandomMoeStack(const moe::MoeConfig& config, int layers, Rng& rng) {
 }
 
 uint64_t Fnv1a64(std::span<const uint8_t> bytes) {
+  constexpr uint64_t kPrime = 1099511628211ULL;
   uint64_t h = 14695981039346656037ULL;
-  for (uint8_t b : bytes) {
-    h ^= b;
-    h *= 1099511628211ULL;
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, bytes.data() + i, 8);
+    h = (h ^ word) * kPrime;
   }
+  for (; i < bytes.size(); ++i) h = (h ^ bytes[i]) * kPrime;
   return h;
 }
 
@@ -256,6 +260,12 @@ void DecodeExpert(const ExpertFileHeader& header, std::span<const uint8_t> blob,
   size_t at = 0;
   for (size_t m = 0; m < s.shapes.size(); ++m) {
     const ExpertMatrix& shape = s.shapes[m];
+    if (header.format == WeightFormat::kFp32) {  // the codes are the weights
+      const auto bytes = static_cast<size_t>(shape.CodeBytes(header.format));
+      std::memcpy(s.data[m], blob.data() + at, bytes);
+      at += bytes;
+      continue;
+    }
     QuantizedMatrix q;
     q.format = header.format;
     q.rows = shape.rows;

@@ -1,0 +1,244 @@
+// offload_validation: the trace-driven simulator (algorithms/offload/
+// simulator.h) against the real disk-backed engine (engine.h) on the same
+// trace. Per cell: a random MoE stack is written to an expert file in a
+// fresh directory under $TMPDIR (removed after the cell); an LRU pass of
+// the engine over the calibration requests measures the host (load
+// bandwidth: bytes over the seconds of whole loads; the stall per load
+// beyond them as latency; compute per layer); then the cell's trace is replayed through
+// the engine (routing forced to the trace, so both harnesses see the same
+// accesses) and through the simulator with that measured cost model. The counts (hit ratio, loads,
+// prefetches) must agree exactly for any policy whose draws are the cell's stream (both harnesses
+// make the same calls); stall agrees to the extent the simulator's one-
+// channel, constant-cost model describes the host. The simulator's replay
+// speed (tokens per wall second) is set against the engine's tokens/s.
+// Timings are measurements (the experiment is Measured and Exclusive).
+//
+// Grid keys: policy, capacity (fraction of L x E, >= top_k experts), the
+// trace generator's keys (trace_generator.h: layers, experts, top_k,
+// requests, tokens, zipf, topics, rho, beta, alpha, calibration), d_model
+// and d_ff (expert size: 4 x 3 d f bytes in fp32), format (fp32 | int8 |
+// int4, group 32), direct_io (O_DIRECT reads), background (prefetch thread).
+//
+// Rows (step 0): hit_ratio, sim.hit_ratio, loads_per_token,
+// sim.loads_per_token, stall_ms_per_token, sim.stall_ms_per_token,
+// compute_ms_per_token, load_ms_per_token, read_gbs (pread only),
+// load_gbs, sim.load_gbs (the calibration pass's), tokens_per_s
+// (engine), sim.replay_tokens_per_s (simulator wall speed), speed_ratio.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "algorithms/offload/engine.h"
+#include "algorithms/offload/simulator.h"
+#include "algorithms/offload/trace_generator.h"
+#include "experiments/offload_cell.h"
+#include "sim/check.h"
+#include "sim/experiment.h"
+#include "sim/registry.h"
+#include "sim/samplers.h"
+
+namespace expertlab::experiments {
+namespace {
+
+enum ValidationStream : uint64_t {
+  kValidationModelStream = 1,
+  kValidationTraceStream = 2,
+  kValidationPolicyStream = 3
+};
+
+// A directory under $TMPDIR for one cell's expert file, removed with it.
+class ValidationScratch {
+ public:
+  explicit ValidationScratch(uint64_t tag)
+      : path_(std::filesystem::temp_directory_path() /
+              ("expertlab_offload_validation_" + std::to_string(::getpid()) + "_" +
+               std::to_string(tag))) {
+    std::filesystem::create_directories(path_);
+  }
+  ~ValidationScratch() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string File() const { return (path_ / "model.experts").string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Wall seconds of `replays` simulator replays (each from a fresh policy
+// and the same stream), and the last replay's result.
+struct TimedReplay {
+  offload::ReplayResult result;
+  double seconds = 0;
+};
+
+TimedReplay TimeReplays(const std::string& spec, const offload::Trace& trace,
+                        const offload::CacheSetup& setup, const offload::CostModel& cost,
+                        const CellContext& context, int replays) {
+  TimedReplay timed;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < replays; ++i) {
+    auto policy = Registry<offload::CachePolicy>::Instance().Create(spec);
+    Rng rng = context.Stream(kValidationPolicyStream);
+    timed.result = offload::Replay(trace, *policy, setup, cost, rng);
+  }
+  timed.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return timed;
+}
+
+// The engine's load bandwidth (bytes over the seconds of whole loads:
+// pread, checksum, install), per-load hand-off latency and compute per
+// layer over an LRU pass of `calibration`, as the simulator's cost model.
+offload::CostModel MeasureHost(offload::OffloadEngine& engine, const offload::Trace& calibration,
+                               Rng& rng, int layers) {
+  std::vector<float> inputs(static_cast<size_t>(calibration.tokens() * engine.config().d_model));
+  for (auto& v : inputs) v = static_cast<float>(Normal(rng, 0.0, 1.0));
+  auto lru = Registry<offload::CachePolicy>::Instance().Create("lru");
+  const offload::EngineResult run =
+      engine.Run(inputs, *lru, engine.Setup(nullptr), &calibration, rng);
+  offload::CostModel cost;
+  cost.expert_bytes = static_cast<double>(engine.header().stride);
+  cost.bandwidth = run.LoadBandwidth() > 0 ? run.LoadBandwidth() : 1e18;
+  // Without prefetch every load is waited for, so the stall beyond the
+  // loads' own time is the per-load hand-off (queue, wake-up): latency.
+  if (run.counts.loads > 0)
+    cost.latency_seconds = std::max(
+        0.0, (run.counts.stall_seconds - run.load_seconds) / static_cast<double>(run.counts.loads));
+  cost.compute_seconds = run.compute_seconds / (static_cast<double>(calibration.tokens()) * layers);
+  return cost;
+}
+
+class OffloadValidation final : public Experiment {
+ public:
+  bool Measured() const override { return true; }
+  bool Exclusive() const override { return true; }
+
+  std::vector<ParamSpec> Parameters() const override {
+    return {
+        SpecParam<offload::CachePolicy>("policy", "lru", "offload cache policy spec"),
+        ParamSpec::Double("capacity", 0.5, Bounds{0, 1, true, false},
+                          "cache size as a fraction of the layers x experts (>= top_k experts)"),
+        ParamSpec::Int("layers", 4, Bounds::Closed(1, 64), "MoE layers L"),
+        ParamSpec::Int("experts", 16, Bounds::Closed(1, 256), "experts per layer E"),
+        ParamSpec::Int("top_k", 2, Bounds::Closed(1, 16), "experts per token per layer k"),
+        ParamSpec::Int("requests", 4, Bounds::Closed(1, 1 << 16), "requests replayed"),
+        ParamSpec::Int("tokens", 32, Bounds::Closed(1, 1 << 16), "tokens per request"),
+        ParamSpec::Double("zipf", 0.8, Bounds::AtLeast(0), "popularity skew s"),
+        ParamSpec::Int("topics", 4, Bounds::Closed(1, 1 << 16), "request topics G"),
+        ParamSpec::Double("rho", 0.5, Bounds::Closed(0, 1), "sticky reuse probability per slot"),
+        ParamSpec::Double("beta", 0.5, Bounds::Closed(0, 1), "inter-layer transition weight"),
+        ParamSpec::Double("alpha", 0.05, Bounds::Positive(), "transition rows' Dirichlet alpha"),
+        ParamSpec::Int("calibration", 2, Bounds::Closed(1, 1 << 16),
+                       "calibration requests (profiles and predictor tables)"),
+        ParamSpec::Int("d_model", 256, Bounds::Closed(8, 8192), "model width d"),
+        ParamSpec::Int("d_ff", 512, Bounds::Closed(8, 32768), "expert hidden width f"),
+        ParamSpec::Choice("format", "fp32", {"fp32", "int8", "int4"},
+                          "expert weight format in the file (groups of 32)"),
+        ParamSpec::Bool("direct_io", false, "read experts with O_DIRECT (page cache bypassed)"),
+        ParamSpec::Bool("background", true, "load on a background thread (prefetch overlap)"),
+    };
+  }
+
+  std::vector<std::string> DataKeys() const override {
+    return {"layers", "experts", "top_k", "requests",    "tokens",  "zipf", "topics",
+            "rho",    "beta",    "alpha", "calibration", "d_model", "d_ff"};
+  }
+
+  void CheckCell(const Params& params) const override {
+    EXPERTLAB_CHECK(params.Int("top_k") <= params.Int("experts"))
+        << "top_k must be <= experts, got top_k = " << params.Int("top_k")
+        << " and experts = " << params.Int("experts");
+    EXPERTLAB_CHECK(params.Int("d_model") % 32 == 0 && params.Int("d_ff") % 32 == 0)
+        << "d_model and d_ff must be multiples of 32 (the quantisation group), got "
+        << params.Int("d_model") << " and " << params.Int("d_ff");
+  }
+
+  void RunCell(const Params& params, CellContext& context) const override {
+    const offload::TraceShape shape = OffloadTraceShape(params);
+    Rng data = context.DataStream(kValidationTraceStream);
+    const offload::TraceModel trace_model = offload::DrawTraceModel(shape, data);
+    const int calibration_requests = static_cast<int>(params.Int("calibration"));
+    const offload::Trace calibration =
+        offload::SampleTrace(trace_model, calibration_requests, data);
+    const offload::Trace trace =
+        offload::SampleTrace(trace_model, shape.requests, data, calibration_requests);
+
+    moe::MoeConfig config;
+    config.d_model = params.Int("d_model");
+    config.d_ff = params.Int("d_ff");
+    config.experts = shape.experts;
+    config.top_k = shape.top_k;
+    // One kernel thread: batch-1 decode gains nothing from a second, and an
+    // idle OpenMP worker spinning would take the loader thread's core.
+    config.threads = 1;
+    Rng model_rng = context.DataStream(kValidationModelStream);
+    const offload::MoeStack stack = offload::RandomMoeStack(config, shape.layers, model_rng);
+    std::vector<float> inputs(static_cast<size_t>(trace.tokens() * config.d_model));
+    for (auto& v : inputs) v = static_cast<float>(Normal(model_rng, 0.0, 1.0));
+
+    const ValidationScratch scratch(context.Stream(kValidationModelStream).NextU64());
+    offload::WriteExpertFile(scratch.File(), stack,
+                             offload::ParseWeightFormat(params.String("format")), 32);
+    const int capacity = std::max(
+        shape.top_k, static_cast<int>(std::lround(params.Double("capacity") * trace.keys())));
+    offload::EngineOptions options;
+    options.direct_io = params.Bool("direct_io");
+    options.background = params.Bool("background");
+    options.threads = config.threads;
+    {
+      const offload::OffloadEngine probe(scratch.File(), {.capacity_bytes = int64_t{1} << 62});
+      options.capacity_bytes = capacity * probe.header().stride;
+    }
+    offload::OffloadEngine engine(scratch.File(), options);
+    // A calibration pass (LRU over the calibration requests) measures the
+    // host: read bandwidth and compute per layer. Both harnesses then run
+    // the cell's policy with that time model, so a policy that plans with
+    // it (look-ahead) decides the same in both.
+    const offload::CostModel cost = MeasureHost(engine, calibration, model_rng, shape.layers);
+    offload::CacheSetup setup = offload::MakeSetup(trace, capacity, &calibration);
+    setup.miss_seconds = cost.MissSeconds();
+    setup.compute_seconds = cost.compute_seconds;
+    const std::string spec = params.String("policy");
+    auto policy = Registry<offload::CachePolicy>::Instance().Create(spec);
+    Rng rng = context.Stream(kValidationPolicyStream);
+    const offload::EngineResult run = engine.Run(inputs, *policy, setup, &trace, rng);
+
+    const double tokens = static_cast<double>(trace.tokens());
+    // Enough replays for a measurable wall time (the simulator is fast).
+    const TimedReplay sim = TimeReplays(spec, trace, setup, cost, context, 20);
+    const offload::ReplayResult& s = sim.result;
+    const offload::ReplayResult& e = run.counts;
+
+    context.Record("capacity_experts", 0, capacity);
+    context.Record("hit_ratio", 0, e.HitRatio());
+    context.Record("sim.hit_ratio", 0, s.HitRatio());
+    context.Record("loads_per_token", 0, e.LoadsPerToken());
+    context.Record("sim.loads_per_token", 0, s.LoadsPerToken());
+    context.Record("prefetch_loads", 0, static_cast<double>(e.prefetch_loads));
+    context.Record("sim.prefetch_loads", 0, static_cast<double>(s.prefetch_loads));
+    context.Record("stall_ms_per_token", 0, e.StallPerToken() * 1e3);
+    context.Record("sim.stall_ms_per_token", 0, s.StallPerToken() * 1e3);
+    context.Record("compute_ms_per_token", 0, run.compute_seconds / tokens * 1e3);
+    context.Record("load_ms_per_token", 0, run.load_seconds / tokens * 1e3);
+    context.Record("read_gbs", 0, run.ReadBandwidth() / 1e9);
+    context.Record("load_gbs", 0, run.LoadBandwidth() / 1e9);
+    context.Record("sim.load_gbs", 0, cost.bandwidth / 1e9);
+    context.Record("expert_mb", 0, cost.expert_bytes / 1e6);
+    context.Record("tokens_per_s", 0, e.TokensPerSecond());
+    context.Record("sim.tokens_per_s", 0, s.TokensPerSecond());
+    const double replay_speed = 20 * tokens / std::max(sim.seconds, 1e-9);
+    context.Record("sim.replay_tokens_per_s", 0, replay_speed);
+    context.Record("speed_ratio", 0, replay_speed / std::max(e.TokensPerSecond(), 1e-9));
+  }
+};
+
+}  // namespace
+
+EXPERTLAB_REGISTER_EXPERIMENT(OffloadValidation, "offload_validation",
+                              "the offload simulator vs the real disk-backed engine on the same "
+                              "trace: hit ratio, stall per token, tokens/s")
+
+}  // namespace expertlab::experiments

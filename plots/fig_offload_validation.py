@@ -1,0 +1,101 @@
+"""offload_validation: the trace simulator against the real disk-backed
+engine on the same trace, the simulator given the read bandwidth and
+per-layer compute the engine measured in the same cell.
+
+Figure: left, the simulator's hit ratio against the engine's (every
+point on y = x when both make the same decisions); right, stall per
+token, engine vs simulator, one point per (policy, capacity, replicate)
+with y = x. headline(): per policy and capacity, both hit ratios, both
+stalls with their relative gap, the engine's tokens/s and the
+simulator's replay speed (tokens per wall second) and their ratio.
+"""
+
+import common
+import offload_common as oc
+from stats import SIMULATOR_STALL_TOLERANCE as STALL_LIMIT
+
+EXPERIMENT = "offload_validation"
+
+
+def _groups(rows):
+    return oc.groups(rows, {"policy", "capacity"})
+
+
+def _pairs(group, metric):
+    engine = oc.by_cell(group, metric, ("policy", "capacity"))
+    sim = oc.by_cell(group, "sim." + metric, ("policy", "capacity"))
+    return engine, sim
+
+
+def plot(rows, figures_dir):
+    plt = common.use_style()
+    keys, groups = _groups(rows)
+    fig, axes = plt.subplots(len(groups), 2, figsize=(11, 4.6 * len(groups)), squeeze=False)
+    for row, (values, group) in zip(axes, groups.items()):
+        for ax, metric, text in ((row[0], "hit_ratio", "hit ratio"),
+                                 (row[1], "stall_ms_per_token", "stall per token (ms)")):
+            engine, sim = _pairs(group, metric)
+            top = 0.0
+            for spec in oc.policies(group):
+                xs, ys = [], []
+                for (p, _), per_rep in engine.items():
+                    if p != spec:
+                        continue
+                    for r, value in per_rep.items():
+                        xs.append(value)
+                        ys.append(sim[(p, _)][r])
+                top = max([top] + xs + ys)
+                ax.plot(xs, ys, "o", color=oc.color(spec), label=oc.label(spec))
+            ax.plot([0, top * 1.05], [0, top * 1.05], ":", color="#7F7F7F", label="y = x")
+            ax.set_xlabel("engine " + text)
+            ax.set_ylabel("simulator " + text)
+            title = common.describe_keys(keys, values)
+            if title:
+                ax.set_title(title, fontsize=8)
+            ax.legend(fontsize=7)
+    return common.save_figure(fig, figures_dir, EXPERIMENT)
+
+
+def headline(rows):
+    keys, groups = _groups(rows)
+    parts = ["## offload_validation: simulator vs real engine\n",
+             "The same trace through the disk-backed engine and the simulator "
+             "(bandwidth and compute per layer measured by the engine in the same cell). "
+             "Hit ratios must agree exactly; stalls within %d%%. Speed: the simulator's "
+             "replay tokens per wall second over the engine's tokens/s (target ≥ 1000×).\n"
+             % round(STALL_LIMIT * 100)]
+    for values, group in groups.items():
+        title = common.describe_keys(keys, values)
+        if title:
+            parts.append("### %s\n" % title)
+        hit, sim_hit = _pairs(group, "hit_ratio")
+        stall, sim_stall = _pairs(group, "stall_ms_per_token")
+        tps = oc.by_cell(group, "tokens_per_s", ("policy", "capacity"))
+        ratio = oc.by_cell(group, "speed_ratio", ("policy", "capacity"))
+        gbs = oc.by_cell(group, "read_gbs", ("policy", "capacity"))
+        body, worst_hit, worst_stall, least_speed = [], 0.0, 0.0, float("inf")
+        for cell in sorted(hit, key=lambda c: (oc.policies(group).index(c[0]), c[1])):
+            for r in hit[cell]:
+                worst_hit = max(worst_hit, abs(hit[cell][r] - sim_hit[cell][r]))
+                if stall[cell][r] > 0:
+                    worst_stall = max(worst_stall, abs(sim_stall[cell][r] / stall[cell][r] - 1))
+                least_speed = min(least_speed, ratio[cell][r])
+            e_stall, s_stall = oc.mean_ci(stall[cell])[0], oc.mean_ci(sim_stall[cell])[0]
+            body.append([oc.label(cell[0]), "%g" % cell[1],
+                         "%.3f" % oc.mean_ci(hit[cell])[0], "%.3f" % oc.mean_ci(sim_hit[cell])[0],
+                         common.fmt(e_stall), common.fmt(s_stall),
+                         "%+.0f%%" % (100 * (s_stall / e_stall - 1)) if e_stall > 0 else "",
+                         common.fmt(oc.mean_ci(gbs[cell])[0]),
+                         common.fmt(oc.mean_ci(tps[cell])[0]),
+                         "%.0f×" % oc.mean_ci(ratio[cell])[0]])
+        parts.append(common.markdown_table(
+            ["policy", "capacity", "hit (engine)", "hit (sim)", "stall ms/token (engine)",
+             "stall ms/token (sim)", "sim − engine", "read GB/s", "engine tokens/s",
+             "sim speed / engine"], body, "lrrrrrrrrr") + "\n")
+        parts.append("Largest hit-ratio gap %.1e (exact agreement expected); largest relative "
+                     "stall gap %.0f%% (tolerance %d%%: %s); slowest simulator speed ratio "
+                     "%.0f× (target 1000×: %s).\n"
+                     % (worst_hit, 100 * worst_stall, round(STALL_LIMIT * 100),
+                        "holds" if worst_stall <= STALL_LIMIT else "exceeded",
+                        least_speed, "holds" if least_speed >= 1000 else "missed"))
+    return "\n".join(parts)
