@@ -61,6 +61,12 @@ BENCHMARKS = {
                            "Normal loop alternating in the same iterations",
     "BM_GmoeEmVsStream": "one EM iteration of a softmax Gaussian MoE (n = 2^18, k = 3, "
                          "tanh gate) and one pass reading the same n x d sample",
+    "BM_OffloadColdLoad": "an expert file (64 experts of 1.6 MB) read cold (pages dropped): "
+                          "sequentially in 1 MiB preads, then expert by expert in a shuffled "
+                          "order by the offloading engine's loader",
+    "BM_OffloadPrefetch": "the offloading engine decoding a sticky trace with half the experts "
+                          "cached (O_DIRECT): LRU, then the speculative next-layer gate with "
+                          "background prefetch",
 }
 
 # Counter meanings: (benchmark, counter) first, then counter alone, with
@@ -119,6 +125,14 @@ COUNTERS = {
     "em_ms": ("one EM iteration (least squares, gate Newton steps, E-step), ms", None),
     "stream_ms": ("one pass reading the n x d sample and y, ms", None),
     "em_vs_stream": ("EM iteration time over one streaming pass of the same data", RATIO),
+    "seq_gbs": ("cold sequential read of the expert file, GB/s", None),
+    "load_gbs": ("cold expert loads by the offloading engine's loader, GB/s", None),
+    "load_vs_seq": ("cold expert-load bandwidth over the cold sequential read of the same "
+                    "file (target >= 0.7)", RATIO),
+    "stall_ms_lru": ("stall per token without prefetch (LRU), ms", None),
+    "stall_ms_prefetch": ("stall per token with the speculative gate's prefetch, ms", None),
+    "prefetch_vs_lru": ("stall per token with prefetch over without, half the experts cached "
+                        "(target <= 0.5)", RATIO),
 }
 
 KIND_NAMES = {RATIO: "side by side", LIMIT: "vs limits"}
