@@ -22,16 +22,18 @@ double EngineSecondsSince(EngineClock::time_point start) {
   return std::chrono::duration<double>(EngineClock::now() - start).count();
 }
 
-struct FreeExpertBuffer {
-  void operator()(uint8_t* p) const { std::free(p); }
-};
-using ExpertBuffer = std::unique_ptr<uint8_t, FreeExpertBuffer>;
-
 }  // namespace
 
 // One run's cache: residency (ResidentSet), a buffer per cached expert and
 // the loader, which installs each arriving expert in its layer's slot.
 class OffloadEngine::Session {
+  // Nested, not file-local: a member whose type is in an anonymous namespace
+  // draws GCC's -Wsubobject-linkage once a unity batch includes this file.
+  struct FreeExpertBuffer {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  using ExpertBuffer = std::unique_ptr<uint8_t, FreeExpertBuffer>;
+
  public:
   Session(OffloadEngine& engine, CachePolicy& policy, const CacheSetup& setup, ReplayResult& counts)
       : engine_(engine),

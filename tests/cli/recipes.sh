@@ -3,7 +3,7 @@
 # `file=PATH` (written to PATH) and `append=PATH` (appended to PATH) are
 # copied out of README.md into a scratch copy of the source tree and built
 # there, in a copy of this binary's build tree (so only what the recipes add
-# compiles, about a minute); the recipes' own tests, the registration test
+# compiles, a minute or two); the recipes' own tests, the registration test
 # and the plan of every experiment's configs run; then a small sweep with
 # each new algorithm beside an existing one, and the new experiment's quick
 # config, are plotted and reported, and each new name must appear with a
@@ -55,7 +55,7 @@ import sys
 src = sys.argv[1]
 fence = re.compile(r"^(\s*)```(\w+)\s+(file|append)=(\S+)\s*$")
 lines = open(os.path.join(src, "README.md"), encoding="utf-8").read().split("\n")
-count, i = 0, 0
+count, i, new_sources = 0, 0, []
 while i < len(lines):
     match = fence.match(lines[i])
     i += 1
@@ -74,9 +74,17 @@ while i < len(lines):
     with open(target, "a" if mode == "append" else "w", encoding="utf-8") as f:
         f.write("\n".join(body) + "\n")
     print("recipe: %s %s (%d lines)" % (mode, path, len(body)))
+    if mode == "file" and path.endswith(".cc"):
+        new_sources.append(target)
     count += 1
 if count < 8:
     sys.exit("only %d recipe blocks (file= / append=) in README.md; is the tagging broken?" % count)
+# The copied build compiles in unity batches: the recipes' new files compile
+# on their own, so the batches already built stay as they are.
+with open(os.path.join(src, "CMakeLists.txt"), "a", encoding="utf-8") as f:
+    f.write("set_source_files_properties(%s TARGET_DIRECTORY expertlab_algorithms "
+            "expertlab_experiments expertlab_tests PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)\n"
+            % " ".join(new_sources))
 PY
 
 # 3. Build what the recipes add.
