@@ -54,12 +54,11 @@ void RunTreesCell(const Params& params, CellContext& context, const TreesDefault
                                      .width = static_cast<int>(params.Int("width"))};
   const trees::AdviceBandit bandit(dataset, setting, data);
   const auto learner = Registry<AdviceLearner>::Instance().Create(params.String("learner"));
-  const std::vector<int64_t> steps =
-      defaults.per_octave > 0 ? LogCheckpoints(horizon, defaults.per_octave)
-                              : std::vector<int64_t>{horizon};
-  const trees::PlayResult result =
-      trees::PlayBandit(*learner, bandit, static_cast<int>(params.Int("g")),
-                        context.Stream(kLearnerStream), steps);
+  const std::vector<int64_t> steps = defaults.per_octave > 0
+                                         ? LogCheckpoints(horizon, defaults.per_octave)
+                                         : std::vector<int64_t>{horizon};
+  const trees::PlayResult result = trees::PlayBandit(
+      *learner, bandit, static_cast<int>(params.Int("g")), context.Stream(kLearnerStream), steps);
   for (size_t k = 0; k < result.steps.size(); ++k)
     context.Record("reward", result.steps[k], result.reward[k]);
   context.Record("average_reward", horizon, result.reward.back() / static_cast<double>(horizon));

@@ -46,8 +46,8 @@ void ScaleColumns(Eigen::MatrixXd& features) {
 
 Dataset SyntheticDataset(int rows, int columns, int classes, Rng& rng) {
   EXPERTLAB_CHECK(rows >= 1 && columns >= 1 && classes >= 2)
-      << "synthetic data set: need rows >= 1, columns >= 1 and classes >= 2, got " << rows
-      << ", " << columns << ", " << classes;
+      << "synthetic data set: need rows >= 1, columns >= 1 and classes >= 2, got " << rows << ", "
+      << columns << ", " << classes;
   Eigen::MatrixXd centroids(classes, columns);
   for (Eigen::Index i = 0; i < centroids.size(); ++i) centroids.data()[i] = rng.Uniform();
   Dataset data{"synthetic", Eigen::MatrixXd(rows, columns), std::vector<int>(rows), classes};
@@ -64,15 +64,18 @@ Dataset LoadCsvDataset(const std::string& path, const std::string& name) {
   std::ifstream in(path);
   EXPERTLAB_CHECK(in.good()) << "dataset '" << name << "': cannot open " << path
                              << " (./lab run prepares it from Debian packages; or set "
-                                "EXPERTLAB_DATA to a folder holding " << name << ".csv)";
+                                "EXPERTLAB_DATA to a folder holding "
+                             << name << ".csv)";
   std::string line;
   std::getline(in, line);
   const std::vector<std::string> header = SplitCsv(line);
   double rows_value = 0, columns_value = 0;
   EXPERTLAB_CHECK(header.size() >= 2 && ParseNumber(header[0], rows_value) &&
                   ParseNumber(header[1], columns_value) && rows_value >= 1 && columns_value >= 1)
-      << path << " line 1: expected a header 'rows,features[,class names]' with positive "
-                 "counts, got '" << line << "'";
+      << path
+      << " line 1: expected a header 'rows,features[,class names]' with positive "
+         "counts, got '"
+      << line << "'";
   const auto rows = static_cast<int>(rows_value), columns = static_cast<int>(columns_value);
   Dataset data{name, Eigen::MatrixXd(rows, columns), std::vector<int>(rows), 0};
   std::vector<double> raw_labels(static_cast<size_t>(rows));
@@ -105,8 +108,8 @@ Dataset LoadCsvDataset(const std::string& path, const std::string& name) {
                                << row;
   std::map<double, int> codes;
   for (double label : raw_labels) codes.emplace(label, 0);
-  EXPERTLAB_CHECK(codes.size() >= 2) << path << ": expected at least 2 classes, found "
-                                     << codes.size();
+  EXPERTLAB_CHECK(codes.size() >= 2)
+      << path << ": expected at least 2 classes, found " << codes.size();
   int next = 0;
   for (auto& [label, code] : codes) code = next++;
   for (size_t r = 0; r < raw_labels.size(); ++r) data.labels[r] = codes[raw_labels[r]];

@@ -54,8 +54,8 @@ int RegionOf(double u1, double u2, int side) {
 AdviceBandit::AdviceBandit(const Dataset& data, const AdviceSetting& setting, Rng& rng)
     : setting_(setting), classes_(data.classes) {
   const int side = GridSide(setting.regions);
-  EXPERTLAB_CHECK(setting.experts >= 1) << "N = " << setting.experts
-                                        << ": expected at least 1 expert";
+  EXPERTLAB_CHECK(setting.experts >= 1)
+      << "N = " << setting.experts << ": expected at least 1 expert";
   EXPERTLAB_CHECK(setting.horizon >= 1) << "T = " << setting.horizon << ": expected T >= 1";
   EXPERTLAB_CHECK(data.rows() >= 1 && data.classes >= 2)
       << "dataset '" << data.name << "': expected at least one row and two classes";
@@ -67,7 +67,8 @@ AdviceBandit::AdviceBandit(const Dataset& data, const AdviceSetting& setting, Rn
   std::iota(order.begin(), order.end(), 0);
   Shuffle(rng, order);
   grid_.assign(static_cast<size_t>(width_), UniformDeciles());
-  for (size_t c = 0; c < order.size(); ++c) grid_[c + 2] = ColumnDeciles(data.features.col(order[c]));
+  for (size_t c = 0; c < order.size(); ++c)
+    grid_[c + 2] = ColumnDeciles(data.features.col(order[c]));
   for (DecileGrid& g : grid_) {
     g.front() -= kGridPadding;
     g.back() += kGridPadding;
@@ -115,7 +116,11 @@ RoundView AdviceBandit::View(int64_t t, int dims, bool with_region) const {
 Problem AdviceBandit::ProblemFor(int dims) const {
   EXPERTLAB_CHECK(dims >= 1 && dims <= width_)
       << "g = " << dims << " is not in [1, context width = " << width_ << "]";
-  return {classes_, setting_.experts, dims, setting_.horizon, setting_.regions,
+  return {classes_,
+          setting_.experts,
+          dims,
+          setting_.horizon,
+          setting_.regions,
           std::vector<DecileGrid>(grid_.begin(), grid_.begin() + dims)};
 }
 

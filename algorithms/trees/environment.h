@@ -35,11 +35,11 @@ using DecileGrid = std::array<double, 11>;
 
 // What a learner is told before round 1.
 struct Problem {
-  int classes = 0;              // K, the arms
-  int experts = 0;              // N
-  int dims = 0;                 // g, the context columns it sees
-  int64_t horizon = 0;          // T
-  int regions = 0;              // R (only an oracle may use it)
+  int classes = 0;               // K, the arms
+  int experts = 0;               // N
+  int dims = 0;                  // g, the context columns it sees
+  int64_t horizon = 0;           // T
+  int regions = 0;               // R (only an oracle may use it)
   std::vector<DecileGrid> grid;  // per visible column
 };
 
@@ -55,7 +55,7 @@ struct AdviceSetting {
   int regions = 1;  // R, a perfect square
   int experts = 4;  // N >= 1
   int64_t horizon = 1000;
-  int width = 64;   // minimum context width
+  int width = 64;  // minimum context width
   double honest_in = 0.75;
   double honest_out = 0.25;
 };

@@ -17,7 +17,7 @@ struct ExpertiseTree::Node {
   size_t cursor = 0;            // samples[0, cursor) are replayed and routed
   AdviceLinUcb model;
   double value = 0;
-  int frozen = -1;              // incremental: the feature split on
+  int frozen = -1;  // incremental: the feature split on
   bool has_candidates = false;
   std::vector<std::unique_ptr<Node>> children;  // [2f] left, [2f + 1] right
 };
@@ -154,21 +154,14 @@ void ExpertiseTree::Observe(const RoundView& round, int arm, double reward) {
   root_->samples.push_back(sample);
 }
 
-namespace {
-
-std::vector<ParamSpec> ExpertiseTreeParams() {
-  std::vector<ParamSpec> specs = {
-      ParamSpec::Bool("incremental", false, "freeze a node's first split"),
-      ParamSpec::Int("min_split", 2, Bounds::AtLeast(2), "rounds a node needs before it may split"),
-      ParamSpec::Int("min_leaf", 2, Bounds::AtLeast(1), "rounds each child of a split needs")};
-  for (ParamSpec& spec : MetaCmabParams()) specs.push_back(std::move(spec));
-  return specs;
-}
-
 EXPERTLAB_REGISTER(AdviceLearner, ExpertiseTree, "expertise_tree",
                    "Expertise Tree: replay-scored decile splits, one Meta-CMAB per node, "
                    "pre-pruned (Abels et al. ICML 2023)",
-                   (ExpertiseTreeParams()));
+                   (MetaCmabParams({ParamSpec::Bool("incremental", false,
+                                                    "freeze a node's first split"),
+                                    ParamSpec::Int("min_split", 2, Bounds::AtLeast(2),
+                                                   "rounds a node needs before it may split"),
+                                    ParamSpec::Int("min_leaf", 2, Bounds::AtLeast(1),
+                                                   "rounds each child of a split needs")})));
 
-}  // namespace
 }  // namespace expertlab::trees

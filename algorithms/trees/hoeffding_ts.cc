@@ -17,8 +17,8 @@ struct HoeffdingTs::Leaf {
         left_count(lo.size(), 0),
         left_wins(lo.size(), 0) {}
 
-  std::vector<uint8_t> lo, hi;      // decile grid range per feature
-  double count = 0, wins = 0;       // rounds and rewards seen at this leaf
+  std::vector<uint8_t> lo, hi;                // decile grid range per feature
+  double count = 0, wins = 0;                 // rounds and rewards seen at this leaf
   std::vector<double> left_count, left_wins;  // per feature, below its candidate
   int64_t since_check = 0;
   int feature = -1;
@@ -58,7 +58,7 @@ HoeffdingTs::Leaf& HoeffdingTs::Find(Leaf& root, std::span<const double> context
   Leaf* node = &root;
   while (node->feature >= 0)
     node = context[static_cast<size_t>(node->feature)] < node->threshold ? node->below.get()
-                                                                          : node->above.get();
+                                                                         : node->above.get();
   return *node;
 }
 
@@ -87,8 +87,8 @@ void HoeffdingTs::Learn(Leaf& leaf, std::span<const double> context, double rewa
     if (leaf.hi[i] - leaf.lo[i] < 2) continue;
     const double nl = leaf.left_count[i], wl = leaf.left_wins[i];
     const double nr = leaf.count - nl, wr = leaf.wins - wl;
-    const double merit = total - (nl * BernoulliVariance(nl, wl) + nr * BernoulliVariance(nr, wr)) /
-                                     leaf.count;
+    const double merit =
+        total - (nl * BernoulliVariance(nl, wl) + nr * BernoulliVariance(nr, wr)) / leaf.count;
     if (merit > best) {
       second = best;
       best = merit;
@@ -106,13 +106,12 @@ void HoeffdingTs::Learn(Leaf& leaf, std::span<const double> context, double rewa
   below_hi[i] = split;
   above_lo[i] = split;
   leaf.threshold = mid(best_feature);
-  leaf.below = std::make_unique<Leaf>(leaf.lo, std::move(below_hi), leaf.left_count[i],
-                                      leaf.left_wins[i]);
+  leaf.below =
+      std::make_unique<Leaf>(leaf.lo, std::move(below_hi), leaf.left_count[i], leaf.left_wins[i]);
   leaf.above = std::make_unique<Leaf>(std::move(above_lo), leaf.hi, leaf.count - leaf.left_count[i],
                                       leaf.wins - leaf.left_wins[i]);
   leaf.feature = best_feature;
 }
-
 
 int HoeffdingTs::Choose(const RoundView& round) {
   double best = -1;
@@ -132,14 +131,12 @@ void HoeffdingTs::Observe(const RoundView& round, int /*arm*/, double reward) {
   Learn(Find(*trees_[static_cast<size_t>(followed_)], round.context), round.context, reward);
 }
 
-EXPERTLAB_REGISTER(AdviceLearner, HoeffdingTs, "hoeffding_ts",
-                   "one Hoeffding regression tree per expert + Thompson sampling over experts "
-                   "(the TreeHeuristic baseline of Abels et al. ICML 2023, reconstructed)",
-                   {ParamSpec::Double("confidence", 1e-7, Bounds::Open(0, 1),
-                                      "delta of the Hoeffding bound"),
-                    ParamSpec::Double("tie", 0.05, Bounds::AtLeast(0),
-                                      "split anyway once eps < tie"),
-                    ParamSpec::Int("grace", 1, Bounds::AtLeast(1),
-                                   "rounds between split checks of a leaf")});
+EXPERTLAB_REGISTER(
+    AdviceLearner, HoeffdingTs, "hoeffding_ts",
+    "one Hoeffding regression tree per expert + Thompson sampling over experts "
+    "(the TreeHeuristic baseline of Abels et al. ICML 2023, reconstructed)",
+    {ParamSpec::Double("confidence", 1e-7, Bounds::Open(0, 1), "delta of the Hoeffding bound"),
+     ParamSpec::Double("tie", 0.05, Bounds::AtLeast(0), "split anyway once eps < tie"),
+     ParamSpec::Int("grace", 1, Bounds::AtLeast(1), "rounds between split checks of a leaf")});
 
 }  // namespace expertlab::trees

@@ -26,7 +26,8 @@ int NearestNeighbours::Choose(const RoundView& round) {
     const Eigen::Map<const Eigen::VectorXd> x(round.context.data(),
                                               static_cast<Eigen::Index>(round.context.size()));
     distance_ = (contexts_.leftCols(t).colwise() - x).colwise().squaredNorm().transpose();
-    const auto k = std::max<int64_t>(1, static_cast<int64_t>(std::floor(fraction_ * static_cast<double>(rounds_))));
+    const auto k = std::max<int64_t>(
+        1, static_cast<int64_t>(std::floor(fraction_ * static_cast<double>(rounds_))));
     sorted_.assign(distance_.data(), distance_.data() + t);
     std::nth_element(sorted_.begin(), sorted_.begin() + (k - 1), sorted_.end());
     const double radius = sorted_[static_cast<size_t>(k - 1)];
@@ -51,19 +52,10 @@ void NearestNeighbours::Observe(const RoundView& round, int arm, double reward) 
   ++rounds_;
 }
 
-namespace {
-
-std::vector<ParamSpec> NearestNeighbourParams() {
-  std::vector<ParamSpec> specs = {ParamSpec::Double(
-      "fraction", 0.1, Bounds::Closed(1e-6, 1.0), "neighbourhood size as a fraction of t")};
-  for (ParamSpec& spec : MetaCmabParams()) specs.push_back(std::move(spec));
-  return specs;
-}
-
 EXPERTLAB_REGISTER(AdviceLearner, NearestNeighbours, "knn",
                    "nearest-neighbour Meta-CMAB: a fresh Meta-CMAB on the fraction t nearest "
                    "logged contexts each round (Abels et al. ICML 2023)",
-                   (NearestNeighbourParams()));
+                   (MetaCmabParams({ParamSpec::Double("fraction", 0.1, Bounds::Closed(1e-6, 1.0),
+                                                      "neighbourhood size as a fraction of t")})));
 
-}  // namespace
 }  // namespace expertlab::trees

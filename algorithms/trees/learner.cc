@@ -16,8 +16,7 @@ double ThreadSeconds() {
 }  // namespace
 
 int PickTied(const std::vector<int>& tied, Rng& rng) {
-  return tied.size() == 1 ? tied.front()
-                          : tied[static_cast<size_t>(rng.UniformInt(tied.size()))];
+  return tied.size() == 1 ? tied.front() : tied[static_cast<size_t>(rng.UniformInt(tied.size()))];
 }
 
 PlayResult PlayBandit(AdviceLearner& learner, const AdviceBandit& bandit, int dims, Rng rng,
@@ -33,8 +32,8 @@ PlayResult PlayBandit(AdviceLearner& learner, const AdviceBandit& bandit, int di
     const RoundView round = bandit.View(t, dims, with_region);
     const int arm = learner.Choose(round);
     EXPERTLAB_CHECK(arm >= 0 && arm < problem.classes)
-        << "round " << t << ": the learner chose arm " << arm << ", not in [0, K = "
-        << problem.classes << ")";
+        << "round " << t << ": the learner chose arm " << arm
+        << ", not in [0, K = " << problem.classes << ")";
     const double reward = arm == bandit.Label(t) ? 1.0 : 0.0;
     learner.Observe(round, arm, reward);
     total += reward;

@@ -35,9 +35,9 @@ class AdviceLearner {
 };
 
 struct PlayResult {
-  std::vector<int64_t> steps;       // the checkpoints reached
-  std::vector<double> reward;       // cumulative reward at each checkpoint
-  double seconds = 0;               // thread CPU time of Start, Choose and Observe
+  std::vector<int64_t> steps;  // the checkpoints reached
+  std::vector<double> reward;  // cumulative reward at each checkpoint
+  double seconds = 0;          // thread CPU time of Start, Choose and Observe
 };
 
 // Plays rounds 0..T-1 with a learner that sees `dims` columns; records the

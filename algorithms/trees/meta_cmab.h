@@ -18,8 +18,9 @@
 
 namespace expertlab::trees {
 
-// The (explore, ridge) parameter specs every Meta-CMAB-based learner takes.
-std::vector<ParamSpec> MetaCmabParams();
+// The (explore, ridge) parameter specs every Meta-CMAB-based learner takes,
+// after the learner's own `specs`.
+std::vector<ParamSpec> MetaCmabParams(std::vector<ParamSpec> specs = {});
 
 class MetaCmab final : public AdviceLearner {
  public:

@@ -23,8 +23,8 @@ double LogSumExp(const std::vector<double>& log_weights, const std::vector<size_
 
 Specialists::Specialists(const Params& params)
     : bins_(static_cast<int>(params.Int("bins"))), fixed_gamma_(params.AutoDouble("gamma")) {
-  EXPERTLAB_CHECK(10 % bins_ == 0) << "specialists: bins = " << bins_
-                                   << " must divide the 10 deciles (1, 2, 5 or 10)";
+  EXPERTLAB_CHECK(10 % bins_ == 0)
+      << "specialists: bins = " << bins_ << " must divide the 10 deciles (1, 2, 5 or 10)";
 }
 
 void Specialists::Start(const Problem& problem, Rng rng) {
@@ -43,9 +43,9 @@ int Specialists::Choose(const RoundView& round) {
   const auto experts = static_cast<size_t>(problem_.experts);
   for (int f = 0; f < problem_.dims; ++f) {
     const DecileGrid& grid = problem_.grid[static_cast<size_t>(f)];
-    const auto decile = std::upper_bound(grid.begin() + 1, grid.end() - 1,
-                                         round.context[static_cast<size_t>(f)]) -
-                        (grid.begin() + 1);
+    const auto decile =
+        std::upper_bound(grid.begin() + 1, grid.end() - 1, round.context[static_cast<size_t>(f)]) -
+        (grid.begin() + 1);
     const auto bin = static_cast<size_t>(decile * bins_ / 10);
     const size_t first = (static_cast<size_t>(f) * static_cast<size_t>(bins_) + bin) * experts;
     for (size_t e = 0; e < experts; ++e) {
@@ -60,8 +60,7 @@ int Specialists::Choose(const RoundView& round) {
 
 void Specialists::Observe(const RoundView& /*round*/, int arm, double reward) {
   const double before = LogSumExp(log_weights_, awake_);
-  const double gain =
-      gamma_ * reward / (probability_[static_cast<size_t>(arm)] * problem_.classes);
+  const double gain = gamma_ * reward / (probability_[static_cast<size_t>(arm)] * problem_.classes);
   for (size_t j = 0; j < awake_.size(); ++j)
     if (awake_advice_[j] == arm) log_weights_[awake_[j]] += gain;
   const double shift = LogSumExp(log_weights_, awake_) - before;

@@ -26,8 +26,7 @@ TEST_CASE("region Bayes reward: hand-computed small cases", "[theory]") {
   CHECK(RegionBayesReward(4, 5) < RegionBayesReward(32, 5));
 }
 
-TEST_CASE("region Bayes reward equals a simulated Bayes decision on the environment",
-          "[theory]") {
+TEST_CASE("region Bayes reward equals a simulated Bayes decision on the environment", "[theory]") {
   // The decision rule of trees_reward.h applied to the bandit's rounds with
   // the true expertise map: the mean over 40000 rounds (8 regions'
   // worth of independent expertise draws per replicate, 10 replicates)
@@ -65,7 +64,8 @@ TEST_CASE("region Bayes reward equals a simulated Bayes decision on the environm
     }
   }
   const double mean = total / static_cast<double>(rounds);
-  CHECK(std::abs(mean - RegionBayesReward(4, 3)) < 4 * 0.5 / std::sqrt(static_cast<double>(rounds)));
+  CHECK(std::abs(mean - RegionBayesReward(4, 3)) <
+        4 * 0.5 / std::sqrt(static_cast<double>(rounds)));
 }
 
 }  // namespace

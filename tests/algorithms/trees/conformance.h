@@ -111,4 +111,18 @@ inline Problem TwoRegionProblem(int experts, int classes, int64_t horizon) {
   return {classes, experts, 2, horizon, 2, {grid, grid}};
 }
 
+// Expert 0 is always right, experts 1-3 right with probability 1/4 (K =
+// 4, the context carries no signal): a learner that follows expert 0 once
+// it has learnt whom to trust gets every round right. Checks accuracy >=
+// `at_least` over the last 1000 of 2000 rounds in each of 5 seeds.
+inline void CheckFollowsReliableExpert(const std::string& spec, double at_least) {
+  const std::vector<double> honesty = {1.0, 0.25, 0.25, 0.25};
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const auto rounds = TwoRegionRounds({honesty, honesty}, 4, 2000, seed);
+    auto learner = MakeLearner(spec);
+    INFO(spec << ", seed " << seed);
+    CHECK(PlayRounds(*learner, TwoRegionProblem(4, 4, 2000), rounds, 1000, seed) >= at_least);
+  }
+}
+
 }  // namespace expertlab::trees::testing

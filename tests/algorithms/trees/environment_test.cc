@@ -28,8 +28,7 @@ TEST_CASE("trees environment: per-region honesty is 0.75 / 0.25", "[unit][theory
   CHECK(std::abs(honest[1] / count[1] - 0.75) < tolerance(0.75, count[1]));
   CHECK(std::abs(honest[0] / count[0] - 0.25) < tolerance(0.25, count[0]));
   const double overall = (honest[0] + honest[1]) / (count[0] + count[1]);
-  CHECK(std::abs(overall - theory::MarginalHonesty()) <
-        tolerance(0.5, count[0] + count[1]));
+  CHECK(std::abs(overall - theory::MarginalHonesty()) < tolerance(0.5, count[0] + count[1]));
 }
 
 TEST_CASE("trees environment: dishonest experts share one wrong class", "[unit]") {
@@ -66,7 +65,8 @@ TEST_CASE("trees environment: bad input is a clear error", "[unit]") {
   CHECK_THROWS_WITH(MakeBandit(4, 0, 10, 1), Catch::Contains("N = 0"));
   const AdviceBandit bandit = MakeBandit(4, 2, 10, 1);
   CHECK(bandit.width() == 64);
-  CHECK_THROWS_WITH(bandit.ProblemFor(65), Catch::Contains("g = 65 is not in [1, context width = 64]"));
+  CHECK_THROWS_WITH(bandit.ProblemFor(65),
+                    Catch::Contains("g = 65 is not in [1, context width = 64]"));
   CHECK(bandit.ProblemFor(64).grid.size() == 64);
 }
 

@@ -26,9 +26,9 @@ TEST_CASE("exp4 regret to the best expert is within Auer et al.'s bound", "[theo
   for (uint64_t seed = 1; seed <= 20; ++seed) {
     const auto rounds = testing::TwoRegionRounds({honesty, honesty}, classes, horizon, seed);
     auto learner = testing::MakeLearner("exp4");
-    regret += horizon * (1.0 - testing::PlayRounds(*learner,
-                                                   testing::TwoRegionProblem(experts, classes, horizon),
-                                                   rounds, 0, seed));
+    regret += horizon * (1.0 - testing::PlayRounds(
+                                   *learner, testing::TwoRegionProblem(experts, classes, horizon),
+                                   rounds, 0, seed));
   }
   const double bound = 2 * std::sqrt(std::numbers::e - 1) *
                        std::sqrt(horizon * classes * std::log(static_cast<double>(experts)));

@@ -23,11 +23,15 @@ TEST_CASE("expertise_tree finds the split of a flipped expert", "[theory]") {
   // 2000 rounds, averaged over 8 seeds, each tree is within 0.04 of the
   // oracle (the replay values need a few dozen rounds per side before the
   // split wins, about 2% of the horizon, plus sampling noise of 2 standard
-  // errors, 2 * 0.5 / sqrt(8000) = 0.011), and at least 0.1 above
-  // Meta-CMAB.
+  // errors, 2 * 0.5 / sqrt(8000) = 0.011). The incremental tree may freeze
+  // a first split on u2 after a handful of rounds (replay values then
+  // differ by chance) and split u1 one level down in each half, so each
+  // region is learnt by two leaves on half the data: twice the learning
+  // cost, a margin of 0.08. Both stay at least 0.1 above Meta-CMAB.
   const std::vector<std::vector<double>> honesty = {{0.9, 0.5}, {0.1, 0.5}};
   const Problem problem = testing::TwoRegionProblem(2, 3, 2000);
-  for (const char* spec : {"expertise_tree", "expertise_tree(incremental=true)"}) {
+  for (const auto& [spec, margin] :
+       {std::pair{"expertise_tree", 0.04}, std::pair{"expertise_tree(incremental=true)", 0.08}}) {
     double tree = 0, oracle = 0, blind = 0;
     for (uint64_t seed = 1; seed <= 8; ++seed) {
       const auto rounds = testing::TwoRegionRounds(honesty, 3, 2000, seed);
@@ -40,7 +44,7 @@ TEST_CASE("expertise_tree finds the split of a flipped expert", "[theory]") {
       blind += run("meta_cmab");
     }
     INFO(spec << ": tree " << tree << ", oracle " << oracle << ", meta_cmab " << blind);
-    CHECK(tree >= oracle - 0.04);
+    CHECK(tree >= oracle - margin);
     CHECK(tree >= blind + 0.1);
   }
 }

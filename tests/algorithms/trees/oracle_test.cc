@@ -15,7 +15,8 @@ TEST_CASE("oracle conformance and determinism", "[unit][determinism]") {
 
 TEST_CASE("oracle with one region is Meta-CMAB", "[unit]") {
   const AdviceBandit bandit = testing::MakeBandit(1, 6, 800, 21);
-  CHECK(testing::Play("oracle", bandit, 2, 3).reward == testing::Play("meta_cmab", bandit, 2, 3).reward);
+  CHECK(testing::Play("oracle", bandit, 2, 3).reward ==
+        testing::Play("meta_cmab", bandit, 2, 3).reward);
 }
 
 TEST_CASE("oracle approaches the region Bayes reward", "[theory]") {
