@@ -14,7 +14,7 @@ using trees::AdviceLearner;
 
 namespace {
 
-enum TreesStream : uint64_t { kLearnerStream = 1, kBanditStream = 2 };
+enum TreesStream : uint64_t { kTreesLearnerStream = 1, kTreesBanditStream = 2 };
 
 }  // namespace
 
@@ -46,7 +46,7 @@ void CheckTreesCell(const Params& params) {
 
 void RunTreesCell(const Params& params, CellContext& context, const TreesDefaults& defaults) {
   const int64_t horizon = params.Int("T");
-  Rng data = context.DataStream(kBanditStream);
+  Rng data = context.DataStream(kTreesBanditStream);
   const trees::Dataset dataset = trees::MakeDataset(params.String("dataset"), data);
   const trees::AdviceSetting setting{.regions = static_cast<int>(params.Int("R")),
                                      .experts = static_cast<int>(params.Int("N")),
@@ -57,8 +57,9 @@ void RunTreesCell(const Params& params, CellContext& context, const TreesDefault
   const std::vector<int64_t> steps = defaults.per_octave > 0
                                          ? LogCheckpoints(horizon, defaults.per_octave)
                                          : std::vector<int64_t>{horizon};
-  const trees::PlayResult result = trees::PlayBandit(
-      *learner, bandit, static_cast<int>(params.Int("g")), context.Stream(kLearnerStream), steps);
+  const trees::PlayResult result =
+      trees::PlayBandit(*learner, bandit, static_cast<int>(params.Int("g")),
+                        context.Stream(kTreesLearnerStream), steps);
   for (size_t k = 0; k < result.steps.size(); ++k)
     context.Record("reward", result.steps[k], result.reward[k]);
   context.Record("average_reward", horizon, result.reward.back() / static_cast<double>(horizon));

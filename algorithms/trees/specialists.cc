@@ -11,7 +11,7 @@ namespace expertlab::trees {
 namespace {
 
 // log sum_j exp(v_j) over the awake specialists.
-double LogSumExp(const std::vector<double>& log_weights, const std::vector<size_t>& awake) {
+double AwakeLogSumExp(const std::vector<double>& log_weights, const std::vector<size_t>& awake) {
   double top = -INFINITY;
   for (size_t s : awake) top = std::max(top, log_weights[s]);
   double sum = 0;
@@ -59,11 +59,11 @@ int Specialists::Choose(const RoundView& round) {
 }
 
 void Specialists::Observe(const RoundView& /*round*/, int arm, double reward) {
-  const double before = LogSumExp(log_weights_, awake_);
+  const double before = AwakeLogSumExp(log_weights_, awake_);
   const double gain = gamma_ * reward / (probability_[static_cast<size_t>(arm)] * problem_.classes);
   for (size_t j = 0; j < awake_.size(); ++j)
     if (awake_advice_[j] == arm) log_weights_[awake_[j]] += gain;
-  const double shift = LogSumExp(log_weights_, awake_) - before;
+  const double shift = AwakeLogSumExp(log_weights_, awake_) - before;
   for (size_t s : awake_) log_weights_[s] -= shift;
 }
 
