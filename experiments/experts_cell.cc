@@ -53,6 +53,10 @@ PlayedGame ExpertsGame::Play(CellContext& context) const {
   context.Record("sequence_checksum", horizon_,
                  static_cast<double>(played.result.sequence_checksum));
   context.Record("oblivious", horizon_, played.oblivious ? 1.0 : 0.0);
+  if (sequence->Comparator() >= 0)
+    context.Record("held_fraction", horizon_,
+                   static_cast<double>(played.result.comparator_held_days) /
+                       static_cast<double>(horizon_));
   for (const auto& [name, value] : played.learner_params)
     context.Record("param." + name, horizon_, value);
   for (const auto& [name, value] : played.sequence_params)

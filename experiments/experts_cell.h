@@ -21,6 +21,8 @@
 //   sequence_checksum  hash of every expert's L_T(i) and the comparator:
 //                      equal across learners that saw the same sequence
 //   oblivious          1 if no loss depended on the learner, else 0
+//   held_fraction      share of the T days on which the learner held the
+//                      comparator i* when it played (instances with one)
 //   param.<name>       the learner's EffectiveParams after Start
 //   instance.<name>    the instance's EffectiveParams after Start
 //

@@ -1,33 +1,50 @@
 // regret_vs_memory: regret R against memory S on the SWXZ22 hard instance
-// (planted Bernoulli) at its hardest gap for each S, delta*(S) = c sqrt(n /
-// (S T)), per learner; beside the SWXZ22 lower-bound curve sqrt(nT/S), the
-// full-memory Hedge floor sqrt(T ln n / 2) and the random-subset
-// prediction (1 - S/n) delta T + sqrt(T ln S / 2).
+// (planted Bernoulli), per learner, in two modes:
+//   - fixed gap (delta = a number): every S meets the same gap. A learner
+//     that never holds i* pays delta T whatever S is (random subset:
+//     (1 - S/n) delta T + sqrt(T ln S / 2)); one that finds i* after D days
+//     pays about delta D, and D falls with S (SWXZ22's pool MW: (n/S)
+//     resamples; the pools: (n/m) epochs). The discriminating mode: the
+//     share of delta T a learner pays (paid_fraction) and the share of days
+//     on which it held i* (held_fraction) tell learning from not learning.
+//   - hardest gap (delta = auto): delta*(S) = c sqrt(n / (S T)) for each S,
+//     beside the SWXZ22 lower-bound curve sqrt(nT/S). Every learner's
+//     regret then lies between sqrt(nT/S) and the no-learning delta* T =
+//     c sqrt(nT/S), both proportional to S^{-1/2}, so the -1/2 slope
+//     (theory.slope) holds for a learner that learns nothing as well: this
+//     mode shows the tradeoff curve, not who learns.
 //
-// Theory: R = Theta~(sqrt(nT/S)) (SWXZ22 lower bound; PR23 upper bound,
-// general-S form unverified), i.e. slope -1/2 of log R against log S.
+// Theory: R = Theta~(sqrt(nT/S)) at delta*(S) (SWXZ22 lower bound; PR23
+// upper bound, general-S form unverified). SWXZ22's pool MW is proven in
+// its random-order range delta > sqrt(16 log2^2 n / T) (swxz_valid); with
+// the published constants its search takes SwxzSearchDays (theory/
+// memory_bounds.h), and swxz_min_T is the smallest T at which that search
+// fits in T/2 at this n, S and delta.
 //
 // The learner spec gets memory=S when the learner has a memory parameter
 // (full-memory learners run as given). swxz_mw without an explicit alpha
 // gets the planted best rate alpha = 1/2 - delta (SWXZ22's "M known"
 // version); write swxz_mw(alpha=auto) for the binary search.
 //
-// Data keys: n, T, memory, c: delta*(S) depends on S, so learners share the
-// data of a replicate at each S, not across S.
+// Data keys: n, T, memory, c, delta: learners share the data of a
+// replicate at each S (common random numbers), not across S.
 //
 // Metrics (at t = T): the standard rows of experts_cell.h (mean_regret
-// sum_t <p_t, mu> - T mu(i*) has no noise floor: the headline), and
+// sum_t <p_t, mu> - T mu(i*) has no noise floor: the headline; and
+// held_fraction), and
+//   paid_fraction    mean_regret / (delta T): 1 = no learning
 //   normalized       mean_regret / sqrt(nT/S)
 //   lower_bound      sqrt(nT/S)
 //   hedge_floor      sqrt(T ln n / 2)
 //   subset_predict   (1 - S/n) delta T + sqrt(T ln S / 2)
-//   delta            delta*(S)
+//   delta            the gap in use
 //   swxz_valid       1 if delta > sqrt(16 log2^2 n / T) (SWXZ22 range)
-//   theory.slope     -1/2 for every learner with memory below n: at
-//                    delta*(S) its regret lies between the lower bound
-//                    sqrt(nT/S) and the no-learning delta* T = c sqrt(nT/S),
-//                    both proportional to S^{-1/2} (theory.fit = 1). A
-//                    full-memory learner holds every expert: no prediction.
+//   swxz_search      SWXZ22 pool MW's expected search days, published
+//                    constants (slack 1)
+//   swxz_min_T       smallest T = 2^k at which that search fits in T/2
+//   theory.slope     hardest-gap mode only: -1/2 for every learner with
+//                    memory below n (theory.fit = 1); a full-memory learner
+//                    holds every expert: no prediction.
 #include <cmath>
 #include <string>
 
@@ -49,12 +66,17 @@ class RegretVsMemory final : public Experiment {
         HorizonKey(65536),
         MemoryKey(64),
         ParamSpec::Double("c", 1.0, Bounds::Positive(),
-                          "delta = c sqrt(n / (S T)), must stay below 1/2"),
+                          "delta = auto: delta*(S) = c sqrt(n / (S T)), below 1/2"),
+        ParamSpec::AutoDouble("delta", Bounds::Open(0.0, 0.5),
+                              "the planted gap; auto = c sqrt(n / (S T)) for each S"),
     };
   }
-  std::vector<std::string> DataKeys() const override { return {"n", "T", "memory", "c"}; }
+  std::vector<std::string> DataKeys() const override {
+    return {"n", "T", "memory", "c", "delta"};
+  }
 
   static double DeltaOf(const Params& params) {
+    if (const auto fixed = params.AutoDouble("delta")) return *fixed;
     return theory::DeltaStar(params.Double("c"), static_cast<double>(params.Int("n")),
                              static_cast<double>(params.Int("T")),
                              static_cast<double>(params.Int("memory")));
@@ -83,20 +105,24 @@ class RegretVsMemory final : public Experiment {
             .KnownComparatorRate()
             .Play(context);
     const double bound = theory::SwxzLowerBound(nd, td, sd);
+    context.Record("paid_fraction", horizon, played.end().mean_regret / (delta * td));
     context.Record("normalized", horizon, played.end().mean_regret / bound);
     context.Record("lower_bound", horizon, bound);
     context.Record("hedge_floor", horizon, theory::HedgeOptimalRegret(n, horizon));
     context.Record("subset_predict", horizon, theory::RandomSubsetRegret(nd, sd, delta, td));
     context.Record("delta", horizon, delta);
     context.Record("swxz_valid", horizon, theory::SwxzRandomOrderValid(nd, td, delta) ? 1.0 : 0.0);
-    if (played.memory_budget < n) RecordSlopePrediction(context, horizon, -0.5, true);
+    context.Record("swxz_search", horizon, theory::SwxzSearchDays(nd, sd, td, delta, 1.0));
+    context.Record("swxz_min_T", horizon, theory::SwxzSmallestHorizon(nd, sd, delta, 1.0));
+    const bool hardest_gap = !params.AutoDouble("delta");
+    if (hardest_gap && played.memory_budget < n) RecordSlopePrediction(context, horizon, -0.5, true);
   }
 };
 
 }  // namespace
 
 EXPERTLAB_REGISTER_EXPERIMENT(RegretVsMemory, "regret_vs_memory",
-                              "regret vs memory S on the planted instance at "
-                              "delta*(S) = c sqrt(n/(ST)) (SWXZ22/PR23)")
+                              "regret vs memory S on the planted instance at a "
+                              "fixed gap or at delta*(S) (SWXZ22/PR23)")
 
 }  // namespace expertlab::experiments

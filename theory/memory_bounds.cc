@@ -38,6 +38,32 @@ bool SwxzRandomOrderValid(double n, double horizon, double delta) {
   return delta > std::sqrt(16 * log2n * log2n / horizon);
 }
 
+double SwxzResampleDays(double n, double horizon, double delta, double slack) {
+  const double alpha = 0.5 - delta;
+  const double log_t = std::log(std::max(horizon, 2.0));
+  const double scale = 1 + delta / 2;
+  // a tau - b sqrt(tau) - c = 0 with a = 1/2 - scale alpha > 0.
+  const double a = 0.5 - scale * alpha;
+  const double b = scale * slack * 4 * std::sqrt(log_t);
+  const double c = scale * slack * 4 * log_t / alpha + 2 * std::log(n) / delta;
+  const double root = (b + std::sqrt(b * b + 4 * a * c)) / (2 * a);
+  return root * root;
+}
+
+double SwxzSearchDays(double n, double memory, double horizon, double delta, double slack) {
+  return n / memory * SwxzResampleDays(n, horizon, delta, slack);
+}
+
+double SwxzSmallestHorizon(double n, double memory, double delta, double slack) {
+  for (int k = 1; k <= 40; ++k) {
+    const double horizon = std::ldexp(1.0, k);
+    if (SwxzRandomOrderValid(n, horizon, delta) &&
+        SwxzSearchDays(n, memory, horizon, delta, slack) <= horizon / 2)
+      return horizon;
+  }
+  return 0;
+}
+
 bool SwxzLowMistakeValid(double n, double horizon, double delta, double mistakes) {
   const double log2n = std::log2(n);
   return delta > std::sqrt(128 * log2n * log2n / horizon) &&

@@ -56,6 +56,22 @@ double PoolCyclingRegret(double n, double mistakes, double memory);
 
 // SWXZ22 validity: random order needs delta > sqrt(16 log2^2 n / T).
 bool SwxzRandomOrderValid(double n, double horizon, double delta);
+// SWXZ22 pool MW ("cost" rule, swxz_mw.h) with a pool of fair experts
+// (mean loss 1/2) at known alpha = 1/2 - delta: the days tau after which
+// the pool's expected cost tau/2 crosses the resample threshold
+//   (1 + delta/2)(alpha tau + slack (4 sqrt(tau ln T) + 4 ln T / alpha))
+//     + 2 ln n / delta,
+// the larger root of a quadratic in sqrt(tau) ([R]: our reading of the
+// authors' slides; slack = 1 is the published constant).
+double SwxzResampleDays(double n, double horizon, double delta, double slack);
+// Expected days before a pool of S holds i* when each resample draws S of
+// n uniformly: (n / S) resamples of SwxzResampleDays each.
+double SwxzSearchDays(double n, double memory, double horizon, double delta, double slack);
+// The smallest T = 2^k at which SWXZ22 pool MW at gap delta is inside its
+// random-order range and its expected search takes at most T / 2 days (so
+// it pays at most half of the no-learning delta T); 0 when no T <= 2^40
+// does.
+double SwxzSmallestHorizon(double n, double memory, double delta, double slack);
 // Low mistake needs delta > sqrt(128 log2^2 n / T) and
 // M < delta^2 T / (1280 log2^2 n).
 bool SwxzLowMistakeValid(double n, double horizon, double delta, double mistakes);

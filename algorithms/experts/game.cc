@@ -131,6 +131,8 @@ GameResult PlayStartedGame(ExpertsLearner& learner, LossSequence& sequence, int 
     }
     day_losses.set_day(day);
     day_means.set_day(day);
+    if (comparator >= 0 && (full_access || learner.Holds(comparator)))
+      ++result.comparator_held_days;
     const int action = learner.Act();
     EXPERTLAB_CHECK(action >= 0 && action < num_experts)
         << "learner played expert " << action << " of " << num_experts << " on day " << day;

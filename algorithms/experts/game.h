@@ -49,6 +49,9 @@ struct GameResult {
   double best_loss = 0;
   int best_expert = 0;            // argmin_i L_T(i), ties to the smallest index
   int64_t max_reads_per_day = 0;  // single-expert reads (bounded learners)
+  // Days on which the learner held the comparator i* when it played (0
+  // when the instance designates none): how long a pool spent with i*.
+  int64_t comparator_held_days = 0;
   // A 52-bit hash (exact in a double) of every expert's cumulative loss
   // L_T(i) (to 1e-6) and the comparator: equal for two games that saw the
   // same loss sequence, so a sweep can show that learners compared in one

@@ -47,6 +47,16 @@ class LossView {
         full_access_(full_access) {}
   LossView(const LossSource& source, int num_experts, const ExpertsLearner& reader)
       : source_(&source), size_(num_experts), reader_(reader), full_access_(false) {}
+  // The same day's losses for a bounded-memory part of the reader (e.g. one
+  // copy inside a learner made of several), checked against the part's own
+  // holdings: a part holds a subset of what its owner holds, so this never
+  // widens access, and each read costs the part's membership test only.
+  LossView(const LossView& owner_view, const ExpertsLearner& part)
+      : dense_(owner_view.dense_),
+        source_(owner_view.source_),
+        size_(owner_view.size_),
+        reader_(part),
+        full_access_(false) {}
 
   int size() const { return size_; }
   // Loss of one expert; a bounded-memory learner may only read those it holds.
