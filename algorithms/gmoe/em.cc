@@ -9,43 +9,32 @@
 
 namespace expertlab::gmoe {
 
-double Responsibilities(const Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
-                        Eigen::MatrixXd& responsibilities) {
-  responsibilities = JointLogDensity(model, x, y);
-  const Eigen::VectorXd lse = RowLogSumExp(responsibilities);
-  responsibilities = (responsibilities.colwise() - lse).array().exp();
-  return lse.sum();
-}
-
-void UpdateExperts(Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
-                   const Eigen::MatrixXd& responsibilities, double var_floor) {
+void UpdateExperts(Model& model, const EStep& e_step, double var_floor) {
   const int d = model.d();
-  Eigen::MatrixXd design(x.rows(), d + 1);
-  design << x, Eigen::VectorXd::Ones(x.rows());
+  const double n = static_cast<double>(e_step.responsibilities.rows());
   for (int i = 0; i < model.k(); ++i) {
-    const auto w = responsibilities.col(i);
-    const double mass = w.sum();
+    const ExpertMoments& m = e_step.experts[i];
     // An expert with (numerically) no responsibility keeps its parameters:
     // its least-squares problem is undetermined.
-    if (!(mass > 1e-10 * static_cast<double>(x.rows()))) continue;
-    const Eigen::MatrixXd gram = design.transpose() * w.asDiagonal() * design;
-    const Eigen::VectorXd rhs = design.transpose() * w.cwiseProduct(y);
-    const Eigen::LDLT<Eigen::MatrixXd> ldlt(gram);
+    if (!(m.mass > 1e-10 * n)) continue;
+    const Eigen::LDLT<Eigen::MatrixXd> ldlt(m.gram);
     if (ldlt.info() != Eigen::Success || !(ldlt.rcond() > 1e-14)) continue;
-    const Eigen::VectorXd coef = ldlt.solve(rhs);
+    const Eigen::VectorXd coef = ldlt.solve(m.rhs);
     model.a.row(i) = coef.head(d).transpose();
     model.b[i] = coef[d];
-    const Eigen::VectorXd residual = y - design * coef;
-    model.nu[i] = std::max(w.dot(residual.cwiseAbs2()) / mass, var_floor);
+    // sum_j R_ji (y_j - z_j . c)^2 = yy - 2 c . rhs + c^T gram c, for any c.
+    const double squares = m.yy - 2 * coef.dot(m.rhs) + coef.dot(m.gram * coef);
+    model.nu[i] = std::max(squares / m.mass, var_floor);
   }
 }
 
 double EmIteration(Model& model, const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
-                   Eigen::MatrixXd& responsibilities, int gate_steps, double gate_tol,
-                   double var_floor) {
-  UpdateExperts(model, x, y, responsibilities, var_floor);
-  MaximizeGate(model, x, responsibilities, gate_steps, gate_tol);
-  return Responsibilities(model, x, y, responsibilities);
+                   EStep& e_step, int gate_steps, double gate_tol, double var_floor) {
+  UpdateExperts(model, e_step, var_floor);
+  // The experts' update leaves the gate, so the E-step's gate terms hold.
+  MaximizeGate(model, x, e_step.responsibilities, gate_steps, gate_tol, &e_step.gate);
+  RunEStep(model, x, y, e_step);
+  return e_step.log_likelihood;
 }
 
 Em::Em(const Params& params)
@@ -66,12 +55,13 @@ FitResult Em::Fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Mode
   FitResult fit;
   fit.model = init;
   for (int i = 0; i < fit.model.k(); ++i) fit.model.nu[i] = std::max(fit.model.nu[i], var_floor_);
-  Eigen::MatrixXd resp;
-  double loglik = Responsibilities(fit.model, x, y, resp);
+  EStep e_step;
+  RunEStep(fit.model, x, y, e_step);
+  double loglik = e_step.log_likelihood;
   fit.log_likelihood_trace.push_back(loglik);
   for (int it = 0; it < max_iter_; ++it) {
     // The gate's Newton steps stop well inside EM's own tolerance.
-    const double next = EmIteration(fit.model, x, y, resp, gate_steps_, 1e-3 * tol_, var_floor_);
+    const double next = EmIteration(fit.model, x, y, e_step, gate_steps_, 1e-3 * tol_, var_floor_);
     fit.log_likelihood_trace.push_back(next);
     ++fit.iterations;
     const double change = next - loglik;

@@ -46,6 +46,28 @@ double Gate::ScoreDerivative(double w) const {
   return 1.0;
 }
 
+void Gate::ScoreAndDerivative(double w, double& score, double& derivative) const {
+  switch (activation) {
+    case Activation::kSigmoid: {
+      const double s = Sigmoid(w);
+      score = s - 0.5;
+      derivative = s * (1.0 - s);
+      return;
+    }
+    case Activation::kTanh: {
+      const double t = std::tanh(w);
+      score = t;
+      derivative = 1.0 - t * t;
+      return;
+    }
+    case Activation::kIdentity:
+    case Activation::kRelu:
+    case Activation::kGelu: break;
+  }
+  score = Score(w);
+  derivative = ScoreDerivative(w);
+}
+
 const std::vector<std::string>& GateNames() {
   static const std::vector<std::string> names = {"softmax", "temperature", "identity", "relu",
                                                  "sigmoid", "tanh",        "gelu"};

@@ -43,6 +43,8 @@ struct Gate {
   // s(w) = sigma(w) - sigma(0), and its first derivative.
   double Score(double w) const;
   double ScoreDerivative(double w) const;
+  // Both at once (one transcendental evaluation where they share one).
+  void ScoreAndDerivative(double w, double& score, double& derivative) const;
   // sigma(c w) = c sigma(w) for every c > 0: the scale direction is then not
   // identifiable (identity, ReLU).
   bool PositivelyHomogeneous() const {

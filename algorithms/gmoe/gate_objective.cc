@@ -3,7 +3,7 @@
 #include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
-#include <vector>
+#include <utility>
 
 #include "sim/check.h"
 
@@ -35,82 +35,42 @@ void UnpackGate(const Eigen::VectorXd& theta, Model& model) {
   if (model.gate.learn_tau) model.tau = std::exp(theta[theta.size() - 1]);
 }
 
+GateTerms GateTermsOver(const Model& model, const Eigen::MatrixXd& x,
+                        const Eigen::MatrixXd& responsibilities, bool derivatives) {
+  GateBlock block(model);
+  GateTerms terms;
+  block.Clear(terms, derivatives);
+  for (Eigen::Index start = 0; start < x.rows(); start += GateBlock::kRows) {
+    const Eigen::Index rows = std::min(GateBlock::kRows, x.rows() - start);
+    block.Evaluate(x, start, rows, derivatives);
+    block.Accumulate(responsibilities.middleRows(start, rows), derivatives, terms);
+  }
+  GateBlock::Finish(terms);
+  return terms;
+}
+
 double GateObjective(const Model& model, const Eigen::MatrixXd& x,
                      const Eigen::MatrixXd& responsibilities, Eigen::VectorXd* gradient,
                      Eigen::MatrixXd* fisher) {
-  const Eigen::MatrixXd log_gate = LogGate(model, x);
-  const double q = (responsibilities.array() * log_gate.array()).sum();
-  if (gradient == nullptr && fisher == nullptr) return q;
-
-  // Column-wise over the sample: expert i's rows of J are
-  // u_ji = (s'(w_ji) x_j / tau, 1 / tau) on its own block and -logit_ji on
-  // log tau, so every block of J^T W J is a weighted product of n-row
-  // matrices.
-  const int n = static_cast<int>(x.rows()), k = model.k(), d = model.d();
-  const int p = NumGateParams(model), b = d + 1;
-  const bool tau = model.gate.learn_tau;
-  const Eigen::MatrixXd w = x * model.beta1.transpose();
-  const Eigen::MatrixXd logits = GateLogits(model, x);
-  const Eigen::MatrixXd g = log_gate.array().exp();
-  const Eigen::VectorXd r = responsibilities.rowwise().sum();
-  const Eigen::MatrixXd residual = responsibilities - r.asDiagonal() * g;
-  std::vector<Eigen::MatrixXd> u(k - 1, Eigen::MatrixXd(n, b));
-  for (int i = 0; i + 1 < k; ++i) {
-    Eigen::VectorXd slope(n);
-    for (int j = 0; j < n; ++j) slope[j] = model.gate.ScoreDerivative(w(j, i)) / model.tau;
-    u[i].leftCols(d) = slope.asDiagonal() * x;
-    u[i].col(d).setConstant(1.0 / model.tau);
-  }
-  if (gradient != nullptr) {
-    gradient->resize(p);
-    for (int i = 0; i + 1 < k; ++i) gradient->segment(i * b, b) = u[i].transpose() * residual.col(i);
-    if (tau) (*gradient)[p - 1] = -(residual.array() * logits.array()).sum();
-  }
-  if (fisher != nullptr) {
-    fisher->setZero(p, p);
-    // W_j[i][l] = r_j (delta_il g_ji - g_ji g_jl); column i of W times
-    // logits, summed over l, couples expert i with log tau.
-    Eigen::VectorXd weight(n), tau_coupling(n);
-    const Eigen::VectorXd g_logit = (g.array() * logits.array()).rowwise().sum();
-    for (int i = 0; i + 1 < k; ++i) {
-      for (int l = i; l + 1 < k; ++l) {
-        weight = -(r.array() * g.col(i).array() * g.col(l).array()).matrix();
-        if (l == i) weight += (r.array() * g.col(i).array()).matrix();
-        const Eigen::MatrixXd block = u[i].transpose() * weight.asDiagonal() * u[l];
-        fisher->block(i * b, l * b, b, b) = block;
-        fisher->block(l * b, i * b, b, b) = block.transpose();
-      }
-      if (tau) {
-        // sum_l W_j[i][l] (-logit_jl) = -r_j g_ji (logit_ji - sum_l g_jl logit_jl)
-        tau_coupling = -(r.array() * g.col(i).array() *
-                         (logits.col(i).array() - g_logit.array())).matrix();
-        const Eigen::VectorXd column = u[i].transpose() * tau_coupling;
-        fisher->block(i * b, p - 1, b, 1) = column;
-        fisher->block(p - 1, i * b, 1, b) = column.transpose();
-      }
-    }
-    if (tau) {
-      // logit^T W logit = r (sum_i g_i logit_i^2 - (sum_i g_i logit_i)^2)
-      const Eigen::VectorXd g_logit2 = (g.array() * logits.array().square()).rowwise().sum();
-      (*fisher)(p - 1, p - 1) =
-          (r.array() * (g_logit2.array() - g_logit.array().square())).sum();
-    }
-  }
-  return q;
+  GateTerms terms =
+      GateTermsOver(model, x, responsibilities, gradient != nullptr || fisher != nullptr);
+  if (gradient != nullptr) *gradient = std::move(terms.gradient);
+  if (fisher != nullptr) *fisher = std::move(terms.fisher);
+  return terms.q;
 }
 
 GateStepResult MaximizeGate(Model& model, const Eigen::MatrixXd& x,
                             const Eigen::MatrixXd& responsibilities, int max_steps,
-                            double rel_tol) {
+                            double rel_tol, const GateTerms* at_model) {
   GateStepResult result;
-  Eigen::VectorXd grad;
-  Eigen::MatrixXd fisher;
-  double q = GateObjective(model, x, responsibilities);
-  result.objective_before = q;
   if (NumGateParams(model) == 0) {
-    result.objective_after = q;
+    result.objective_before = result.objective_after =
+        GateTermsOver(model, x, responsibilities, false).q;
     return result;
   }
+  GateTerms here = at_model != nullptr ? *at_model : GateTermsOver(model, x, responsibilities, true);
+  double q = here.q;
+  result.objective_before = q;
   // Marquardt damping: lambda scales the diagonal; shrunk after an accepted
   // step, grown after a rejected one; a step that needs more damping than
   // kMaxDamping is not worth taking (Q is flat to rounding there).
@@ -121,25 +81,27 @@ GateStepResult MaximizeGate(Model& model, const Eigen::MatrixXd& x,
   constexpr double kLogTauBound = 10.0;
   double lambda = 1e-4;
   Model trial = model;
+  GateTerms at_trial;
   for (int step = 0; step < max_steps; ++step) {
-    GateObjective(model, x, responsibilities, &grad, &fisher);
-    const Eigen::VectorXd diag = fisher.diagonal().cwiseMax(1e-12 * fisher.diagonal().maxCoeff() + 1e-300);
+    const Eigen::MatrixXd& fisher = here.fisher;
+    const Eigen::VectorXd diag =
+        fisher.diagonal().cwiseMax(1e-12 * fisher.diagonal().maxCoeff() + 1e-300);
     bool accepted = false;
-    double q_new = q;
     while (lambda <= kMaxDamping) {
       Eigen::MatrixXd damped = fisher;
       damped.diagonal() += lambda * diag;
-      const Eigen::VectorXd delta = damped.ldlt().solve(grad);
+      const Eigen::VectorXd delta = damped.ldlt().solve(here.gradient);
       // First-order gain of the step: below the tolerance no damping makes
       // the step worth a pass over the data.
-      if (!(grad.dot(delta) > rel_tol * std::abs(q))) break;
+      if (!(here.gradient.dot(delta) > rel_tol * std::abs(q))) break;
       Eigen::VectorXd theta = PackGate(model) + delta;
       if (model.gate.learn_tau)
         theta[theta.size() - 1] = std::clamp(theta[theta.size() - 1], -kLogTauBound, kLogTauBound);
       if (theta.allFinite()) {
         UnpackGate(theta, trial);
-        q_new = GateObjective(trial, x, responsibilities);
-        if (std::isfinite(q_new) && q_new >= q) {
+        at_trial = GateTermsOver(trial, x, responsibilities, true);
+        ++result.trials;
+        if (std::isfinite(at_trial.q) && at_trial.q >= q) {
           accepted = true;
           break;
         }
@@ -148,10 +110,11 @@ GateStepResult MaximizeGate(Model& model, const Eigen::MatrixXd& x,
     }
     if (!accepted) break;
     model = trial;
+    std::swap(here, at_trial);
     lambda = std::max(lambda / 10, 1e-8);
     ++result.steps;
-    const double gain = q_new - q;
-    q = q_new;
+    const double gain = here.q - q;
+    q = here.q;
     if (gain <= rel_tol * std::abs(q)) break;
   }
   result.objective_after = q;

@@ -24,6 +24,7 @@
 
 #include <Eigen/Core>
 
+#include "algorithms/gmoe/gate_block.h"
 #include "algorithms/gmoe/model.h"
 
 namespace expertlab::gmoe {
@@ -32,8 +33,11 @@ int NumGateParams(const Model& model);
 Eigen::VectorXd PackGate(const Model& model);
 void UnpackGate(const Eigen::VectorXd& theta, Model& model);
 
-// Q at the model's gate; with non-null outputs also its gradient and the
-// Fisher matrix above.
+// Q at the model's gate and, with derivatives, its gradient and the
+// Fisher matrix above: one pass over the sample (gate_block.h).
+GateTerms GateTermsOver(const Model& model, const Eigen::MatrixXd& x,
+                        const Eigen::MatrixXd& responsibilities, bool derivatives);
+// The same with optional outputs.
 double GateObjective(const Model& model, const Eigen::MatrixXd& x,
                      const Eigen::MatrixXd& responsibilities, Eigen::VectorXd* gradient = nullptr,
                      Eigen::MatrixXd* fisher = nullptr);
@@ -41,13 +45,17 @@ double GateObjective(const Model& model, const Eigen::MatrixXd& x,
 struct GateStepResult {
   double objective_before = 0;
   double objective_after = 0;
-  int steps = 0;  // accepted damped Newton steps
+  int steps = 0;   // accepted damped Newton steps
+  int trials = 0;  // steps evaluated, one pass over the sample each
 };
 
 // Up to `max_steps` accepted damped Newton steps on Q, stopping once a step
-// improves Q by at most `rel_tol` |Q|. Q never decreases.
+// improves Q by at most `rel_tol` |Q|. Q never decreases. `at_model`, if
+// given, holds Q's terms with derivatives at the model's gate (EM's E-step
+// computes them in its pass); each trial step is one pass that also gives
+// the next step's terms.
 GateStepResult MaximizeGate(Model& model, const Eigen::MatrixXd& x,
                             const Eigen::MatrixXd& responsibilities, int max_steps,
-                            double rel_tol);
+                            double rel_tol, const GateTerms* at_model = nullptr);
 
 }  // namespace expertlab::gmoe

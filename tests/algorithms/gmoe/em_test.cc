@@ -1,8 +1,10 @@
 #include "algorithms/gmoe/em.h"
 
+#include <Eigen/QR>
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "algorithms/gmoe/gate_objective.h"
 #include "algorithms/gmoe/truth.h"
 #include "algorithms/gmoe/voronoi.h"
 #include "sim/registry.h"
@@ -74,6 +76,47 @@ TEST_CASE("em recovers a well-separated model at large n", "[theory]") {
     CHECK(std::abs(fit.model.nu[i] - nu) <= 6 * nu * std::sqrt(2 / count));
   }
   CHECK(std::abs(-fit.model.beta0[0] / fit.model.beta1(0, 0) - 0.32) <= 0.01);
+}
+
+// The fused E-step (one blocked pass) against the unfused formulas of
+// model.h and gate_objective.h, and the experts' M-step from its moments
+// against weighted least squares on the rows; n = 700 ends in a partial
+// block. Tolerances: sums of 700 terms reordered, and nu from expanded
+// moments (cancellation of sum R y^2 ~ 1e3 against residuals ~ 1: about
+// 1e-13 relative).
+TEST_CASE("fused E-step and M-step equal the unfused formulas", "[unit][theory]") {
+  Rng rng = TestRng(43);
+  for (const std::string& gate : GateNames()) {
+    const Model m = testing::RandomModel(gate, 3, 2, rng);
+    const Sample s = DrawSample(m, 700, rng);
+    INFO("gate " << gate << ", seed " << testing::kSeed);
+    EStep e;
+    RunEStep(m, s.x, s.y, e);
+    const Eigen::MatrixXd joint = JointLogDensity(m, s.x, s.y);
+    const Eigen::MatrixXd resp = (joint.colwise() - RowLogSumExp(joint)).array().exp();
+    CHECK((e.responsibilities - resp).cwiseAbs().maxCoeff() <= 1e-13);
+    CHECK(e.log_likelihood == Approx(LogLikelihood(m, s.x, s.y)).epsilon(1e-13));
+    Eigen::VectorXd grad;
+    Eigen::MatrixXd fisher;
+    CHECK(e.gate.q == Approx(GateObjective(m, s.x, resp, &grad, &fisher)).epsilon(1e-12));
+    CHECK((e.gate.gradient - grad).norm() <= 1e-9 * (1 + grad.norm()));
+    CHECK((e.gate.fisher - fisher).norm() <= 1e-9 * (1 + fisher.norm()));
+
+    Model updated = m;
+    UpdateExperts(updated, e, 1e-8);
+    Eigen::MatrixXd design(s.x.rows(), 3);
+    design << s.x, Eigen::VectorXd::Ones(s.x.rows());
+    for (int i = 0; i < 3; ++i) {
+      const Eigen::VectorXd w = resp.col(i).cwiseSqrt();
+      const Eigen::VectorXd coef =
+          (w.asDiagonal() * design).colPivHouseholderQr().solve(w.cwiseProduct(s.y));
+      CHECK((updated.a.row(i).transpose() - coef.head(2)).norm() <= 1e-9 * (1 + coef.norm()));
+      CHECK(updated.b[i] == Approx(coef[2]).epsilon(1e-9).margin(1e-9));
+      const Eigen::VectorXd residual = s.y - design * coef;
+      const double nu = resp.col(i).dot(residual.cwiseAbs2()) / resp.col(i).sum();
+      CHECK(updated.nu[i] == Approx(nu).epsilon(1e-9));
+    }
+  }
 }
 
 TEST_CASE("em is deterministic and refuses too small a sample", "[determinism]") {
