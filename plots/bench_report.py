@@ -60,7 +60,8 @@ BENCHMARKS = {
     "BM_NoiseVsRawNormal": "the ranking querier's Gaussian batches of t and the raw "
                            "Normal loop alternating in the same iterations",
     "BM_GmoeEmVsStream": "one EM iteration of a softmax Gaussian MoE (n = 2^18, k = 3, "
-                         "tanh gate) and one pass reading the same n x d sample",
+                         "tanh gate; arg: d), one pass reading the same n x d sample, and "
+                         "one pass doing only an E-step's exp/tanh/log work, interleaved",
     "BM_OffloadColdLoad": "an expert file (64 experts of 1.6 MB) read cold (pages dropped): "
                           "sequentially in 1 MiB preads, then expert by expert in a shuffled "
                           "order by the offloading engine's loader",
@@ -122,9 +123,17 @@ COUNTERS = {
     "raw_Msps": ("raw Normal loop, million samples per second", None),
     "ratio_vs_raw": ("ranking querier's queries/s over the raw Normal sampler's samples/s "
                      "(target >= 0.5)", RATIO),
-    "em_ms": ("one EM iteration (least squares, gate Newton steps, E-step), ms", None),
+    "em_ms": ("one EM iteration (least squares, gate Newton steps, fused E-step), ms", None),
     "stream_ms": ("one pass reading the n x d sample and y, ms", None),
-    "em_vs_stream": ("EM iteration time over one streaming pass of the same data", RATIO),
+    "floor_ms": ("one pass doing only an E-step's transcendentals (k tanh, 2k exp, 2 log per "
+                 "pair), ms", None),
+    "em_vs_stream": ("EM iteration time over one streaming pass of the same data (target "
+                     "<= 3 where a pass is memory-bound)", RATIO),
+    "em_vs_floor": ("EM iteration time over the E-step's exp/tanh/log floor: E-step-sized "
+                    "passes per iteration", RATIO),
+    "floor_vs_stream": ("the exp/tanh/log floor over one streaming pass: > 1 means a pass "
+                        "is bound by arithmetic, not memory", RATIO),
+    "gate_passes": ("the gate's trial steps in the timed EM iteration (one pass each)", None),
     "seq_gbs": ("cold sequential read of the expert file, GB/s", None),
     "load_gbs": ("cold expert loads by the offloading engine's loader, GB/s", None),
     "load_vs_seq": ("cold expert-load bandwidth over the cold sequential read of the same "
