@@ -89,13 +89,19 @@ void GmoeStudy::RunCell(const Params& params, CellContext& context) const {
   const int64_t step = n;
   const bool exact = k == truth.k();
   const double d1 = gmoe::VoronoiD1(best.model, truth, Coordinates::kRaw);
-  const double d2 = gmoe::VoronoiD2(best.model, truth, Coordinates::kRaw);
   const double d1_ident = gmoe::VoronoiD1(best.model, truth, Coordinates::kIdentifiable);
-  const double d2_ident = gmoe::VoronoiD2(best.model, truth, Coordinates::kIdentifiable);
+  const gmoe::VoronoiParts parts = gmoe::VoronoiD2Parts(best.model, truth, Coordinates::kRaw);
+  const gmoe::VoronoiParts parts_ident =
+      gmoe::VoronoiD2Parts(best.model, truth, Coordinates::kIdentifiable);
+  const double d2 = parts.Total(), d2_ident = parts_ident.Total();
   context.Record("d1", step, d1);
   context.Record("d2", step, d2);
   context.Record("d1_ident", step, d1_ident);
   context.Record("d2_ident", step, d2_ident);
+  context.Record("d2_mass", step, parts.mass);
+  context.Record("d2_shared", step, parts.shared);
+  context.Record("d2_mass_ident", step, parts_ident.mass);
+  context.Record("d2_shared_ident", step, parts_ident.shared);
   context.Record("voronoi", step, exact ? d1 : d2);
   context.Record("voronoi_ident", step, exact ? d1_ident : d2_ident);
   RecordErrors(best.model, truth, context, step);

@@ -21,6 +21,9 @@
 //   d1, d2              Voronoi losses in raw coordinates (beta1, tau)
 //   d1_ident, d2_ident  the same in identifiable coordinates (beta1/tau)
 //   voronoi, voronoi_ident   d1 (k = 2) or d2 (k > 2): the headline loss
+//   d2_mass, d2_shared (and _ident)   d2's mass term and its terms from
+//                       cells holding several fitted atoms (the rbar
+//                       powers); the rest of d2 comes from one-atom cells
 //   err_beta1, err_tau, err_ratio   |beta1 - beta1*|, |tau - tau*| and
 //                       |beta1/tau - beta1*/tau*| (L1, summed over fitted
 //                       non-reference experts against their Voronoi cell)

@@ -43,9 +43,11 @@ void CheckComparable(const Model& fitted, const Model& truth) {
       << "Voronoi loss: dimensions differ (" << fitted.d() << " vs " << truth.d() << ")";
 }
 
-// sum_j |cell mass - m*_j| + sum_j sum_{i in A_j} m_i * atom_term(gap, |A_j|).
+// The mass term sum_j |cell mass - m*_j| and, split by cell size, the atom
+// terms sum_j sum_{i in A_j} m_i * atom_term(gap, |A_j|).
 template <class AtomTerm>
-double Loss(const Model& fitted, const Model& truth, Coordinates coords, AtomTerm atom_term) {
+VoronoiParts Parts(const Model& fitted, const Model& truth, Coordinates coords,
+                   AtomTerm atom_term) {
   CheckComparable(fitted, truth);
   const std::vector<int> cells = VoronoiCells(fitted, truth, coords);
   std::vector<int> size(truth.k(), 0);
@@ -54,13 +56,14 @@ double Loss(const Model& fitted, const Model& truth, Coordinates coords, AtomTer
     ++size[cells[i]];
     mass[cells[i]] += Mass(fitted, i);
   }
-  double loss = 0;
-  for (int j = 0; j < truth.k(); ++j) loss += std::abs(mass[j] - Mass(truth, j));
+  VoronoiParts parts;
+  for (int j = 0; j < truth.k(); ++j) parts.mass += std::abs(mass[j] - Mass(truth, j));
   for (int i = 0; i < fitted.k(); ++i) {
     const int j = cells[i];
-    loss += Mass(fitted, i) * atom_term(Gap(fitted, i, truth, j, coords), size[j]);
+    const double term = Mass(fitted, i) * atom_term(Gap(fitted, i, truth, j, coords), size[j]);
+    (size[j] == 1 ? parts.single : parts.shared) += term;
   }
-  return loss;
+  return parts;
 }
 
 }  // namespace
@@ -89,19 +92,23 @@ std::vector<int> VoronoiCells(const Model& fitted, const Model& truth, Coordinat
 }
 
 double VoronoiD1(const Model& fitted, const Model& truth, Coordinates coords) {
-  return Loss(fitted, truth, coords, [](const AtomGap& gap, int) { return gap.Sum(); });
+  return Parts(fitted, truth, coords, [](const AtomGap& gap, int) { return gap.Sum(); }).Total();
 }
 
-double VoronoiD2(const Model& fitted, const Model& truth, Coordinates coords) {
+VoronoiParts VoronoiD2Parts(const Model& fitted, const Model& truth, Coordinates coords) {
   // In identifiable coordinates a homogeneous gate is the plain softmax gate.
   const bool homogeneous = fitted.gate.PositivelyHomogeneous();
-  return Loss(fitted, truth, coords, [homogeneous](const AtomGap& gap, int size) {
+  return Parts(fitted, truth, coords, [homogeneous](const AtomGap& gap, int size) {
     if (size == 1) return gap.Sum();
     const double r = Rbar(size);
     const double gate_power = homogeneous ? r : 2.0, a_power = homogeneous ? r / 2 : 2.0;
     return std::pow(gap.gate, gate_power) + std::pow(gap.tau, gate_power) +
            std::pow(gap.a, a_power) + std::pow(gap.b, r) + std::pow(gap.nu, r / 2);
   });
+}
+
+double VoronoiD2(const Model& fitted, const Model& truth, Coordinates coords) {
+  return VoronoiD2Parts(fitted, truth, coords).Total();
 }
 
 }  // namespace expertlab::gmoe

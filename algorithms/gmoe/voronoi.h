@@ -50,4 +50,14 @@ std::vector<int> VoronoiCells(const Model& fitted, const Model& truth, Coordinat
 double VoronoiD1(const Model& fitted, const Model& truth, Coordinates coords);
 double VoronoiD2(const Model& fitted, const Model& truth, Coordinates coords);
 
+// D2 by source: the mass term, the atom terms of cells with one atom
+// (first powers) and those of cells with 2 or 3 atoms (the rbar powers).
+struct VoronoiParts {
+  double mass = 0;
+  double single = 0;
+  double shared = 0;
+  double Total() const { return mass + single + shared; }
+};
+VoronoiParts VoronoiD2Parts(const Model& fitted, const Model& truth, Coordinates coords);
+
 }  // namespace expertlab::gmoe

@@ -70,6 +70,12 @@ TEST_CASE("Voronoi D1 and D2 equal their closed forms on simple perturbations", 
     split.nu[2] = truth.nu[1];
     INFO("gate " << gate);
     CHECK(VoronoiD2(split, truth, Coordinates::kRaw) == Approx(mass * 1e-4).epsilon(1e-10));
+    // All of it from the shared cell: no mass error, the reference exact.
+    const VoronoiParts parts = VoronoiD2Parts(split, truth, Coordinates::kRaw);
+    CHECK(parts.mass == Approx(0.0).margin(1e-12));
+    CHECK(parts.single == Approx(0.0).margin(1e-12));
+    CHECK(parts.shared == Approx(mass * 1e-4).epsilon(1e-10));
+    CHECK(VoronoiD2Parts(shifted, truth, Coordinates::kRaw).shared == 0.0);
     CHECK(VoronoiD1(split, truth, Coordinates::kRaw) == Approx(mass * 0.1).epsilon(1e-10));
   }
   CHECK_THROWS_WITH(Rbar(4), Catch::Contains("2 or 3"));
