@@ -45,5 +45,8 @@ def headline(rows):
     out.append(common.markdown_table(
         gc.SLOPE_HEADERS, gc.slope_rows(rows, "voronoi_ident", "theory.slope_ident", paper),
         "llrrrl"))
+    out.append(gc.polynomial_line(rows))
+    out.append(gc.scale_direction_lines(rows))
+    out.append(gc.over_specified_lines(rows))
     out.append(gc.convergence_line(rows))
     return "".join(out)

@@ -77,7 +77,7 @@ def headline(rows):
            "the temperature gate softmax((β₁x + β₀)/τ) the likelihood is constant "
            "along (β₁, β₀, τ) → c(β₁, β₀, τ) (Euler's identity; the mechanism "
            "Nguyen, Akbarian, Ho, ICML 2024, name), so EM leaves β₁ and τ where the "
-           "start put them and only β₁/τ converges; the tanh gate has no such "
+           "start put them and only β₁/τ should converge; the tanh gate has no such "
            "direction. Expected slopes: −1/2 for identifiable errors, 0 for the "
            "others (derived here, not the paper's numbers). %s\n\n"
            % (gc.grid_text(rows), common.VERDICT_RULE)]
