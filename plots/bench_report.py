@@ -371,8 +371,8 @@ def main(argv):
     lines = ["# Benchmarks", "",
              "Written by `./lab bench` (Google Benchmark, `bench/`) from %s. Absolute "
              "rates depend on the machine and on what else runs on it; the ratios are "
-             "measured side by side in one run (in `moe_bench`, interleaved rounds and "
-             "the median of per-round ratios: `sim/timing.h`)." % ", ".join("`%s`" % p for p in args), ""]
+             "measured side by side in one run (in `moe_bench` and `gmoe_bench`, "
+             "interleaved rounds and the median of per-round ratios: `sim/timing.h`)." % ", ".join("`%s`" % p for p in args), ""]
     lines += machine_section(files)
     lines += ratios_section(files)
     for name, _, runs, errors in files:
