@@ -2,11 +2,32 @@
 // S, per learner, on a planted instance with a fixed gap (or delta*(S, T)
 // when c > 0), or on the random-order decoy sequence.
 //
-// Theory (log-log slopes in T): 1/2 for the SWXZ22 random-order pool and
-// for PR23-style (here: the PR23-inspired multiscale_pool), 2/3 for the
-// single-scale baseline pool (per-epoch Hedge restarts with B ~ T^{2/3}),
-// 1 for the random subset without i*, 1/2 for Hedge (its fixed-eta
-// mean-regret on a gap instance is ~ ln n / eta ~ sqrt(T ln n / 8)).
+// Theory. At a fixed gap delta every learner here pays delta per day while
+// it searches for i* (D days) and then the cost of its learning rate:
+//   R(T) ~ delta D + H(T).
+// What makes a slope is how D and H scale with T (HorizonModel below; the
+// search lengths are the closed forms of theory/memory_bounds.h):
+//   - Hedge (fixed eta = sqrt(8 ln n / T)): D = 0, H = ln n / eta ~ T^1/2;
+//   - random subset: i* missing with probability 1 - S/n, R ~ delta T: 1;
+//   - SWXZ22 pool MW: D = SwxzSearchDays (constant in T up to log T), H =
+//     ln S / eps with eps = delta_param / 2 and delta_param ~ T^{-1/2}: 1/2
+//     once H dominates;
+//   - multiscale pool (PR23-inspired): D = MultiscaleSearchDays (constant
+//     in T up to its log), H = ln k / eta = sqrt(T ln k / 8): 1/2 once H
+//     dominates;
+//   - pool booster (PR23-inspired): D = the probation search of its first
+//     copy at an epoch >= B*(delta), H = the outer Hedge's sqrt(T ln J / 8):
+//     1/2 once H dominates;
+//   - baseline pool (PZ23-inspired): its epoch is tuned to T, B = (T m /
+//     n)^{2/3}, so D = (n / (2m) + 1) B ~ T^{2/3} and, once i* is found, its
+//     pool shrinks to i* (the fair members fall delta B > theta behind):
+//     2/3, from the T at which B >= B*(delta) (before, i* fails its
+//     probation and the regret is nearly delta T).
+// theory.slope is that asymptotic slope and theory.fit marks the cells
+// where the model says it applies (H >= delta D, or B >= B*); `predicted`
+// is the model's R(T), so the report can quote the slope it implies over
+// the cells actually run (pre-asymptotic grids give less than 1/2).
+// Instances that report no delta get the asymptotic slope on every cell.
 //
 // The learner gets memory=S if it has that parameter; swxz_mw without an
 // explicit alpha gets the instance's comparator rate (1/2 - delta on the
@@ -19,18 +40,17 @@
 // the standard rows of experts_cell.h, and
 //   hedge_bound       sqrt(t ln n / 2)
 //   lower_bound       sqrt(n t / S)
-//   single_scale      t^{2/3} (n / m)^{1/3}: the single-scale pool's
-//                     heuristic (baseline_pool.h), for learners that report
-//                     an epoch length and m candidate slots (param.epoch,
-//                     param.candidates)
-// and at T the predicted slope in T (theory.slope, see PredictedSlope) and
-// whether T is past the learner's search phase (theory.fit): a learner that
-// holds S_eff = min(S, n) of the n experts needs about (n / S_eff) ln n /
-// delta^2 days to single out i* at gap delta; horizons below 4 times that
-// are its search phase (all horizons fit when the instance reports no
-// delta).
+// and at T
+//   predicted         the model's R(T) (learners with a model, instances
+//                     with a delta)
+//   search_days       its D
+//   asymptotic_from   the T from which the model says the asymptotic slope
+//                     applies (inf: never, e.g. no booster copy's epoch
+//                     reaches the detection epoch)
+//   theory.slope / theory.fit   as above
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -46,21 +66,68 @@ namespace {
 using experts::ExpertsLearner;
 using experts::LossSequence;
 
-// The slope of log R_T on log T that theory predicts for the learner, or
-// none (e.g. Hedge with a decreasing eta, the leader-selection pool).
-std::optional<double> PredictedSlope(const std::string& spec) {
-  const std::string name = SpecName(spec);
-  const Params params = SpecParams<ExpertsLearner>(spec);
-  // SWXZ22's random-order pool and PR23-style pools (here the PR23-inspired
-  // multiscale pool): sqrt(T) once i* is found.
-  if (name == "swxz_mw" || name == "multiscale_pool") return 0.5;
-  // Hedge with fixed eta ~ sqrt(8 ln n / T): mean-regret ~ ln n / eta.
-  if (name == "hedge" && params.String("schedule") == "fixed") return 0.5;
-  // Single-scale pool: per-epoch Hedge restarts with B ~ T^{2/3}
-  // (baseline_pool.h, theory::SingleScalePoolRegret).
-  if (name == "baseline_pool" && params.String("rule") == "beat") return 2.0 / 3.0;
-  // Misses i* with probability 1 - S/n: regret ~ (1 - S/n) delta T.
-  if (name == "random_subset") return 1.0;
+struct HorizonModel {
+  double slope;             // asymptotic slope of log R on log T
+  double search_days = 0;   // D
+  double predicted = 0;     // delta D + H(T)
+  bool asymptotic = true;   // the slope applies at this T
+  double asymptotic_from = 0;  // the T from which it applies (0: every T)
+};
+
+// The model of the header for one played cell, or none (e.g. Hedge with a
+// decreasing eta, the leader-selection pool, adaptive learners).
+std::optional<HorizonModel> ModelOf(const PlayedGame& played, int n, int64_t horizon) {
+  const std::string name = SpecName(played.learner_spec);
+  const Params spec = SpecParams<ExpertsLearner>(played.learner_spec);
+  const auto delta_param = played.SequenceParam("delta");
+  const double nd = n, td = static_cast<double>(horizon);
+  const double sd = static_cast<double>(played.memory_budget);
+  const double delta = delta_param.value_or(0);
+  auto param = [&](const char* key) { return played.LearnerParam(key).value_or(0); };
+  // H ~ sqrt(T): H >= delta D from T (delta D / H)^2 on.
+  auto with_search = [&](double slope, double days, double h) {
+    HorizonModel model{slope, days, delta * days + h, h >= delta * days,
+                       td * (delta * days / h) * (delta * days / h)};
+    if (!delta_param) model.asymptotic = true;
+    return model;
+  };
+  if (name == "hedge" && spec.String("schedule") == "fixed")
+    return HorizonModel{0.5, 0, std::log(nd) / param("eta"), true};
+  if (name == "random_subset")
+    return HorizonModel{1.0, 0, theory::RandomSubsetRegret(nd, sd, delta, td), true};
+  if (name == "swxz_mw")
+    return with_search(0.5, theory::SwxzSearchDays(nd, sd, td, delta, spec.Double("slack")),
+                       std::log(sd) / param("eps"));
+  const double detection = delta_param ? theory::PoolDetectionEpoch(spec.Double("margin"), delta,
+                                                                    sd, td)
+                                       : 0.0;
+  if (name == "multiscale_pool") {
+    const double k = param("active");
+    return with_search(0.5,
+                       theory::MultiscaleSearchDays(nd, k, param("candidates"),
+                                                    param("base_epoch"), detection),
+                       std::sqrt(td * std::log(std::max(k, 2.0)) / 8));
+  }
+  if (name == "pool_booster") {
+    const double copy = param("copy_memory"), scales = param("scales");
+    const double active = std::clamp(std::floor(copy * spec.Double("active_fraction")), 1.0,
+                                     copy - 1);
+    double epoch = param("bottom_epoch");
+    while (epoch < detection && epoch < param("top_epoch")) epoch *= param("epoch_ratio");
+    const double h = std::sqrt(td * std::log(std::max(scales, 2.0)) / 8);
+    if (epoch < detection)  // no copy detects i*
+      return HorizonModel{0.5, td, delta * td, false, std::numeric_limits<double>::infinity()};
+    return with_search(0.5, theory::ProbationSearchDays(nd, copy - active, epoch), h);
+  }
+  if (name == "baseline_pool" && spec.String("rule") == "beat") {
+    const double epoch = param("epoch");
+    const double days = theory::ProbationSearchDays(nd, param("candidates"), epoch);
+    // B = (T m / n)^{2/3} reaches B* at T = B*^{3/2} n / m (B*'s log(S T)
+    // taken at this T).
+    return HorizonModel{2.0 / 3.0, days, delta * std::min(days, td),
+                        !delta_param || epoch >= detection,
+                        delta_param ? std::pow(detection, 1.5) * nd / param("candidates") : 0.0};
+  }
   return std::nullopt;
 }
 
@@ -106,21 +173,18 @@ class RegretVsHorizon final : public Experiment {
             .KnownComparatorRate()
             .Checkpoints(LogCheckpoints(horizon, static_cast<int>(params.Int("per_octave"))))
             .Play(context);
-    const auto candidates = played.LearnerParam("candidates");
-    const bool single_scale = candidates && played.LearnerParam("epoch");
     for (const auto& point : played.result.points) {
       const double t = static_cast<double>(point.day);
       context.Record("hedge_bound", point.day, theory::HedgeOptimalRegret(n, point.day));
       context.Record("lower_bound", point.day, theory::SwxzLowerBound(nd, t, sd));
-      if (single_scale)
-        context.Record("single_scale", point.day,
-                       theory::SingleScalePoolRegret(nd, t, *candidates));
     }
-    if (const auto slope = PredictedSlope(played.learner_spec)) {
-      const auto delta = played.SequenceParam("delta");
-      const double held = static_cast<double>(std::min<int64_t>(played.memory_budget, n));
-      const double search = delta ? (nd / held) * std::log(nd) / (*delta * *delta) : 0.0;
-      RecordSlopePrediction(context, horizon, *slope, static_cast<double>(horizon) >= 4 * search);
+    if (const auto model = ModelOf(played, n, horizon)) {
+      if (played.SequenceParam("delta")) {
+        context.Record("predicted", horizon, model->predicted);
+        context.Record("search_days", horizon, model->search_days);
+        context.Record("asymptotic_from", horizon, model->asymptotic_from);
+      }
+      RecordSlopePrediction(context, horizon, model->slope, model->asymptotic);
     }
   }
 };

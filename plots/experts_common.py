@@ -13,7 +13,7 @@ around gets its own panels instead of being pooled into one curve.
 import common
 
 COLORS = common.Palette({
-    "multiscale_pool": "#0072B2", "robust_pool": "#56B4E9",
+    "multiscale_pool": "#0072B2", "robust_pool": "#56B4E9", "pool_booster": "#AA3377",
     "swxz_mw": "#D55E00", "swxz_low_mistake": "#D55E00",
     "baseline_pool": "#009E73", "leader": "#CC79A7",
     "pool_cycling": "#E69F00", "random_subset": "#7F7F7F",
@@ -38,6 +38,7 @@ def learner_label(spec):
                       if kv[0] not in ("rule",))
     base = {
         "multiscale_pool": "multiscale pool (PR23-inspired)",
+        "pool_booster": "pool booster (PR23-inspired)",
         "robust_pool": "robust pool (PR23-inspired, adaptive)",
         "swxz_mw": "SWXZ22 pool MW",
         "swxz_low_mistake": "SWXZ22 low-mistake pool",

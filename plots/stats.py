@@ -177,6 +177,9 @@ def slope_fit(xs, table, level=LEVEL):
     usable points.
     """
     xs = np.asarray(xs, dtype=float)
+    if xs.size == 0:  # no point inside the fitted range
+        return dict(slope=math.nan, low=math.nan, high=math.nan, se=math.nan,
+                    points=0, reps=0, dropped=0)
     table = np.asarray(table, dtype=float).reshape(len(xs), -1)
     keep = (xs > 0) & (table.mean(axis=1) > 0) if table.size else xs > 0
     result = dict(slope=math.nan, low=math.nan, high=math.nan, se=math.nan,
@@ -195,6 +198,11 @@ def slope_fit(xs, table, level=LEVEL):
 # coincide (e.g. a collapse in S/sqrt(n)): about the 95% CI width of one
 # point of such a curve on a quick grid.
 RATE_TOLERANCE = 0.15
+
+# A learner's mean-regret as a share of the no-learning delta T
+# (regret_vs_memory at a fixed gap): a share within this of 1 is "pays
+# about delta T", i.e. the learner behaves as if it never held i*.
+NO_LEARNING_TOLERANCE = 0.2
 
 # The offload simulator's stall per token against the real engine's on the
 # same trace (offload_validation): the simulator charges every load the

@@ -64,6 +64,22 @@ double SwxzSmallestHorizon(double n, double memory, double delta, double slack) 
   return 0;
 }
 
+double PoolDetectionEpoch(double margin, double delta, double memory, double horizon) {
+  return 4 * margin * margin * std::log(memory * horizon + 1) / (delta * delta);
+}
+
+double ProbationSearchDays(double n, double candidates, double epoch) {
+  return (n / (2 * candidates) + 1) * epoch;
+}
+
+double MultiscaleSearchDays(double n, double active, double candidates, double base_epoch,
+                            double detection_epoch) {
+  const double sweep = std::ceil((n - active) / candidates);
+  double days = 0, window = base_epoch;
+  for (; window < detection_epoch; window *= 2) days += sweep * window;
+  return days + (sweep / 2 + 1) * window;
+}
+
 bool SwxzLowMistakeValid(double n, double horizon, double delta, double mistakes) {
   const double log2n = std::log2(n);
   return delta > std::sqrt(128 * log2n * log2n / horizon) &&

@@ -47,6 +47,24 @@ double RandomSubsetRegret(double n, double memory, double delta, double horizon)
 // T^{2/3} (n/m)^{1/3} (logs dropped). Slope 2/3 in T.
 double SingleScalePoolRegret(double n, double horizon, double candidates);
 
+// Search lengths of the probation pools (baseline_pool.h, multiscale_pool.h,
+// pool_booster.h) on a planted instance with gap delta ([R]: our analysis
+// of our designs). A candidate on probation for B days is admitted when it
+// beats the algorithm's own loss by theta = margin sqrt(B ln(S T)); i*
+// beats a fair-average algorithm by delta B in expectation, which is 2
+// theta from the detection epoch
+//   B*(delta) = (2 margin)^2 ln(S T + 1) / delta^2.
+double PoolDetectionEpoch(double margin, double delta, double memory, double horizon);
+// Days until a single-scale pool at epoch B >= B* admits i*: candidates are
+// drawn m per epoch among ~n experts, so i* arrives after n / (2m) epochs
+// on average, then serves one epoch of probation: (n / (2m) + 1) B.
+double ProbationSearchDays(double n, double candidates, double epoch);
+// The multiscale pool: sweeps of w = ceil((n - k) / m) windows at B_0,
+// 2 B_0, ... up to the first window >= B*, then on average half a sweep
+// and one window at that scale.
+double MultiscaleSearchDays(double n, double active, double candidates, double base_epoch,
+                            double detection_epoch);
+
 // SWXZ22 arbitrary-order low-mistake regime: R = O~(n / S), flat in T.
 double LowMistakeRegret(double n, double memory);
 

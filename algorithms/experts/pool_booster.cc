@@ -14,6 +14,8 @@ namespace {
 // Each copy draws from its own stream: forked from the booster's, so copies
 // are independent of each other and of the outer Hedge's draws.
 constexpr uint64_t kBoosterCopyStreamBase = 0xB0057;
+// Words of the smallest copy: one active slot and three candidates.
+constexpr int64_t kMinCopyWords = 4;
 
 }  // namespace
 
@@ -29,24 +31,36 @@ PoolBooster::PoolBooster(const Params& params)
 
 void PoolBooster::Start(int num_experts, int64_t horizon, Rng rng) {
   CheckMemoryBudget("pool_booster", memory_, num_experts);
-  EXPERTLAB_CHECK(memory_ >= 3) << "pool_booster needs memory S >= 3 (one outer statistic and "
-                                   "two words for a copy), got "
-                                << memory_;
+  EXPERTLAB_CHECK(memory_ >= kMinCopyWords + 1)
+      << "pool_booster needs memory S >= " << kMinCopyWords + 1
+      << " (one outer statistic and " << kMinCopyWords << " words for a copy), got " << memory_;
   int scales = 1;
+  // Scales: the doublings of B_0 up to T/4, or the J asked for. Each copy
+  // needs kMinCopyWords (one active slot and three candidates: with fewer
+  // than two candidates, a copy whose active pool is empty plays its only
+  // candidate, which then can never beat the algorithm), so when the
+  // doublings do not all fit, the copies keep the longest epoch and step
+  // down from it by 2^step (the shortest epochs, which detect only large
+  // gaps, are the ones thinned out).
+  int doublings = 1;
+  while (base_epoch_ << doublings <= std::max<int64_t>(horizon / 4, base_epoch_)) ++doublings;
+  const int fit = static_cast<int>((memory_ + 1) / (kMinCopyWords + 1));
   if (fixed_scales_) {
     scales = static_cast<int>(*fixed_scales_);
+    EXPERTLAB_CHECK(scales <= fit)
+        << "pool_booster: scales = " << scales << " needs memory S >= "
+        << static_cast<int64_t>(scales) * (kMinCopyWords + 1) << ", got " << memory_;
   } else {
-    while (base_epoch_ << scales <= std::max<int64_t>(horizon / 4, base_epoch_)) ++scales;
+    scales = std::max(1, std::min(doublings, fit));
   }
-  scales = std::min<int>(scales, static_cast<int>(memory_ / 3));
-  EXPERTLAB_CHECK(fixed_scales_ == std::nullopt || scales == static_cast<int>(*fixed_scales_))
-      << "pool_booster: scales = " << *fixed_scales_ << " needs memory S >= "
-      << 3 * static_cast<int64_t>(*fixed_scales_) << ", got " << memory_;
+  step_ = scales > 1 ? std::max(1, (doublings - 1) / (scales - 1)) : 1;
+  top_epoch_ = base_epoch_ << (doublings - 1);
+  num_scales_ = scales;
   copy_memory_ = (memory_ - scales) / scales;
   copies_.clear();
   for (int j = 0; j < scales; ++j) {
     const std::string spec = "baseline_pool(memory=" + std::to_string(copy_memory_) +
-                             ", epoch=" + std::to_string(base_epoch_ << j) +
+                             ", epoch=" + std::to_string(Epoch(j)) +
                              ", margin=" + SpecNumber(margin_) +
                              ", active_fraction=" + SpecNumber(active_fraction_) + ")";
     copies_.push_back(Registry<ExpertsLearner>::Instance().Create(spec));
@@ -105,8 +119,9 @@ void PoolBooster::HeldExperts(int num_experts, std::vector<int>& out) const {
 ParamValues PoolBooster::EffectiveParams() const {
   return {{"scales", static_cast<double>(copies_.size())},
           {"copy_memory", static_cast<double>(copy_memory_)},
-          {"base_epoch", static_cast<double>(base_epoch_)},
-          {"top_epoch", static_cast<double>(base_epoch_ << (copies_.size() - 1))},
+          {"epoch_ratio", static_cast<double>(int64_t{1} << step_)},
+          {"bottom_epoch", static_cast<double>(Epoch(0))},
+          {"top_epoch", static_cast<double>(top_epoch_)},
           {"eta", eta_}};
 }
 
@@ -118,7 +133,7 @@ EXPERTLAB_REGISTER(ExpertsLearner, PoolBooster, "pool_booster",
                     ParamSpec::Int("base_epoch", 16, Bounds::Closed(1, 1 << 20),
                                    "B0, the shortest copy's epoch in days"),
                     ParamSpec::AutoDouble("scales", Bounds::AtLeast(1),
-                                          "J copies; auto = doublings of B0 up to T/4"),
+                                          "J copies; auto = doublings of B0 up to T/4, at most (S+1)/5"),
                     ParamSpec::Double("margin", 0.5, Bounds::Positive(),
                                       "each copy's theta = margin * sqrt(B ln(S T))"),
                     ParamSpec::Double("active_fraction", 0.25, Bounds::Open(0.0, 1.0),

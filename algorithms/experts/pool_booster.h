@@ -27,12 +27,15 @@
 // Hedge. At delta*(S) = c sqrt(n/(ST)) the first term is ~ sqrt(nT/S).
 //
 // Parameters
-//   memory           int >= 3 (<= n)  S words: J outer statistics + J copies
+//   memory           int >= 5 (<= n)  S words: J outer statistics + J copies
 //   base_epoch       int >= 1         B_0, the shortest epoch
 //   scales           auto | int >= 1  J; auto = the doublings of B_0 up to
 //                                     T/4 (at least 4 epochs per copy),
-//                                     capped at floor(S/3) (each copy needs
-//                                     2 words, the outer Hedge 1 per copy)
+//                                     capped at floor((S + 1)/5) (each copy
+//                                     needs 4 words, the outer Hedge 1 per
+//                                     copy); when capped, the copies keep
+//                                     the longest epoch and step down by
+//                                     2^step
 //   margin           > 0              each copy's theta multiplier
 //   active_fraction  (0, 1)           each copy's active share
 //
@@ -78,7 +81,14 @@ class PoolBooster final : public ExpertsLearner {
   double active_fraction_;
 
   std::vector<std::unique_ptr<ExpertsLearner>> copies_;  // baseline pools
+  int64_t Epoch(int j) const {
+    return top_epoch_ >> ((num_scales_ - 1 - j) * step_);
+  }
+
   int64_t copy_memory_ = 0;
+  int step_ = 1;  // log2 of the ratio between neighbouring epochs
+  int64_t top_epoch_ = 0;
+  int num_scales_ = 1;
   double eta_ = 0;
   ExpWeights outer_;         // over the J copies
   Eigen::ArrayXd today_;     // each copy's <p_j, l_t>

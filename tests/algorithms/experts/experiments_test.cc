@@ -91,14 +91,22 @@ TEST_CASE("theory rows use the parameters the learner reports", "[unit]") {
   // A learner without a delta gets no validity row.
   rows = RunOne("low_mistake", {"learner=pool_cycling", "n=64", "memory=8", "T=1024"});
   CHECK(Final(rows, "swxz_valid") == -1e300);
-  // The single-scale prediction uses the learner's candidate slots m (here
-  // S/2, not the default split's 3S/4).
+  // The horizon model uses the learner's own epoch and candidate slots:
+  // baseline_pool(active_fraction=0.5) at n = 32, S = 8, T = 1024 has m = 4,
+  // B = ceil((1024 * 4 / 32)^{2/3}) = 26, so D = (32 / 8 + 1) 26 = 130 and
+  // R = delta D = 13 on the default planted delta = 0.1; its detection epoch
+  // 4 (1/2)^2 ln(8 * 1024 + 1) / 0.01 = 901 > 26: not yet asymptotic.
   rows = RunOne("regret_vs_horizon",
                 {"learner=baseline_pool(active_fraction=0.5)", "n=32", "memory=8", "T=1024"});
   CHECK(Final(rows, "param.candidates") == 4.0);
-  CHECK(Final(rows, "single_scale") == Approx(std::pow(1024.0, 2.0 / 3.0) * std::cbrt(32.0 / 4)));
+  CHECK(Final(rows, "search_days") == Approx(130.0));
+  CHECK(Final(rows, "predicted") == Approx(13.0));
+  CHECK(Final(rows, "theory.slope") == Approx(2.0 / 3.0));
+  CHECK(Final(rows, "theory.fit") == 0.0);
+  // Fixed-eta Hedge: ln n / eta with eta = sqrt(8 ln n / T), always fitted.
   rows = RunOne("regret_vs_horizon", {"learner=hedge", "n=32", "memory=8", "T=1024"});
-  CHECK(Final(rows, "single_scale") == -1e300);
+  CHECK(Final(rows, "predicted") == Approx(std::sqrt(1024 * std::log(32.0) / 8)));
+  CHECK(Final(rows, "theory.fit") == 1.0);
   // The rotation model uses the learner's active pool k and the adversary's
   // window W: S = 2 sqrt(64) = 16, k = floor(16 * 0.8 / 2) = 6, W = 8.
   rows = RunOne("adaptive_threshold",

@@ -12,7 +12,7 @@ namespace {
 
 TEST_CASE("pool booster: doubling copies within the budget, outer Hedge bound", "[theory]") {
   // S = 60, T = 2^14, B0 = 16: scales B0 2^j up to T/4 = 4096, so J = 9
-  // copies of floor((60 - 9) / 9) = 5 words.
+  // copies of floor((60 - 9) / 9) = 5 words (9 <= (60 + 1) / 5 fit).
   auto learner = testing::MakeLearner("pool_booster(memory=60)");
   auto seq = testing::MakeSequence("planted_bernoulli(delta=0.1)");
   const int64_t horizon = 1 << 14;
@@ -36,8 +36,9 @@ TEST_CASE("pool booster: doubling copies within the budget, outer Hedge bound", 
 
 TEST_CASE("pool booster finds the planted expert at the right scale", "[theory]") {
   // n = 96, S = 64, T = 2^14, gap delta = 0.25, B0 = 16: J = 9 copies
-  // (B_j = 16 ... 4096) of floor(55 / 9) = 6 words, k = 1 active and
-  // m = 5 candidates each (active_fraction 1/4), margin 0.5.
+  // (B_j = 16 ... 4096; 9 <= (64 + 1) / 5 fit) of floor(55 / 9) = 6 words,
+  // k = 1 active and m = 5 candidates each (active_fraction 1/4), margin
+  // 0.5.
   // A copy at epoch B admits i* from its candidates when i*'s epoch loss
   // (Binomial(B, 1/2 - delta)) is at most the algorithm's epoch loss minus
   // theta_B = 0.5 sqrt(B ln(S T)); before anything is admitted the copy
@@ -83,11 +84,20 @@ TEST_CASE("pool booster finds the planted expert at the right scale", "[theory]"
 
 TEST_CASE("pool booster: conformance and bad budgets", "[unit][determinism]") {
   testing::CheckConformance("pool_booster(memory=30)", 100, 3000);
-  testing::CheckConformance("pool_booster(memory=3)", 4, 500);
+  testing::CheckConformance("pool_booster(memory=5)", 6, 500);
   testing::CheckConformance("pool_booster(memory=48)", 64, 2000, "leader_trap(window=100)");
   auto learner = testing::MakeLearner("pool_booster(memory=20, scales=8)");
   auto seq = testing::MakeSequence("planted_bernoulli(delta=0.1)");
-  CHECK_THROWS_WITH(testing::Play(*learner, *seq, 100, 1000), Catch::Contains("S >= 24"));
+  CHECK_THROWS_WITH(testing::Play(*learner, *seq, 100, 1000), Catch::Contains("S >= 40"));
+  // Fewer words than doublings: S = 32 fits (32 + 1) / 5 = 6 copies of the
+  // 8 doublings 16 ... 2048 (T = 8192); step floor(7 / 5) = 1 down from the
+  // longest: 64, 128, ..., 2048.
+  auto capped = testing::MakeLearner("pool_booster(memory=32)");
+  testing::Play(*capped, *seq, 100, 8192);
+  const auto& booster = dynamic_cast<const PoolBooster&>(*capped);
+  REQUIRE(booster.scales() == 6);
+  CHECK(*FindParam(booster.copy(0).EffectiveParams(), "epoch") == 64);
+  CHECK(*FindParam(booster.copy(5).EffectiveParams(), "epoch") == 2048);
   auto big = testing::MakeLearner("pool_booster(memory=200)");
   CHECK_THROWS_WITH(testing::Play(*big, *seq, 100, 1000), Catch::Contains("exceeds"));
 }
