@@ -6,6 +6,7 @@ namespace expertlab::experts {
 
 void FollowTheLeader::Start(int num_experts, int64_t /*horizon*/, Rng /*rng*/) {
   num_experts_ = num_experts;
+  words_ = num_experts;
   cumulative_ = Eigen::ArrayXd::Zero(num_experts);
   leader_ = 0;
 }

@@ -14,6 +14,7 @@ Ftpl::Ftpl(const Params& params)
 
 void Ftpl::Start(int num_experts, int64_t horizon, Rng rng) {
   num_experts_ = num_experts;
+  words_ = ExpWeights::Words(num_experts);
   eta_ = fixed_eta_ ? *fixed_eta_ : theory::HedgeOptimalEta(num_experts, horizon);
   weights_.Reset(num_experts);
   rng_ = std::move(rng);

@@ -16,7 +16,8 @@
 // Pseudo-regret: for Gumbel noise <p_t, l_t> is Hedge's closed form; for
 // exponential noise p_t has no closed form and ExpectedLoss returns the
 // loss of today's perturbed leader (an unbiased estimate of <p_t, l_t>).
-// Memory: one cumulative loss per expert (n words).
+// Memory: 2n + n/256 words, all charged: each expert's cumulative loss and
+// its cached weight (kernels.h: ExpWeights), and the weights' block sums.
 #pragma once
 
 #include <Eigen/Core>

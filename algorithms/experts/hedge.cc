@@ -16,6 +16,7 @@ Hedge::Hedge(const Params& params)
 
 void Hedge::Start(int num_experts, int64_t horizon, Rng rng) {
   num_experts_ = num_experts;
+  words_ = ExpWeights::Words(num_experts);
   day_ = 1;
   eta_ = anytime_     ? std::sqrt(8.0 * std::log(static_cast<double>(num_experts)))
          : fixed_eta_ ? *fixed_eta_

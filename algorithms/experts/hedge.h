@@ -12,7 +12,8 @@
 //   schedule  fixed | anytime   fixed eta, or eta_t = sqrt(8 ln n / t)
 //   eta       auto | > 0        fixed learning rate; auto = sqrt(8 ln n/T)
 //
-// Memory: one cumulative loss per expert (n words). The weights are
+// Memory: 2n + n/256 words, all charged: each expert's cumulative loss and
+// its cached weight, and the block sums of the weights. The weights are
 // recomputed from L each day in a shifted (log-sum-exp) form,
 // w_i = exp(-eta (L_i - m)) with m = yesterday's min_j L_j <= today's, so no
 // weight underflows however long the horizon and a changing eta (anytime)

@@ -130,6 +130,8 @@ class ExpWeights {
 
   // `size` items with zero cumulative loss and equal weights.
   void Reset(int64_t size);
+  // Numbers kept for `size` items: cumulative losses, weights, block sums.
+  static int64_t Words(int64_t size) { return 2 * size + (size + kBlock - 1) / kBlock; }
   // cumulative += losses (each >= 0), then weights from the new cumulative
   // losses at rate eta (eta may change between calls: the anytime schedule).
   void Update(const Eigen::ArrayXd& losses, double eta);

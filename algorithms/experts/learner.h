@@ -113,16 +113,20 @@ class ExpertsLearner : public HasEffectiveParams {
   }
 };
 
-// Base of the learners that track every expert: budget and use n words,
-// every loss readable. Subclasses set num_experts_ in Start.
+// Base of the learners that track every expert: every loss readable; they
+// are charged one word for every number they keep per expert (Start sets
+// words_: e.g. 2n + n/256 for exponential weights, which cache each
+// expert's weight beside its cumulative loss), and their budget is what
+// they keep. Subclasses set num_experts_ and words_ in Start.
 class FullMemoryLearner : public ExpertsLearner {
  public:
-  int64_t MemoryBudget() const override { return num_experts_; }
-  int64_t MemoryWords() const override { return num_experts_; }
+  int64_t MemoryBudget() const override { return words_; }
+  int64_t MemoryWords() const override { return words_; }
   bool Holds(int /*expert*/) const override { return true; }
 
  protected:
   int num_experts_ = 0;
+  int64_t words_ = 0;
 };
 
 inline double LossView::operator[](int expert) const {

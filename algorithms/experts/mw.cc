@@ -12,6 +12,7 @@ MultiplicativeWeights::MultiplicativeWeights(const Params& params)
 
 void MultiplicativeWeights::Start(int num_experts, int64_t horizon, Rng rng) {
   num_experts_ = num_experts;
+  words_ = ExpWeights::Words(num_experts);
   eps_ = fixed_eps_ ? *fixed_eps_
                     : std::min(0.5, std::sqrt(std::log(static_cast<double>(num_experts)) /
                                               static_cast<double>(horizon)));

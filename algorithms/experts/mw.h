@@ -11,7 +11,8 @@
 // Parameters
 //   eps  auto | (0, 1/2]   auto = min(1/2, sqrt(ln n / T))
 //
-// Memory: one cumulative loss per expert (n words).
+// Memory: 2n + n/256 words, all charged: each expert's cumulative loss and
+// its cached weight (kernels.h: ExpWeights), and the weights' block sums.
 #pragma once
 
 #include <optional>

@@ -202,8 +202,12 @@ TEST_CASE("mean-regret counts the planted gap exactly", "[unit][theory]") {
     if (static_cast<PlantedBernoulli*>(s.get())->planted() == 7) continue;
     CHECK(r.points[0].mean_regret == Approx(12.5));
     CHECK(r.points[1].mean_regret == Approx(25.0));
+    CHECK(r.comparator_held_days == 0);  // it never holds i*
     break;
   }
+  // A full-memory learner holds i* every day.
+  auto hedge = MakeLearner("hedge");
+  CHECK(testing::Play(*hedge, *sequence, 8, 100).comparator_held_days == 100);
 }
 
 }  // namespace
