@@ -1,5 +1,8 @@
 #include "experiments/experts_cell.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "algorithms/experts/instance.h"
 #include "algorithms/experts/learner.h"
 #include "sim/registry.h"
@@ -53,6 +56,17 @@ PlayedGame ExpertsGame::Play(CellContext& context) const {
   context.Record("sequence_checksum", horizon_,
                  static_cast<double>(played.result.sequence_checksum));
   context.Record("oblivious", horizon_, played.oblivious ? 1.0 : 0.0);
+  if (policy_regret_ && !played.oblivious) {
+    double best = std::numeric_limits<double>::infinity();
+    for (int expert = 0; expert < num_experts_; ++expert) {
+      const auto replay = Registry<LossSequence>::Instance().Create(sequence_);
+      replay->Start(num_experts_, horizon_, context.DataStream(kSequenceStream));
+      best = std::min(best, experts::ConstantPlayLoss(*replay, num_experts_, expert, horizon_));
+    }
+    played.policy_regret = played.result.learner_loss - best;
+    context.Record("policy_regret", horizon_, *played.policy_regret);
+    context.Record("policy_best_loss", horizon_, best);
+  }
   if (sequence->Comparator() >= 0)
     context.Record("held_fraction", horizon_,
                    static_cast<double>(played.result.comparator_held_days) /

@@ -21,6 +21,10 @@
 //   sequence_checksum  hash of every expert's L_T(i) and the comparator:
 //                      equal across learners that saw the same sequence
 //   oblivious          1 if no loss depended on the learner, else 0
+//   policy_regret      (adaptive sequences, when asked) the learner's loss
+//                      minus min_i of expert i's loss had it been played
+//                      every day (the adversary responding to that play)
+//   policy_best_loss   that minimum
 //   held_fraction      share of the T days on which the learner held the
 //                      comparator i* when it played (instances with one)
 //   param.<name>       the learner's EffectiveParams after Start
@@ -57,6 +61,7 @@ struct PlayedGame {
   ParamValues sequence_params;
   int64_t memory_budget = 0;  // words the learner declared
   bool oblivious = false;
+  std::optional<double> policy_regret;  // when asked, adaptive sequences only
 
   const experts::GamePoint& end() const { return result.points.back(); }
   std::optional<double> LearnerParam(std::string_view name) const {
@@ -92,6 +97,13 @@ class ExpertsGame {
     known_rate_ = true;
     return *this;
   }
+  // Also records policy regret at T when the sequence is adaptive (see
+  // game.h: ConstantPlayLoss): n replays of the adversary against constant
+  // play, O(n T) work.
+  ExpertsGame& PolicyRegret() {
+    policy_regret_ = true;
+    return *this;
+  }
   // Checkpoints (default: T only).
   ExpertsGame& Checkpoints(std::vector<int64_t> steps) {
     checkpoints_ = std::move(steps);
@@ -107,6 +119,7 @@ class ExpertsGame {
   int num_experts_;
   int64_t horizon_;
   bool known_rate_ = false;
+  bool policy_regret_ = false;
   std::vector<int64_t> checkpoints_;
 };
 

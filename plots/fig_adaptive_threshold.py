@@ -101,8 +101,34 @@ def headline(rows):
     out.append(common.markdown_table(
         ["adversary", "learner", "n", "mean R/T per S/√n", "first S/√n with R/T < 1/2"],
         body, "lllll"))
-    out.append("\n" + _collapse(rows, curves) + _whitebox(rows, curves))
+    out.append("\n" + _collapse(rows, curves) + _whitebox(rows, curves) + _policy(rows))
     return "".join(out)
+
+
+def _policy(rows):
+    """Policy regret beside external regret, per adversary and learner."""
+    policy = ec.finals(rows, "avg_policy_regret", KEYS, "ratio")
+    if not policy:
+        return ""
+    body = []
+    for key, curve in sorted(policy.items(), key=lambda kv: str(kv[0])):
+        xs, m, lo, hi = curve.means()
+        body.append([key[0], _label(rows, key), key[2],
+                     common.fmt_ci(float(np.mean(m)), float(np.min(lo)), float(np.max(hi)))])
+    return ("\nWhich regret the bounds speak of. The R/T above is external regret on "
+            "the sequence the adversary generated in response to the learner (the best "
+            "expert in hindsight on that sequence): the notion of PR23's adaptive bounds "
+            "and of the white-box argument. Policy regret (Arora, Dekel & Tewari 2012) "
+            "compares the learner instead with each fixed expert *had it been played "
+            "every day*, the adversary responding to that play (n replays per cell). "
+            "Both adversaries punish whatever is played, so a fixed expert played every "
+            "day loses about 1 a day, and policy regret is at most about 0 for every "
+            "learner: in that sense these adversaries are harmless, and the √n "
+            "threshold is a statement about external regret only.\n\n"
+            + common.markdown_table(
+                ["adversary", "learner", "n",
+                 "policy regret / T, mean over S/√n [lowest, highest CI end]"],
+                body, "llll") + "\n")
 
 
 def _collapse(rows, curves):

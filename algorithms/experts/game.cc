@@ -52,7 +52,40 @@ uint64_t SequenceChecksum(const Eigen::ArrayXd& cumulative, int comparator) {
   return hash >> 12;
 }
 
+// The learner of ConstantPlayLoss: plays one expert every day and holds
+// only it (what a white-box adversary reads).
+class ConstantPlayer final : public ExpertsLearner {
+ public:
+  explicit ConstantPlayer(int expert) : expert_(expert) {}
+  void Start(int, int64_t, Rng) override {}
+  int Act() override { return expert_; }
+  double ExpectedLoss(const LossView& losses) const override { return losses[expert_]; }
+  void Observe(const LossView&) override {}
+  int64_t MemoryBudget() const override { return 1; }
+  int64_t MemoryWords() const override { return 1; }
+  bool Holds(int expert) const override { return expert == expert_; }
+  void HeldExperts(int, std::vector<int>& out) const override { out.assign(1, expert_); }
+
+ private:
+  int expert_;
+};
+
 }  // namespace
+
+double ConstantPlayLoss(LossSequence& sequence, int num_experts, int expert, int64_t horizon) {
+  EXPERTLAB_CHECK(expert >= 0 && expert < num_experts)
+      << "expert " << expert << " out of range for n = " << num_experts;
+  const ConstantPlayer player(expert);
+  double total = 0;
+  for (int64_t day = 1; day <= horizon; ++day) {
+    sequence.BeginDay(day, player);
+    const double loss = sequence.Loss(day, expert);
+    if (!ValidLoss(loss)) InvalidLoss(day, expert, loss);
+    total += loss;
+    sequence.SeeAction(day, expert);
+  }
+  return total;
+}
 
 GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
                     int64_t horizon, const std::vector<int64_t>& checkpoints, Rng learner_rng,

@@ -72,4 +72,13 @@ GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_exp
 GameResult PlayStartedGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
                            int64_t horizon, const std::vector<int64_t>& checkpoints);
 
+// Policy regret against an adaptive sequence compares the learner's loss
+// with what a fixed expert would have suffered had it been played every day
+// (the adversary then responds to that play; Arora, Dekel & Tewari, "Online
+// bandit learning against an adaptive adversary: from regret to policy
+// regret", ICML 2012). This is that expert's loss over T days against
+// `sequence`, freshly started by the caller, when the learner always plays
+// it. On an oblivious sequence it is the expert's ordinary loss L_T(i).
+double ConstantPlayLoss(LossSequence& sequence, int num_experts, int expert, int64_t horizon);
+
 }  // namespace expertlab::experts

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "algorithms/experts/kernels.h"
+#include "algorithms/experts/kill_on_play.h"
 #include "algorithms/experts/planted_bernoulli.h"
 #include "sim/experiment.h"
 #include "tests/algorithms/experts/test_util.h"
@@ -232,6 +233,42 @@ TEST_CASE("spec helpers edit algorithm specs", "[unit]") {
   const ParamValues reported = {{"delta", 0.5}};
   CHECK(FindParam(reported, "delta") == 0.5);
   CHECK_FALSE(FindParam(reported, "eta").has_value());
+}
+
+}  // namespace
+}  // namespace expertlab::experts
+
+namespace expertlab::experts {
+namespace {
+
+TEST_CASE("constant-play loss: the adversary responds to a fixed expert", "[unit][theory]") {
+  // kill_on_play: a reserve expert played on day 1 loses 0 that day and is
+  // dead on every later day (each play extends its W days of loss 1): T - 1;
+  // any other expert loses 1 every day: T. white-box: the one held expert
+  // loses 1 every day: T. On an oblivious sequence it is the plain L_T(i).
+  const int n = 64;
+  const int64_t horizon = 300;
+  auto kill = testing::MakeSequence("kill_on_play");
+  kill->Start(n, horizon, testing::TestRng(2));
+  const auto& adversary = dynamic_cast<const KillOnPlay&>(*kill);
+  int reserve = 0;
+  while (!adversary.InReserve(reserve)) ++reserve;
+  CHECK(ConstantPlayLoss(*kill, n, reserve, horizon) == horizon - 1);
+  for (int expert : {0, 17, 63}) {
+    auto whitebox = testing::MakeSequence("whitebox_pool(others=fair)");
+    whitebox->Start(n, horizon, testing::TestRng(2));
+    CHECK(ConstantPlayLoss(*whitebox, n, expert, horizon) == horizon);
+    auto planted = testing::MakeSequence("planted_bernoulli(delta=0.25)");
+    planted->Start(n, horizon, testing::TestRng(2));
+    double total = 0;
+    for (int64_t day = 1; day <= horizon; ++day) total += planted->Loss(day, expert);
+    CHECK(ConstantPlayLoss(*planted, n, expert, horizon) == total);
+  }
+  auto again = testing::MakeSequence("kill_on_play");
+  again->Start(n, horizon, testing::TestRng(2));
+  int other = 0;  // the reserve is ceil(sqrt n) = 8 of 64: others exist
+  while (adversary.InReserve(other)) ++other;
+  CHECK(ConstantPlayLoss(*again, n, other, horizon) == horizon);
 }
 
 }  // namespace
