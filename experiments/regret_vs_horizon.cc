@@ -15,8 +15,9 @@
 //   - multiscale pool (PR23-inspired): D = MultiscaleSearchDays (constant
 //     in T up to its log), H = ln k / eta = sqrt(T ln k / 8): 1/2 once H
 //     dominates;
-//   - pool booster (PR23-inspired): D = the probation search of its first
-//     copy at an epoch >= B*(delta), H = the outer Hedge's sqrt(T ln J / 8):
+//   - pool booster (PR23-inspired): D = the probation search of its copies
+//     whose epochs reach the admission epoch, in parallel
+//     (ParallelProbationSearchDays), H = the outer Hedge's sqrt(T ln J / 8):
 //     1/2 once H dominates;
 //   - baseline pool (PZ23-inspired): its epoch is tuned to T, B = (T m /
 //     n)^{2/3}, so D = (n / (2m) + 1) B ~ T^{2/3} and, once i* is found, its
@@ -46,13 +47,14 @@
 //   search_days       its D
 //   asymptotic_from   the T from which the model says the asymptotic slope
 //                     applies (inf: never, e.g. no booster copy's epoch
-//                     reaches the detection epoch)
+//                     reaches the admission epoch)
 //   theory.slope / theory.fit   as above
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "experiments/experts_cell.h"
 #include "experiments/experts_keys.h"
@@ -109,15 +111,28 @@ std::optional<HorizonModel> ModelOf(const PlayedGame& played, int n, int64_t hor
                        std::sqrt(td * std::log(std::max(k, 2.0)) / 8));
   }
   if (name == "pool_booster") {
+    // Every copy whose epoch reaches the admission epoch searches in
+    // parallel (pool_booster.h: epochs top / ratio^j).
     const double copy = param("copy_memory"), scales = param("scales");
     const double active = std::clamp(std::floor(copy * spec.Double("active_fraction")), 1.0,
                                      copy - 1);
-    double epoch = param("bottom_epoch");
-    while (epoch < detection && epoch < param("top_epoch")) epoch *= param("epoch_ratio");
+    const double m = copy - active;
+    const double admission =
+        theory::PoolAdmissionEpoch(spec.Double("margin"), delta, m, sd, td);
+    std::vector<double> epochs, slots;
+    for (double epoch = param("top_epoch"); epoch >= param("bottom_epoch");
+         epoch /= param("epoch_ratio"))
+      if (!delta_param || epoch >= admission) {
+        epochs.push_back(epoch);
+        slots.push_back(m);
+      }
     const double h = std::sqrt(td * std::log(std::max(scales, 2.0)) / 8);
-    if (epoch < detection)  // no copy detects i*
+    if (epochs.empty())  // no copy can admit i*
       return HorizonModel{0.5, td, delta * td, false, std::numeric_limits<double>::infinity()};
-    return with_search(0.5, theory::ProbationSearchDays(nd, copy - active, epoch), h);
+    return with_search(0.5,
+                       theory::ParallelProbationSearchDays(nd, slots.data(), epochs.data(),
+                                                           static_cast<int>(epochs.size())),
+                       h);
   }
   if (name == "baseline_pool" && spec.String("rule") == "beat") {
     const double epoch = param("epoch");

@@ -68,6 +68,22 @@ double PoolDetectionEpoch(double margin, double delta, double memory, double hor
   return 4 * margin * margin * std::log(memory * horizon + 1) / (delta * delta);
 }
 
+double PoolAdmissionEpoch(double margin, double delta, double candidates, double memory,
+                          double horizon) {
+  const double lead = delta * (1 - 1 / std::max(candidates, 2.0));
+  return margin * margin * std::log(memory * horizon + 1) / (lead * lead);
+}
+
+double ParallelProbationSearchDays(double n, const double* candidates, const double* epochs,
+                                   int pools) {
+  double rate = 0, shortest = 0;
+  for (int j = 0; j < pools; ++j) {
+    rate += candidates[j] / epochs[j];
+    shortest = j == 0 ? epochs[j] : std::min(shortest, epochs[j]);
+  }
+  return n / (2 * rate) + shortest;
+}
+
 double ProbationSearchDays(double n, double candidates, double epoch) {
   return (n / (2 * candidates) + 1) * epoch;
 }

@@ -55,10 +55,21 @@ double SingleScalePoolRegret(double n, double horizon, double candidates);
 // theta from the detection epoch
 //   B*(delta) = (2 margin)^2 ln(S T + 1) / delta^2.
 double PoolDetectionEpoch(double margin, double delta, double memory, double horizon);
+// The epoch at which i* beats the algorithm's epoch loss (a mean over m
+// fair candidates) by theta with probability about 1/2: delta B (1 - 1/m)
+// = theta, i.e. margin^2 ln(S T + 1) / (delta (1 - 1/m))^2.
+double PoolAdmissionEpoch(double margin, double delta, double candidates, double memory,
+                          double horizon);
 // Days until a single-scale pool at epoch B >= B* admits i*: candidates are
 // drawn m per epoch among ~n experts, so i* arrives after n / (2m) epochs
 // on average, then serves one epoch of probation: (n / (2m) + 1) B.
 double ProbationSearchDays(double n, double candidates, double epoch);
+// Several pools searching in parallel (the booster's copies at epochs B_j
+// with m_j candidates each, those able to admit i*): together they examine
+// sum_j m_j / B_j experts a day, so i* is reached after n / (2 sum_j m_j /
+// B_j) days on average, then serves the shortest of those epochs.
+double ParallelProbationSearchDays(double n, const double* candidates, const double* epochs,
+                                   int pools);
 // The multiscale pool: sweeps of w = ceil((n - k) / m) windows at B_0,
 // 2 B_0, ... up to the first window >= B*, then on average half a sweep
 // and one window at that scale.
