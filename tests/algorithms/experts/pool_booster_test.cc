@@ -80,6 +80,8 @@ TEST_CASE("pool booster finds the planted expert at the right scale", "[theory]"
     regret.push_back(testing::Play(*learner, *seq, n, horizon, seed).points.back().mean_regret);
   }
   testing::CheckMeanAtMost(regret, bound);
+  // Learning, not just bounded: well below the no-learning delta T = 4096.
+  testing::CheckMeanBelow(regret, 0.5 * delta * horizon);
 }
 
 TEST_CASE("pool booster: conformance and bad budgets", "[unit][determinism]") {

@@ -113,6 +113,17 @@ inline void CheckMeanAtLeast(const std::vector<double>& values, double bound) {
   CHECK(m.Upper() >= bound);
 }
 
+// Establishes E[X] < bound: the upper confidence bound of the mean must be
+// below it (here the claim is the alternative, so a learner that does not
+// learn fails with probability >= 1 - kTestLevel). Used to show that a
+// memory-bounded learner pays well below the no-learning delta T.
+inline void CheckMeanBelow(const std::vector<double>& values, double bound) {
+  const SeedMean m = MeanOverSeeds(values);
+  INFO("mean " << m.mean << " +- " << m.se << " (se) over " << m.n << " seeds; upper bound "
+               << m.Upper() << "; established claim E < " << bound);
+  CHECK(m.Upper() < bound);
+}
+
 // P(X <= k) for X ~ Binomial(n, p), summed exactly (log-space terms).
 inline double BinomialCdf(int k, int n, double p) {
   if (k < 0) return 0;
