@@ -25,10 +25,6 @@ double RandomSubsetRegret(double n, double memory, double delta, double horizon)
   return (1 - memory / n) * delta * horizon + std::sqrt(horizon * std::log(memory) / 2);
 }
 
-double SingleScalePoolRegret(double n, double horizon, double candidates) {
-  return std::pow(horizon, 2.0 / 3.0) * std::cbrt(n / candidates);
-}
-
 double LowMistakeRegret(double n, double memory) { return n / memory; }
 
 double PoolCyclingRegret(double n, double mistakes, double memory) { return n * mistakes / memory; }

@@ -41,12 +41,6 @@ double DeltaStar(double c, double n, double horizon, double memory);
 // Hedge's sqrt(T ln S / 2): (1 - S/n) delta T + sqrt(T ln S / 2).
 double RandomSubsetRegret(double n, double memory, double delta, double horizon);
 
-// Single-scale baseline pool heuristic (our reading, [R]): epochs of B
-// days with per-epoch Hedge restarts and m fresh candidates per epoch,
-// (T/B) sqrt(B ln k) + (n/m) B balanced at B = (T m/n)^{2/3}:
-// T^{2/3} (n/m)^{1/3} (logs dropped). Slope 2/3 in T.
-double SingleScalePoolRegret(double n, double horizon, double candidates);
-
 // Search lengths of the probation pools (baseline_pool.h, multiscale_pool.h,
 // pool_booster.h) on a planted instance with gap delta ([R]: our analysis
 // of our designs). A candidate on probation for B days is admitted when it

@@ -27,7 +27,10 @@
 //   epoch record is the probation.
 // Heuristic regret (planted gap delta): (T/B) sqrt(B ln k) per-epoch Hedge
 // restarts + delta (n/m) B to find i*; B = (T m / n)^{2/3} balances them to
-// ~T^{2/3} (n/m)^{1/3} (theory::SingleScalePoolRegret): the ⅔ slope.
+// ~T^{2/3} (n/m)^{1/3}: the ⅔ slope. On a planted instance with a fixed
+// gap, once B reaches the detection epoch the pool shrinks to i* and the
+// search alone remains, (n/(2m) + 1) B ~ T^{2/3} (theory::
+// ProbationSearchDays).
 //
 // Parameters
 //   memory           int >= 1 (<= n)  S = k active + m candidates

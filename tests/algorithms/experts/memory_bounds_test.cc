@@ -62,5 +62,50 @@ TEST_CASE("SWXZ22 validity ranges match hand-computed numbers", "[theory]") {
   CHECK_FALSE(SwxzLowMistakeValid(1024, 1 << 14, 0.5, 0));  // 0.88 needed
 }
 
+TEST_CASE("search lengths of the pools: closed forms against direct counts", "[theory]") {
+  // SWXZ22's resample time solves tau/2 = (1 + d/2)(a tau + c(4 sqrt(tau
+  // ln T) + 4 ln T / a)) + 2 ln n / d (a = 1/2 - d): the root satisfies the
+  // equation, and a day-by-day scan finds the first day past it.
+  const double n = 4096, horizon = 65536, delta = 0.3;
+  for (double slack : {0.1, 1.0}) {
+    const double tau = SwxzResampleDays(n, horizon, delta, slack);
+    const double a = 0.5 - delta, log_t = std::log(horizon);
+    auto allowed = [&](double t) {
+      return (1 + delta / 2) * (a * t + slack * (4 * std::sqrt(t * log_t) + 4 * log_t / a)) +
+             2 * std::log(n) / delta;
+    };
+    CHECK(tau / 2 == Approx(allowed(tau)).epsilon(1e-9));
+    double day = 1;
+    while (day / 2 <= allowed(day)) ++day;
+    CHECK(day == std::ceil(tau));
+    CHECK(SwxzSearchDays(n, 256, horizon, delta, slack) == Approx(16 * tau));
+  }
+  // Smallest T: the first power of two inside the range whose search fits
+  // in T / 2, by a scan over every power of two.
+  const double smallest = SwxzSmallestHorizon(n, 256, delta, 1.0);
+  for (int k = 1; k <= 40; ++k) {
+    const double t = std::ldexp(1.0, k);
+    const bool fits =
+        SwxzRandomOrderValid(n, t, delta) && SwxzSearchDays(n, 256, t, delta, 1.0) <= t / 2;
+    if (t < smallest) CHECK_FALSE(fits);
+    if (t == smallest) CHECK(fits);
+  }
+  // Probation pools: detection epoch (2 margin)^2 ln(S T + 1) / delta^2;
+  // admission epoch margin^2 ln(S T + 1) / (delta (1 - 1/m))^2; a single
+  // pool's search (n / (2m) + 1) B; parallel pools n / (2 sum m_j / B_j) +
+  // min B_j; the multiscale sweeps w (B0 + 2 B0 + ...) up to the first
+  // window >= B*, then (w/2 + 1) of it.
+  CHECK(PoolDetectionEpoch(0.5, 0.2, 32, 1000) == Approx(std::log(32001.0) / 0.04));
+  CHECK(PoolAdmissionEpoch(0.5, 0.2, 4, 32, 1000) ==
+        Approx(0.25 * std::log(32001.0) / (0.15 * 0.15)));
+  CHECK(ProbationSearchDays(1024, 8, 100) == Approx(65 * 100));
+  const double m[] = {4, 4}, b[] = {128, 256};
+  CHECK(ParallelProbationSearchDays(1024, m, b, 2) ==
+        Approx(1024 / (2 * (4.0 / 128 + 4.0 / 256)) + 128));
+  // n = 100, k = 10, m = 10: w = 9 windows per sweep; B0 = 16, B* = 100:
+  // sweeps at 16, 32, 64 (9 * 112 days), then (4.5 + 1) windows of 128.
+  CHECK(MultiscaleSearchDays(100, 10, 10, 16, 100) == Approx(9 * 112 + 5.5 * 128));
+}
+
 }  // namespace
 }  // namespace expertlab::theory
