@@ -20,32 +20,17 @@
 #include "sim/experiment.h"
 #include "sim/grid.h"
 #include "sim/sweep.h"
+#include "tests/sim/one_cell.h"
 
 namespace expertlab {
 namespace {
 
 std::vector<MetricRow> RunOne(const std::string& name, const std::vector<std::string>& overrides) {
-  SweepConfig config = DefaultConfig(name);
-  for (const auto& o : overrides) ApplyOverride(config, o);
-  const auto cells = ExpandGrid(config);
-  REQUIRE(cells.size() == 1);
-  const auto experiment = FindExperiment(name).factory(Params());
-  return RunItem(*experiment, cells[0], 0, 1, {1})->rows;
+  return testing::RunOneCell(name, overrides);
 }
 
-// --out of the plans below, never created: every plan fails first.
-const std::filesystem::path kNeverWritten =
-    std::filesystem::temp_directory_path() / "expertlab_plan_never_written";
-
-// Plans a sweep the way `expertlab run` does (every cell checked before
-// anything runs or is written).
 void Plan(const std::string& name, const std::vector<std::string>& overrides) {
-  RunRequest request;
-  request.experiment = name;
-  request.quick = true;
-  request.assignments = overrides;
-  request.out_dir = kNeverWritten.string();
-  PlanSweep(request);
+  testing::PlanQuickSweep(name, overrides, "experts");
 }
 
 double Final(const std::vector<MetricRow>& rows, const std::string& metric) {
@@ -117,7 +102,7 @@ TEST_CASE("theory rows use the parameters the learner reports", "[unit]") {
 }
 
 TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
-  std::filesystem::remove_all(kNeverWritten);
+  std::filesystem::remove_all(testing::NeverWrittenDir("experts"));
   // Cross-key checks (Experiment::CheckCell) fail the plan, before any
   // cell runs: S > n in any cell of the grid, delta* >= 1/2, M > T, and a
   // memory the learner itself refuses.
@@ -136,7 +121,7 @@ TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
                     Catch::Contains("mistakes M = 101 exceeds T = 100"));
   CHECK_THROWS_WITH(Plan("regret_vs_horizon", {"learner=robust_pool", "memory=2"}),
                     Catch::Contains("memory"));
-  CHECK_FALSE(std::filesystem::exists(kNeverWritten));
+  CHECK_FALSE(std::filesystem::exists(testing::NeverWrittenDir("experts")));
   // Parse-time errors: S < 1, T = 0, delta outside (0, 1/2).
   SweepConfig config = DefaultConfig("regret_vs_memory");
   CHECK_THROWS_AS(ApplyOverride(config, "memory=0"), Error);

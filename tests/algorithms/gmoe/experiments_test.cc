@@ -16,18 +16,14 @@
 #include "sim/experiment.h"
 #include "sim/grid.h"
 #include "sim/sweep.h"
+#include "tests/sim/one_cell.h"
 
 namespace expertlab::gmoe {
 namespace {
 
 std::vector<MetricRow> RunGmoeCell(const std::string& name,
                                    const std::vector<std::string>& overrides) {
-  SweepConfig config = DefaultConfig(name);
-  for (const auto& o : overrides) ApplyOverride(config, o);
-  const auto cells = ExpandGrid(config);
-  REQUIRE(cells.size() == 1);
-  const auto experiment = FindExperiment(name).factory(Params());
-  return RunItem(*experiment, cells[0], 0, 1, {1})->rows;
+  return expertlab::testing::RunOneCell(name, overrides);
 }
 
 // The one row of `metric` (each gmoe metric is recorded once, at step n).
@@ -38,17 +34,8 @@ double GmoeMetric(const std::vector<MetricRow>& rows, const std::string& metric)
   return 0;
 }
 
-// --out of the plans below, never created: every plan fails first.
-const std::filesystem::path kGmoePlanDir =
-    std::filesystem::temp_directory_path() / "expertlab_gmoe_plan_never_written";
-
 void PlanGmoe(const std::string& name, const std::vector<std::string>& overrides) {
-  RunRequest request;
-  request.experiment = name;
-  request.quick = true;
-  request.assignments = overrides;
-  request.out_dir = kGmoePlanDir.string();
-  PlanSweep(request);
+  expertlab::testing::PlanQuickSweep(name, overrides, "gmoe");
 }
 
 TEST_CASE("gmoe cells report EM's non-convergence as a metric", "[unit]") {
@@ -72,7 +59,7 @@ TEST_CASE("gmoe cells report EM's non-convergence as a metric", "[unit]") {
 }
 
 TEST_CASE("bad gmoe grids fail before any cell runs", "[unit]") {
-  std::filesystem::remove_all(kGmoePlanDir);
+  std::filesystem::remove_all(expertlab::testing::NeverWrittenDir("gmoe"));
   SweepConfig config = DefaultConfig("gmoe_rates");
   CHECK_THROWS_WITH(ApplyOverride(config, "k=0"), Catch::Contains("k"));
   CHECK_THROWS_WITH(ApplyOverride(config, "gate=swish"), Catch::Contains("swish"));
@@ -81,7 +68,7 @@ TEST_CASE("bad gmoe grids fail before any cell runs", "[unit]") {
   // parameters: 14 > 10 observations.
   CHECK_THROWS_WITH(PlanGmoe("gmoe_activation", {"gate=tanh", "k=3", "n=10"}),
                     Catch::Contains("n: 10 observations cannot determine the 14 free"));
-  CHECK_FALSE(std::filesystem::exists(kGmoePlanDir));
+  CHECK_FALSE(std::filesystem::exists(expertlab::testing::NeverWrittenDir("gmoe")));
 }
 
 }  // namespace

@@ -1,0 +1,48 @@
+// Test helpers that drive an experiment through the engine the way the CLI
+// does, for families' end-to-end tests: run its one-cell sweep in memory,
+// or plan a quick sweep (every cell checked before anything runs).
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/config.h"
+#include "sim/executor.h"
+#include "sim/experiment.h"
+#include "sim/grid.h"
+#include "sim/sweep.h"
+
+namespace expertlab::testing {
+
+// The rows of replicate 0 of the one cell that `name`'s default config
+// with `overrides` (key=value) expands to.
+inline std::vector<MetricRow> RunOneCell(const std::string& name,
+                                         const std::vector<std::string>& overrides) {
+  SweepConfig config = DefaultConfig(name);
+  for (const auto& o : overrides) ApplyOverride(config, o);
+  const auto cells = ExpandGrid(config);
+  REQUIRE(cells.size() == 1);
+  const auto experiment = FindExperiment(name).factory(Params());
+  return RunItem(*experiment, cells[0], 0, 1, {1})->rows;
+}
+
+// The --out directory of PlanQuickSweep(..., tag): never created, since
+// callers expect their plans to fail before anything is written.
+inline std::filesystem::path NeverWrittenDir(const std::string& tag) {
+  return std::filesystem::temp_directory_path() / ("expertlab_" + tag + "_plan_never_written");
+}
+
+// Plans `name`'s quick sweep with `overrides` as `expertlab run` does.
+inline void PlanQuickSweep(const std::string& name, const std::vector<std::string>& overrides,
+                           const std::string& tag) {
+  RunRequest request;
+  request.experiment = name;
+  request.quick = true;
+  request.assignments = overrides;
+  request.out_dir = NeverWrittenDir(tag).string();
+  PlanSweep(request);
+}
+
+}  // namespace expertlab::testing
