@@ -92,7 +92,10 @@ def _plot_hardest(rows, figures_dir):
 
 def headline(rows):
     fixed, hardest = _split(rows)
-    return (_headline_fixed(fixed) if fixed else "") + (_headline_hardest(hardest) if hardest else "")
+    out = _headline_fixed(fixed) if fixed else ""
+    if fixed and hardest:  # the report embeds the main figure; this one is extra
+        out += "![regret_vs_memory, fixed gap](figures/%s_fixed.png)\n\n" % EXPERIMENT
+    return out + (_headline_hardest(hardest) if hardest else "")
 
 
 def _headline_fixed(rows):
