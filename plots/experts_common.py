@@ -91,13 +91,16 @@ def panel_axes(plt, panels, width=5.4):
 
 
 def plot_learners(ax, rows, table, panel, fmt="o-", band_alpha=0.18, label=None):
-    """Each learner's mean curve table[(learner,) + panel] with its 95% band."""
+    """Each learner's mean curve table[(learner,) + panel] with its 95% band;
+    a variant (a spec with arguments, same colour as its learner) is drawn
+    dashed."""
     for learner in common.unique(rows, "learner"):
         curve = table.get((learner,) + tuple(panel))
         if curve is None:
             continue
         xs, m, lo, hi = curve.means()
-        ax.plot(xs, m, fmt, color=color(learner), ms=3.5,
+        style = fmt.replace("-", "--") if common.parse_spec(learner)[1] else fmt
+        ax.plot(xs, m, style, color=color(learner), ms=3.5,
                 label=label(learner) if label else learner_label(learner))
         common.band(ax, xs, lo, hi, color(learner), alpha=band_alpha)
 

@@ -33,6 +33,7 @@ def plot(rows, figures_dir):
         for learner in common.unique(rows, "learner"):
             ec.plot_reference(ax, model, (learner,) + tuple(panel), ":", ec.color(learner),
                               None, lw=1.0)
+        ax.plot([], [], ":", color="0.3", label="model δD + H(T), learner's colour")
         ax.set_title(ec.panel_title(rows, KEYS[1:], "T", panel,
                                     "%s, n = %s, S = %s" % panel[:3]), fontsize=9)
     axes[0].legend(fontsize=7, loc="upper left")
