@@ -31,17 +31,8 @@
 //
 // Metrics (at t = T): the standard rows of experts_cell.h (mean_regret
 // sum_t <p_t, mu> - T mu(i*) has no noise floor: the headline; and
-// held_fraction), and
-//   paid_fraction    mean_regret / (delta T): 1 = no learning
-//   normalized       mean_regret / sqrt(nT/S)
-//   lower_bound      sqrt(nT/S)
-//   hedge_floor      sqrt(T ln n / 2)
-//   subset_predict   (1 - S/n) delta T + sqrt(T ln S / 2)
-//   delta            the gap in use
-//   swxz_valid       1 if delta > sqrt(16 log2^2 n / T) (SWXZ22 range)
-//   swxz_search      SWXZ22 pool MW's expected search days, published
-//                    constants (slack 1)
-//   swxz_min_T       smallest T = 2^k at which that search fits in T/2
+// held_fraction), the planted-cell rows of planted_cell.h (paid_fraction,
+// normalized, the SWXZ22 range and search), and
 //   theory.slope     hardest-gap mode only: -1/2 for every learner with
 //                    memory below n (theory.fit = 1); a full-memory learner
 //                    holds every expert: no prediction.
@@ -49,6 +40,7 @@
 #include <string>
 
 #include "experiments/experts_cell.h"
+#include "experiments/planted_cell.h"
 #include "experiments/experts_keys.h"
 #include "sim/experiment.h"
 #include "theory/experts_bounds.h"
@@ -93,30 +85,12 @@ class RegretVsMemory final : public Experiment {
   }
 
   void RunCell(const Params& params, CellContext& context) const override {
-    const int n = static_cast<int>(params.Int("n"));
-    const int64_t horizon = params.Int("T");
-    const int64_t memory = params.Int("memory");
-    const double nd = n, td = static_cast<double>(horizon), sd = static_cast<double>(memory);
-    const double delta = DeltaOf(params);
-    const PlayedGame played =
-        ExpertsGame(params.String("learner"), "planted_bernoulli(delta=" + SpecNumber(delta) + ")",
-                    n, horizon)
-            .Memory(memory)
-            .KnownComparatorRate()
-            .Play(context);
-    const double bound = theory::SwxzLowerBound(nd, td, sd);
-    context.Record("paid_fraction", horizon, played.end().mean_regret / (delta * td));
-    context.Record("normalized", horizon, played.end().mean_regret / bound);
-    context.Record("lower_bound", horizon, bound);
-    context.Record("hedge_floor", horizon, theory::HedgeOptimalRegret(n, horizon));
-    context.Record("subset_predict", horizon, theory::RandomSubsetRegret(nd, sd, delta, td));
-    context.Record("delta", horizon, delta);
-    context.Record("swxz_valid", horizon, theory::SwxzRandomOrderValid(nd, td, delta) ? 1.0 : 0.0);
-    context.Record("swxz_search", horizon, theory::SwxzSearchDays(nd, sd, td, delta, 1.0));
-    context.Record("swxz_min_T", horizon, theory::SwxzSmallestHorizon(nd, sd, delta, 1.0));
+    const PlayedGame played = PlayPlantedCell(params, DeltaOf(params), context);
     const bool hardest_gap = !params.AutoDouble("delta");
-    if (hardest_gap && played.memory_budget < n) RecordSlopePrediction(context, horizon, -0.5, true);
+    if (hardest_gap && played.memory_budget < params.Int("n"))
+      RecordSlopePrediction(context, params.Int("T"), -0.5, true);
   }
+
 };
 
 }  // namespace

@@ -92,6 +92,14 @@ TEST_CASE("theory rows use the parameters the learner reports", "[unit]") {
   rows = RunOne("regret_vs_horizon", {"learner=hedge", "n=32", "memory=8", "T=1024"});
   CHECK(Final(rows, "predicted") == Approx(std::sqrt(1024 * std::log(32.0) / 8)));
   CHECK(Final(rows, "theory.fit") == 1.0);
+  // regret_vs_gap: delta* = sqrt(n / (S T)) = sqrt(64 / (4 * 1024)) = 1/8,
+  // so delta = 0.1 sits at 0.8 delta*; the share paid is mean-regret over
+  // delta T.
+  rows = RunOne("regret_vs_gap",
+                {"learner=random_subset", "n=64", "memory=4", "T=1024", "delta=0.1"});
+  CHECK(Final(rows, "delta_star") == Approx(0.125));
+  CHECK(Final(rows, "gap_ratio") == Approx(0.8));
+  CHECK(Final(rows, "paid_fraction") == Approx(Final(rows, "mean_regret") / 102.4));
   // The rotation model uses the learner's active pool k and the adversary's
   // window W: S = 2 sqrt(64) = 16, k = floor(16 * 0.8 / 2) = 6, W = 8.
   rows = RunOne("adaptive_threshold",
