@@ -1,6 +1,7 @@
 // Pool booster (PR23-inspired): J copies of the single-scale baseline pool
-// at doubling epoch lengths B_j = 2^j B_0, each with S/J words, combined by
-// an outer Hedge over the J copies' expected losses.
+// at doubling epoch lengths B_j = 2^j B_0 (every other doubling, or every
+// third, when S is too small for all), each with S/J words, combined by an
+// outer Hedge over the J copies' expected losses.
 //
 // Inspired by B. Peng and A. Rubinstein, "Near optimal memory-regret
 // tradeoff for online learning", FOCS 2023 (arXiv 2303.01673), whose
@@ -28,7 +29,8 @@
 //
 // Parameters
 //   memory           int >= 5 (<= n)  S words: J outer statistics + J copies
-//   base_epoch       int >= 1         B_0, the shortest epoch
+//   base_epoch       int >= 1         B_0, the shortest epoch when every
+//                                     doubling gets a copy
 //   scales           auto | int >= 1  J; auto = the doublings of B_0 up to
 //                                     T/4 (at least 4 epochs per copy),
 //                                     capped at floor((S + 1)/5) (each copy
