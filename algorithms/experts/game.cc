@@ -52,23 +52,6 @@ uint64_t SequenceChecksum(const Eigen::ArrayXd& cumulative, int comparator) {
   return hash >> 12;
 }
 
-// The learner of ConstantPlayLoss: plays one expert every day and holds
-// only it (what a white-box adversary reads).
-class ConstantPlayer final : public ExpertsLearner {
- public:
-  explicit ConstantPlayer(int expert) : expert_(expert) {}
-  void Start(int, int64_t, Rng) override {}
-  int Act() override { return expert_; }
-  double ExpectedLoss(const LossView& losses) const override { return losses[expert_]; }
-  void Observe(const LossView&) override {}
-  int64_t MemoryBudget() const override { return 1; }
-  int64_t MemoryWords() const override { return 1; }
-  bool Holds(int expert) const override { return expert == expert_; }
-  void HeldExperts(int, std::vector<int>& out) const override { out.assign(1, expert_); }
-
- private:
-  int expert_;
-};
 
 }  // namespace
 

@@ -72,6 +72,25 @@ GameResult PlayGame(ExpertsLearner& learner, LossSequence& sequence, int num_exp
 GameResult PlayStartedGame(ExpertsLearner& learner, LossSequence& sequence, int num_experts,
                            int64_t horizon, const std::vector<int64_t>& checkpoints);
 
+// A learner that plays one expert every day and holds only it (what a
+// white-box adversary reads): the player of ConstantPlayLoss, and a fixed
+// comparator in tests.
+class ConstantPlayer final : public ExpertsLearner {
+ public:
+  explicit ConstantPlayer(int expert) : expert_(expert) {}
+  void Start(int, int64_t, Rng) override {}
+  int Act() override { return expert_; }
+  double ExpectedLoss(const LossView& losses) const override { return losses[expert_]; }
+  void Observe(const LossView&) override {}
+  int64_t MemoryBudget() const override { return 1; }
+  int64_t MemoryWords() const override { return 1; }
+  bool Holds(int expert) const override { return expert == expert_; }
+  void HeldExperts(int, std::vector<int>& out) const override { out.assign(1, expert_); }
+
+ private:
+  int expert_;
+};
+
 // Policy regret against an adaptive sequence compares the learner's loss
 // with what a fixed expert would have suffered had it been played every day
 // (the adversary then responds to that play; Arora, Dekel & Tewari, "Online

@@ -182,17 +182,7 @@ TEST_CASE("mean-regret counts the planted gap exactly", "[unit][theory]") {
   // A learner that always plays a fixed non-planted expert with p = e_j has
   // mean-regret exactly delta * t on the planted instance.
   auto sequence = MakeSequence("planted_bernoulli(delta=0.25)");
-  class PlaysLast final : public ExpertsLearner {
-   public:
-    void Start(int n, int64_t, Rng) override { last_ = n - 1; }
-    int Act() override { return last_; }
-    double ExpectedLoss(const LossView& l) const override { return l[last_]; }
-    void Observe(const LossView&) override {}
-    int64_t MemoryBudget() const override { return 1; }
-    int64_t MemoryWords() const override { return 1; }
-    bool Holds(int expert) const override { return expert == last_; }
-    int last_ = 0;
-  } learner;
+  ConstantPlayer learner(7);  // n = 8: the last expert
   // Seed 1 plants i* somewhere in 0..7; rerun with other seeds until i* is
   // not the last expert (deterministic: the loop ends at the first such seed).
   for (uint64_t seed = 1;; ++seed) {
