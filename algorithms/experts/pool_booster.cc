@@ -34,7 +34,6 @@ void PoolBooster::Start(int num_experts, int64_t horizon, Rng rng) {
   EXPERTLAB_CHECK(memory_ >= kMinCopyWords + 1)
       << "pool_booster needs memory S >= " << kMinCopyWords + 1
       << " (one outer statistic and " << kMinCopyWords << " words for a copy), got " << memory_;
-  int scales = 1;
   // Scales: the doublings of B_0 up to T/4, or the J asked for. Each copy
   // needs kMinCopyWords (one active slot and three candidates: with fewer
   // than two candidates, a copy whose active pool is empty plays its only
@@ -45,6 +44,7 @@ void PoolBooster::Start(int num_experts, int64_t horizon, Rng rng) {
   int doublings = 1;
   while (base_epoch_ << doublings <= std::max<int64_t>(horizon / 4, base_epoch_)) ++doublings;
   const int fit = static_cast<int>((memory_ + 1) / (kMinCopyWords + 1));
+  int scales = 0;
   if (fixed_scales_) {
     scales = static_cast<int>(*fixed_scales_);
     EXPERTLAB_CHECK(scales <= fit)
@@ -128,10 +128,10 @@ ParamValues PoolBooster::EffectiveParams() const {
 EXPERTLAB_REGISTER(ExpertsLearner, PoolBooster, "pool_booster",
                    "PR23-inspired booster: J baseline pools at doubling epochs B0 2^j, S/J "
                    "words each, combined by an outer Hedge",
-                   {ParamSpec::Int("memory", 48, Bounds::Closed(3, 1 << 30),
+                   {ParamSpec::Int("memory", 48, Bounds::Closed(kMinCopyWords + 1, 1 << 30),
                                    "memory S in words (outer Hedge + copies)"),
                     ParamSpec::Int("base_epoch", 16, Bounds::Closed(1, 1 << 20),
-                                   "B0, the shortest copy's epoch in days"),
+                                   "B0, the shortest epoch when every doubling gets a copy"),
                     ParamSpec::AutoDouble("scales", Bounds::AtLeast(1),
                                           "J copies; auto = doublings of B0 up to T/4, at most (S+1)/5"),
                     ParamSpec::Double("margin", 0.5, Bounds::Positive(),
