@@ -209,7 +209,8 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
       diverged = true;
       break;
     }
-    opt.Step(model);
+    opt.Step(model.Params());
+    model.ParamsChanged();
     if (next < checkpoints.size() && checkpoints[next] == step) {
       ++next;
       RecordCurve(Evaluate(model, val, K, &router_rng), step, context);

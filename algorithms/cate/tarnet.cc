@@ -43,7 +43,7 @@ void TarNetLearner::Fit(const ObservationalData& data, Rng& rng) {
     weight = a.array() / pi + (1 - a.array()) / (1 - pi);
     weight /= weight.mean();
   }
-  AdamW optimiser(adam_, net.theta().size());
+  moe::AdamW<double> optimiser(adam_);
   std::vector<Eigen::Index> order(n);
   std::iota(order.begin(), order.end(), Eigen::Index{0});
   Eigen::VectorXd grad;
@@ -54,7 +54,7 @@ void TarNetLearner::Fit(const ObservationalData& data, Rng& rng) {
           order.begin() + start, order.begin() + std::min<Eigen::Index>(n, start + batch_));
       const TarNetBatch batch{data.x(rows, Eigen::all), a(rows), data.y(rows), weight(rows)};
       net.Loss(batch, terms_, &grad);
-      optimiser.Step(net.theta(), grad, net.decay_mask());
+      optimiser.Step(net.Blocks(grad));
     }
   }
   EXPERTLAB_CHECK(net.theta().allFinite()) << "tarnet: training diverged (non-finite weights); "

@@ -47,7 +47,7 @@ class TarNetLearner : public CateLearner {
  private:
   TarNetVariant variant_;
   int hidden_, epochs_, batch_;
-  AdamWSettings adam_;
+  moe::AdamWConfig adam_{.clip_norm = 0};  // unclipped, as the paper trains
   TarNetTerms terms_;
   double clip_ = 0;
   std::vector<TarNet> net_;  // empty before Fit

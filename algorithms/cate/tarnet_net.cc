@@ -27,13 +27,20 @@ TarNet::TarNet(int dim, int hidden, Rng& rng) : dim_(dim), hidden_(hidden) {
       << "tarnet: " << dim << " inputs, " << hidden << " hidden units; expected both >= 1";
   const TarNetLayout l{dim, hidden};
   theta_ = Eigen::VectorXd::Zero(l.Size());
-  decay_ = Eigen::VectorXd::Zero(l.Size());
   for (Eigen::Index i = 0; i < l.B(); ++i) theta_(i) = Normal(rng, 0, std::sqrt(2.0 / dim));
   for (Eigen::Index i = l.V(); i < l.C(); ++i) theta_(i) = Normal(rng, 0, std::sqrt(1.0 / hidden));
   for (Eigen::Index i = l.U(); i < l.E(); ++i) theta_(i) = Normal(rng, 0, std::sqrt(1.0 / hidden));
-  decay_.segment(l.W(), l.B()).setOnes();
-  decay_.segment(l.V(), 2 * hidden).setOnes();
-  decay_.segment(l.U(), hidden).setOnes();
+}
+
+std::vector<moe::ParamRef<double>> TarNet::Blocks(Eigen::VectorXd& grad) {
+  const TarNetLayout l{dim_, hidden_};
+  EXPERTLAB_CHECK(grad.size() == l.Size()) << "tarnet: gradient of size " << grad.size()
+                                           << "; expected " << l.Size();
+  const auto block = [&](Eigen::Index from, Eigen::Index to, bool decay) {
+    return moe::ParamRef<double>{theta_.data() + from, grad.data() + from, to - from, decay};
+  };
+  return {block(l.W(), l.B(), true),  block(l.B(), l.V(), false), block(l.V(), l.C(), true),
+          block(l.C(), l.U(), false), block(l.U(), l.E(), true),  block(l.E(), l.Size(), false)};
 }
 
 double TarNet::Loss(const TarNetBatch& batch, const TarNetTerms& terms,
@@ -110,17 +117,6 @@ CatePrediction TarNet::Predict(const Eigen::MatrixXd& x) const {
   p.mu1 = out.col(1).array() + theta_(l.C() + 1);
   p.tau = p.mu1 - p.mu0;
   return p;
-}
-
-void AdamW::Step(Eigen::VectorXd& theta, const Eigen::VectorXd& grad,
-                 const Eigen::VectorXd& decay) {
-  ++t_;
-  m_ = s_.beta1 * m_ + (1 - s_.beta1) * grad;
-  v_ = s_.beta2 * v_ + (1 - s_.beta2) * grad.cwiseAbs2();
-  const double c1 = 1 - std::pow(s_.beta1, double(t_));
-  const double c2 = 1 - std::pow(s_.beta2, double(t_));
-  theta.array() -= s_.lr * ((m_.array() / c1) / ((v_.array() / c2).sqrt() + s_.eps) +
-                            s_.weight_decay * decay.array() * theta.array());
 }
 
 }  // namespace expertlab::cate

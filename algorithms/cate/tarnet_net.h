@@ -3,8 +3,7 @@
 // and algorithms", ICML 2017, §4 and Fig. 1 (TARNet, CFR with a linear-MMD
 // IPM); Shi, Blei & Veitch, "Adapting neural networks for the estimation of
 // treatment effects", NeurIPS 2019, §2 (DragonNet's propensity head)), with
-// the decoupled-weight-decay Adam that trains it (Loshchilov & Hutter,
-// "Decoupled weight decay regularization", ICLR 2019, Alg. 2).
+// trained by the shared AdamW (algorithms/moe/train/adamw.h).
 //
 //   phi(x) = ReLU(W x + b)                    representation, H units
 //   h_a(x) = v_a . phi(x) + c_a               outcome head of arm a
@@ -14,14 +13,16 @@
 //   + alpha ||mean_{a=1} phi - mean_{a=0} phi||^2          (balancing)
 //   + lambda (1/B) sum_i BCE(g(x_i), a_i)                   (action-predictive)
 // Parameters live in one vector theta (W, b, v_0, v_1, c, u, e) so the
-// optimiser and the finite-difference check see one flat block; weight
-// decay applies to W, v and u only.
+// finite-difference check sees one flat block; the optimiser sees its
+// segments, with weight decay on W, v and u only.
 #pragma once
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <vector>
 
 #include "algorithms/cate/learner.h"
+#include "algorithms/moe/train/adamw.h"
 #include "sim/rng.h"
 
 namespace expertlab::cate {
@@ -43,8 +44,9 @@ class TarNet {
 
   Eigen::VectorXd& theta() { return theta_; }
   const Eigen::VectorXd& theta() const { return theta_; }
-  // 1 where weight decay applies, 0 on biases.
-  const Eigen::VectorXd& decay_mask() const { return decay_; }
+  // The segments of theta and of `grad` (sized like theta) as optimiser
+  // blocks, weight decay on W, v and u.
+  std::vector<moe::ParamRef<double>> Blocks(Eigen::VectorXd& grad);
 
   // The loss above; its gradient in `grad` (resized) when non-null.
   double Loss(const TarNetBatch& batch, const TarNetTerms& terms, Eigen::VectorXd* grad) const;
@@ -52,23 +54,7 @@ class TarNet {
 
  private:
   int dim_, hidden_;
-  Eigen::VectorXd theta_, decay_;
-};
-
-struct AdamWSettings {
-  double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 1e-4;
-};
-
-class AdamW {
- public:
-  AdamW(AdamWSettings settings, Eigen::Index size)
-      : s_(settings), m_(Eigen::VectorXd::Zero(size)), v_(Eigen::VectorXd::Zero(size)) {}
-  void Step(Eigen::VectorXd& theta, const Eigen::VectorXd& grad, const Eigen::VectorXd& decay);
-
- private:
-  AdamWSettings s_;
-  Eigen::VectorXd m_, v_;
-  int64_t t_ = 0;
+  Eigen::VectorXd theta_;
 };
 
 }  // namespace expertlab::cate

@@ -1,15 +1,13 @@
 // A minimal, deterministic training stack around the MoE layer: input
 // embedding (token ids) or linear input (features), MoE blocks with
 // pre-RMSNorm and residual, final RMSNorm, linear head, softmax
-// cross-entropy or mean-squared-error loss, AdamW with global-norm gradient
-// clipping. Enough to train the small models that routing methods are
-// compared on; one example = one token (no sequence mixing).
+// cross-entropy or mean-squared-error loss; trained by the shared AdamW
+// (algorithms/moe/train/adamw.h). Enough to train the small models that
+// routing methods are compared on; one example = one token (no sequence
+// mixing).
 //
 // Papers: B. Zhang, R. Sennrich, "Root mean square layer normalization",
-// NeurIPS 2019 (Eq. 4); D. Kingma, J. Ba, "Adam", ICLR 2015 (Alg. 1);
-// I. Loshchilov, F. Hutter, "Decoupled weight decay regularization", ICLR
-// 2019 (AdamW, Alg. 2); R. Pascanu et al., "On the difficulty of training
-// recurrent neural networks", ICML 2013 (clipping by global norm, Alg. 1).
+// NeurIPS 2019 (Eq. 4).
 //
 // Block b:  h <- h + MoE_b(RMSNorm_{g_b}(h))
 // Head:     out = RMSNorm_{g_f}(h) W_o + b_o
@@ -25,8 +23,6 @@
 //   moe                 the layer config (its d_model is set from here)
 //   router              router spec string, e.g. "topk_softmax"
 //   aux                 auxiliary-loss weights
-// AdamW (AdamWConfig): lr, beta1, beta2, eps, weight_decay (matrices only),
-// clip_norm (0 = off).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +31,7 @@
 #include <vector>
 
 #include "algorithms/moe/layer.h"
+#include "algorithms/moe/train/adamw.h"
 #include "sim/rng.h"
 
 namespace expertlab::moe {
@@ -55,14 +52,6 @@ struct ModelConfig {
   int threads = 1;
 };
 
-struct AdamWConfig {
-  double lr = 1e-3;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double eps = 1e-8;
-  double weight_decay = 0.0;
-  double clip_norm = 1.0;
-};
 
 // One mini-batch: `size` examples; tokens or features, labels or targets.
 template <class S>
@@ -74,14 +63,6 @@ struct Batch {
   const S* targets = nullptr;       // [size x out_dim] (mse)
 };
 
-// A parameter block and its gradient.
-template <class S>
-struct ParamRef {
-  S* value;
-  S* grad;
-  int64_t size;
-  bool decay;  // weight decay applies (matrices, not gains or biases)
-};
 
 struct StepResult {
   double loss = 0;       // task loss
@@ -134,20 +115,6 @@ class MoeModel {
   int64_t batch_size_ = 0;
 };
 
-// AdamW over a model's parameter blocks (state kept per block).
-template <class S>
-class AdamW {
- public:
-  explicit AdamW(const AdamWConfig& config) : config_(config) {}
-  // Clips, updates, and tells the model its parameters changed.
-  void Step(MoeModel<S>& model);
-  int64_t steps() const { return step_; }
-
- private:
-  AdamWConfig config_;
-  int64_t step_ = 0;
-  std::vector<std::vector<double>> m_, v_;
-};
 
 // C (m x n) (+)= op(A) op(B) on the grouped-GEMM engine (deterministic for
 // any thread count). op(A) is m x k, op(B) is k x n; row-major, dense.

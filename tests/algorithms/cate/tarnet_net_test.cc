@@ -49,20 +49,5 @@ TEST_CASE("tarnet loss gradient matches central finite differences", "[theory]")
   }
 }
 
-TEST_CASE("AdamW's first step moves every parameter by lr sign(g) plus decay", "[theory]") {
-  // Kingma & Ba, ICLR 2015, §3: with bias correction the first update is
-  // m_hat / sqrt(v_hat) = g / |g|; AdamW adds lr wd theta on decayed entries.
-  Eigen::VectorXd theta(3), grad(3), decay(3);
-  theta << 1.0, -2.0, 0.5;
-  grad << 0.3, -4.0, 1e-3;
-  decay << 1, 1, 0;
-  AdamW adam({.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 0, .weight_decay = 0.1}, 3);
-  Eigen::VectorXd updated = theta;
-  adam.Step(updated, grad, decay);
-  CHECK(updated(0) == Approx(1.0 - 0.01 * (1 + 0.1 * 1.0)));
-  CHECK(updated(1) == Approx(-2.0 - 0.01 * (-1 + 0.1 * -2.0)));
-  CHECK(updated(2) == Approx(0.5 - 0.01));
-}
-
 }  // namespace
 }  // namespace expertlab::cate

@@ -160,7 +160,8 @@ TrainOutcome TrainClustered(uint64_t seed, int threads, int steps) {
     data.Sample(sampler, 64, x, y, cluster);
     Batch<float> batch{64, nullptr, x.data(), nullptr, y.data()};
     out.losses.push_back(model.ComputeGradients(batch).loss);
-    opt.Step(model);
+    opt.Step(model.Params());
+    model.ParamsChanged();
   }
   Rng test = rng.Fork(3);
   data.Sample(test, 2000, x, y, cluster);
