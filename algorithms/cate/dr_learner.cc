@@ -9,7 +9,7 @@
 
 namespace expertlab::cate {
 void DrLearner::Fit(const ObservationalData& data, Rng& rng) {
-  arms_ = FitArmModels(data, lambda_);
+  arms_ = FitArmModels(data, base_, rng);
   std::vector<Eigen::Index> order(data.Size());
   std::iota(order.begin(), order.end(), Eigen::Index{0});
   Shuffle(rng, order);
@@ -19,7 +19,7 @@ void DrLearner::Fit(const ObservationalData& data, Rng& rng) {
   for (int k = 0; k < 2; ++k) {
     const ObservationalData nuisance = data.Subset(folds[1 - k]);
     const ObservationalData target = data.Subset(folds[k]);
-    const ArmModels arms = FitArmModels(nuisance, lambda_);
+    const ArmModels arms = FitArmModels(nuisance, base_, rng);
     const Eigen::VectorXd e = ClippedSigmoid(
         FitLogistic(nuisance.x, nuisance.Actions(), kPropensityLambda).Predict(target.x), clip_);
     const Eigen::VectorXd mu0 = arms.mu0.Predict(target.x), mu1 = arms.mu1.Predict(target.x);
@@ -29,7 +29,7 @@ void DrLearner::Fit(const ObservationalData& data, Rng& rng) {
           mu1(i) - mu0(i) + a * (y - mu1(i)) / e(i) - (1 - a) * (y - mu0(i)) / (1 - e(i));
     }
   }
-  tau_ = FitRidge(data.x, pseudo, lambda_);
+  tau_ = Regressor(base_, data.x, pseudo, rng);
 }
 
 CatePrediction DrLearner::Predict(const Eigen::MatrixXd& x) const {
@@ -37,7 +37,7 @@ CatePrediction DrLearner::Predict(const Eigen::MatrixXd& x) const {
 }
 
 EXPERTLAB_REGISTER(CateLearner, DrLearner, "dr_learner",
-                   "DR-learner: cross-fitted AIPW pseudo-outcomes regressed on x (ridge bases)",
-                   {RidgeLambdaSpec(), PropensityClipSpec()});
+                   "DR-learner: cross-fitted AIPW pseudo-outcomes regressed on x (ridge or MLP bases)",
+                   {PropensityLearnerSpecs()});
 
 }  // namespace expertlab::cate

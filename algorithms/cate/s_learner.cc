@@ -1,6 +1,5 @@
 #include "algorithms/cate/s_learner.h"
 
-#include "algorithms/cate/t_learner.h"
 #include "sim/registry.h"
 
 namespace expertlab::cate {
@@ -15,9 +14,9 @@ Eigen::MatrixXd SLearnerFeatures(const Eigen::MatrixXd& x, const Eigen::VectorXd
 
 }  // namespace
 
-void SLearner::Fit(const ObservationalData& data, Rng& /*rng*/) {
+void SLearner::Fit(const ObservationalData& data, Rng& rng) {
   CheckObservational(data);
-  model_ = FitRidge(SLearnerFeatures(data.x, data.Actions()), data.y, lambda_);
+  model_ = Regressor(base_, SLearnerFeatures(data.x, data.Actions()), data.y, rng);
 }
 
 CatePrediction SLearner::Predict(const Eigen::MatrixXd& x) const {
@@ -29,6 +28,7 @@ CatePrediction SLearner::Predict(const Eigen::MatrixXd& x) const {
 }
 
 EXPERTLAB_REGISTER(CateLearner, SLearner, "s_learner",
-                   "S-learner: one ridge regression on (x, a, a x)", {RidgeLambdaSpec()});
+                   "S-learner: one ridge or MLP regression on (x, a, a x)",
+                   {BaseModelSpecs()});
 
 }  // namespace expertlab::cate

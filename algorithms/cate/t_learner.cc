@@ -4,23 +4,18 @@
 
 namespace expertlab::cate {
 
-ArmModels FitArmModels(const ObservationalData& data, double lambda) {
+ArmModels FitArmModels(const ObservationalData& data, const BaseModel& base, Rng& rng) {
   CheckObservational(data);
   ArmModels arms;
   const ObservationalData control = data.Subset(ArmRows(data, 0));
   const ObservationalData treated = data.Subset(ArmRows(data, 1));
-  arms.mu0 = FitRidge(control.x, control.y, lambda);
-  arms.mu1 = FitRidge(treated.x, treated.y, lambda);
+  arms.mu0 = Regressor(base, control.x, control.y, rng);
+  arms.mu1 = Regressor(base, treated.x, treated.y, rng);
   return arms;
 }
 
-ParamSpec RidgeLambdaSpec() {
-  return ParamSpec::Double("lambda", 1e-4, Bounds::AtLeast(0),
-                           "ridge penalty (mean squared error + lambda ||w||^2)");
-}
-
-void TLearner::Fit(const ObservationalData& data, Rng& /*rng*/) {
-  arms_ = FitArmModels(data, lambda_);
+void TLearner::Fit(const ObservationalData& data, Rng& rng) {
+  arms_ = FitArmModels(data, base_, rng);
 }
 
 CatePrediction TLearner::Predict(const Eigen::MatrixXd& x) const {
@@ -30,6 +25,7 @@ CatePrediction TLearner::Predict(const Eigen::MatrixXd& x) const {
 }
 
 EXPERTLAB_REGISTER(CateLearner, TLearner, "t_learner",
-                   "T-learner: a ridge regression per arm, tau = mu1 - mu0", {RidgeLambdaSpec()});
+                   "T-learner: a ridge or MLP regression per arm, tau = mu1 - mu0",
+                   {BaseModelSpecs()});
 
 }  // namespace expertlab::cate

@@ -4,17 +4,19 @@
 
 namespace expertlab::cate {
 
-ParamSpec PropensityClipSpec() {
-  return ParamSpec::Double("clip", 0.01, Bounds{0, 0.5, false, true},
-                           "propensity estimates are clipped to [clip, 1 - clip]");
+std::vector<ParamSpec> PropensityLearnerSpecs() {
+  std::vector<ParamSpec> specs = BaseModelSpecs();
+  specs.push_back(ParamSpec::Double("clip", 0.01, Bounds{0, 0.5, false, true},
+                                    "propensity estimates are clipped to [clip, 1 - clip]"));
+  return specs;
 }
 
-void XLearner::Fit(const ObservationalData& data, Rng& /*rng*/) {
-  arms_ = FitArmModels(data, lambda_);
+void XLearner::Fit(const ObservationalData& data, Rng& rng) {
+  arms_ = FitArmModels(data, base_, rng);
   const ObservationalData control = data.Subset(ArmRows(data, 0));
   const ObservationalData treated = data.Subset(ArmRows(data, 1));
-  tau1_ = FitRidge(treated.x, treated.y - arms_.mu0.Predict(treated.x), lambda_);
-  tau0_ = FitRidge(control.x, arms_.mu1.Predict(control.x) - control.y, lambda_);
+  tau1_ = Regressor(base_, treated.x, treated.y - arms_.mu0.Predict(treated.x), rng);
+  tau0_ = Regressor(base_, control.x, arms_.mu1.Predict(control.x) - control.y, rng);
   propensity_ = FitLogistic(data.x, data.Actions(), kPropensityLambda);
 }
 
@@ -27,7 +29,7 @@ CatePrediction XLearner::Predict(const Eigen::MatrixXd& x) const {
 }
 
 EXPERTLAB_REGISTER(CateLearner, XLearner, "x_learner",
-                   "X-learner: imputed effects per arm, propensity-weighted (ridge bases)",
-                   {RidgeLambdaSpec(), PropensityClipSpec()});
+                   "X-learner: imputed effects per arm, propensity-weighted (ridge or MLP bases)",
+                   {PropensityLearnerSpecs()});
 
 }  // namespace expertlab::cate

@@ -15,5 +15,9 @@ TEST_CASE("dr_learner recovers a linear tau from noiseless linear outcomes", "[t
   testing::CheckRecoversLinearTau("dr_learner");
 }
 
+TEST_CASE("dr_learner with an MLP base follows a nonlinear effect ridge cannot", "[theory]") {
+  testing::CheckMlpBaseFollowsNonlinearTau("dr_learner", false);
+}
+
 }  // namespace
 }  // namespace expertlab::cate

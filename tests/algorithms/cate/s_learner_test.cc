@@ -15,5 +15,9 @@ TEST_CASE("s_learner recovers a linear tau from noiseless linear outcomes", "[th
   testing::CheckRecoversLinearTau("s_learner");
 }
 
+TEST_CASE("s_learner with an MLP base follows a nonlinear effect ridge cannot", "[theory]") {
+  testing::CheckMlpBaseFollowsNonlinearTau("s_learner", true);
+}
+
 }  // namespace
 }  // namespace expertlab::cate

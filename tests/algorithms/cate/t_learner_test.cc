@@ -15,5 +15,9 @@ TEST_CASE("t_learner recovers a linear tau from noiseless linear outcomes", "[th
   testing::CheckRecoversLinearTau("t_learner");
 }
 
+TEST_CASE("t_learner with an MLP base follows a nonlinear effect ridge cannot", "[theory]") {
+  testing::CheckMlpBaseFollowsNonlinearTau("t_learner", true);
+}
+
 }  // namespace
 }  // namespace expertlab::cate

@@ -15,5 +15,9 @@ TEST_CASE("x_learner recovers a linear tau from noiseless linear outcomes", "[th
   testing::CheckRecoversLinearTau("x_learner");
 }
 
+TEST_CASE("x_learner with an MLP base follows a nonlinear effect ridge cannot", "[theory]") {
+  testing::CheckMlpBaseFollowsNonlinearTau("x_learner", false);
+}
+
 }  // namespace
 }  // namespace expertlab::cate
