@@ -52,34 +52,47 @@ void CheckAttentionShapes(const AttentionConfig& config, int64_t weights_d, int6
       << "]";
 }
 
-// One (sequence, head): probabilities and mixed values of rows
-// [base, base + L), columns [col, col + dh) of q/k/v/mixed (row stride d).
+// Copies columns [0, dh) of rows 0..L-1 (row stride d) into t [dh x L],
+// so the loops over positions below run on contiguous memory and
+// vectorise without reordering any sum over a head's columns.
+template <class S>
+void TransposeHeadColumns(const S* m, int64_t L, int64_t d, int64_t dh, S* t) {
+  for (int64_t j = 0; j < L; ++j)
+    for (int64_t c = 0; c < dh; ++c) t[c * L + j] = m[j * d + c];
+}
+
+// One (sequence, head): probabilities and mixed values of rows 0..L-1,
+// columns [0, dh) of q/k/v/mixed (row stride d).
 template <class S>
 void AttentionHeadForward(const S* q, const S* k, const S* v, int64_t L, int64_t d, int64_t dh,
                           double scale, S* probs, S* mixed) {
-  std::vector<double> score(L);
+  std::vector<S> kt(dh * L), score(L);
+  TransposeHeadColumns(k, L, d, dh, kt.data());
   for (int64_t i = 0; i < L; ++i) {
     const S* qi = q + i * d;
+    std::fill(score.begin(), score.begin() + i + 1, S(0));
+    for (int64_t c = 0; c < dh; ++c) {
+      const S qc = static_cast<S>(qi[c] * scale);
+      const S* kc = kt.data() + c * L;
+      for (int64_t j = 0; j <= i; ++j) score[j] += qc * kc[j];
+    }
     double max = -INFINITY;
-    for (int64_t j = 0; j <= i; ++j) {
-      const S* kj = k + j * d;
-      double s = 0;
-      for (int64_t c = 0; c < dh; ++c) s += static_cast<double>(qi[c]) * kj[c];
-      score[j] = s * scale;
-      max = std::max(max, score[j]);
-    }
+    for (int64_t j = 0; j <= i; ++j) max = std::max(max, double(score[j]));
     double sum = 0;
-    for (int64_t j = 0; j <= i; ++j) {
-      score[j] = std::exp(score[j] - max);
-      sum += score[j];
-    }
     S* p = probs + i * L;
+    for (int64_t j = 0; j <= i; ++j) {
+      const double e = std::exp(double(score[j]) - max);
+      p[j] = static_cast<S>(e);
+      sum += e;
+    }
+    const double inv = 1.0 / sum;
     S* o = mixed + i * d;
     std::fill(o, o + dh, S(0));
     for (int64_t j = 0; j <= i; ++j) {
-      p[j] = static_cast<S>(score[j] / sum);
+      p[j] = static_cast<S>(double(p[j]) * inv);
+      const S pj = p[j];
       const S* vj = v + j * d;
-      for (int64_t c = 0; c < dh; ++c) o[c] += p[j] * vj[c];
+      for (int64_t c = 0; c < dh; ++c) o[c] += pj * vj[c];
     }
     std::fill(p + i + 1, p + L, S(0));
   }
@@ -89,31 +102,30 @@ void AttentionHeadForward(const S* q, const S* k, const S* v, int64_t L, int64_t
 template <class S>
 void AttentionHeadBackward(const S* q, const S* k, const S* v, const S* probs, const S* g,
                            int64_t L, int64_t d, int64_t dh, double scale, S* dq, S* dk, S* dv) {
-  std::vector<double> dp(L);
+  std::vector<S> vt(dh * L), dp(L);
+  TransposeHeadColumns(v, L, d, dh, vt.data());
   for (int64_t i = 0; i < L; ++i) {
     const S* p = probs + i * L;
     const S* gi = g + i * d;
-    double row = 0;
-    for (int64_t j = 0; j <= i; ++j) {
-      const S* vj = v + j * d;
-      double s = 0;
-      for (int64_t c = 0; c < dh; ++c) s += static_cast<double>(gi[c]) * vj[c];
-      dp[j] = s;
-      row += s * p[j];
+    std::fill(dp.begin(), dp.begin() + i + 1, S(0));
+    for (int64_t c = 0; c < dh; ++c) {
+      const S gc = gi[c];
+      const S* vc = vt.data() + c * L;
+      for (int64_t j = 0; j <= i; ++j) dp[j] += gc * vc[j];
     }
+    double row = 0;
+    for (int64_t j = 0; j <= i; ++j) row += double(dp[j]) * p[j];
     const S* qi = q + i * d;
     S* dqi = dq + i * d;
     for (int64_t j = 0; j <= i; ++j) {
-      const S ds = static_cast<S>(p[j] * (dp[j] - row) * scale);
+      const S ds = static_cast<S>(p[j] * (double(dp[j]) - row) * scale);
+      const S pj = p[j];
       const S* kj = k + j * d;
       S* dkj = dk + j * d;
       S* dvj = dv + j * d;
-      const S pj = p[j];
-      for (int64_t c = 0; c < dh; ++c) {
-        dqi[c] += ds * kj[c];
-        dkj[c] += ds * qi[c];
-        dvj[c] += pj * gi[c];
-      }
+      for (int64_t c = 0; c < dh; ++c) dqi[c] += ds * kj[c];
+      for (int64_t c = 0; c < dh; ++c) dkj[c] += ds * qi[c];
+      for (int64_t c = 0; c < dh; ++c) dvj[c] += pj * gi[c];
     }
   }
 }

@@ -155,23 +155,37 @@ template <class S>
 StepResult SequenceModel<S>::ComputeGradients(const SequenceBatch& batch, Rng* rng) {
   Forward(batch, true, rng);
   StepResult result;
-  result.loss = Loss(batch);
   const int64_t N = batch.sequences, L = batch.length, T = batch.positions();
   const int64_t d = config_.d_model, V = config_.vocab, B = blocks();
+  EXPERTLAB_CHECK(batch.targets != nullptr) << "sequence model: batch has no targets";
   for (int64_t b = 0; b < B; ++b)
     result.aux_loss += config_.aux.balance * moe_states_[b].stats.balance_loss +
                        config_.aux.z * moe_states_[b].stats.z_loss +
                        moe_states_[b].stats.router_loss;
-  // d loss / d logits = (softmax - onehot) / T.
+  // Loss and d loss / d logits = (softmax - onehot) / T, one exp per logit.
   d_logits_.resize(T * V);
   const double inv_t = 1.0 / static_cast<double>(T);
+  double total = 0;
   for (int64_t t = 0; t < T; ++t) {
     const S* z = logits_.data() + t * V;
-    const LogSumExpTerms lse = LogSumExp(z, V);
-    for (int64_t j = 0; j < V; ++j)
-      d_logits_[t * V + j] = static_cast<S>(
-          (lse.Softmax(double(z[j])) - (j == batch.targets[t] ? 1.0 : 0.0)) * inv_t);
+    S* g = d_logits_.data() + t * V;
+    const int32_t y = batch.targets[t];
+    EXPERTLAB_CHECK(y >= 0 && y < V)
+        << "sequence model: target " << y << " outside vocabulary of " << V;
+    double max = -INFINITY;
+    for (int64_t j = 0; j < V; ++j) max = std::max(max, double(z[j]));
+    double sum = 0;
+    for (int64_t j = 0; j < V; ++j) {
+      const double e = std::exp(double(z[j]) - max);
+      g[j] = static_cast<S>(e);
+      sum += e;
+    }
+    total += max + std::log(sum) - double(z[y]);
+    const double scale = inv_t / sum;
+    for (int64_t j = 0; j < V; ++j) g[j] = static_cast<S>(double(g[j]) * scale);
+    g[y] = static_cast<S>(double(g[y]) - inv_t);
   }
+  result.loss = total * inv_t;
   // Head.
   MatMul(n_final_.data(), true, d_logits_.data(), false, d, V, T, dw_head_.data(), false,
          config_.threads);
