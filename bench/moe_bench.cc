@@ -15,6 +15,12 @@
 //                max_x_vs_ref_eigen (the roofline bound on the speedup:
 //                the reference streams the same bytes, and no kernel streams
 //                faster than the faster of triad and a read-only stream)
+//   BM_SequenceStep  a sequence-model training step (sequence_model.h)
+//                against its MoE layer's forward + backward at the same
+//                token count and the stack's dense GEMMs: step_ms, layer_ms,
+//                gemm_ms, layer_gemm_share ((layer + GEMMs) / step) and
+//                overhead_vs_layer ((step - layer - GEMMs) / layer: the
+//                stack's own cost in units of the layer's; target < 1)
 //   BM_Scaling   speedup of 2 threads over 1 (forward, prefill shape), and
 //                the same speedup of the dense OpenBLAS SwiGLU of the same
 //                FLOPs (dense_speedup_2_vs_1: what the host gives a
@@ -44,7 +50,11 @@
 #include "algorithms/moe/layer.h"
 #include "algorithms/moe/reference.h"
 #include "algorithms/moe/topk_softmax.h"
+#include "algorithms/moe/train.h"
+#include "algorithms/moe/train/adamw.h"
+#include "algorithms/moe/train/sequence_model.h"
 #include "bench/bench_context.h"
+#include "sim/samplers.h"
 #include "sim/timing.h"
 #include "theory/roofline.h"
 
@@ -247,6 +257,91 @@ void BM_Scaling(benchmark::State& state) {
     state.counters["gflops_2"] = theory::MoeExpertFlops(T, k, d, f) / t2 / 1e9;
   }
 }
+
+// One training step of the sequence model (sequence_model.h: embedding,
+// one block of causal attention + MoE FFN, head, cross-entropy, AdamW,
+// repack) against what it is built from, timed in interleaved rounds:
+// the MoE layer's own forward + backward at the same T = batch x context
+// tokens (the model's layer, on the input it saw), and the stack's dense
+// GEMMs alone (attention projections and head, forward and backward, on
+// MatMul). The rest of the step is the stack's own overhead (norms,
+// attention's per-head loops, softmax, residuals, optimiser). Args: d,
+// heads, E, k, context, batch (d_ff = 2 d, vocab 96, one block).
+void BM_SequenceStep(benchmark::State& state) {
+  const int64_t d = state.range(0), heads = state.range(1), E = state.range(2),
+                k = state.range(3), L = state.range(4), N = state.range(5);
+  const int64_t T = N * L, V = 96;
+  SequenceConfig c;
+  c.vocab = V;
+  c.context = L;
+  c.d_model = d;
+  c.heads = heads;
+  c.blocks = 1;
+  c.moe.d_ff = 2 * d;
+  c.moe.experts = E;
+  c.moe.top_k = k;
+  c.router = "topk_softmax";
+  c.aux = {0.01, 0.001};
+  c.threads = kThreads;
+  Rng rng(9, 0, 0, 0);
+  SequenceModel<float> model(c, rng);
+  AdamW<float> opt(AdamWConfig{});
+  std::vector<int32_t> tokens(T), targets(T);
+  for (auto& t : tokens) t = static_cast<int32_t>(rng.UniformInt(V));
+  for (auto& t : targets) t = static_cast<int32_t>(rng.UniformInt(V));
+  const SequenceBatch batch{N, L, tokens.data(), targets.data()};
+  auto step = [&] {
+    model.ComputeGradients(batch);
+    opt.Step(model.Params());
+    model.ParamsChanged();
+  };
+  step();
+  // The layer on the input it saw in the step (x is kept by the model).
+  MoeLayer<float>& layer = model.layer(0);
+  const std::vector<float> x(model.state(0).x, model.state(0).x + T * d);
+  std::vector<float> y(T * d), dx(T * d), dy(T * d);
+  for (auto& v : dy) v = static_cast<float>(Normal(rng, 0.0, 1e-3));
+  MoeState<float> layer_state;
+  MoeWeights<float> grads = MoeWeights<float>::Zeros(layer.config());
+  auto layer_step = [&] {
+    layer.Forward(x.data(), T, y.data(), &layer_state, true, nullptr);
+    layer.Backward(dy.data(), layer_state, dx.data(), &grads, c.aux);
+  };
+  // The stack's GEMMs: 4 projections forward, 8 backward (dW and dx);
+  // head forward, dW and dx.
+  std::vector<float> a(T * d), w(d * d), out(T * d), da(T * d), dw(d * d), wh(d * V),
+      logits(T * V), gw(d * V);
+  for (auto& v : a) v = static_cast<float>(Normal(rng));
+  for (auto& v : w) v = static_cast<float>(Normal(rng));
+  for (auto& v : wh) v = static_cast<float>(Normal(rng));
+  auto gemms = [&] {
+    for (int i = 0; i < 4; ++i)
+      MatMul(a.data(), false, w.data(), false, T, d, d, out.data(), false, kThreads);
+    for (int i = 0; i < 4; ++i) {
+      MatMul(a.data(), true, out.data(), false, d, d, T, dw.data(), false, kThreads);
+      MatMul(out.data(), false, w.data(), true, T, d, d, da.data(), i > 0, kThreads);
+    }
+    MatMul(a.data(), false, wh.data(), false, T, V, d, logits.data(), false, kThreads);
+    MatMul(a.data(), true, logits.data(), false, d, V, T, gw.data(), false, kThreads);
+    MatMul(logits.data(), false, wh.data(), true, T, d, V, da.data(), false, kThreads);
+  };
+  for (auto _ : state) {
+    const InterleavedTimes med = TimeInterleaved({step, layer_step, gemms}, 9);
+    const double t_step = med.Median(0), t_layer = med.Median(1), t_gemm = med.Median(2);
+    state.SetIterationTime(t_step);
+    state.counters["step_ms"] = t_step * 1e3;
+    state.counters["layer_ms"] = t_layer * 1e3;
+    state.counters["gemm_ms"] = t_gemm * 1e3;
+    state.counters["layer_gemm_share"] = (t_layer + t_gemm) / t_step;
+    state.counters["overhead_vs_layer"] = (t_step - t_layer - t_gemm) / t_layer;
+    state.counters["tokens_per_s"] = double(T) / t_step;
+  }
+}
+BENCHMARK(BM_SequenceStep)
+    ->Args({128, 4, 8, 2, 64, 32})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 void PrefillShapes(benchmark::internal::Benchmark* b) {
   for (int64_t T : {512, 4096})

@@ -27,6 +27,7 @@ ARGS = {
     "BM_Scaling": ["T", "f", "E", "k"],
     "BM_PrefillFastOnly": ["T", "f", "E", "k"],
     "BM_Decode": ["T", "E", "k"],
+    "BM_SequenceStep": ["d", "heads", "E", "k", "context", "batch"],
     "BM_DecodeFastOnly": ["T", "E", "k"],
     "BM_HedgeDay": ["n", "anytime"],
     "BM_ScalarHedgeDay": ["n"],
@@ -45,6 +46,9 @@ BENCHMARKS = {
     "BM_Scaling": "MoE layer forward on 2 threads over 1, beside the dense OpenBLAS "
                   "MLP's scaling in the same run",
     "BM_PrefillFastOnly": "the MoE layer forward alone (for profiling)",
+    "BM_SequenceStep": "one AdamW training step of the MoE transformer (sequence_model.h, "
+                       "one block, d_ff = 2 d, vocab 96) against its MoE layer's forward + "
+                       "backward at the same token count and the stack's dense GEMMs alone",
     "BM_DecodeFastOnly": "the MoE layer decode alone (for profiling)",
     "BM_HedgeDay": "one Hedge day (act, expected loss, observe) over n experts",
     "BM_ScalarHedgeDay": "the same day as a plain scalar loop (std::exp, linear scan)",
@@ -106,6 +110,14 @@ COUNTERS = {
     "gflops_1": ("MoE layer GFLOP/s on 1 thread", None),
     "gflops_2": ("MoE layer GFLOP/s on 2 threads", None),
     "gflops": ("MoE layer GFLOP/s", None),
+    "step_ms": ("sequence-model training step, ms", None),
+    "layer_ms": ("the step's MoE layer forward + backward alone, ms", None),
+    "gemm_ms": ("the step's dense GEMMs alone (attention projections, head), ms", None),
+    "layer_gemm_share": ("share of the step spent in the MoE layer and the dense GEMMs "
+                         "((layer + GEMMs) / step)", RATIO),
+    "overhead_vs_layer": ("the stack's own cost (step - layer - GEMMs) over the layer's "
+                          "forward + backward (target < 1)", RATIO),
+    "tokens_per_s": ("training tokens per second", None),
     "expert_updates/s": ("experts updated per second (a day updates n)", None),
     "vectorised_Mups": ("library Hedge, million expert-updates per second", None),
     "scalar_Mups": ("scalar std::exp loop, million expert-updates per second", None),
