@@ -1,13 +1,16 @@
 #include "experiments/cate_cell.h"
 
+#include <numeric>
 #include <span>
 
 #include "algorithms/cate/covariates.h"
 #include "algorithms/cate/expertise.h"
 #include "algorithms/cate/learner.h"
 #include "algorithms/cate/simulator.h"
+#include "algorithms/trees/dataset.h"
 #include "sim/check.h"
 #include "sim/registry.h"
+#include "sim/samplers.h"
 
 namespace expertlab::experiments {
 
@@ -28,10 +31,18 @@ Eigen::MatrixXd CateCellCovariates(const Params& params, Rng& rng) {
   if (source == "synthetic")
     return cate::SyntheticCovariates(n, static_cast<int>(params.Int("dim")), params.Double("rho"),
                                      rng);
-  const Eigen::MatrixXd x = cate::PreprocessCovariates(cate::ReadCovariateCsv(source),
-                                                       static_cast<int>(params.Int("dim")),
-                                                       static_cast<int>(2 * params.Int("mask")));
-  return x.topRows(std::min<Eigen::Index>(n, x.rows()));
+  const bool plain = source.ends_with(".csv");
+  const Eigen::MatrixXd x = cate::PreprocessCovariates(
+      cate::ReadCovariateCsv(plain ? source : trees::DatasetPath(source),
+                             plain ? cate::CsvLayout::kPlain : cate::CsvLayout::kLabelledDataset),
+      static_cast<int>(params.Int("dim")), static_cast<int>(2 * params.Int("mask")));
+  // A random subset (all rows when n is larger) in random order: files are
+  // often sorted by class, and the cell splits train/test by row order.
+  std::vector<Eigen::Index> rows(x.rows());
+  std::iota(rows.begin(), rows.end(), Eigen::Index{0});
+  Shuffle(rng, rows);
+  rows.resize(std::min<size_t>(rows.size(), static_cast<size_t>(n)));
+  return x(rows, Eigen::all);
 }
 
 }  // namespace
@@ -40,8 +51,10 @@ std::vector<ParamSpec> CateKeys(const CateDefaults& defaults) {
   return {
       SpecParam<CateLearner>("learner", defaults.learner, "CATE learner spec"),
       ParamSpec::Text("covariates", "synthetic",
-                      "'synthetic' or the path of a covariate CSV (preprocessed: log(1+x) for "
-                      "counts, constant columns dropped, dim highest-entropy kept, min-max)"),
+                      "'synthetic', a data set that ./lab prepares in data/ (e.g. satellite, "
+                      "breast_cancer; label dropped) or the path of a covariate CSV ending in "
+                      ".csv; files are preprocessed: log(1+x) for counts, constant columns "
+                      "dropped, dim highest-entropy kept, min-max; n random rows"),
       ParamSpec::Int("n", defaults.n, Bounds::Closed(20, 1 << 22),
                      "rows (80% train, 20% test; a CSV gives at most its own)"),
       ParamSpec::Int("dim", 100, Bounds::Closed(2, 100000),

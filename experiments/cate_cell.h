@@ -3,9 +3,12 @@
 // the cell's CATE learner on the first 80% of rows (no shuffle, as Hüyük et
 // al., ICLR 2024, §5) and score it on the rest.
 //
-// Grid keys (CateKeys): learner (spec), covariates ("synthetic" or the path
-// of a covariate CSV, preprocessed as algorithms/cate/covariates.h says),
-// n (rows; a CSV gives at most its own), dim and rho (synthetic covariates),
+// Grid keys (CateKeys): learner (spec), covariates ("synthetic", the name of
+// a data set `lab` prepares in data/ such as satellite or breast_cancer,
+// label column dropped, or the path of a covariate CSV ending in .csv;
+// files are preprocessed as algorithms/cate/covariates.h says and n rows
+// drawn at random without replacement from the covariate stream), n (rows;
+// a file gives at most its own), dim and rho (synthetic covariates),
 // mask (m relevant features per weight vector), outcome (linear |
 // nonlinear), policy (predictive | prognostic), beta (>= 0), d (the
 // policy's feature shift, 0 <= d <= (dim - 2 mask) / 2).

@@ -16,15 +16,20 @@ PAPER = ("Hüyük, Wei, Curth & van der Schaar, \"Defining Expertise: Applicatio
 
 BASELINE = "tarnet"
 ORDER = ["tarnet", "ipw_tarnet", "cfrnet", "action_predictive", "pipeline",
-         "s_learner", "t_learner", "x_learner", "dr_learner"]
+         "s_learner", "t_learner", "x_learner", "dr_learner",
+         "s_learner_mlp", "t_learner_mlp", "x_learner_mlp", "dr_learner_mlp"]
 LABELS = {"tarnet": "Baseline (TARNet)", "ipw_tarnet": "Propensity (IPW-TARNet)",
           "cfrnet": "Balancing (CFRNet)", "action_predictive": "Action-predictive",
           "pipeline": "Expertise-informed pipeline", "s_learner": "S-learner (ridge)",
           "t_learner": "T-learner (ridge)", "x_learner": "X-learner (ridge)",
-          "dr_learner": "DR-learner (ridge)"}
+          "dr_learner": "DR-learner (ridge)", "s_learner_mlp": "S-learner (MLP)",
+          "t_learner_mlp": "T-learner (MLP)", "x_learner_mlp": "X-learner (MLP)",
+          "dr_learner_mlp": "DR-learner (MLP)"}
 COLORS = {"tarnet": "#7F7F7F", "ipw_tarnet": "#E69F00", "cfrnet": "#009E73",
           "action_predictive": "#0072B2", "pipeline": "#D55E00", "s_learner": "#CC79A7",
-          "t_learner": "#56B4E9", "x_learner": "#000000", "dr_learner": "#F0E442"}
+          "t_learner": "#56B4E9", "x_learner": "#000000", "dr_learner": "#F0E442",
+          "s_learner_mlp": "#882255", "t_learner_mlp": "#332288", "x_learner_mlp": "#44AA99",
+          "dr_learner_mlp": "#999933"}
 
 # Table 1 of the paper (linear TCGA, mean PEHE over 40 / 20 / 20 settings,
 # scored against the policy-shifted tau when d > 0), recomputed from the
@@ -43,16 +48,22 @@ def name(spec):
     return common.parse_spec(spec)[0]
 
 
+def kind(spec):
+    """The learner's name, with '_mlp' for a meta-learner on the MLP base."""
+    learner, args = common.parse_spec(spec)
+    return learner + "_mlp" if args.get("base") == "mlp" else learner
+
+
 def label(spec):
-    return LABELS.get(name(spec), str(spec))
+    return LABELS.get(kind(spec), str(spec))
 
 
 def color(spec):
-    return _PALETTE(name(spec))
+    return _PALETTE(kind(spec))
 
 
 def learner_order(learners):
-    return sorted(learners, key=lambda s: (ORDER.index(name(s)) if name(s) in ORDER
+    return sorted(learners, key=lambda s: (ORDER.index(kind(s)) if kind(s) in ORDER
                                            else len(ORDER), str(s)))
 
 
@@ -108,9 +119,36 @@ def paired_gains(records, metric="pehe"):
 
 COVARIATE_NOTE = ("synthetic covariates (100 correlated features in [0, 1]; the paper's TCGA "
                   "and News covariates are not available here, so absolute PEHEs differ)")
+DATASET_NOTES = {
+    "satellite": ("the UCI Statlog (Landsat Satellite) covariates shipped by Debian's "
+                  "r-cran-mlbench (36 pixel-intensity columns, counts so log(1 + x), min-max; "
+                  "a real covariate matrix in place of the paper's TCGA)"),
+    "breast_cancer": ("the Wisconsin breast-cancer covariates shipped by Debian's "
+                      "python3-sklearn (30 columns, min-max)")}
+
+
+def covariate_note(covariates):
+    """What a `covariates` value stands for, for report sentences."""
+    if covariates == "synthetic":
+        return COVARIATE_NOTE
+    return DATASET_NOTES.get(covariates, "the covariates of %s" % covariates)
 TABLE_NOTE = ("Mean PEHE over settings (each the mean over replicates), each cell: ours "
               "against the true τ / ours against the policy-shifted τ (the authors' released "
               "scoring) / the paper's Table 1 (linear TCGA, released scoring, 40 settings).")
+
+
+def pipeline_choices(records):
+    """Findings rows [claim, measured, ""]: how often the expertise-informed
+    pipeline keeps action-predictive, per policy type (one outcome model)."""
+    lines = []
+    for policy in ("predictive", "prognostic"):
+        choices = [r["choice"] for r in records if r["policy"] == policy and "choice" in r]
+        if choices:
+            lines.append(["%s: the pipeline picks action-predictive on predictive and "
+                          "balancing on prognostic settings" % records[0]["outcome"],
+                          "picks action-predictive in %.0f%% of %s runs"
+                          % (100 * sum(choices) / len(choices), policy), ""])
+    return lines
 
 
 def pehe_table(records, metric):

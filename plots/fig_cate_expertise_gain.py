@@ -103,14 +103,7 @@ def _findings(records):
                           "mean gain over %s settings %s" % (policy,
                                                               common.fmt_ci(mean, low, high, 3)),
                           verdict])
-        for policy in ("predictive", "prognostic"):
-            choices = [r["choice"] for r in records if r["outcome"] == outcome
-                       and r["policy"] == policy and "choice" in r]
-            if choices:
-                lines.append(["%s: the pipeline picks action-predictive on predictive and "
-                              "balancing on prognostic settings" % outcome,
-                              "picks action-predictive in %.0f%% of %s runs"
-                              % (100 * float(np.mean(choices)), policy), ""])
+        lines += cc.pipeline_choices([r for r in records if r["outcome"] == outcome])
     return lines
 
 

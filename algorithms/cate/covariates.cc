@@ -55,10 +55,13 @@ Eigen::MatrixXd SyntheticCovariates(int64_t n, int dim, double rho, Rng& rng) {
   return x;
 }
 
-Eigen::MatrixXd ReadCovariateCsv(const std::string& path) {
+Eigen::MatrixXd ReadCovariateCsv(const std::string& path, CsvLayout layout) {
   std::ifstream file(path);
   EXPERTLAB_CHECK(file.good()) << "covariates: cannot read '" << path
-                               << "'; expected a CSV file of numeric covariates";
+                               << "'; expected a CSV file of numeric covariates"
+                               << (layout == CsvLayout::kLabelledDataset
+                                       ? " (./lab run prepares data/; EXPERTLAB_DATA moves it)"
+                                       : "");
   std::vector<std::vector<double>> rows;
   std::string line;
   int64_t line_number = 0;
@@ -70,6 +73,16 @@ Eigen::MatrixXd ReadCovariateCsv(const std::string& path) {
     std::vector<double> row(fields.size());
     bool numeric = true;
     for (size_t j = 0; j < fields.size() && numeric; ++j) numeric = ParseFinite(fields[j], row[j]);
+    if (layout == CsvLayout::kLabelledDataset && line_number == 1) {
+      // "rows,features[,class names...]": rows then carry features + a label.
+      double features = 0;
+      EXPERTLAB_CHECK(fields.size() >= 2 && ParseFinite(fields[1], features) && features >= 1 &&
+                      features == std::round(features))
+          << "covariates: '" << path << "' line 1 is '" << line
+          << "'; expected the header 'rows,features[,class names...]'";
+      width = static_cast<size_t>(features) + 1;
+      continue;
+    }
     if (!numeric && rows.empty() && width == 0) {  // a header line
       width = fields.size();
       continue;
@@ -87,9 +100,10 @@ Eigen::MatrixXd ReadCovariateCsv(const std::string& path) {
     rows.push_back(std::move(row));
   }
   EXPERTLAB_CHECK(!rows.empty()) << "covariates: '" << path << "' has no data rows";
-  Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(width));
+  const size_t columns = layout == CsvLayout::kLabelledDataset ? width - 1 : width;
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(columns));
   for (size_t i = 0; i < rows.size(); ++i)
-    for (size_t j = 0; j < width; ++j) x(i, j) = rows[i][j];
+    for (size_t j = 0; j < columns; ++j) x(i, j) = rows[i][j];
   return x;
 }
 

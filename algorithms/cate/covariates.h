@@ -21,11 +21,16 @@ namespace expertlab::cate {
 // n rows x dim columns in [0, 1]; rho in [0, 1).
 Eigen::MatrixXd SyntheticCovariates(int64_t n, int dim, double rho, Rng& rng);
 
-// Reads a numeric CSV (one row per line, comma separated, an optional
-// header line of non-numeric names). An error names the file and the
-// line/column when the file is missing, a value is not a finite number
-// (NaN, inf, text), or rows differ in width.
-Eigen::MatrixXd ReadCovariateCsv(const std::string& path);
+// kPlain: one row per line, comma separated, an optional header line of
+// non-numeric names. kLabelledDataset: the data sets `lab` prepares in
+// data/ (algorithms/trees/dataset.h: a header "rows,features[,class
+// names...]", then features and a label per line); the label is dropped.
+enum class CsvLayout { kPlain, kLabelledDataset };
+
+// Reads a numeric CSV. An error names the file and the line/column when the
+// file is missing, a value is not a finite number (NaN, inf, text), or rows
+// differ in width.
+Eigen::MatrixXd ReadCovariateCsv(const std::string& path, CsvLayout layout = CsvLayout::kPlain);
 
 // The paper's preprocessing: log(1 + x) when every entry is a non-negative
 // integer (counts), drop constant columns, keep the `keep` columns of

@@ -103,7 +103,23 @@ TEST_CASE("covariate CSV: preprocessing and clear errors", "[unit]") {
                     Catch::Contains("3 columns; expected 2"));
   CHECK_THROWS_WITH(ReadCovariateCsv("/nonexistent/covariates.csv"),
                     Catch::Contains("cannot read"));
-  for (const char* name : {"good", "nan", "width"})
+  // The labelled layout of data/ (header "rows,features,classes..."): the
+  // label column goes, the rest is read as numbers.
+  const Eigen::MatrixXd labelled = ReadCovariateCsv(
+      WriteCateTempCsv("labelled", "2,3,no,yes\n1.5,2,3,0\n4,5,6.25,1\n"),
+      CsvLayout::kLabelledDataset);
+  REQUIRE(labelled.rows() == 2);
+  REQUIRE(labelled.cols() == 3);
+  CHECK(labelled(1, 2) == 6.25);
+  CHECK_THROWS_WITH(ReadCovariateCsv(WriteCateTempCsv("header", "g1,g2\n1,2\n"),
+                                     CsvLayout::kLabelledDataset),
+                    Catch::Contains("expected the header 'rows,features"));
+  CHECK_THROWS_WITH(ReadCovariateCsv(WriteCateTempCsv("unlabelled", "2,3\n1,2,3\n"),
+                                     CsvLayout::kLabelledDataset),
+                    Catch::Contains("3 columns; expected 4"));
+  CHECK_THROWS_WITH(ReadCovariateCsv("/nonexistent/satellite.csv", CsvLayout::kLabelledDataset),
+                    Catch::Contains("cannot read") && Catch::Contains("./lab run prepares data/"));
+  for (const char* name : {"good", "nan", "width", "labelled", "header", "unlabelled"})
     std::remove(("/tmp/expertlab_cate_" + std::string(name) + ".csv").c_str());
 }
 
