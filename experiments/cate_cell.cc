@@ -1,7 +1,11 @@
 #include "experiments/cate_cell.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <span>
+#include <tuple>
 
 #include "algorithms/cate/covariates.h"
 #include "algorithms/cate/expertise.h"
@@ -25,17 +29,33 @@ enum CateStream : uint64_t {
   kCateLearnerStream = 4
 };
 
-Eigen::MatrixXd CateCellCovariates(const Params& params, Rng& rng) {
+// The preprocessed covariate file of a cell (not synthetic), read once per
+// (source, dim, mask) in a process: the plan checks every cell's file and
+// the cells of one sweep share it.
+std::shared_ptr<const Eigen::MatrixXd> CateFileCovariates(const Params& params) {
+  static std::mutex mutex;
+  static std::map<std::tuple<std::string, int64_t, int64_t>, std::shared_ptr<const Eigen::MatrixXd>>
+      cache;
   const std::string& source = params.String("covariates");
+  const auto key = std::make_tuple(source, params.Int("dim"), params.Int("mask"));
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto& entry = cache[key];
+  if (!entry) {
+    const bool plain = source.ends_with(".csv");
+    entry = std::make_shared<const Eigen::MatrixXd>(cate::PreprocessCovariates(
+        cate::ReadCovariateCsv(plain ? source : trees::DatasetPath(source),
+                               plain ? cate::CsvLayout::kPlain : cate::CsvLayout::kLabelledDataset),
+        static_cast<int>(params.Int("dim")), static_cast<int>(2 * params.Int("mask"))));
+  }
+  return entry;
+}
+
+Eigen::MatrixXd CateCellCovariates(const Params& params, Rng& rng) {
   const int64_t n = params.Int("n");
-  if (source == "synthetic")
+  if (params.String("covariates") == "synthetic")
     return cate::SyntheticCovariates(n, static_cast<int>(params.Int("dim")), params.Double("rho"),
                                      rng);
-  const bool plain = source.ends_with(".csv");
-  const Eigen::MatrixXd x = cate::PreprocessCovariates(
-      cate::ReadCovariateCsv(plain ? source : trees::DatasetPath(source),
-                             plain ? cate::CsvLayout::kPlain : cate::CsvLayout::kLabelledDataset),
-      static_cast<int>(params.Int("dim")), static_cast<int>(2 * params.Int("mask")));
+  const Eigen::MatrixXd& x = *CateFileCovariates(params);
   // A random subset (all rows when n is larger) in random order: files are
   // often sorted by class, and the cell splits train/test by row order.
   std::vector<Eigen::Index> rows(x.rows());
@@ -76,14 +96,16 @@ std::vector<std::string> CateDataKeys() {
 }
 
 void CheckCateCell(const Params& params) {
-  const int64_t dim = params.Int("dim"), mask = params.Int("mask"), d = params.Int("d");
+  const int64_t mask = params.Int("mask"), d = params.Int("d");
+  int64_t dim = params.Int("dim");
   EXPERTLAB_CHECK(2 * mask <= dim)
       << "mask = " << mask << " with dim = " << dim << "; expected 2 mask <= dim";
-  if (params.String("covariates") == "synthetic") {
-    EXPERTLAB_CHECK(d <= (dim - 2 * mask) / 2)
-        << "d = " << d << "; expected d <= (dim - 2 mask) / 2 = " << (dim - 2 * mask) / 2
-        << " (the irrelevant features a shift can use)";
-  }
+  // A file's width after preprocessing (also reads it: a missing or
+  // malformed file stops the plan).
+  if (params.String("covariates") != "synthetic") dim = CateFileCovariates(params)->cols();
+  EXPERTLAB_CHECK(d <= (dim - 2 * mask) / 2)
+      << "d = " << d << "; expected d <= (dim - 2 mask) / 2 = " << (dim - 2 * mask) / 2
+      << " with " << dim << " covariates (the irrelevant features a shift can use)";
 }
 
 void RunCateCell(const Params& params, CellContext& context) {

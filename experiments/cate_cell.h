@@ -51,8 +51,8 @@ struct CateDefaults {
 
 std::vector<ParamSpec> CateKeys(const CateDefaults& defaults);
 std::vector<std::string> CateDataKeys();
-// d within the masks' room (synthetic covariates; a CSV's width is checked
-// when it is read).
+// d within the masks' room; a covariate file is read (once per process)
+// so a missing or malformed file stops the plan.
 void CheckCateCell(const Params& params);
 void RunCateCell(const Params& params, CellContext& context);
 

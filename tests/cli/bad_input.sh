@@ -56,6 +56,19 @@ expect_error "bad --threads 100000: expected 0 (every hardware thread) to 1024" 
   run "${base[@]}" --threads 100000 --out "$out"
 expect_error "the sweep has 134217728 items (128 cells x 1048576 replicates), more than the limit" \
   run hedge_regret "n=$(seq -s, 2 129)" T=64 reps=1048576 --config /dev/null --out "$out"
+# Treatment-effect cells: bad policies and covariate files stop the plan.
+printf '1,2,3\n4,nan,6\n' > "$work/nan.csv"
+printf '1,2,3\n4,5\n' > "$work/narrow.csv"
+cate=(cate_table --quick reps=1 --out "$work/cate")
+expect_error "bad value '-1' for 'beta': out of range" run "${cate[@]}" beta=-1
+expect_error "d = 11; expected d <= (dim - 2 mask) / 2 = 10 with 100 covariates" \
+  run "${cate[@]}" d=11
+expect_error "'$work/nan.csv' line 2 column 2 is 'nan'; expected a finite number" \
+  run "${cate[@]}" covariates="$work/nan.csv" dim=3 mask=1
+expect_error "'$work/narrow.csv' line 2 has 2 columns; expected 3" \
+  run "${cate[@]}" covariates="$work/narrow.csv" dim=3 mask=1
+expect_error "cannot read '$work/none.csv'" run "${cate[@]}" covariates="$work/none.csv"
+[ ! -e "$work/cate" ] || fail "a rejected cate sweep wrote $work/cate"
 # Slurm's variables, when set, must describe one task of one array.
 SLURM_ARRAY_TASK_ID=abc SLURM_ARRAY_TASK_COUNT=4 \
   expect_error "bad SLURM_ARRAY_TASK_ID='abc': expected an integer >= 0" run "${base[@]}" --out "$out"
