@@ -102,6 +102,25 @@ inline void CheckRecoversLinearTau(const std::string& name) {
   CHECK(Pehe(p.tau, world.Tau()) < 1e-5);
 }
 
+// Central differences of `loss` (a function of theta) against `grad`,
+// entry by entry, with step 1e-6: truncation error O(h^2 f''') ~ 1e-12 and
+// rounding error ~ eps |f| / h ~ 1e-10 on an O(1) loss, so margin 1e-7.
+template <class Loss>
+void CheckCentralDifferences(Eigen::VectorXd theta, const Eigen::VectorXd& grad, Loss loss) {
+  REQUIRE(grad.size() == theta.size());
+  const double h = 1e-6;
+  for (Eigen::Index k = 0; k < grad.size(); ++k) {
+    const double saved = theta(k);
+    theta(k) = saved + h;
+    const double up = loss(theta);
+    theta(k) = saved - h;
+    const double down = loss(theta);
+    theta(k) = saved;
+    CAPTURE(k);
+    CHECK(grad(k) == Approx((up - down) / (2 * h)).margin(1e-7));
+  }
+}
+
 // The MLP base (algorithms/cate/base_model.h) follows a nonlinear effect
 // tau = sin(2 pi x_0) that the ridge base cannot: the best linear fit of
 // sin(2 pi u) on u ~ U[0, 1] leaves sd sqrt(1/2 - 3/pi^2) = 0.44 of its
