@@ -48,3 +48,15 @@ inline Trace PathTrace(int layers, int experts, int types, int requests, int tok
 }
 
 }  // namespace expertlab::offload::testing
+
+namespace expertlab::offload::testing {
+
+// 0 0 1 2 0 3 0 4 0 with two slots: a hot expert among one-off ones. LRU:
+// 0m 0h 1m 2m(evicts 0, used at 1 < 2) 0m(evicts 1) 3m(evicts 2) 0h
+// 4m(evicts 3) 0h: 3 hits, 6 loads. LRU-2: 1, 2 and 3 have one use each
+// (infinite backward 2-distance) and go before 0: 0m 0h 1m 2m(evicts 1)
+// 0h 3m(evicts 2) 0h 4m(evicts 3) 0h: 4 hits, 5 loads, Belady's optimum
+// (five distinct experts).
+inline Trace HotAmongScanTrace() { return SequenceTrace({0, 0, 1, 2, 0, 3, 0, 4, 0}, 5); }
+
+}  // namespace expertlab::offload::testing
