@@ -10,11 +10,11 @@ replicate replays the same trace, so differences are paired.
 import common
 
 BOUND = "belady"
-LABELS = {"lru": "LRU", "lru_k": "LRU-2", "lfu": "LFU", "static_popularity": "static popularity",
+LABELS = {"lru": "LRU", "lru_k": "LRU-2", "arc": "ARC", "lfu": "LFU", "static_popularity": "static popularity",
           "speculative": "speculative next-layer gate",
           "lookahead": "adaptive look-ahead (ExpertFlow-style)", "moe_infinity": "MoE-Infinity",
           "edgemoe": "EdgeMoE", "belady": "Belady (offline optimum)"}
-COLORS = {"lru": "#0072B2", "lru_k": "#7F7F7F", "lfu": "#E69F00", "static_popularity": "#009E73",
+COLORS = {"lru": "#0072B2", "lru_k": "#7F7F7F", "arc": "#882255", "lfu": "#E69F00", "static_popularity": "#009E73",
           "speculative": "#CC79A7",
           "lookahead": "#D55E00", "moe_infinity": "#56B4E9", "edgemoe": "#F0E442",
           "belady": "#000000"}

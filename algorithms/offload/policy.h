@@ -59,6 +59,9 @@ class CachePolicy {
   virtual void Start(const CacheSetup& setup, const Trace* future, Rng& rng) = 0;
   // Expert `key` is needed at `at` (hit: it was resident).
   virtual void OnAccess(const Access& at, int key, bool hit) = 0;
+  // `key` is about to enter the cache (on demand or by prefetch), before
+  // any Victim call it causes.
+  virtual void BeforeInsert(const Access& /*at*/, int /*key*/, bool /*prefetched*/) {}
   // `key` enters the cache (on demand or by prefetch).
   virtual void OnInsert(const Access& /*at*/, int /*key*/, bool /*prefetched*/) {}
   virtual void OnEvict(int /*key*/) {}

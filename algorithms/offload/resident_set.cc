@@ -25,11 +25,15 @@ bool ResidentSet::Touch(int key, bool* prefetch_used) {
 bool ResidentSet::Admit(const Access& at, int key, std::span<const int> keep, bool prefetch,
                         int* evicted) {
   *evicted = -1;
-  if (static_cast<int>(resident_.size()) >= capacity_) {
+  const bool full = static_cast<int>(resident_.size()) >= capacity_;
+  if (full) {
     candidates_.clear();
     for (int r : resident_)
       if (std::find(keep.begin(), keep.end(), r) == keep.end()) candidates_.push_back(r);
     if (candidates_.empty()) return false;
+  }
+  policy_.BeforeInsert(at, key, prefetch);
+  if (full) {
     const int victim = policy_.Victim(at, candidates_);
     EXPERTLAB_CHECK(std::find(candidates_.begin(), candidates_.end(), victim) != candidates_.end())
         << "offload policy returned victim " << victim << ", not a candidate";

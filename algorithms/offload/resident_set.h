@@ -26,8 +26,9 @@ class ResidentSet {
   bool Touch(int key, bool* prefetch_used);
   // Makes `key` resident. When full, evicts the policy's victim among the
   // residents outside `keep` (its key in `*evicted`, else -1) and tells the
-  // policy; returns false (nothing changes) when every resident is in
-  // `keep`. Calls OnInsert.
+  // policy; returns false (nothing changes, the policy is not called) when
+  // every resident is in `keep`. Calls BeforeInsert, then Victim and
+  // OnEvict when full, then OnInsert.
   bool Admit(const Access& at, int key, std::span<const int> keep, bool prefetch, int* evicted);
 
  private:

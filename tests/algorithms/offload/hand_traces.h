@@ -60,3 +60,14 @@ namespace expertlab::offload::testing {
 inline Trace HotAmongScanTrace() { return SequenceTrace({0, 0, 1, 2, 0, 3, 0, 4, 0}, 5); }
 
 }  // namespace expertlab::offload::testing
+
+namespace expertlab::offload::testing {
+
+// ARC (Megiddo & Modha, FAST 2003, Fig. 4) on LruBeatsLfuTrace, c = 2:
+// 0m -> T1; 0h -> T2; 1m -> T1 (full); 2m: |T1| = 1 > p = 0 evicts 1 to B1;
+// 1m: found in B1, p = 1, |T1| = 1 is not > 1, evicts T2's 0 to B2, 1 -> T2;
+// 2h -> T2; 0m: found in B2, p = 0, T1 empty, evicts T2's LRU 1.
+// 2 hits, 5 loads, target p back at 0.
+inline constexpr int kArcHandHits = 2, kArcHandLoads = 5;
+
+}  // namespace expertlab::offload::testing
