@@ -81,31 +81,39 @@ offload::TraceShape OffloadTraceShape(const Params& params) {
   return shape;
 }
 
-std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& d) {
+std::vector<ParamSpec> PolicyAndTraceKeys(const OffloadDefaults& d, const TraceKeyLimits& t) {
   return {
       SpecParam<CachePolicy>("policy", d.policy, "offload cache policy spec"),
       ParamSpec::Double("capacity", d.capacity, Bounds{0, 1, true, false},
                         "cache size as a fraction of the layers x experts (>= top_k experts)"),
-      ParamSpec::Text("trace", "synthetic",
-                      "synthetic (the generator) or file:<path> (a recorded trace)"),
-      ParamSpec::Int("layers", 8, Bounds::Closed(1, 1024), "MoE layers L"),
-      ParamSpec::Int("experts", 32, Bounds::Closed(1, 4096), "experts per layer E"),
-      ParamSpec::Int("top_k", 2, Bounds::Closed(1, 64), "experts per token per layer k"),
-      ParamSpec::Int("requests", 16, Bounds::Closed(1, 1 << 20), "requests replayed"),
-      ParamSpec::Int("tokens", 64, Bounds::Closed(1, 1 << 20), "tokens per request"),
+      ParamSpec::Int("layers", t.layers, Bounds::Closed(1, t.max_layers), "MoE layers L"),
+      ParamSpec::Int("experts", t.experts, Bounds::Closed(1, t.max_experts),
+                     "experts per layer E"),
+      ParamSpec::Int("top_k", 2, Bounds::Closed(1, t.max_top_k), "experts per token per layer k"),
+      ParamSpec::Int("requests", t.requests, Bounds::Closed(1, t.max_count), "requests replayed"),
+      ParamSpec::Int("tokens", t.tokens, Bounds::Closed(1, t.max_count), "tokens per request"),
       ParamSpec::Double("zipf", 0.8, Bounds::AtLeast(0), "popularity skew s"),
       ParamSpec::Int("topics", 4, Bounds::Closed(1, 1 << 16), "request topics G"),
       ParamSpec::Double("rho", 0.5, Bounds::Closed(0, 1), "sticky reuse probability per slot"),
       ParamSpec::Double("beta", 0.5, Bounds::Closed(0, 1), "inter-layer transition weight"),
       ParamSpec::Double("alpha", 0.05, Bounds::Positive(), "transition rows' Dirichlet alpha"),
-      ParamSpec::Int("calibration", 8, Bounds::Closed(1, 1 << 20),
+      ParamSpec::Int("calibration", t.calibration, Bounds::Closed(1, t.max_count),
                      "calibration requests (profiles and predictor tables)"),
-      ParamSpec::Choice("tier", d.tier, {"pcie4", "pcie3", "nvme", "flash"},
-                        "transfer tier (bandwidth and latency per load)"),
-      ParamSpec::Double("expert_mb", 50.3, Bounds::Positive(), "MB (1e6 bytes) per expert"),
-      ParamSpec::Double("compute_us", 2900, Bounds::AtLeast(0),
-                        "compute time of one layer for one token, us"),
   };
+}
+
+std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& d) {
+  std::vector<ParamSpec> keys = PolicyAndTraceKeys(d, TraceKeyLimits{});
+  keys.insert(keys.begin() + 2,
+              ParamSpec::Text("trace", "synthetic",
+                              "synthetic (the generator) or file:<path> (a recorded trace)"));
+  keys.push_back(ParamSpec::Choice("tier", d.tier, {"pcie4", "pcie3", "nvme", "flash"},
+                                   "transfer tier (bandwidth and latency per load)"));
+  keys.push_back(ParamSpec::Double("expert_mb", 50.3, Bounds::Positive(),
+                                   "MB (1e6 bytes) per expert"));
+  keys.push_back(ParamSpec::Double("compute_us", 2900, Bounds::AtLeast(0),
+                                   "compute time of one layer for one token, us"));
+  return keys;
 }
 
 std::vector<std::string> OffloadDataKeys() {

@@ -44,6 +44,18 @@ struct OffloadDefaults {
   std::string tier = "pcie4";
 };
 
+// Defaults and upper bounds of the generator's shape keys (the real engine
+// of offload_validation runs smaller models than the simulator).
+struct TraceKeyLimits {
+  int64_t layers = 8, experts = 32, requests = 16, tokens = 64, calibration = 8;
+  int64_t max_layers = 1024, max_experts = 4096, max_top_k = 64, max_count = 1 << 20;
+};
+
+// policy, capacity and the generator's shape keys (layers, experts, top_k,
+// requests, tokens, zipf, topics, rho, beta, alpha, calibration).
+std::vector<ParamSpec> PolicyAndTraceKeys(const OffloadDefaults& defaults,
+                                          const TraceKeyLimits& limits);
+// PolicyAndTraceKeys with the trace source and the transfer model's keys.
 std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& defaults);
 // The generator's shape from the keys layers, experts, top_k, requests,
 // tokens, zipf, topics, rho, beta, alpha.

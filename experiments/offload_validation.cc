@@ -117,29 +117,20 @@ class OffloadValidation final : public Experiment {
   bool Exclusive() const override { return true; }
 
   std::vector<ParamSpec> Parameters() const override {
-    return {
-        SpecParam<offload::CachePolicy>("policy", "lru", "offload cache policy spec"),
-        ParamSpec::Double("capacity", 0.5, Bounds{0, 1, true, false},
-                          "cache size as a fraction of the layers x experts (>= top_k experts)"),
-        ParamSpec::Int("layers", 4, Bounds::Closed(1, 64), "MoE layers L"),
-        ParamSpec::Int("experts", 16, Bounds::Closed(1, 256), "experts per layer E"),
-        ParamSpec::Int("top_k", 2, Bounds::Closed(1, 16), "experts per token per layer k"),
-        ParamSpec::Int("requests", 4, Bounds::Closed(1, 1 << 16), "requests replayed"),
-        ParamSpec::Int("tokens", 32, Bounds::Closed(1, 1 << 16), "tokens per request"),
-        ParamSpec::Double("zipf", 0.8, Bounds::AtLeast(0), "popularity skew s"),
-        ParamSpec::Int("topics", 4, Bounds::Closed(1, 1 << 16), "request topics G"),
-        ParamSpec::Double("rho", 0.5, Bounds::Closed(0, 1), "sticky reuse probability per slot"),
-        ParamSpec::Double("beta", 0.5, Bounds::Closed(0, 1), "inter-layer transition weight"),
-        ParamSpec::Double("alpha", 0.05, Bounds::Positive(), "transition rows' Dirichlet alpha"),
-        ParamSpec::Int("calibration", 2, Bounds::Closed(1, 1 << 16),
-                       "calibration requests (profiles and predictor tables)"),
-        ParamSpec::Int("d_model", 256, Bounds::Closed(8, 8192), "model width d"),
-        ParamSpec::Int("d_ff", 512, Bounds::Closed(8, 32768), "expert hidden width f"),
-        ParamSpec::Choice("format", "fp32", {"fp32", "int8", "int4"},
-                          "expert weight format in the file (groups of 32)"),
-        ParamSpec::Bool("direct_io", false, "read experts with O_DIRECT (page cache bypassed)"),
-        ParamSpec::Bool("background", true, "load on a background thread (prefetch overlap)"),
-    };
+    std::vector<ParamSpec> keys = PolicyAndTraceKeys(
+        {.policy = "lru", .capacity = 0.5},
+        {.layers = 4, .experts = 16, .requests = 4, .tokens = 32, .calibration = 2,
+         .max_layers = 64, .max_experts = 256, .max_top_k = 16, .max_count = 1 << 16});
+    keys.insert(keys.end(),
+                {ParamSpec::Int("d_model", 256, Bounds::Closed(8, 8192), "model width d"),
+                 ParamSpec::Int("d_ff", 512, Bounds::Closed(8, 32768), "expert hidden width f"),
+                 ParamSpec::Choice("format", "fp32", {"fp32", "int8", "int4"},
+                                   "expert weight format in the file (groups of 32)"),
+                 ParamSpec::Bool("direct_io", false,
+                                 "read experts with O_DIRECT (page cache bypassed)"),
+                 ParamSpec::Bool("background", true,
+                                 "load on a background thread (prefetch overlap)")});
+    return keys;
   }
 
   std::vector<std::string> DataKeys() const override {
