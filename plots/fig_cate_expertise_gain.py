@@ -88,7 +88,7 @@ def _findings(records):
                           "(β-sweep)" % outcome,
                           "gain %+.3f at E_pred = %.2f → %+.3f at E_pred = %.2f (OLS slope %+.3f)"
                           % (ys[0], xs[0], ys[-1], xs[-1], slope),
-                          "agrees" if slope > 0 else "disagrees"])
+                          "agrees" if slope > 0 else "DISAGREES"])
         for policy, claim, sign in (("prognostic", "balancing helps under prognostic expertise", 1),
                                     ("predictive", "balancing hurts under predictive expertise",
                                      -1)):
@@ -97,8 +97,7 @@ def _findings(records):
             if not pooled:
                 continue
             mean, low, high = common.mean_ci(pooled)
-            verdict = ("agrees" if (low > 0 if sign > 0 else high < 0) else
-                       "disagrees" if (high < 0 if sign > 0 else low > 0) else "inconclusive")
+            verdict = common.sign_verdict(low, high, sign)
             lines.append(["%s: %s" % (outcome, claim),
                           "mean gain over %s settings %s" % (policy,
                                                               common.fmt_ci(mean, low, high, 3)),

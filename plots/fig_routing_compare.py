@@ -6,13 +6,28 @@ keys), beside the Bayes risk. Right: validation MSE over training. The
 report section tabulates quality, paired differences against top-k
 softmax (common random numbers: the same data and initial weights per
 replicate), load balance, dead experts, NMI with the latent clusters and
-experts per token, and counts divergences.
+experts per token, and counts divergences; a second table checks each
+router paper's headline claim against these arms.
 """
 
 import common
 import routing_common as rc
 
 EXPERIMENT = "routing_compare"
+
+# Claims on quality at equal k: the router's validation MSE minus top-k
+# softmax's with the same other keys, claimed negative.
+QUALITY_CLAIMS = {
+    "expert_choice": "Expert Choice (Zhou et al., NeurIPS 2022): better quality than top-k "
+                     "routing at equal compute",
+    "top_p": "dynamic top-p (Huang et al., ACL 2024): top-p matches or beats top-k quality",
+    "gw_moe": "GW-MoE (Wu et al., 2024): sending high-entropy tokens to every expert "
+              "improves quality",
+    "gshard_top2": "GShard (Lepikhin et al., ICLR 2021): top-2 gating improves on top-1",
+}
+# Routers whose load the auxiliary balance loss is claimed to even out
+# (Shazeer et al., ICLR 2017; Fedus, Zoph & Shazeer, JMLR 2022).
+BALANCED_BY_LOSS = ("topk_softmax", "noisy_topk")
 
 
 def plot(rows, figures_dir):
@@ -83,4 +98,46 @@ def headline(rows):
         ["arm", "val MSE [95% CI]", "Δ vs top-k softmax (paired)", "load entropy",
          "dead experts", "NMI", "experts / token", "drop rate", "diverged"],
         body, "lrrrrrrrr"))
+    claims = _claims(keys, metrics)
+    if claims:
+        out += ["\n\nThe routers' headline claims at this scale (paired differences over "
+                "replicates, 95% CIs; *agrees* when the interval lies on the claimed side "
+                "of 0, *DISAGREES* when on the other, else *inconclusive*):\n\n",
+                common.markdown_table(["claim", "arm", "measured", "verdict"], claims,
+                                      "llll")]
     return "".join(out)
+
+
+def _claims(keys, metrics):
+    """[claim, arm, measured, verdict] rows from the final metrics."""
+    mse, entropy = metrics["val_mse"], metrics["load_entropy"]
+    out = []
+    for key in sorted(mse, key=str):
+        router = common.parse_spec(key[0])[0]
+        ref = rc.reference_of(keys, key, mse)
+        if router in QUALITY_CLAIMS and ref:
+            d = rc.paired(mse[key], mse[ref])
+            if d:
+                out.append([QUALITY_CLAIMS[router], rc.arm_label(keys, key),
+                            "Δ val MSE %s" % common.fmt_ci(d["mean"], d["low"], d["high"], 4),
+                            common.sign_verdict(d["low"], d["high"], -1)])
+        if router == "expert_choice":
+            values = list(entropy.get(key, {}).values())
+            dead = list(metrics["dead_experts"].get(key, {}).values())
+            balanced = bool(values) and min(values) > 0.999 and max(dead, default=0) == 0
+            out.append(["Expert Choice: perfect load balance by construction",
+                        rc.arm_label(keys, key),
+                        "load entropy ≥ %.4f, dead experts ≤ %d in every replicate"
+                        % (min(values, default=float("nan")), max(dead, default=0)),
+                        "agrees" if balanced else "DISAGREES"])
+        balance = keys.index("balance") if "balance" in keys else None
+        if router in BALANCED_BY_LOSS and balance is not None and key[balance] > 0:
+            off = key[:balance] + (0.0,) + key[balance + 1:]
+            d = rc.paired(entropy[key], entropy[off]) if off in entropy else None
+            if d:
+                out.append(["the balance loss evens the expert load (Shazeer et al., 2017)",
+                            rc.arm_label(keys, key),
+                            "Δ load entropy vs balance = 0 %s"
+                            % common.fmt_ci(d["mean"], d["low"], d["high"], 3),
+                            common.sign_verdict(d["low"], d["high"], 1)])
+    return out

@@ -232,6 +232,20 @@ def interval_verdict(estimate, low, high, expected, tolerance):
     return "inconclusive"
 
 
+def sign_verdict(low, high, sign):
+    """A directional claim about a difference (sign > 0: it is positive,
+    sign < 0: negative) against its 95% interval: 'agrees' when the whole
+    interval lies on the claimed side of 0, 'DISAGREES' when it lies wholly
+    on the other, 'inconclusive' when it covers 0, 'no CI' without one."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "no CI"
+    if (low > 0) if sign > 0 else (high < 0):
+        return "agrees"
+    if (high < 0) if sign > 0 else (low > 0):
+        return "DISAGREES"
+    return "inconclusive"
+
+
 def verdict(fit, expected, tolerance=SLOPE_TOLERANCE):
     """A slope fit against theory's prediction by interval_verdict with
     SLOPE_TOLERANCE; 'no prediction' without one, 'no fit' with fewer than

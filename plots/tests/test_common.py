@@ -162,6 +162,14 @@ class VerdictTest(unittest.TestCase):
         self.assertEqual(common.verdict(fit(math.nan, math.nan, math.nan), 0.5), "no fit")
         self.assertEqual(common.verdict(fit(0.5, 0.4, 0.6), None), "no prediction")
 
+    def test_sign_rule(self):
+        self.assertEqual(common.sign_verdict(0.1, 0.3, 1), "agrees")
+        self.assertEqual(common.sign_verdict(0.1, 0.3, -1), "DISAGREES")
+        self.assertEqual(common.sign_verdict(-0.3, -0.1, -1), "agrees")
+        self.assertEqual(common.sign_verdict(-0.1, 0.2, 1), "inconclusive")
+        self.assertEqual(common.sign_verdict(0.0, 0.2, 1), "inconclusive")
+        self.assertEqual(common.sign_verdict(math.nan, 0.2, 1), "no CI")
+
     def test_one_tolerance(self):
         # The tolerance and the verdict rule live in stats.py only.
         for path in glob.glob(os.path.join(os.path.dirname(HERE), "*.py")):
