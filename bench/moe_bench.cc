@@ -332,8 +332,15 @@ void BM_SequenceStep(benchmark::State& state) {
     state.counters["step_ms"] = t_step * 1e3;
     state.counters["layer_ms"] = t_layer * 1e3;
     state.counters["gemm_ms"] = t_gemm * 1e3;
-    state.counters["layer_gemm_share"] = (t_layer + t_gemm) / t_step;
-    state.counters["overhead_vs_layer"] = (t_step - t_layer - t_gemm) / t_layer;
+    // Ratios per round, then their median (as InterleavedTimes::Speedup).
+    std::vector<double> share, overhead;
+    for (size_t r = 0; r < med.seconds[0].size(); ++r) {
+      const double s = med.seconds[0][r], l = med.seconds[1][r], g = med.seconds[2][r];
+      share.push_back((l + g) / s);
+      overhead.push_back((s - l - g) / l);
+    }
+    state.counters["layer_gemm_share"] = MedianOf(share);
+    state.counters["overhead_vs_layer"] = MedianOf(overhead);
     state.counters["tokens_per_s"] = double(T) / t_step;
   }
 }
