@@ -241,10 +241,7 @@ StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch, Rng* rng) {
     for (int64_t t = 0; t < T; ++t)
       for (int64_t j = 0; j < d; ++j) db_in_[j] += dh[t * d + j];
   }
-  double sq = 0;
-  for (const auto& p : Params())
-    for (int64_t i = 0; i < p.size; ++i) sq += double(p.grad[i]) * p.grad[i];
-  result.grad_norm = std::sqrt(sq);
+  result.grad_norm = GradientNorm(Params());
   return result;
 }
 

@@ -7,6 +7,14 @@
 namespace expertlab::moe {
 
 template <class S>
+double GradientNorm(const std::vector<ParamRef<S>>& params) {
+  double sq = 0;
+  for (const auto& p : params)
+    for (int64_t i = 0; i < p.size; ++i) sq += double(p.grad[i]) * p.grad[i];
+  return std::sqrt(sq);
+}
+
+template <class S>
 double AdamW<S>::Step(const std::vector<ParamRef<S>>& params) {
   if (m_.empty()) {
     for (const auto& p : params) {
@@ -15,14 +23,10 @@ double AdamW<S>::Step(const std::vector<ParamRef<S>>& params) {
     }
   }
   EXPERTLAB_CHECK(m_.size() == params.size()) << "adamw: parameter blocks changed";
-  double sq = 0;
-  for (size_t b = 0; b < params.size(); ++b) {
+  for (size_t b = 0; b < params.size(); ++b)
     EXPERTLAB_CHECK(static_cast<int64_t>(m_[b].size()) == params[b].size)
         << "adamw: parameter block " << b << " changed size";
-    for (int64_t i = 0; i < params[b].size; ++i)
-      sq += double(params[b].grad[i]) * params[b].grad[i];
-  }
-  const double norm = std::sqrt(sq);
+  const double norm = GradientNorm(params);
   const double clip =
       (config_.clip_norm > 0 && norm > config_.clip_norm) ? config_.clip_norm / norm : 1.0;
   ++step_;
@@ -44,6 +48,8 @@ double AdamW<S>::Step(const std::vector<ParamRef<S>>& params) {
   return norm;
 }
 
+template double GradientNorm<float>(const std::vector<ParamRef<float>>&);
+template double GradientNorm<double>(const std::vector<ParamRef<double>>&);
 template class AdamW<float>;
 template class AdamW<double>;
 

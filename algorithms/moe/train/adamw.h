@@ -39,6 +39,10 @@ struct AdamWConfig {
   double clip_norm = 1.0;
 };
 
+// ||g||_2 over every block (accumulated in double, in block order).
+template <class S>
+double GradientNorm(const std::vector<ParamRef<S>>& params);
+
 template <class S>
 class AdamW {
  public:

@@ -227,10 +227,7 @@ StepResult SequenceModel<S>::ComputeGradients(const SequenceBatch& batch, Rng* r
       }
     }
   }
-  double sq = 0;
-  for (const auto& p : Params())
-    for (int64_t i = 0; i < p.size; ++i) sq += double(p.grad[i]) * p.grad[i];
-  result.grad_norm = std::sqrt(sq);
+  result.grad_norm = GradientNorm(Params());
   return result;
 }
 
