@@ -60,15 +60,9 @@ void Arc::BeforeInsert(const Access& /*at*/, int key, bool /*prefetched*/) {
   } else {
     pending_ = kT1;
   }
-  // The expert leaves its ghost list now, so the bounds below and REPLACE
-  // see the directory the paper's cases II-IV see.
+  // The expert leaves its ghost list now; a new one (case IV) makes room in
+  // the directory when it enters T1 (OnInsert's TrimGhosts).
   if (ghost == kB1 || ghost == kB2) MoveTo(key, kNone);
-  if (pending_ == kT1) {
-    // Case IV: room in the directory for one more, as the paper trims it.
-    if (size_[kT1] + size_[kB1] >= capacity_ && size_[kB1] > 0) MoveTo(Lru(kB1), kNone);
-    if (size_[kT1] + size_[kT2] + size_[kB1] + size_[kB2] >= 2 * capacity_ && size_[kB2] > 0)
-      MoveTo(Lru(kB2), kNone);
-  }
 }
 
 void Arc::OnInsert(const Access& /*at*/, int key, bool /*prefetched*/) {
@@ -82,8 +76,8 @@ void Arc::OnAccess(const Access& /*at*/, int key, bool hit) {
 }
 
 void Arc::OnEvict(int key) {
+  // Moving from T to B keeps |T1| + |B1| and the directory's size.
   MoveTo(key, where_[static_cast<size_t>(key)] == kT1 ? kB1 : kB2);
-  TrimGhosts();
 }
 
 int Arc::Victim(const Access& /*at*/, std::span<const int> candidates) {
