@@ -16,10 +16,12 @@
 //                                only), w_down [f x d], each as the codes
 //                                then the scales of quantize.h's format
 // Checksums are 64-bit FNV-1a (Fowler, Noll, Vo) taken over 64-bit words
-// (then the tail bytes), eight times fewer serial multiplies than per
-// byte; each step (xor a word, multiply by the odd FNV prime) is a
-// bijection of the state, so any change to one word changes the result:
-// a flipped byte or a truncated file is detected before a weight is used.
+// in four interleaved lanes (word i into lane i mod 4), the lanes then
+// folded in as words, then the tail words and bytes: 32 times fewer
+// serial multiplies than per byte. Each step (xor a word, multiply by the
+// odd FNV prime) is a bijection of the state and of the word, so any
+// change to one word changes the result: a flipped byte or a truncated
+// file is detected before a weight is used.
 #pragma once
 
 #include <cstdint>
@@ -44,7 +46,7 @@ struct MoeStack {
 // Random N(0, 1/fan_in) weights for `layers` layers of `config`.
 MoeStack RandomMoeStack(const moe::MoeConfig& config, int layers, Rng& rng);
 
-// 64-bit FNV-1a of `bytes`, word by word (above).
+// 64-bit FNV-1a of `bytes`, in four word lanes (above).
 uint64_t Fnv1a64(std::span<const uint8_t> bytes);
 
 struct ExpertFileHeader {

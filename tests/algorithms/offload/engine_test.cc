@@ -138,6 +138,23 @@ void EngineFlipByte(const std::string& file, int64_t offset) {
   f.put(static_cast<char>(~c));
 }
 
+TEST_CASE("the expert checksum changes with any one flipped bit or a dropped byte", "[unit]") {
+  // 203 bytes: six 32-byte rounds of the four lanes, a tail word and 3 tail
+  // bytes, so every stage of the checksum is covered.
+  Rng rng(11, 0, 0, 0);
+  std::vector<uint8_t> bytes(203);
+  for (auto& b : bytes) b = static_cast<uint8_t>(rng.UniformInt(256));
+  const uint64_t clean = Fnv1a64(bytes);
+  for (size_t i = 0; i < bytes.size(); ++i)
+    for (int bit = 0; bit < 8; ++bit) {
+      bytes[i] ^= static_cast<uint8_t>(1 << bit);
+      REQUIRE(Fnv1a64(bytes) != clean);
+      bytes[i] ^= static_cast<uint8_t>(1 << bit);
+    }
+  CHECK(Fnv1a64(std::span<const uint8_t>(bytes).first(bytes.size() - 1)) != clean);
+  CHECK(Fnv1a64(bytes) == clean);
+}
+
 TEST_CASE("a corrupted or truncated expert file is an error, never a wrong output", "[unit]") {
   const EngineTempDir dir("corrupt");
   const std::string file = (dir.path / "model.experts").string();
