@@ -180,7 +180,7 @@ std::map<std::vector<int64_t>, std::vector<double>> Series(const std::string& cs
   return out;
 }
 
-TEST_CASE("methods in one replicate see the same data; samples nest", "[unit][determinism]") {
+TEST_CASE("methods in one replicate see the same data and samples nest", "[unit][determinism]") {
   const std::string csv =
       RunAndExport("test_data_probe", "crn", 2, {"data=0,1", "algo=0,1", "size=2,5", "reps=2"});
   const auto samples = Series(csv, "sample");

@@ -94,7 +94,7 @@ TEST_CASE("listed cells follow the product and take the grid's single values", "
   CHECK(CellCount(c) == 6);
 }
 
-TEST_CASE("a config with [[cells]] and no [grid] runs only the listed cells", "[unit]") {
+TEST_CASE("a config with listed cells and no grid table runs only the listed cells", "[unit]") {
   SweepConfig c = FromToml("[[cells]]\nn = 4\n[[cells]]\nn = 8\nlearner = \"ftl\"\n");
   CHECK_FALSE(c.grid_product);
   auto cells = ExpandGrid(c);
@@ -122,7 +122,7 @@ TEST_CASE("a command-line list of a zipped key is crossed with the rest", "[unit
   CHECK(ExpandGrid(c).size() == 4);
 }
 
-TEST_CASE("zip and [[cells]] errors name the keys and what was expected", "[unit]") {
+TEST_CASE("zip and listed-cell errors name the keys and what was expected", "[unit]") {
   const auto error = [](const std::string& toml) { return ErrorOf([&] { FromToml(toml); }); };
   CHECK(error("zip = [[\"n\", \"T\"]]\n[grid]\nn = [2, 4]\nT = [8, 16, 32]\n") ==
         "t.toml: zip group [n, T] needs lists of one length; n has 2, T has 3 values");

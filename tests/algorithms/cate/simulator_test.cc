@@ -46,7 +46,7 @@ TEST_CASE("nonlinear outcomes apply h(l) = l/2 + 1/(2(1 + l^2)) to every linear 
   CHECK(h.mu1(0) - h.prog(0) == Approx(link(l.mu1(0) - l.prog(0))));
 }
 
-TEST_CASE("policies: sigmoid(beta zscore(score)); bad beta and d are errors", "[unit]") {
+TEST_CASE("policies: sigmoid(beta zscore(score)), bad beta and d are errors", "[unit]") {
   Rng rng = testing::TestRng(23);
   const Eigen::MatrixXd x = SyntheticCovariates(500, 100, 0.5, rng);
   const Simulator simulator(100, 40, Outcome::kLinear, rng);

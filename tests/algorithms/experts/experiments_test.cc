@@ -123,7 +123,7 @@ TEST_CASE("bad memory-regret inputs fail with clear errors", "[unit]") {
                     Catch::Contains("memory S = 17 is not in [1, n = 16]"));
   CHECK_THROWS_WITH(Plan("regret_vs_horizon", {"n=16", "memory=17"}),
                     Catch::Contains("memory S = 17 is not in [1, n = 16]"));
-  CHECK_THROWS_WITH(Plan("regret_vs_memory", {"n=64", "T=64", "memory=1", "c=1"}),
+  CHECK_THROWS_WITH(Plan("regret_vs_memory", {"n=64", "T=48", "memory=5", "c=1", "delta=auto"}),
                     Catch::Contains("is not below 1/2"));
   CHECK_THROWS_WITH(Plan("low_mistake", {"T=100", "mistakes=101"}),
                     Catch::Contains("mistakes M = 101 exceeds T = 100"));

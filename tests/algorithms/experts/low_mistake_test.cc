@@ -30,7 +30,7 @@ TEST_CASE("low_mistake: the best expert errs exactly M times", "[unit][theory]")
   }
 }
 
-TEST_CASE("low_mistake: others are fair coins; Accumulate agrees", "[unit][theory]") {
+TEST_CASE("low_mistake: others are fair coins and Accumulate agrees", "[unit][theory]") {
   // n = 20, T = 20000, seed 4: fair experts' means within 4.5 se of 1/2.
   auto seq = testing::MakeSequence("low_mistake(mistakes=5)");
   const int n = 20;

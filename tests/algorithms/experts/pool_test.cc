@@ -81,7 +81,7 @@ TEST_CASE("PoolWeights and SampleLinear", "[unit]") {
   CHECK(SampleLinear(w, total, std::nextafter(1.0, 0.0)) == 2);
 }
 
-TEST_CASE("memory budgets outside [1, n] are rejected", "[unit]") {
+TEST_CASE("memory budgets below 1 or above n are rejected", "[unit]") {
   CHECK_THROWS_WITH(CheckMemoryBudget("x", 17, 16),
                     "x: memory S = 17 exceeds the number of experts n = 16 "
                     "(S must be in [1, n])");

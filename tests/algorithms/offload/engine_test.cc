@@ -187,7 +187,7 @@ TEST_CASE("a corrupted or truncated expert file is an error, never a wrong outpu
   }
 }
 
-TEST_CASE("engine options: capacity below top_k is rejected; O_DIRECT gives the same output",
+TEST_CASE("engine options: capacity below top_k is rejected, and O_DIRECT gives the same output",
           "[unit]") {
   const EngineTempDir dir("options");
   const std::string file = (dir.path / "model.experts").string();

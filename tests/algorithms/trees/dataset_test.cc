@@ -17,7 +17,7 @@ std::string WriteTemp(const std::string& name, const std::string& text) {
   return path;
 }
 
-TEST_CASE("trees data: the synthetic generator scales columns to [0, 1]", "[unit]") {
+TEST_CASE("trees data: the synthetic generator scales columns to the unit interval", "[unit]") {
   Rng rng = testing::TestRng(1);
   const Dataset data = SyntheticDataset(500, 6, 3, rng);
   CHECK(data.rows() == 500);

@@ -43,7 +43,7 @@ TEST_CASE("trees environment: dishonest experts share one wrong class", "[unit]"
   }
 }
 
-TEST_CASE("trees environment: each expert covers half the regions; regions are the grid",
+TEST_CASE("trees environment: each expert covers half the regions, which form the grid",
           "[unit]") {
   const AdviceBandit bandit = MakeBandit(64, 5, 4000, 5);
   for (int e = 0; e < 5; ++e) {

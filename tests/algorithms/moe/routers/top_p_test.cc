@@ -120,7 +120,7 @@ TEST_CASE("top_p: the layer adds the entropy loss and its gradient (finite diffe
   }
 }
 
-TEST_CASE("top_p rejects p outside (0, 1]", "[unit][moe]") {
+TEST_CASE("top_p rejects p <= 0 and p > 1", "[unit][moe]") {
   CHECK_THROWS_WITH(MakeTopP("top_p(p=0)"), Catch::Contains("p"));
   CHECK_THROWS_AS(MakeTopP("top_p(p=1.5)"), Error);
   CHECK_THROWS_AS(MakeTopP("top_p(entropy_loss=-1)"), Error);
