@@ -13,13 +13,13 @@ namespace {
 uint8_t ToNibble(int q) { return static_cast<uint8_t>(q & 0xF); }
 int FromNibble(uint8_t n) { return (n & 0x8) ? static_cast<int>(n) - 16 : static_cast<int>(n); }
 
-int QuantCode(const QuantizedMatrix& m, int64_t i) {
-  if (m.format == WeightFormat::kInt8) return static_cast<int8_t>(m.codes[static_cast<size_t>(i)]);
-  const uint8_t byte = m.codes[static_cast<size_t>(i / 2)];
-  return FromNibble(i % 2 == 0 ? byte & 0xF : byte >> 4);
-}
-
 }  // namespace
+
+float QuantCodeAt(const QuantView& m, int64_t i) {
+  if (m.format == static_cast<int>(WeightFormat::kInt8))
+    return static_cast<float>(static_cast<int8_t>(m.codes[i]));
+  return static_cast<float>(FromNibble(i % 2 == 0 ? m.codes[i / 2] & 0xF : m.codes[i / 2] >> 4));
+}
 
 WeightFormat ParseWeightFormat(const std::string& name, const std::string& key) {
   if (name == "fp32") return WeightFormat::kFp32;
@@ -90,37 +90,9 @@ void Dequantize(const QuantizedMatrix& m, std::span<float> out) {
     if (!out.empty()) std::memcpy(out.data(), m.codes.data(), m.codes.size());
     return;
   }
+  const QuantView view = m.View();
   for (int64_t i = 0; i < m.rows * m.cols; ++i)
-    out[static_cast<size_t>(i)] =
-        static_cast<float>(QuantCode(m, i)) * m.scales[static_cast<size_t>(i / m.group)];
-}
-
-void QuantizedGemv(const QuantizedMatrix& m, std::span<const float> x, std::span<float> y) {
-  EXPERTLAB_CHECK(static_cast<int64_t>(x.size()) == m.cols &&
-                  static_cast<int64_t>(y.size()) == m.rows)
-      << "gemv: expected x of " << m.cols << " and y of " << m.rows;
-  if (m.format == WeightFormat::kFp32) {
-    const float* w = reinterpret_cast<const float*>(m.codes.data());
-    for (int64_t r = 0; r < m.rows; ++r) {
-      float sum = 0;
-      for (int64_t c = 0; c < m.cols; ++c) sum += w[r * m.cols + c] * x[static_cast<size_t>(c)];
-      y[static_cast<size_t>(r)] = sum;
-    }
-    return;
-  }
-  const int64_t groups = m.cols / m.group;
-  for (int64_t r = 0; r < m.rows; ++r) {
-    float sum = 0;
-    for (int64_t g = 0; g < groups; ++g) {
-      float partial = 0;
-      const int64_t base = (r * groups + g) * m.group;
-      for (int j = 0; j < m.group; ++j)
-        partial +=
-            static_cast<float>(QuantCode(m, base + j)) * x[static_cast<size_t>(g * m.group + j)];
-      sum += partial * m.scales[static_cast<size_t>(r * groups + g)];
-    }
-    y[static_cast<size_t>(r)] = sum;
-  }
+    out[static_cast<size_t>(i)] = QuantCodeAt(view, i) * m.scales[static_cast<size_t>(i / m.group)];
 }
 
 }  // namespace expertlab::offload

@@ -2,11 +2,12 @@
 // quantisation with one fp32 scale per group of `group` consecutive weights
 // of a row (scale = max |w| over the group / q_max, q = round(w / scale)
 // clamped to [-q_max, q_max]), int8 (q_max = 127) or 4-bit (q_max = 7, two
-// codes per byte), and the decode-path kernel y = W x reading the codes
-// directly. EdgeMoE's per-channel linear quantiser (Yi et al., "EdgeMoE:
-// Empowering Sparse Large Language Models on Mobile Devices", IEEE TMC
-// 2025, §III-B, step 1) with channels split into groups, as the 4-bit
-// formats of llama.cpp (Q4_0: groups of 32) do.
+// codes per byte), and the decode-path kernel y += x W reading the codes
+// directly (QuantizedVecMat, quant_kernels.cc). EdgeMoE's per-channel
+// linear quantiser (Yi et al., "EdgeMoE: Empowering Sparse Large Language
+// Models on Mobile Devices", IEEE TMC 2025, §III-B, step 1) with channels
+// split into groups, as the 4-bit formats of llama.cpp (Q4_0: groups of
+// 32) do.
 //
 // Error bound: round-to-nearest moves each weight by at most scale / 2, so
 // |w - dequant(quant(w))| <= max |w|_group / (2 q_max) (fp32: exact).
@@ -16,6 +17,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include "algorithms/offload/quant_view.h"
 
 namespace expertlab::offload {
 
@@ -39,13 +42,24 @@ struct QuantizedMatrix {
   int64_t Bytes() const {
     return static_cast<int64_t>(codes.size() + scales.size() * sizeof(float));
   }
+  QuantView View() const {
+    return {static_cast<int>(format), rows, cols, group, scales.data(), codes.data()};
+  }
 };
 
 // Errors name "group" unless group divides cols (and is even for int4).
 QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, WeightFormat format,
                          int group);
 void Dequantize(const QuantizedMatrix& m, std::span<float> out);
-// y = W x, accumulating in float per group, scaled once per group.
-void QuantizedGemv(const QuantizedMatrix& m, std::span<const float> x, std::span<float> y);
+// The integer code of weight i (row-major) of an int8 or int4 matrix.
+float QuantCodeAt(const QuantView& m, int64_t i);
+// y += x W (x: rows values, y: cols values), reading the codes directly:
+// the decode step of one token through a weight matrix in the layer's
+// layout ([d x f] in, [f x d] out). Column c sums its rows in order, each
+// as one fused multiply-add fma(code(r, c), x[r] * scale(r, c), y[c]) (fp32:
+// fma(w(r, c), x[r], y[c])), so the result is the same bit for bit for any
+// `threads` (which split the columns) and on every ISA (quant_kernels).
+void QuantizedVecMat(const QuantizedMatrix& m, std::span<const float> x, std::span<float> y,
+                     int threads = 1);
 
 }  // namespace expertlab::offload

@@ -1,5 +1,7 @@
 #include "algorithms/offload/quantize.h"
 
+#include "algorithms/offload/quantized_expert.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
@@ -15,8 +17,10 @@ std::vector<float> QuantTestWeights(int64_t n, uint64_t seed) {
   Rng rng(seed, 0x9a47, 0, 1);
   std::vector<float> w(static_cast<size_t>(n));
   for (float& v : w) v = static_cast<float>(Normal(rng));
-  w[3] = 0;  // an exact zero, and a group of zeros below
-  for (int j = 0; j < 32; ++j) w[static_cast<size_t>(64 + j)] = 0;
+  if (n >= 96) {  // an exact zero, and a group of zeros
+    w[3] = 0;
+    for (int j = 0; j < 32; ++j) w[static_cast<size_t>(64 + j)] = 0;
+  }
   return w;
 }
 
@@ -48,24 +52,94 @@ TEST_CASE("quantise then dequantise stays within scale / 2 per weight", "[theory
   CHECK(back == w);
 }
 
-TEST_CASE("the quantised gemv equals the dequantised matrix times x", "[unit]") {
-  // Same products in a different association: the per-group float sums
-  // agree with the reference within a few ulps of sum |w x|.
-  const int64_t rows = 5, cols = 96;
+// The documented arithmetic of QuantizedVecMat, written out: column c
+// folds its rows in order with fma(code, x[r] * scale, y[c]).
+std::vector<float> VecMatByDefinition(const QuantizedMatrix& m, const std::vector<float>& x,
+                                      std::vector<float> y) {
+  const QuantView v = m.View();
+  const auto* w = reinterpret_cast<const float*>(m.codes.data());
+  for (int64_t c = 0; c < m.cols; ++c)
+    for (int64_t r = 0; r < m.rows; ++r) {
+      const int64_t i = r * m.cols + c;
+      y[c] = m.format == WeightFormat::kFp32
+                 ? std::fma(w[i], x[r], y[c])
+                 : std::fma(QuantCodeAt(v, i), x[r] * m.scales[i / m.group], y[c]);
+    }
+  return y;
+}
+
+TEST_CASE("the decode kernel y += x W follows its definition bit for bit", "[unit]") {
+  // 7 rows (a pass of four and three single rows), 96 columns; groups of 32
+  // and 16 take the vector kernel where the CPU has one, 8 the portable one;
+  // 1, 2 and 3 threads split the columns differently.
+  const int64_t rows = 7, cols = 96;
   const std::vector<float> w = QuantTestWeights(rows * cols, 4);
-  const std::vector<float> x = QuantTestWeights(cols, 5);
-  for (auto format : {WeightFormat::kFp32, WeightFormat::kInt8, WeightFormat::kInt4}) {
-    const QuantizedMatrix m = Quantize(w, rows, cols, format, 32);
-    std::vector<float> dense(w.size()), y(rows);
-    Dequantize(m, dense);
-    QuantizedGemv(m, x, y);
-    for (int64_t r = 0; r < rows; ++r) {
-      double ref = 0, mag = 0;
-      for (int64_t c = 0; c < cols; ++c) {
-        ref += double(dense[r * cols + c]) * x[c];
-        mag += std::abs(double(dense[r * cols + c]) * x[c]);
+  const std::vector<float> x = QuantTestWeights(rows, 5);
+  const std::vector<float> y0 = QuantTestWeights(cols, 6);
+  for (auto format : {WeightFormat::kFp32, WeightFormat::kInt8, WeightFormat::kInt4})
+    for (int group : {32, 16, 8}) {
+      const QuantizedMatrix m = Quantize(w, rows, cols, format, group);
+      const std::vector<float> expected = VecMatByDefinition(m, x, y0);
+      for (int threads : {1, 2, 3}) {
+        std::vector<float> y = y0;
+        QuantizedVecMat(m, x, y, threads);
+        INFO(FormatName(format) << " group " << group << " threads " << threads);
+        REQUIRE(y == expected);
       }
-      CHECK(y[r] == Approx(ref).margin(1e-5 * mag));
+      // And it is x times the dequantised matrix, up to float rounding.
+      std::vector<float> dense(w.size());
+      Dequantize(m, dense);
+      for (int64_t c = 0; c < cols; ++c) {
+        double ref = y0[c], mag = std::abs(y0[c]);
+        for (int64_t r = 0; r < rows; ++r) {
+          ref += double(dense[r * cols + c]) * x[r];
+          mag += std::abs(double(dense[r * cols + c]) * x[r]);
+        }
+        CHECK(expected[c] == Approx(ref).margin(1e-6 * mag));
+      }
+    }
+}
+
+TEST_CASE("a quantised expert adds weight times its dequantised FFN", "[unit]") {
+  // Reference in double from the dequantised matrices: SwiGLU
+  // silu(x Wg) (x Wu) Wd and GELU gelu(x Wg) Wd, scaled by the weight.
+  for (auto activation : {moe::Activation::kSwiGlu, moe::Activation::kGelu}) {
+    moe::MoeConfig config;
+    config.d_model = 32;
+    config.d_ff = 48;
+    config.experts = 3;
+    config.top_k = 1;
+    config.activation = activation;
+    Rng rng(8, 0, 0, 0);
+    const auto weights = moe::MoeWeights<float>::Random(config, rng);
+    const std::vector<float> x = QuantTestWeights(32, 9);
+    for (auto format : {WeightFormat::kFp32, WeightFormat::kInt4}) {
+      const QuantizedExpert e = QuantizeExpert(weights, 2, activation, format, 16);
+      const auto dense = [](const QuantizedMatrix& m) {
+        std::vector<float> out(static_cast<size_t>(m.rows * m.cols));
+        Dequantize(m, out);
+        return out;
+      };
+      const std::vector<float> wg = dense(e.gate), wd = dense(e.down);
+      const std::vector<float> wu = e.up.rows ? dense(e.up) : std::vector<float>{};
+      std::vector<double> h(48);
+      for (int j = 0; j < 48; ++j) {
+        double g = 0, u = 0;
+        for (int i = 0; i < 32; ++i) {
+          g += double(x[i]) * wg[i * 48 + j];
+          if (!wu.empty()) u += double(x[i]) * wu[i * 48 + j];
+        }
+        h[j] = activation == moe::Activation::kSwiGlu ? g / (1 + std::exp(-g)) * u
+                                                      : 0.5 * g * (1 + std::tanh(std::sqrt(2 / M_PI) *
+                                                                      (g + 0.044715 * g * g * g)));
+      }
+      std::vector<float> y(32, 1.0f), scratch;
+      ApplyQuantizedExpert(e, x, 0.5f, y, &scratch, 2);
+      for (int c = 0; c < 32; ++c) {
+        double ref = 1.0;
+        for (int j = 0; j < 48; ++j) ref += 0.5 * h[j] * wd[j * 32 + c];
+        CHECK(y[c] == Approx(ref).margin(1e-5));
+      }
     }
   }
 }
@@ -75,6 +149,9 @@ TEST_CASE("bad quantisation settings are errors naming the key", "[unit]") {
   CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt8, 4), Catch::Contains("group"));
   CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt4, 3), Catch::Contains("even"));
   CHECK_THROWS_WITH(ParseWeightFormat("int3", "bits"), Catch::Contains("bits"));
+  const QuantizedMatrix m = Quantize(w, 2, 6, WeightFormat::kInt8, 6);
+  std::vector<float> x(3), y(6);
+  CHECK_THROWS_WITH(QuantizedVecMat(m, x, y), Catch::Contains("x of 2"));
 }
 
 }  // namespace
