@@ -1,0 +1,161 @@
+#include "experiments/charlm_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "algorithms/moe/train/adamw.h"
+#include "algorithms/moe/train/routing_metrics.h"
+#include "sim/check.h"
+#include "sim/registry.h"
+
+namespace expertlab::experiments {
+namespace {
+
+using namespace expertlab::moe;
+
+constexpr uint64_t kCharLmTrainStream = 1;
+constexpr uint64_t kCharLmInitStream = 2;
+
+CharCorpusSpec CharLmCorpusSpec(const Params& p) {
+  CharCorpusSpec spec;
+  spec.path = p.String("corpus");
+  return spec;
+}
+
+SequenceConfig CharLmModelSpec(const Params& p, int64_t vocab, int threads) {
+  SequenceConfig c;
+  c.vocab = vocab;
+  c.context = p.Int("context");
+  c.d_model = p.Int("d_model");
+  c.heads = p.Int("heads");
+  c.blocks = p.Int("blocks");
+  c.moe.d_ff = p.Int("d_ff");
+  c.moe.experts = p.Int("E");
+  c.moe.top_k = p.Int("k");
+  c.moe.capacity_factor = p.Double("capacity_factor");
+  c.router = p.String("router");
+  c.aux = {p.Double("balance"), p.Double("z")};
+  c.threads = threads;
+  return c;
+}
+
+}  // namespace
+
+std::vector<ParamSpec> CharLmParameters() {
+  return {
+      SpecParam<Router>("router", "topk_softmax", "router spec, e.g. noisy_topk(noise=1)"),
+      ParamSpec::Text("corpus", "/usr/share/common-licenses",
+                      "text file, or directory of text files, to model (package base-files "
+                      "ships the default)"),
+      ParamSpec::Int("context", 32, Bounds::Closed(1, 4096), "characters per window"),
+      ParamSpec::Int("d_model", 64, Bounds::Closed(1, 4096), "model width"),
+      ParamSpec::Int("heads", 4, Bounds::Closed(1, 256), "attention heads (divide d_model)"),
+      ParamSpec::Int("blocks", 2, Bounds::Closed(1, 64), "transformer blocks"),
+      ParamSpec::Int("d_ff", 64, Bounds::Closed(1, 16384), "expert hidden width (SwiGLU)"),
+      ParamSpec::Int("E", 8, Bounds::Closed(1, 1024), "routed experts per block"),
+      ParamSpec::Int("k", 2, Bounds::Closed(1, 1024), "the layer's k (experts per token)"),
+      ParamSpec::Double("capacity_factor", 0.0, Bounds::AtLeast(0),
+                        "0 = dropless; else C = ceil(cf T k / E)"),
+      ParamSpec::Double("balance", 0.01, Bounds::AtLeast(0), "load-balance loss weight"),
+      ParamSpec::Double("z", 0.001, Bounds::AtLeast(0), "router z-loss weight"),
+      ParamSpec::Int("steps", 300, Bounds::Closed(1, 1 << 24), "AdamW steps"),
+      ParamSpec::Int("batch", 16, Bounds::Closed(1, 1 << 16), "windows per step"),
+      ParamSpec::Double("lr", 3e-3, Bounds::Positive(), "AdamW learning rate"),
+      ParamSpec::Int("val_windows", 128, Bounds::Closed(0, 1 << 22),
+                     "held-out windows scored (0 = the whole held-out split)"),
+  };
+}
+
+std::vector<std::string> CharLmDataKeys() {
+  return {"corpus", "context", "d_model", "heads", "blocks", "d_ff", "E", "batch"};
+}
+
+void CheckCharLmCell(const Params& p) {
+  CharLmCorpusSpec(p).Validate();
+  const SequenceConfig c = CharLmModelSpec(p, 2, 1);
+  EXPERTLAB_CHECK(c.d_model % c.heads == 0)
+      << "heads: must divide d_model = " << c.d_model << ", got " << c.heads;
+  EXPERTLAB_CHECK(c.moe.top_k <= c.moe.experts)
+      << "k: must be <= E = " << c.moe.experts << ", got " << c.moe.top_k;
+  c.Validate();
+}
+
+// Bits per character over the validation windows, in batches of
+// eval_batch windows; routing statistics pooled over every batch.
+CharLmEvaluation CharLm::Evaluate() {
+  const int64_t B = model->blocks(), E = model->config().moe.experts;
+  const int64_t length = model->config().context;
+  const int64_t batch = eval_batch;
+  std::vector<std::vector<double>> load(B, std::vector<double>(E, 0.0));
+  std::vector<double> kept(B, 0.0);
+  double nats = 0;
+  for (int64_t w = 0; w < val_windows; w += batch) {
+    const int64_t n = std::min(batch, val_windows - w);
+    const SequenceBatch b{n, length, val_tokens.data() + w * length,
+                          val_targets.data() + w * length};
+    model->Forward(b, false, &router_rng);
+    nats += model->Loss(b) * double(b.positions());
+    for (int64_t l = 0; l < B; ++l) {
+      const MoeStats& s = model->state(l).stats;
+      for (int64_t e = 0; e < E; ++e) {
+        load[l][e] += double(s.load[e]);
+        kept[l] += double(s.kept[e]);
+      }
+    }
+  }
+  const double positions = double(val_windows * length);
+  CharLmEvaluation out;
+  out.bpc = nats / positions / std::log(2.0);
+  for (int64_t l = 0; l < B; ++l) {
+    out.load_entropy += NormalizedLoadEntropy(load[l]) / double(B);
+    out.experts_per_token += kept[l] / positions / double(B);
+    double total = 0;
+    for (double v : load[l]) total += v;
+    for (double v : load[l])
+      if (v < 0.1 / double(E) * total) out.dead_experts += 1;
+  }
+  return out;
+}
+
+std::unique_ptr<CharLm> TrainCharLm(const Params& p, CellContext& context, Rng router_rng,
+                                    const std::function<void(int64_t, CharLm&)>& at_step) {
+  CheckCharLmCell(p);
+  auto lm = std::make_unique<CharLm>();
+  lm->corpus = std::make_unique<CharCorpus>(CharLmCorpusSpec(p));
+  const int64_t steps = p.Int("steps"), batch = p.Int("batch"), L = p.Int("context");
+  lm->val_windows =
+      lm->corpus->ValidationWindows(L, p.Int("val_windows"), &lm->val_tokens, &lm->val_targets);
+  lm->eval_batch = batch;
+  Rng init_rng = context.DataStream(kCharLmInitStream);
+  lm->model = std::make_unique<SequenceModel<float>>(
+      CharLmModelSpec(p, lm->corpus->vocab(), context.threads()), init_rng);
+  AdamWConfig opt_config;
+  opt_config.lr = p.Double("lr");
+  AdamW<float> opt(opt_config);
+  Rng train_rng = context.DataStream(kCharLmTrainStream);
+  lm->router_rng = router_rng;
+  const int64_t tail_from = steps - std::max<int64_t>(1, steps / 10) + 1;
+  double tail_nats = 0;
+  int64_t tail_steps = 0;
+  std::vector<int32_t> tokens, targets;
+  for (int64_t step = 1; step <= steps; ++step) {
+    lm->corpus->SampleWindows(train_rng, batch, L, &tokens, &targets);
+    const StepResult r =
+        lm->model->ComputeGradients({batch, L, tokens.data(), targets.data()}, &lm->router_rng);
+    if (!std::isfinite(r.loss + r.aux_loss) || !std::isfinite(r.grad_norm)) {
+      lm->diverged = true;
+      break;
+    }
+    opt.Step(lm->model->Params());
+    lm->model->ParamsChanged();
+    if (step >= tail_from) {
+      tail_nats += r.loss;
+      ++tail_steps;
+    }
+    if (at_step) at_step(step, *lm);
+  }
+  if (tail_steps > 0) lm->tail_train_bits = tail_nats / double(tail_steps) / std::log(2.0);
+  return lm;
+}
+
+}  // namespace expertlab::experiments

@@ -1,0 +1,63 @@
+// The character-level MoE language model that routing_charlm compares
+// routers on and offload_quant quantises: a small MoE transformer
+// (algorithms/moe/train/sequence_model.h: causal attention + an MoE FFN
+// per block) trained with AdamW on next-character prediction over text
+// Debian ships (by default the licence texts of base-files,
+// /usr/share/common-licenses), scored in bits per character on a held-out
+// split.
+//
+// Random streams (common random numbers): the training windows and the
+// model's initial weights come from CellContext::DataStream, keyed by the
+// corpus and model-shape keys (CharLmDataKeys) and the replicate only, so
+// every cell of one replicate trains the same initial model on the same
+// windows in the same order; a stochastic router draws from the stream
+// the caller hands TrainCharLm.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "algorithms/moe/train/char_corpus.h"
+#include "algorithms/moe/train/sequence_model.h"
+#include "sim/experiment.h"
+
+namespace expertlab::experiments {
+
+// router, corpus, model shape, training and validation keys.
+std::vector<ParamSpec> CharLmParameters();
+std::vector<std::string> CharLmDataKeys();
+// Errors naming the key: a missing corpus, heads not dividing d_model, k > E.
+void CheckCharLmCell(const Params& p);
+
+struct CharLmEvaluation {
+  double bpc = 0;
+  double load_entropy = 0;
+  double dead_experts = 0;
+  double experts_per_token = 0;
+};
+
+// A model, its corpus and held-out windows, trained by TrainCharLm.
+struct CharLm {
+  std::unique_ptr<moe::CharCorpus> corpus;
+  std::vector<int32_t> val_tokens, val_targets;
+  int64_t val_windows = 0;
+  int64_t eval_batch = 1;  // windows per validation forward (the training batch)
+  std::unique_ptr<moe::SequenceModel<float>> model;
+  Rng router_rng{0, 0, 0, 0};  // the router's draws, training then evaluation
+  bool diverged = false;       // a training loss was not finite (training stopped)
+  double tail_train_bits = 0;  // mean training loss of the last tenth of the steps, in bits
+
+  // Bits per character over the held-out windows, with routing statistics.
+  CharLmEvaluation Evaluate();
+};
+
+// Trains the cell's model for `steps` AdamW steps, a stochastic router
+// drawing from `router_rng`; `at_step(step)` runs after each step (may be
+// empty).
+std::unique_ptr<CharLm> TrainCharLm(const Params& p, CellContext& context, Rng router_rng,
+                                    const std::function<void(int64_t, CharLm&)>& at_step = {});
+
+}  // namespace expertlab::experiments
