@@ -80,19 +80,18 @@ void CheckCharLmCell(const Params& p) {
   c.Validate();
 }
 
-// Bits per character over the validation windows, in batches of
-// eval_batch windows; routing statistics pooled over every batch.
-CharLmEvaluation CharLm::Evaluate() {
+// Batches of eval_batch windows; routing statistics pooled over them.
+CharLmEvaluation CharLm::EvaluateOn(const std::vector<int32_t>& tokens,
+                                    const std::vector<int32_t>& targets, int64_t windows) {
   const int64_t B = model->blocks(), E = model->config().moe.experts;
   const int64_t length = model->config().context;
   const int64_t batch = eval_batch;
   std::vector<std::vector<double>> load(B, std::vector<double>(E, 0.0));
   std::vector<double> kept(B, 0.0);
   double nats = 0;
-  for (int64_t w = 0; w < val_windows; w += batch) {
-    const int64_t n = std::min(batch, val_windows - w);
-    const SequenceBatch b{n, length, val_tokens.data() + w * length,
-                          val_targets.data() + w * length};
+  for (int64_t w = 0; w < windows; w += batch) {
+    const int64_t n = std::min(batch, windows - w);
+    const SequenceBatch b{n, length, tokens.data() + w * length, targets.data() + w * length};
     model->Forward(b, false, &router_rng);
     nats += model->Loss(b) * double(b.positions());
     for (int64_t l = 0; l < B; ++l) {
@@ -103,7 +102,7 @@ CharLmEvaluation CharLm::Evaluate() {
       }
     }
   }
-  const double positions = double(val_windows * length);
+  const double positions = double(windows * length);
   CharLmEvaluation out;
   out.bpc = nats / positions / std::log(2.0);
   for (int64_t l = 0; l < B; ++l) {
@@ -117,45 +116,48 @@ CharLmEvaluation CharLm::Evaluate() {
   return out;
 }
 
-std::unique_ptr<CharLm> TrainCharLm(const Params& p, CellContext& context, Rng router_rng,
-                                    const std::function<void(int64_t, CharLm&)>& at_step) {
+std::unique_ptr<CharLm> MakeCharLm(const Params& p, CellContext& context, Rng router_rng) {
   CheckCharLmCell(p);
   auto lm = std::make_unique<CharLm>();
   lm->corpus = std::make_unique<CharCorpus>(CharLmCorpusSpec(p));
-  const int64_t steps = p.Int("steps"), batch = p.Int("batch"), L = p.Int("context");
-  lm->val_windows =
-      lm->corpus->ValidationWindows(L, p.Int("val_windows"), &lm->val_tokens, &lm->val_targets);
-  lm->eval_batch = batch;
+  lm->eval_batch = p.Int("batch");
+  lm->val_windows = lm->corpus->ValidationWindows(p.Int("context"), p.Int("val_windows"),
+                                                  &lm->val_tokens, &lm->val_targets);
   Rng init_rng = context.DataStream(kCharLmInitStream);
   lm->model = std::make_unique<SequenceModel<float>>(
       CharLmModelSpec(p, lm->corpus->vocab(), context.threads()), init_rng);
+  lm->router_rng = router_rng;
+  return lm;
+}
+
+void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
+                 const std::function<void(int64_t, CharLm&)>& at_step) {
+  const int64_t steps = p.Int("steps"), batch = p.Int("batch"), L = p.Int("context");
   AdamWConfig opt_config;
   opt_config.lr = p.Double("lr");
   AdamW<float> opt(opt_config);
   Rng train_rng = context.DataStream(kCharLmTrainStream);
-  lm->router_rng = router_rng;
   const int64_t tail_from = steps - std::max<int64_t>(1, steps / 10) + 1;
   double tail_nats = 0;
   int64_t tail_steps = 0;
   std::vector<int32_t> tokens, targets;
   for (int64_t step = 1; step <= steps; ++step) {
-    lm->corpus->SampleWindows(train_rng, batch, L, &tokens, &targets);
+    lm.corpus->SampleWindows(train_rng, batch, L, &tokens, &targets);
     const StepResult r =
-        lm->model->ComputeGradients({batch, L, tokens.data(), targets.data()}, &lm->router_rng);
+        lm.model->ComputeGradients({batch, L, tokens.data(), targets.data()}, &lm.router_rng);
     if (!std::isfinite(r.loss + r.aux_loss) || !std::isfinite(r.grad_norm)) {
-      lm->diverged = true;
+      lm.diverged = true;
       break;
     }
-    opt.Step(lm->model->Params());
-    lm->model->ParamsChanged();
+    opt.Step(lm.model->Params());
+    lm.model->ParamsChanged();
     if (step >= tail_from) {
       tail_nats += r.loss;
       ++tail_steps;
     }
-    if (at_step) at_step(step, *lm);
+    if (at_step) at_step(step, lm);
   }
-  if (tail_steps > 0) lm->tail_train_bits = tail_nats / double(tail_steps) / std::log(2.0);
-  return lm;
+  if (tail_steps > 0) lm.tail_train_bits = tail_nats / double(tail_steps) / std::log(2.0);
 }
 
 }  // namespace expertlab::experiments

@@ -39,7 +39,7 @@ struct CharLmEvaluation {
   double experts_per_token = 0;
 };
 
-// A model, its corpus and held-out windows, trained by TrainCharLm.
+// A model, its corpus and held-out windows (MakeCharLm, TrainCharLm).
 struct CharLm {
   std::unique_ptr<moe::CharCorpus> corpus;
   std::vector<int32_t> val_tokens, val_targets;
@@ -51,13 +51,18 @@ struct CharLm {
   double tail_train_bits = 0;  // mean training loss of the last tenth of the steps, in bits
 
   // Bits per character over the held-out windows, with routing statistics.
-  CharLmEvaluation Evaluate();
+  CharLmEvaluation Evaluate() { return EvaluateOn(val_tokens, val_targets, val_windows); }
+  // The same over `windows` windows of `tokens` and `targets`.
+  CharLmEvaluation EvaluateOn(const std::vector<int32_t>& tokens,
+                              const std::vector<int32_t>& targets, int64_t windows);
 };
 
-// Trains the cell's model for `steps` AdamW steps, a stochastic router
-// drawing from `router_rng`; `at_step(step)` runs after each step (may be
-// empty).
-std::unique_ptr<CharLm> TrainCharLm(const Params& p, CellContext& context, Rng router_rng,
-                                    const std::function<void(int64_t, CharLm&)>& at_step = {});
+// The cell's corpus, held-out windows and initial model; a stochastic
+// router draws from `router_rng`.
+std::unique_ptr<CharLm> MakeCharLm(const Params& p, CellContext& context, Rng router_rng);
+// Trains lm's model for `steps` AdamW steps; `at_step(step, lm)` runs after
+// each step (may be empty).
+void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
+                 const std::function<void(int64_t, CharLm&)>& at_step = {});
 
 }  // namespace expertlab::experiments

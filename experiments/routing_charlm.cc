@@ -56,7 +56,8 @@ class RoutingCharLm final : public Experiment {
     const std::vector<int64_t> checkpoints =
         LogCheckpoints(steps, static_cast<int>(p.Int("per_octave")));
     size_t next = 0;
-    const auto lm = TrainCharLm(p, context, context.Stream(0), [&](int64_t step, CharLm& model) {
+    const auto lm = MakeCharLm(p, context, context.Stream(0));
+    TrainCharLm(*lm, p, context, [&](int64_t step, CharLm& model) {
       if (next < checkpoints.size() && checkpoints[next] == step) {
         ++next;
         RecordCharLmCurve(model.Evaluate(), step, context);

@@ -45,10 +45,7 @@ std::span<const uint8_t> ExpertFileBytes(const void* p, size_t n) {
 // One weight matrix of an expert: rows x cols, and its bytes in `format`.
 struct ExpertMatrix {
   int64_t rows, cols;
-  int64_t CodeBytes(WeightFormat format) const {
-    const int64_t n = rows * cols;
-    return format == WeightFormat::kFp32 ? n * 4 : format == WeightFormat::kInt8 ? n : n / 2;
-  }
+  int64_t CodeBytes(WeightFormat format) const { return offload::CodeBytes(format, rows * cols); }
   int64_t ScaleCount(WeightFormat format, int group) const {
     return format == WeightFormat::kFp32 ? 0 : rows * cols / group;
   }
@@ -227,6 +224,8 @@ ExpertFileHeader ReadExpertFileHeader(int fd, const std::string& path) {
   h.d_model = static_cast<int64_t>(words[kWordDModel]);
   h.d_ff = static_cast<int64_t>(words[kWordDff]);
   h.activation = static_cast<moe::Activation>(words[kWordActivation]);
+  EXPERTLAB_CHECK(words[kWordFormat] <= static_cast<uint64_t>(WeightFormat::kInt2))
+      << "expert file " << path << ": unknown weight format " << words[kWordFormat];
   h.format = static_cast<WeightFormat>(words[kWordFormat]);
   h.group = static_cast<int>(words[kWordGroup]);
   h.expert_bytes = static_cast<int64_t>(words[kWordExpertBytes]);

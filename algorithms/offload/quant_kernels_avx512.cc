@@ -96,7 +96,7 @@ void Columns(const QuantView& m, const float* x, float* y, int64_t c0, int64_t c
 }  // namespace
 
 bool TakesView(const QuantView& m) {
-  return m.cols % 16 == 0 && (m.format == 0 || m.group % kQuantChunk<1> == 0) &&
+  return m.format <= 2 && m.cols % 16 == 0 && (m.format == 0 || m.group % kQuantChunk<1> == 0) &&
          (m.format != 2 || m.group % kQuantChunk<2> == 0);
 }
 

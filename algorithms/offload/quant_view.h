@@ -8,16 +8,16 @@
 namespace expertlab::offload {
 
 struct QuantView {
-  int format = 0;  // 0 fp32, 1 int8, 2 int4 (WeightFormat's order)
+  int format = 0;  // 0 fp32, 1 int8, 2 int4, 3 int2 (WeightFormat's order)
   int64_t rows = 0, cols = 0;
   int group = 0;                    // weights per scale along a row (0 for fp32)
   const float* scales = nullptr;    // [rows x cols / group]
-  const uint8_t* codes = nullptr;   // fp32 bytes, int8 codes, or two 4-bit codes a byte
+  const uint8_t* codes = nullptr;   // fp32 bytes, int8 codes, or packed 4- or 2-bit codes
 };
 
 namespace avx512 {
-// Whether the AVX-512 kernel takes `m` (16 | cols, and 16 | group, 32 | group
-// for 4-bit).
+// Whether the AVX-512 kernel takes `m` (fp32, int8 or int4; 16 | cols, and
+// 16 | group, 32 | group for 4-bit).
 bool TakesView(const QuantView& m);
 // y[c0, c1) += sum over rows r, in order, of fma(w(r, c), x[r] * scale(r, c)):
 // the portable kernel's arithmetic, sixteen columns at a time. c0 and c1

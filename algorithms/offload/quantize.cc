@@ -9,23 +9,27 @@
 namespace expertlab::offload {
 namespace {
 
-// Two's-complement 4-bit code of q in [-7, 7], and back.
-uint8_t ToNibble(int q) { return static_cast<uint8_t>(q & 0xF); }
-int FromNibble(uint8_t n) { return (n & 0x8) ? static_cast<int>(n) - 16 : static_cast<int>(n); }
+// Codes per byte of a packed format (1 for int8).
+int CodesPerByte(WeightFormat format) {
+  return format == WeightFormat::kInt4 ? 2 : format == WeightFormat::kInt2 ? 4 : 1;
+}
 
 }  // namespace
 
 float QuantCodeAt(const QuantView& m, int64_t i) {
-  if (m.format == static_cast<int>(WeightFormat::kInt8))
-    return static_cast<float>(static_cast<int8_t>(m.codes[i]));
-  return static_cast<float>(FromNibble(i % 2 == 0 ? m.codes[i / 2] & 0xF : m.codes[i / 2] >> 4));
+  const auto format = static_cast<WeightFormat>(m.format);
+  if (format == WeightFormat::kInt8) return static_cast<float>(static_cast<int8_t>(m.codes[i]));
+  const int per_byte = CodesPerByte(format), bits = 8 / per_byte;
+  const int code = (m.codes[i / per_byte] >> (bits * (i % per_byte))) & ((1 << bits) - 1);
+  return static_cast<float>(code >= (1 << (bits - 1)) ? code - (1 << bits) : code);
 }
 
 WeightFormat ParseWeightFormat(const std::string& name, const std::string& key) {
   if (name == "fp32") return WeightFormat::kFp32;
   if (name == "int8") return WeightFormat::kInt8;
   if (name == "int4") return WeightFormat::kInt4;
-  EXPERTLAB_CHECK(false) << key << ": expected fp32, int8 or int4, got '" << name << "'";
+  if (name == "int2") return WeightFormat::kInt2;
+  EXPERTLAB_CHECK(false) << key << ": expected fp32, int8, int4 or int2, got '" << name << "'";
   return WeightFormat::kFp32;
 }
 
@@ -33,12 +37,22 @@ const char* FormatName(WeightFormat format) {
   switch (format) {
     case WeightFormat::kInt8: return "int8";
     case WeightFormat::kInt4: return "int4";
+    case WeightFormat::kInt2: return "int2";
     default: return "fp32";
   }
 }
 
 int QuantMax(WeightFormat format) {
-  return format == WeightFormat::kInt8 ? 127 : format == WeightFormat::kInt4 ? 7 : 0;
+  switch (format) {
+    case WeightFormat::kInt8: return 127;
+    case WeightFormat::kInt4: return 7;
+    case WeightFormat::kInt2: return 1;
+    default: return 0;
+  }
+}
+
+int64_t CodeBytes(WeightFormat format, int64_t n) {
+  return format == WeightFormat::kFp32 ? n * 4 : n / CodesPerByte(format);
 }
 
 QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, WeightFormat format,
@@ -54,14 +68,17 @@ QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, W
     if (!w.empty()) std::memcpy(m.codes.data(), w.data(), m.codes.size());
     return m;
   }
-  EXPERTLAB_CHECK(group >= 1 && cols % group == 0 &&
-                  (format != WeightFormat::kInt4 || group % 2 == 0))
+  const int per_byte = CodesPerByte(format);
+  EXPERTLAB_CHECK(group >= 1 && cols % group == 0 && group % per_byte == 0)
       << "group: expected a divisor of cols = " << cols
-      << (format == WeightFormat::kInt4 ? " (even for int4)" : "") << ", got " << group;
+      << (per_byte > 1 ? " and a multiple of " + std::to_string(per_byte) + " for " +
+                             FormatName(format)
+                       : std::string())
+      << ", got " << group;
   m.group = group;
-  const int q_max = QuantMax(format);
+  const int q_max = QuantMax(format), bits = 8 / per_byte;
   m.scales.resize(static_cast<size_t>(rows * (cols / group)));
-  m.codes.assign(format == WeightFormat::kInt8 ? w.size() : w.size() / 2, 0);
+  m.codes.assign(static_cast<size_t>(CodeBytes(format, rows * cols)), 0);
   for (int64_t g = 0; g < static_cast<int64_t>(m.scales.size()); ++g) {
     const std::span<const float> block =
         w.subspan(static_cast<size_t>(g * group), static_cast<size_t>(group));
@@ -74,10 +91,9 @@ QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, W
       const int q = scale > 0
                         ? std::clamp(static_cast<int>(std::lround(block[j] / scale)), -q_max, q_max)
                         : 0;
-      if (format == WeightFormat::kInt8)
-        m.codes[static_cast<size_t>(i)] = static_cast<uint8_t>(static_cast<int8_t>(q));
-      else
-        m.codes[static_cast<size_t>(i / 2)] |= static_cast<uint8_t>(ToNibble(q) << (4 * (i % 2)));
+      // Two's complement in `bits` bits, the lowest bits first.
+      const auto code = static_cast<uint8_t>(q & ((1 << bits) - 1));
+      m.codes[static_cast<size_t>(i / per_byte)] |= static_cast<uint8_t>(code << (bits * (i % per_byte)));
     }
   }
   return m;

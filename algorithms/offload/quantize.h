@@ -1,8 +1,9 @@
 // Expert-wise weight quantisation for offloaded experts: symmetric linear
 // quantisation with one fp32 scale per group of `group` consecutive weights
 // of a row (scale = max |w| over the group / q_max, q = round(w / scale)
-// clamped to [-q_max, q_max]), int8 (q_max = 127) or 4-bit (q_max = 7, two
-// codes per byte), and the decode-path kernel y += x W reading the codes
+// clamped to [-q_max, q_max]), int8 (q_max = 127), 4-bit (q_max = 7, two
+// codes per byte) or 2-bit (q_max = 1, ternary, four codes per byte; the
+// low width EdgeMoE's sensitivity search probes), and the decode-path kernel y += x W reading the codes
 // directly (QuantizedVecMat, quant_kernels.cc). EdgeMoE's per-channel
 // linear quantiser (Yi et al., "EdgeMoE: Empowering Sparse Large Language
 // Models on Mobile Devices", IEEE TMC 2025, §III-B, step 1) with channels
@@ -22,13 +23,15 @@
 
 namespace expertlab::offload {
 
-enum class WeightFormat { kFp32, kInt8, kInt4 };
+enum class WeightFormat { kFp32, kInt8, kInt4, kInt2 };
 
-// "fp32", "int8" or "int4"; an error naming `key` otherwise.
+// "fp32", "int8", "int4" or "int2"; an error naming `key` otherwise.
 WeightFormat ParseWeightFormat(const std::string& name, const std::string& key = "format");
 const char* FormatName(WeightFormat format);
 // q_max of the format (0 for fp32).
 int QuantMax(WeightFormat format);
+// Bytes of the codes of n weights (n a multiple of the codes per byte).
+int64_t CodeBytes(WeightFormat format, int64_t n);
 
 // A rows x cols matrix (row-major) in one format.
 struct QuantizedMatrix {
@@ -37,7 +40,7 @@ struct QuantizedMatrix {
   int64_t cols = 0;
   int group = 0;               // weights per scale (divides cols); 0 for fp32
   std::vector<float> scales;   // rows x (cols / group)
-  std::vector<uint8_t> codes;  // fp32 bytes, int8 codes, or packed 4-bit codes
+  std::vector<uint8_t> codes;  // fp32 bytes, int8 codes, or packed 4- or 2-bit codes
   // Bytes of codes and scales: what a load moves.
   int64_t Bytes() const {
     return static_cast<int64_t>(codes.size() + scales.size() * sizeof(float));
@@ -47,11 +50,12 @@ struct QuantizedMatrix {
   }
 };
 
-// Errors name "group" unless group divides cols (and is even for int4).
+// Errors name "group" unless group divides cols (and is a multiple of the
+// codes per byte: 2 for int4, 4 for int2).
 QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, WeightFormat format,
                          int group);
 void Dequantize(const QuantizedMatrix& m, std::span<float> out);
-// The integer code of weight i (row-major) of an int8 or int4 matrix.
+// The integer code of weight i (row-major) of an int8, int4 or int2 matrix.
 float QuantCodeAt(const QuantView& m, int64_t i);
 // y += x W (x: rows values, y: cols values), reading the codes directly:
 // the decode step of one token through a weight matrix in the layer's

@@ -25,6 +25,18 @@ QuantizedExpert QuantizeExpert(const moe::MoeWeights<float>& weights, int64_t g,
   return e;
 }
 
+int64_t RoundTripExpert(moe::MoeWeights<float>& weights, int64_t g, WeightFormat format,
+                        int group) {
+  const moe::Activation activation =
+      weights.swiglu ? moe::Activation::kSwiGlu : moe::Activation::kRelu;
+  const QuantizedExpert e = QuantizeExpert(weights, g, activation, format, group);
+  const int64_t df = weights.d * weights.f;
+  Dequantize(e.gate, {weights.Gate(g), static_cast<size_t>(df)});
+  if (weights.swiglu) Dequantize(e.up, {weights.Up(g), static_cast<size_t>(df)});
+  Dequantize(e.down, {weights.Down(g), static_cast<size_t>(df)});
+  return e.Bytes();
+}
+
 void ApplyQuantizedExpert(const QuantizedExpert& expert, std::span<const float> x, float weight,
                           std::span<float> y, std::vector<float>* hidden, int threads) {
   const int64_t f = expert.gate.cols;

@@ -29,6 +29,12 @@ struct QuantizedExpert {
 QuantizedExpert QuantizeExpert(const moe::MoeWeights<float>& weights, int64_t g,
                                moe::Activation activation, WeightFormat format, int group);
 
+// Replaces expert g's weights by their values after a round trip through
+// `format` (fake quantisation: what any kernel computing from the codes
+// multiplies by) and returns the bytes the format stores for it.
+int64_t RoundTripExpert(moe::MoeWeights<float>& weights, int64_t g, WeightFormat format,
+                        int group);
+
 // y [d] += weight * expert(x [d]); `hidden` is scratch (resized here);
 // `threads` split each matrix's columns (the result does not depend on it).
 void ApplyQuantizedExpert(const QuantizedExpert& expert, std::span<const float> x, float weight,

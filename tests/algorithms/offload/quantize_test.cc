@@ -29,7 +29,7 @@ TEST_CASE("quantise then dequantise stays within scale / 2 per weight", "[theory
   // rounding of w / scale and q * scale adds a few ulps of max|w|_group.
   const int64_t rows = 6, cols = 128;
   const std::vector<float> w = QuantTestWeights(rows * cols, 3);
-  for (auto format : {WeightFormat::kInt8, WeightFormat::kInt4}) {
+  for (auto format : {WeightFormat::kInt8, WeightFormat::kInt4, WeightFormat::kInt2}) {
     for (int group : {32, 128}) {
       const QuantizedMatrix m = Quantize(w, rows, cols, format, group);
       std::vector<float> back(w.size());
@@ -41,8 +41,9 @@ TEST_CASE("quantise then dequantise stays within scale / 2 per weight", "[theory
         for (int j = 0; j < group; ++j)
           REQUIRE(std::abs(back[g * group + j] - w[g * group + j]) <= bound);
       }
-      // Bytes: codes (1 or 1/2 per weight) plus one float per group.
-      const double per_weight = format == WeightFormat::kInt8 ? 1.0 : 0.5;
+      // Bytes: codes (1, 1/2 or 1/4 per weight) plus one float per group.
+      const double per_weight =
+          format == WeightFormat::kInt8 ? 1.0 : format == WeightFormat::kInt4 ? 0.5 : 0.25;
       CHECK(m.Bytes() == int64_t(per_weight * rows * cols) + rows * (cols / group) * 4);
     }
   }
@@ -70,13 +71,15 @@ std::vector<float> VecMatByDefinition(const QuantizedMatrix& m, const std::vecto
 
 TEST_CASE("the decode kernel y += x W follows its definition bit for bit", "[unit]") {
   // 7 rows (a pass of four and three single rows), 96 columns; groups of 32
-  // and 16 take the vector kernel where the CPU has one, 8 the portable one;
+  // and 16 take the vector kernel where the CPU has one, 8 and int2 the
+  // portable one;
   // 1, 2 and 3 threads split the columns differently.
   const int64_t rows = 7, cols = 96;
   const std::vector<float> w = QuantTestWeights(rows * cols, 4);
   const std::vector<float> x = QuantTestWeights(rows, 5);
   const std::vector<float> y0 = QuantTestWeights(cols, 6);
-  for (auto format : {WeightFormat::kFp32, WeightFormat::kInt8, WeightFormat::kInt4})
+  for (auto format :
+       {WeightFormat::kFp32, WeightFormat::kInt8, WeightFormat::kInt4, WeightFormat::kInt2})
     for (int group : {32, 16, 8}) {
       const QuantizedMatrix m = Quantize(w, rows, cols, format, group);
       const std::vector<float> expected = VecMatByDefinition(m, x, y0);
@@ -147,7 +150,10 @@ TEST_CASE("a quantised expert adds weight times its dequantised FFN", "[unit]") 
 TEST_CASE("bad quantisation settings are errors naming the key", "[unit]") {
   const std::vector<float> w(12, 1.0f);
   CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt8, 4), Catch::Contains("group"));
-  CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt4, 3), Catch::Contains("even"));
+  CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt4, 3),
+                    Catch::Contains("multiple of 2 for int4"));
+  CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt2, 6),
+                    Catch::Contains("multiple of 4 for int2"));
   CHECK_THROWS_WITH(ParseWeightFormat("int3", "bits"), Catch::Contains("bits"));
   const QuantizedMatrix m = Quantize(w, 2, 6, WeightFormat::kInt8, 6);
   std::vector<float> x(3), y(6);
