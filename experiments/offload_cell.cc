@@ -6,6 +6,8 @@
 #include "algorithms/offload/policy.h"
 #include "algorithms/offload/simulator.h"
 #include "algorithms/offload/trace_generator.h"
+#include "experiments/charlm_model.h"
+#include "experiments/once_per_process.h"
 #include "sim/check.h"
 #include "sim/registry.h"
 #include "theory/offload_cost.h"
@@ -17,9 +19,15 @@ using offload::Trace;
 
 namespace {
 
-enum OffloadStream : uint64_t { kOffloadPolicyStream = 1, kOffloadTraceStream = 2 };
+enum OffloadStream : uint64_t {
+  kOffloadPolicyStream = 1,
+  kOffloadTraceStream = 2,
+  kOffloadCharLmRouterStream = 3,
+  kOffloadCharLmKeyStream = 4
+};
 
 constexpr const char* kTraceFilePrefix = "file:";
+constexpr const char* kTraceCharLm = "charlm";
 
 // The tokens of requests [first, last) of a trace, in order.
 Trace RequestSlice(const Trace& trace, size_t first, size_t last) {
@@ -43,6 +51,68 @@ struct OffloadTraces {
   Trace replay;
 };
 
+// The char-LM MoE transformer (charlm_model.h) in the trace's shape:
+// blocks = layers, E = experts, k = top_k, context = tokens, with the
+// char-LM's other defaults (300 AdamW steps on Debian's licence texts).
+Params CharLmTraceParams(const Params& params) {
+  const int64_t windows = params.Int("calibration") + params.Int("requests");
+  return BuildParams(CharLmParameters(),
+                     {{"blocks", std::to_string(params.Int("layers"))},
+                      {"E", std::to_string(params.Int("experts"))},
+                      {"k", std::to_string(params.Int("top_k"))},
+                      {"context", std::to_string(params.Int("tokens"))},
+                      {"val_windows", std::to_string(windows)}},
+                     "trace=charlm");
+}
+
+// The experts the model routes each position of held-out windows
+// [first, first + windows) to, every window read as one causal sequence
+// (the routing a decoder of that text would see): a request per window.
+Trace RecordCharLmRouting(CharLm& lm, int64_t first, int64_t windows) {
+  const moe::SequenceConfig& c = lm.model->config();
+  Trace trace;
+  trace.layers = static_cast<int>(c.blocks);
+  trace.experts = static_cast<int>(c.moe.experts);
+  trace.top_k = static_cast<int>(c.moe.top_k);
+  const int64_t L = c.context;
+  for (int64_t w = first; w < first + windows; ++w) {
+    lm.model->Forward({1, L, lm.val_tokens.data() + w * L, lm.val_targets.data() + w * L}, false,
+                      &lm.router_rng);
+    for (int64_t i = 0; i < L; ++i) {
+      trace.request.push_back(static_cast<int>(w));
+      for (int64_t l = 0; l < c.blocks; ++l) {
+        const moe::MoeState<float>& state = lm.model->state(l);
+        for (int64_t s = 0; s < c.moe.top_k; ++s)
+          trace.ids.push_back(state.expert[static_cast<size_t>(i * state.slots + s)]);
+      }
+    }
+  }
+  offload::CheckTrace(trace);
+  return trace;
+}
+
+// Trains the trace's char-LM (once per process for the replicate and trace
+// keys) and records its routing: the first `calibration` held-out windows
+// calibrate, the next `requests` are replayed.
+OffloadTraces CharLmTraces(const Params& params, CellContext& context) {
+  const Params lm_params = CharLmTraceParams(params);
+  const std::string key = std::to_string(context.DataStream(kOffloadCharLmKeyStream).NextU64());
+  return *OncePerProcess<OffloadTraces>(key, [&] {
+    const auto lm = MakeCharLm(lm_params, context, context.DataStream(kOffloadCharLmRouterStream));
+    TrainCharLm(*lm, lm_params, context);
+    const int64_t calibration = params.Int("calibration"), requests = params.Int("requests");
+    EXPERTLAB_CHECK(!lm->diverged) << "trace=charlm: the model's training diverged";
+    EXPERTLAB_CHECK(lm->val_windows == calibration + requests)
+        << "trace=charlm: the held-out text has " << lm->val_windows << " windows of "
+        << params.Int("tokens") << " characters; calibration + requests = "
+        << calibration + requests << " are needed";
+    auto traces = std::make_shared<OffloadTraces>();
+    traces->calibration = RecordCharLmRouting(*lm, 0, calibration);
+    traces->replay = RecordCharLmRouting(*lm, calibration, requests);
+    return std::shared_ptr<const OffloadTraces>(traces);
+  });
+}
+
 OffloadTraces BuildOffloadTraces(const Params& params, CellContext& context) {
   const std::string& source = params.String("trace");
   const size_t calibration = static_cast<size_t>(params.Int("calibration"));
@@ -56,6 +126,7 @@ OffloadTraces BuildOffloadTraces(const Params& params, CellContext& context) {
         << " calibration requests";
     return traces;
   }
+  if (source == kTraceCharLm) return CharLmTraces(params, context);
   Rng data = context.DataStream(kOffloadTraceStream);
   const offload::TraceModel model = offload::DrawTraceModel(OffloadTraceShape(params), data);
   traces.calibration = offload::SampleTrace(model, static_cast<int>(calibration), data);
@@ -106,7 +177,8 @@ std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& d) {
   std::vector<ParamSpec> keys = PolicyAndTraceKeys(d, TraceKeyLimits{});
   keys.insert(keys.begin() + 2,
               ParamSpec::Text("trace", "synthetic",
-                              "synthetic (the generator) or file:<path> (a recorded trace)"));
+                              "synthetic (the generator), charlm (recorded from the trained "
+                              "char-LM MoE) or file:<path> (a recorded trace)"));
   keys.push_back(ParamSpec::Choice("tier", d.tier, {"pcie4", "pcie3", "nvme", "flash"},
                                    "transfer tier (bandwidth and latency per load)"));
   keys.push_back(ParamSpec::Double("expert_mb", 50.3, Bounds::Positive(),
@@ -125,6 +197,11 @@ void OffloadStudy::CheckCell(const Params& params) const {
   EXPERTLAB_CHECK(params.Int("top_k") <= params.Int("experts"))
       << "top_k must be <= experts, got top_k = " << params.Int("top_k")
       << " and experts = " << params.Int("experts");
+  const std::string& source = params.String("trace");
+  EXPERTLAB_CHECK(source == "synthetic" || source == kTraceCharLm ||
+                  source.rfind(kTraceFilePrefix, 0) == 0)
+      << "trace: expected synthetic, charlm or file:<path>, got '" << source << "'";
+  if (source == kTraceCharLm) CheckCharLmCell(CharLmTraceParams(params));
 }
 
 void RunOffloadCell(const Params& params, CellContext& context) {

@@ -22,16 +22,14 @@
 // at the low width); theory.fp32_bpc.
 #include <algorithm>
 #include <cmath>
-#include <future>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <numeric>
 #include <string>
 #include <vector>
 
 #include "algorithms/offload/quantized_expert.h"
 #include "experiments/charlm_model.h"
+#include "experiments/once_per_process.h"
 #include "sim/check.h"
 #include "sim/experiment.h"
 #include "sim/registry.h"
@@ -105,48 +103,24 @@ std::vector<double> Sensitivities(const QuantTrained& trained, CharLm& lm, int g
   return out;
 }
 
-// Trains each (training keys, replicate) once per process; cells of one
-// replicate share the result (cells may run on several threads: the first
-// trains, the others wait). *lm receives a model of the cell's shape to
+// The cell's model, trained once per process for its training keys and
+// replicate (OncePerProcess); *lm receives a model of the cell's shape to
 // load the parameters into.
 std::shared_ptr<const QuantTrained> SharedTraining(const Params& p, CellContext& context,
                                                    std::unique_ptr<CharLm>* lm) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_future<std::shared_ptr<const QuantTrained>>> cache;
   std::string key = std::to_string(context.DataStream(kQuantFingerprintStream).NextU64());
   for (const ParamSpec& spec : CharLmParameters())
     key += "|" + spec.name + "=" + FormatValue(p.Get(spec.name));
-  std::promise<std::shared_ptr<const QuantTrained>> promise;
-  std::shared_future<std::shared_ptr<const QuantTrained>> future;
-  bool train = false;
-  {
-    const std::lock_guard<std::mutex> lock(mutex);
-    auto it = cache.find(key);
-    if (it == cache.end()) {
-      future = promise.get_future().share();
-      cache.emplace(key, future);
-      train = true;
-    } else {
-      future = it->second;
-    }
-  }
   *lm = MakeCharLm(p, context, context.DataStream(kQuantRouterStream));
-  if (!train) return future.get();
-  try {
+  return OncePerProcess<QuantTrained>(key, [&] {
     TrainCharLm(**lm, p, context);
     auto trained = std::make_shared<QuantTrained>();
     trained->diverged = (*lm)->diverged;
     for (const auto& ref : (*lm)->model->Params())
       trained->params.emplace_back(ref.value, ref.value + ref.size);
     if (!trained->diverged) trained->fp32_bpc = (*lm)->Evaluate().bpc;
-    promise.set_value(trained);
-  } catch (...) {
-    promise.set_exception(std::current_exception());
-    const std::lock_guard<std::mutex> lock(mutex);
-    cache.erase(key);
-    throw;
-  }
-  return future.get();
+    return std::shared_ptr<const QuantTrained>(trained);
+  });
 }
 
 class OffloadQuant final : public Experiment {

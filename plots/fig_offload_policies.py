@@ -76,8 +76,9 @@ def _table(group):
 def headline(rows):
     keys, groups = _groups(rows)
     parts = ["## offload_policies: cache policies vs Belady's optimum\n",
-             "Every policy of a replicate replays the same synthetic trace (Zipf "
-             "popularity, request topics, sticky reuse, inter-layer transitions); "
+             "Every policy of a replicate replays the same trace: synthetic (Zipf "
+             "popularity, request topics, sticky reuse, inter-layer transitions) or "
+             "recorded from the trained char-LM MoE on held-out text (trace = charlm); "
              "gaps to Belady are paired per replicate. Belady minimises loads (bytes "
              "moved), so no policy, prefetching or not, loads fewer experts; a "
              "prefetching policy can exceed Belady's *hit ratio* by loading ahead.\n"]
