@@ -46,11 +46,6 @@ Trace RequestSlice(const Trace& trace, size_t first, size_t last) {
   return slice;
 }
 
-struct OffloadTraces {
-  Trace calibration;
-  Trace replay;
-};
-
 // The char-LM MoE transformer (charlm_model.h) in the trace's shape:
 // blocks = layers, E = experts, k = top_k, context = tokens, with the
 // char-LM's other defaults (300 AdamW steps on Debian's licence texts).
@@ -113,6 +108,9 @@ OffloadTraces CharLmTraces(const Params& params, CellContext& context) {
   });
 }
 
+
+}  // namespace
+
 OffloadTraces BuildOffloadTraces(const Params& params, CellContext& context) {
   const std::string& source = params.String("trace");
   const size_t calibration = static_cast<size_t>(params.Int("calibration"));
@@ -134,8 +132,6 @@ OffloadTraces BuildOffloadTraces(const Params& params, CellContext& context) {
       offload::SampleTrace(model, model.shape.requests, data, static_cast<int>(calibration));
   return traces;
 }
-
-}  // namespace
 
 offload::TraceShape OffloadTraceShape(const Params& params) {
   offload::TraceShape shape;
@@ -175,10 +171,7 @@ std::vector<ParamSpec> PolicyAndTraceKeys(const OffloadDefaults& d, const TraceK
 
 std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& d) {
   std::vector<ParamSpec> keys = PolicyAndTraceKeys(d, TraceKeyLimits{});
-  keys.insert(keys.begin() + 2,
-              ParamSpec::Text("trace", "synthetic",
-                              "synthetic (the generator), charlm (recorded from the trained "
-                              "char-LM MoE) or file:<path> (a recorded trace)"));
+  keys.insert(keys.begin() + 2, TraceSourceKey());
   keys.push_back(ParamSpec::Choice("tier", d.tier, {"pcie4", "pcie3", "nvme", "flash"},
                                    "transfer tier (bandwidth and latency per load)"));
   keys.push_back(ParamSpec::Double("expert_mb", 50.3, Bounds::Positive(),
@@ -197,6 +190,16 @@ void OffloadStudy::CheckCell(const Params& params) const {
   EXPERTLAB_CHECK(params.Int("top_k") <= params.Int("experts"))
       << "top_k must be <= experts, got top_k = " << params.Int("top_k")
       << " and experts = " << params.Int("experts");
+  CheckTraceSource(params);
+}
+
+ParamSpec TraceSourceKey() {
+  return ParamSpec::Text("trace", "synthetic",
+                         "synthetic (the generator), charlm (recorded from the trained char-LM "
+                         "MoE) or file:<path> (a recorded trace)");
+}
+
+void CheckTraceSource(const Params& params) {
   const std::string& source = params.String("trace");
   EXPERTLAB_CHECK(source == "synthetic" || source == kTraceCharLm ||
                   source.rfind(kTraceFilePrefix, 0) == 0)

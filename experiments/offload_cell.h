@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "algorithms/offload/trace.h"
 #include "algorithms/offload/trace_generator.h"
 #include "sim/experiment.h"
 #include "sim/params.h"
@@ -62,6 +63,19 @@ std::vector<ParamSpec> OffloadKeys(const OffloadDefaults& defaults);
 offload::TraceShape OffloadTraceShape(const Params& params);
 std::vector<std::string> OffloadDataKeys();
 void RunOffloadCell(const Params& params, CellContext& context);
+
+// The trace key: synthetic, charlm or file:<path> (above); its check
+// (a charlm trace also checks the char-LM's corpus and shape).
+ParamSpec TraceSourceKey();
+void CheckTraceSource(const Params& params);
+
+// The calibration trace and the trace replayed, from the cell's trace
+// source (DataStream 2 draws the synthetic ones).
+struct OffloadTraces {
+  offload::Trace calibration;
+  offload::Trace replay;
+};
+OffloadTraces BuildOffloadTraces(const Params& params, CellContext& context);
 
 class OffloadStudy : public Experiment {
  public:

@@ -14,10 +14,12 @@
 // Timings are measurements (the experiment is Measured and Exclusive).
 //
 // Grid keys: policy, capacity (fraction of L x E, >= top_k experts), the
-// trace generator's keys (trace_generator.h: layers, experts, top_k,
-// requests, tokens, zipf, topics, rho, beta, alpha, calibration), d_model
-// and d_ff (expert size: 4 x 3 d f bytes in fp32), format (fp32 | int8 |
-// int4, group 32), direct_io (O_DIRECT reads), background (prefetch thread).
+// trace source (synthetic | charlm: recorded from the trained char-LM MoE
+// | file:<path>; offload_cell.h) and the generator's keys
+// (trace_generator.h: layers, experts, top_k, requests, tokens, zipf,
+// topics, rho, beta, alpha, calibration), d_model and d_ff (expert size:
+// 4 x 3 d f bytes in fp32), format (fp32 | int8 | int4 | int2, group 32),
+// direct_io (O_DIRECT reads), background (prefetch thread).
 //
 // Rows (step 0): hit_ratio, sim.hit_ratio, loads_per_token,
 // sim.loads_per_token, stall_ms_per_token, sim.stall_ms_per_token,
@@ -43,11 +45,8 @@
 namespace expertlab::experiments {
 namespace {
 
-enum ValidationStream : uint64_t {
-  kValidationModelStream = 1,
-  kValidationTraceStream = 2,
-  kValidationPolicyStream = 3
-};
+// (Data stream 2 draws the synthetic traces: BuildOffloadTraces.)
+enum ValidationStream : uint64_t { kValidationModelStream = 1, kValidationPolicyStream = 3 };
 
 // A directory under $TMPDIR for one cell's expert file, removed with it.
 class ValidationScratch {
@@ -124,7 +123,8 @@ class OffloadValidation final : public Experiment {
     keys.insert(keys.end(),
                 {ParamSpec::Int("d_model", 256, Bounds::Closed(8, 8192), "model width d"),
                  ParamSpec::Int("d_ff", 512, Bounds::Closed(8, 32768), "expert hidden width f"),
-                 ParamSpec::Choice("format", "fp32", {"fp32", "int8", "int4"},
+                 TraceSourceKey(),
+                 ParamSpec::Choice("format", "fp32", {"fp32", "int8", "int4", "int2"},
                                    "expert weight format in the file (groups of 32)"),
                  ParamSpec::Bool("direct_io", false,
                                  "read experts with O_DIRECT (page cache bypassed)"),
@@ -134,8 +134,8 @@ class OffloadValidation final : public Experiment {
   }
 
   std::vector<std::string> DataKeys() const override {
-    return {"layers", "experts", "top_k", "requests",    "tokens",  "zipf", "topics",
-            "rho",    "beta",    "alpha", "calibration", "d_model", "d_ff"};
+    return {"trace", "layers", "experts", "top_k",       "requests", "tokens", "zipf",
+            "topics", "rho",    "beta",    "alpha",       "calibration", "d_model", "d_ff"};
   }
 
   void CheckCell(const Params& params) const override {
@@ -145,17 +145,14 @@ class OffloadValidation final : public Experiment {
     EXPERTLAB_CHECK(params.Int("d_model") % 32 == 0 && params.Int("d_ff") % 32 == 0)
         << "d_model and d_ff must be multiples of 32 (the quantisation group), got "
         << params.Int("d_model") << " and " << params.Int("d_ff");
+    CheckTraceSource(params);
   }
 
   void RunCell(const Params& params, CellContext& context) const override {
     const offload::TraceShape shape = OffloadTraceShape(params);
-    Rng data = context.DataStream(kValidationTraceStream);
-    const offload::TraceModel trace_model = offload::DrawTraceModel(shape, data);
-    const int calibration_requests = static_cast<int>(params.Int("calibration"));
-    const offload::Trace calibration =
-        offload::SampleTrace(trace_model, calibration_requests, data);
-    const offload::Trace trace =
-        offload::SampleTrace(trace_model, shape.requests, data, calibration_requests);
+    const OffloadTraces traces = BuildOffloadTraces(params, context);
+    const offload::Trace& calibration = traces.calibration;
+    const offload::Trace& trace = traces.replay;
 
     moe::MoeConfig config;
     config.d_model = params.Int("d_model");
