@@ -221,7 +221,7 @@ void BM_QuantDecode(benchmark::State& state) {
       state.counters[name + "_gbs"] = bytes / t.Median(i + 1) / 1e9;
       state.counters[name + "_pct_triad"] = 100.0 * bytes / t.Median(i + 1) / 1e9 / limits.triad_gbytes;
       state.counters[name + "_x_vs_layer"] = t.Speedup(i + 1, 0);
-      state.counters[name + "_x_vs_fp32"] = t.Speedup(i + 1, 1);
+      if (i > 0) state.counters[name + "_x_vs_fp32"] = t.Speedup(i + 1, 1);
     }
     const double layer_bytes = static_cast<double>(experts[0][e0].Bytes() + experts[0][e1].Bytes());
     state.counters["layer_tokens_s"] = 1.0 / t.Median(0);

@@ -70,8 +70,12 @@ BENCHMARKS = {
                           "sequentially in 1 MiB preads, then expert by expert in a shuffled "
                           "order by the offloading engine's loader",
     "BM_OffloadPrefetch": "the offloading engine decoding a sticky trace with half the experts "
-                          "cached (O_DIRECT): LRU, then the speculative next-layer gate with "
-                          "background prefetch",
+                          "cached (O_DIRECT): LRU, then ExpertFlow-style adaptive look-ahead "
+                          "with background prefetch",
+    "BM_QuantDecode": "one token (T = 1) through one MoE layer (d = 1024, f = 4096, E = 8, "
+                      "top-2, 2 threads) from cold caches: the in-memory fp32 layer, then the "
+                      "same two experts computed from their fp32, int8 and int4 codes "
+                      "(groups of 32)",
 }
 
 # Counter meanings: (benchmark, counter) first, then counter alone, with
@@ -151,9 +155,31 @@ COUNTERS = {
     "load_vs_seq": ("cold expert-load bandwidth over the cold sequential read of the same "
                     "file (target >= 0.7)", RATIO),
     "stall_ms_lru": ("stall per token without prefetch (LRU), ms", None),
-    "stall_ms_prefetch": ("stall per token with the speculative gate's prefetch, ms", None),
+    "stall_ms_prefetch": ("stall per token with the look-ahead prefetcher, ms", None),
     "prefetch_vs_lru": ("stall per token with prefetch over without, half the experts cached "
                         "(target <= 0.5)", RATIO),
+    "overlap_floor_vs_lru": ("the least stall the prefetcher's own loads allow (its load time "
+                             "minus the compute it can hide behind) over LRU's stall: the "
+                             "host's bound on prefetch_vs_lru", RATIO),
+    "layer_tokens_s": ("in-memory fp32 layer, tokens per second", None),
+    "layer_pct_triad": ("in-memory fp32 layer, weight bytes per second, % of STREAM triad",
+                        LIMIT),
+    "fp32_tokens_s": ("experts from fp32 codes, tokens per second", None),
+    "int8_tokens_s": ("experts from int8 codes, tokens per second", None),
+    "int4_tokens_s": ("experts from int4 codes, tokens per second", None),
+    "fp32_gbs": ("experts from fp32 codes, weight GB/s (codes + scales read)", None),
+    "int8_gbs": ("experts from int8 codes, weight GB/s (codes + scales read)", None),
+    "int4_gbs": ("experts from int4 codes, weight GB/s (codes + scales read)", None),
+    "fp32_pct_triad": ("fp32 codes' weight bandwidth, % of STREAM triad (target >= 60)", LIMIT),
+    "int8_pct_triad": ("int8 codes' weight bandwidth, % of STREAM triad (target >= 60)", LIMIT),
+    "int4_pct_triad": ("int4 codes' weight bandwidth, % of STREAM triad (target >= 60)", LIMIT),
+    "fp32_x_vs_layer": ("fp32 codes' tokens/s over the in-memory layer's", RATIO),
+    "int8_x_vs_layer": ("int8 codes' tokens/s over the in-memory fp32 layer's (target >= 2.5)",
+                        RATIO),
+    "int4_x_vs_layer": ("int4 codes' tokens/s over the in-memory fp32 layer's (target >= 4)",
+                        RATIO),
+    "int8_x_vs_fp32": ("int8 codes' tokens/s over the fp32 codes'", RATIO),
+    "int4_x_vs_fp32": ("int4 codes' tokens/s over the fp32 codes'", RATIO),
 }
 
 KIND_NAMES = {RATIO: "side by side", LIMIT: "vs limits"}
