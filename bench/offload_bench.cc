@@ -12,12 +12,19 @@
 //                        over rounds), load_vs_seq (median of per-round
 //                        ratios; target >= 0.7).
 //   BM_OffloadPrefetch   the engine decoding a sticky trace (rho = 0.8,
-//                        256 tokens) with half the experts cached, with
-//                        O_DIRECT reads: LRU (no prefetch) against the
-//                        speculative next-layer gate at recall 0.85
-//                        (prefetch on the background thread). Counters
-//                        stall_ms_lru, stall_ms_prefetch (per token),
-//                        prefetch_vs_lru (target <= 0.5).
+//                        256 tokens) with half the experts cached, the file
+//                        in the page cache (arg 0: a host-memory tier) or
+//                        read with O_DIRECT (arg 1: the disk): LRU (no
+//                        prefetch) against ExpertFlow-style adaptive
+//                        look-ahead (prefetch on the background thread).
+//                        Counters stall_ms_lru, stall_ms_prefetch (per
+//                        token), prefetch_vs_lru (target <= 0.5), and the
+//                        host's bound: overlap_floor_vs_lru (the
+//                        prefetcher's load time minus its compute, over
+//                        LRU's stall: no overlap gets below it),
+//                        ms_per_load (read, verify, install) beside
+//                        ms_compute_per_layer (what one layer of look-ahead
+//                        hides).
 //   BM_QuantDecode       decode of one token (T = 1) through one MoE layer
 //                        (d = 1024, f = 4096, E = 8, top-2, 2 threads),
 //                        every call from cold caches: the in-memory layer
@@ -139,10 +146,10 @@ void BM_OffloadColdLoad(benchmark::State& state) {
 BENCHMARK(BM_OffloadColdLoad)->Unit(benchmark::kMillisecond)->Iterations(9);
 
 EngineResult DecodeFromDisk(const std::string& file, const std::string& spec, const Trace& trace,
-                            const std::vector<float>& inputs) {
+                            const std::vector<float>& inputs, bool direct_io) {
   OffloadEngine probe(file, {.capacity_bytes = int64_t{1} << 40});
-  OffloadEngine engine(
-      file, {.capacity_bytes = trace.keys() / 2 * probe.header().stride, .direct_io = true});
+  OffloadEngine engine(file, {.capacity_bytes = trace.keys() / 2 * probe.header().stride,
+                              .direct_io = direct_io});
   auto policy = Registry<CachePolicy>::Instance().Create(spec);
   Rng rng(3, 0, 0, 0);
   return engine.Run(inputs, *policy, engine.Setup(nullptr), &trace, rng);
@@ -161,10 +168,11 @@ void BM_OffloadPrefetch(benchmark::State& state) {
   const Trace trace = SampleTrace(DrawTraceModel(shape, rng), shape.requests, rng);
   std::vector<float> inputs(static_cast<size_t>(trace.tokens() * 256));
   for (auto& v : inputs) v = static_cast<float>(Normal(rng, 0.0, 1.0));
-  std::vector<double> lru_ms, prefetch_ms, ratios, floors;
+  const bool direct_io = state.range(0) != 0;
+  std::vector<double> lru_ms, prefetch_ms, ratios, floors, load_ms, compute_ms;
   for (auto _ : state) {
-    const EngineResult lru = DecodeFromDisk(file.path, "lru", trace, inputs);
-    const EngineResult ahead = DecodeFromDisk(file.path, kPrefetchSpec, trace, inputs);
+    const EngineResult lru = DecodeFromDisk(file.path, "lru", trace, inputs, direct_io);
+    const EngineResult ahead = DecodeFromDisk(file.path, kPrefetchSpec, trace, inputs, direct_io);
     lru_ms.push_back(lru.counts.StallPerToken() * 1e3);
     prefetch_ms.push_back(ahead.counts.StallPerToken() * 1e3);
     ratios.push_back(prefetch_ms.back() / lru_ms.back());
@@ -172,13 +180,18 @@ void BM_OffloadPrefetch(benchmark::State& state) {
     // compute they can hide behind, over LRU's stall.
     const double floor = std::max(0.0, ahead.load_seconds - ahead.compute_seconds);
     floors.push_back(floor / lru.counts.stall_seconds);
+    load_ms.push_back(ahead.load_seconds / double(ahead.counts.loads) * 1e3);
+    compute_ms.push_back(ahead.compute_seconds / double(ahead.counts.tokens * trace.layers) * 1e3);
   }
+  const double ahead_load_ms = MedianOf(load_ms), layer_ms = MedianOf(compute_ms);
   state.counters["stall_ms_lru"] = MedianOf(lru_ms);
   state.counters["stall_ms_prefetch"] = MedianOf(prefetch_ms);
   state.counters["prefetch_vs_lru"] = MedianOf(ratios);
   state.counters["overlap_floor_vs_lru"] = MedianOf(floors);
+  state.counters["ms_per_load"] = ahead_load_ms;
+  state.counters["ms_compute_per_layer"] = layer_ms;
 }
-BENCHMARK(BM_OffloadPrefetch)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_OffloadPrefetch)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 void BM_QuantDecode(benchmark::State& state) {
   constexpr int kThreads = 2;

@@ -70,8 +70,9 @@ BENCHMARKS = {
                           "sequentially in 1 MiB preads, then expert by expert in a shuffled "
                           "order by the offloading engine's loader",
     "BM_OffloadPrefetch": "the offloading engine decoding a sticky trace with half the experts "
-                          "cached (O_DIRECT): LRU, then ExpertFlow-style adaptive look-ahead "
-                          "with background prefetch",
+                          "cached, the file in the page cache (arg 0) or read with O_DIRECT "
+                          "(arg 1): LRU, then ExpertFlow-style adaptive look-ahead with "
+                          "background prefetch",
     "BM_QuantDecode": "one token (T = 1) through one MoE layer (d = 1024, f = 4096, E = 8, "
                       "top-2, 2 threads) from cold caches: the in-memory fp32 layer, then the "
                       "same two experts computed from their fp32, int8 and int4 codes "
@@ -161,6 +162,9 @@ COUNTERS = {
     "overlap_floor_vs_lru": ("the least stall the prefetcher's own loads allow (its load time "
                              "minus the compute it can hide behind) over LRU's stall: the "
                              "host's bound on prefetch_vs_lru", RATIO),
+    "ms_per_load": ("one expert load by the engine (read, checksum, install), ms", None),
+    "ms_compute_per_layer": ("one layer's compute for one token, ms: what each layer of "
+                             "look-ahead can hide a load behind", None),
     "layer_tokens_s": ("in-memory fp32 layer, tokens per second", None),
     "layer_pct_triad": ("in-memory fp32 layer, weight bytes per second, % of STREAM triad",
                         LIMIT),
