@@ -1,12 +1,13 @@
 // QuantizedVecMat (quantize.h): the portable kernel and the dispatch to the
 // AVX-512 one (quant_kernels_avx512.cc), chosen at run time when the CPU
-// has AVX-512 BW and the group is a multiple of 16. Both compute every
+// has AVX-512 BW and the format and group suit it. Both compute every
 // column's fused multiply-adds in the same order, so the choice never
 // changes a bit.
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "algorithms/offload/quantize.h"
 #include "sim/check.h"
@@ -14,14 +15,15 @@
 namespace expertlab::offload {
 namespace {
 
-void PortableColumns(const QuantView& m, const float* x, float* y, int64_t c0, int64_t c1) {
+constexpr int64_t kQuantRowChunks = 4;
+
+void PortableRows(const QuantView& m, const float* x, float* y, int64_t r0, int64_t r1) {
   const auto* w = reinterpret_cast<const float*>(m.codes);
-  for (int64_t r = 0; r < m.rows; ++r)
-    for (int64_t c = c0; c < c1; ++c) {
+  for (int64_t r = r0; r < r1; ++r)
+    for (int64_t c = 0; c < m.cols; ++c) {
       const int64_t i = r * m.cols + c;
-      y[c] = m.format == 0
-                 ? std::fma(w[i], x[r], y[c])
-                 : std::fma(QuantCodeAt(m, i), x[r] * m.scales[i / m.group], y[c]);
+      y[c] = m.format == 0 ? std::fma(w[i], x[r], y[c])
+                           : std::fma(QuantCodeAt(m, i), x[r] * m.scales[i / m.group], y[c]);
     }
 }
 
@@ -42,20 +44,24 @@ void QuantizedVecMat(const QuantizedMatrix& m, std::span<const float> x, std::sp
       << " and " << y.size();
   const QuantView view = m.View();
   const bool simd = CpuHasAvx512Bw() && avx512::TakesView(view);
-  // Threads take whole groups (whole 16-column vectors for fp32).
-  const int64_t unit = std::max<int64_t>(view.format == 0 ? 16 : view.group, 1);
-  const int64_t units = (view.cols + unit - 1) / unit;
-  const int parts = static_cast<int>(std::clamp<int64_t>(threads, 1, std::max<int64_t>(units, 1)));
-#pragma omp parallel num_threads(parts)
-  {
-    const int64_t t = omp_get_thread_num();
-    const int64_t c0 = std::min(view.cols, units * t / parts * unit);
-    const int64_t c1 = std::min(view.cols, units * (t + 1) / parts * unit);
+  // Fixed row chunks, whatever the thread count: each a contiguous stream
+  // summed into its own partial, the partials then added to y in order.
+  const int64_t chunks = std::min<int64_t>(kQuantRowChunks, m.rows);
+  thread_local std::vector<float> scratch;
+  scratch.assign(static_cast<size_t>(chunks * m.cols), 0.0f);
+  float* const partials = scratch.data();  // the caller's: the workers' thread_local differs
+#pragma omp parallel for num_threads(static_cast<int>(std::clamp<int64_t>(threads, 1, chunks))) \
+    schedule(static)
+  for (int64_t i = 0; i < chunks; ++i) {
+    float* partial = partials + i * m.cols;
+    const int64_t r0 = m.rows * i / chunks, r1 = m.rows * (i + 1) / chunks;
     if (simd)
-      avx512::VecMatColumns(view, x.data(), y.data(), c0, c1);
+      avx512::VecMatRows(view, x.data(), partial, r0, r1);
     else
-      PortableColumns(view, x.data(), y.data(), c0, c1);
+      PortableRows(view, x.data(), partial, r0, r1);
   }
+  for (int64_t i = 0; i < chunks; ++i)
+    for (int64_t c = 0; c < m.cols; ++c) y[c] += partials[i * m.cols + c];
 }
 
 }  // namespace expertlab::offload

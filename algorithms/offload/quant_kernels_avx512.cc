@@ -1,7 +1,8 @@
-// AVX-512 decode kernel for quantised experts: y += x W over a column range,
-// sixteen columns a vector, four rows a pass so that each vector of y is
-// loaded and stored once per four rows while the rows stream in order
-// (every row is read front to back, which the hardware prefetchers follow).
+// AVX-512 decode kernel for quantised experts: y += x W over a range of
+// rows, sixteen columns a vector, four rows a pass so that each vector of y
+// is loaded and stored once per four rows while the range streams through
+// memory front to back (one contiguous stream, which the hardware
+// prefetchers follow best).
 // Codes become floats in registers: int8 by sign extension; 4-bit a
 // 16-byte load at a time, each nibble mapped to its signed byte by a
 // 16-entry table lookup (vpshufb), low and high nibbles interleaved back
@@ -71,25 +72,25 @@ inline void RowsIntoGroup(const QuantView& m, int64_t r, int64_t g, int64_t step
 }
 
 template <int kFormat>
-void Columns(const QuantView& m, const float* x, float* y, int64_t c0, int64_t c1) {
-  // Columns sharing one multiplier x[r] * scale: a group (fp32: the range).
-  const int64_t step = kFormat == 0 ? c1 - c0 : m.group;
-  const int64_t groups = kFormat == 0 ? 1 : m.cols / m.group, first = kFormat == 0 ? 0 : c0 / step;
+void Rows(const QuantView& m, const float* x, float* y, int64_t r0, int64_t r1) {
+  // Columns sharing one multiplier x[r] * scale: a group (fp32: the row).
+  const int64_t step = kFormat == 0 ? m.cols : m.group;
+  const int64_t groups = m.cols / step;
   const auto factor = [&](int64_t r, int64_t gi) {
     if constexpr (kFormat == 0) return x[r];
     else return x[r] * m.scales[r * groups + gi];
   };
-  int64_t r = 0;
-  for (; r + kQuantRowsPerPass <= m.rows; r += kQuantRowsPerPass)
-    for (int64_t g = c0, gi = first; g < c1; g += step, ++gi) {
+  int64_t r = r0;
+  for (; r + kQuantRowsPerPass <= r1; r += kQuantRowsPerPass)
+    for (int64_t gi = 0; gi < groups; ++gi) {
       __m512 f[kQuantRowsPerPass];
       for (int i = 0; i < kQuantRowsPerPass; ++i) f[i] = _mm512_set1_ps(factor(r + i, gi));
-      RowsIntoGroup<kFormat, kQuantRowsPerPass>(m, r, g, step, f, y);
+      RowsIntoGroup<kFormat, kQuantRowsPerPass>(m, r, gi * step, step, f, y);
     }
-  for (; r < m.rows; ++r)
-    for (int64_t g = c0, gi = first; g < c1; g += step, ++gi) {
+  for (; r < r1; ++r)
+    for (int64_t gi = 0; gi < groups; ++gi) {
       const __m512 f = _mm512_set1_ps(factor(r, gi));
-      RowsIntoGroup<kFormat, 1>(m, r, g, step, &f, y);
+      RowsIntoGroup<kFormat, 1>(m, r, gi * step, step, &f, y);
     }
 }
 
@@ -100,11 +101,11 @@ bool TakesView(const QuantView& m) {
          (m.format != 2 || m.group % kQuantChunk<2> == 0);
 }
 
-void VecMatColumns(const QuantView& m, const float* x, float* y, int64_t c0, int64_t c1) {
+void VecMatRows(const QuantView& m, const float* x, float* y, int64_t r0, int64_t r1) {
   switch (m.format) {
-    case 0: Columns<0>(m, x, y, c0, c1); break;
-    case 1: Columns<1>(m, x, y, c0, c1); break;
-    default: Columns<2>(m, x, y, c0, c1); break;
+    case 0: Rows<0>(m, x, y, r0, r1); break;
+    case 1: Rows<1>(m, x, y, r0, r1); break;
+    default: Rows<2>(m, x, y, r0, r1); break;
   }
 }
 

@@ -19,10 +19,10 @@ namespace avx512 {
 // Whether the AVX-512 kernel takes `m` (fp32, int8 or int4; 16 | cols, and
 // 16 | group, 32 | group for 4-bit).
 bool TakesView(const QuantView& m);
-// y[c0, c1) += sum over rows r, in order, of fma(w(r, c), x[r] * scale(r, c)):
-// the portable kernel's arithmetic, sixteen columns at a time. c0 and c1
-// are multiples of 16 and fall on group boundaries.
-void VecMatColumns(const QuantView& m, const float* x, float* y, int64_t c0, int64_t c1);
+// y[c] = fma(w(r, c), x[r] * scale(r, c), y[c]) for r = r0 .. r1 - 1 in
+// order, every column c: the portable kernel's arithmetic, sixteen columns
+// at a time.
+void VecMatRows(const QuantView& m, const float* x, float* y, int64_t r0, int64_t r1);
 }  // namespace avx512
 
 }  // namespace expertlab::offload

@@ -59,10 +59,13 @@ void Dequantize(const QuantizedMatrix& m, std::span<float> out);
 float QuantCodeAt(const QuantView& m, int64_t i);
 // y += x W (x: rows values, y: cols values), reading the codes directly:
 // the decode step of one token through a weight matrix in the layer's
-// layout ([d x f] in, [f x d] out). Column c sums its rows in order, each
-// as one fused multiply-add fma(code(r, c), x[r] * scale(r, c), y[c]) (fp32:
-// fma(w(r, c), x[r], y[c])), so the result is the same bit for bit for any
-// `threads` (which split the columns) and on every ISA (quant_kernels).
+// layout ([d x f] in, [f x d] out). The rows fall into min(4, rows) fixed
+// chunks (rows [rows i / n, rows (i + 1) / n)), each summed from zero in
+// row order with one fused multiply-add a weight, fma(code(r, c), x[r] *
+// scale(r, c), p[c]) (fp32: fma(w(r, c), x[r], p[c])), then added to y in
+// chunk order. Each chunk streams contiguous memory; the result is the
+// same bit for bit for any `threads` (which take whole chunks) and on
+// every ISA (quant_kernels).
 void QuantizedVecMat(const QuantizedMatrix& m, std::span<const float> x, std::span<float> y,
                      int threads = 1);
 

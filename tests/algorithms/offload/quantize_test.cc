@@ -53,28 +53,34 @@ TEST_CASE("quantise then dequantise stays within scale / 2 per weight", "[theory
   CHECK(back == w);
 }
 
-// The documented arithmetic of QuantizedVecMat, written out: column c
-// folds its rows in order with fma(code, x[r] * scale, y[c]).
+// The documented arithmetic of QuantizedVecMat, written out: min(4, rows)
+// row chunks, each folding its rows in order from zero with fma(code,
+// x[r] * scale, p[c]), then added to y in chunk order.
 std::vector<float> VecMatByDefinition(const QuantizedMatrix& m, const std::vector<float>& x,
                                       std::vector<float> y) {
   const QuantView v = m.View();
   const auto* w = reinterpret_cast<const float*>(m.codes.data());
-  for (int64_t c = 0; c < m.cols; ++c)
-    for (int64_t r = 0; r < m.rows; ++r) {
-      const int64_t i = r * m.cols + c;
-      y[c] = m.format == WeightFormat::kFp32
-                 ? std::fma(w[i], x[r], y[c])
-                 : std::fma(QuantCodeAt(v, i), x[r] * m.scales[i / m.group], y[c]);
-    }
+  const int64_t chunks = std::min<int64_t>(4, m.rows);
+  for (int64_t k = 0; k < chunks; ++k) {
+    std::vector<float> p(static_cast<size_t>(m.cols), 0.0f);
+    for (int64_t c = 0; c < m.cols; ++c)
+      for (int64_t r = m.rows * k / chunks; r < m.rows * (k + 1) / chunks; ++r) {
+        const int64_t i = r * m.cols + c;
+        p[c] = m.format == WeightFormat::kFp32
+                   ? std::fma(w[i], x[r], p[c])
+                   : std::fma(QuantCodeAt(v, i), x[r] * m.scales[i / m.group], p[c]);
+      }
+    for (int64_t c = 0; c < m.cols; ++c) y[c] += p[c];
+  }
   return y;
 }
 
 TEST_CASE("the decode kernel y += x W follows its definition bit for bit", "[unit]") {
-  // 7 rows (a pass of four and three single rows), 96 columns; groups of 32
-  // and 16 take the vector kernel where the CPU has one, 8 and int2 the
-  // portable one;
-  // 1, 2 and 3 threads split the columns differently.
-  const int64_t rows = 7, cols = 96;
+  // 23 rows (chunks of 5 and 6: a pass of four and single rows), 96
+  // columns; groups of 32 and 16 take the vector kernel where the CPU has
+  // one, 8 and int2 the portable one; 1, 2 and 3 threads share the chunks
+  // differently.
+  const int64_t rows = 23, cols = 96;
   const std::vector<float> w = QuantTestWeights(rows * cols, 4);
   const std::vector<float> x = QuantTestWeights(rows, 5);
   const std::vector<float> y0 = QuantTestWeights(cols, 6);
