@@ -3,10 +3,8 @@
 // is loaded and stored once per four rows while the range streams through
 // memory front to back (one contiguous stream, which the hardware
 // prefetchers follow best).
-// Codes become floats in registers: int8 by sign extension; 4-bit a
-// 16-byte load at a time, each nibble mapped to its signed byte by a
-// 16-entry table lookup (vpshufb), low and high nibbles interleaved back
-// into column order. Compiled
+// Codes become floats in registers: int8 by sign extension; 4-bit a block
+// of 32 at a time through a 16-entry float table (vpermps). Compiled
 // with -mavx512f -mavx512bw -mavx512vl (CMakeLists.txt); see quant_view.h.
 #include <immintrin.h>
 
@@ -25,16 +23,17 @@ inline __m512 Int8Codes(const uint8_t* p) {
       _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
 }
 
-// Thirty-two 4-bit codes (sixteen bytes at p, low nibble first) as two
-// vectors of floats: columns 0-15 and 16-31.
+// Thirty-two 4-bit codes (a block: sixteen bytes at p, byte j holding
+// weights j and j + 16) as two vectors of floats, weights 0-15 and 16-31:
+// each byte widened to a lane, then a 16-entry float table indexed by the
+// lane's low four bits (vpermps reads only those), before and after a
+// shift by four.
 inline void Int4Codes(const uint8_t* p, __m512* first, __m512* second) {
-  const __m128i table = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1);
-  const __m128i mask = _mm_set1_epi8(0x0F);
-  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i low = _mm_shuffle_epi8(table, _mm_and_si128(bytes, mask));
-  const __m128i high = _mm_shuffle_epi8(table, _mm_and_si128(_mm_srli_epi16(bytes, 4), mask));
-  *first = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_unpacklo_epi8(low, high)));
-  *second = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_unpackhi_epi8(low, high)));
+  const __m512 table = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1);
+  const __m512i bytes =
+      _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  *first = _mm512_permutexvar_ps(bytes, table);
+  *second = _mm512_permutexvar_ps(_mm512_srli_epi32(bytes, 4), table);
 }
 
 // Columns a step of the inner loop covers: 32 for 4-bit (a 16-byte load).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "sim/check.h"
 
@@ -16,11 +17,22 @@ int CodesPerByte(WeightFormat format) {
 
 }  // namespace
 
+// Byte and bit offset of packed code i (row-major) of a matrix with `cols`
+// columns: 4-bit codes in blocks of 32 (byte j: weights j and j + 16),
+// 2-bit codes four a byte in order.
+std::pair<int64_t, int> PackedPosition(WeightFormat format, int64_t cols, int64_t i) {
+  if (format == WeightFormat::kInt2) return {i / 4, 2 * static_cast<int>(i % 4)};
+  const int64_t block = i - i % cols + (i % cols) / kInt4Block * kInt4Block;
+  const int64_t j = (i % cols) % kInt4Block;
+  return {block / 2 + j % (kInt4Block / 2), 4 * static_cast<int>(j / (kInt4Block / 2))};
+}
+
 float QuantCodeAt(const QuantView& m, int64_t i) {
   const auto format = static_cast<WeightFormat>(m.format);
   if (format == WeightFormat::kInt8) return static_cast<float>(static_cast<int8_t>(m.codes[i]));
-  const int per_byte = CodesPerByte(format), bits = 8 / per_byte;
-  const int code = (m.codes[i / per_byte] >> (bits * (i % per_byte))) & ((1 << bits) - 1);
+  const int bits = 8 / CodesPerByte(format);
+  const auto [byte, shift] = PackedPosition(format, m.cols, i);
+  const int code = (m.codes[byte] >> shift) & ((1 << bits) - 1);
   return static_cast<float>(code >= (1 << (bits - 1)) ? code - (1 << bits) : code);
 }
 
@@ -69,6 +81,9 @@ QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, W
     return m;
   }
   const int per_byte = CodesPerByte(format);
+  EXPERTLAB_CHECK(format != WeightFormat::kInt4 || cols % kInt4Block == 0)
+      << "quantize: int4 rows hold blocks of " << kInt4Block << " weights, got " << cols
+      << " columns";
   EXPERTLAB_CHECK(group >= 1 && cols % group == 0 && group % per_byte == 0)
       << "group: expected a divisor of cols = " << cols
       << (per_byte > 1 ? " and a multiple of " + std::to_string(per_byte) + " for " +
@@ -91,9 +106,14 @@ QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, W
       const int q = scale > 0
                         ? std::clamp(static_cast<int>(std::lround(block[j] / scale)), -q_max, q_max)
                         : 0;
-      // Two's complement in `bits` bits, the lowest bits first.
+      // Two's complement in `bits` bits.
       const auto code = static_cast<uint8_t>(q & ((1 << bits) - 1));
-      m.codes[static_cast<size_t>(i / per_byte)] |= static_cast<uint8_t>(code << (bits * (i % per_byte)));
+      if (per_byte == 1) {
+        m.codes[static_cast<size_t>(i)] = code;
+      } else {
+        const auto [byte, shift] = PackedPosition(format, cols, i);
+        m.codes[static_cast<size_t>(byte)] |= static_cast<uint8_t>(code << shift);
+      }
     }
   }
   return m;

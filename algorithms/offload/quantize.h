@@ -2,7 +2,10 @@
 // quantisation with one fp32 scale per group of `group` consecutive weights
 // of a row (scale = max |w| over the group / q_max, q = round(w / scale)
 // clamped to [-q_max, q_max]), int8 (q_max = 127), 4-bit (q_max = 7, two
-// codes per byte) or 2-bit (q_max = 1, ternary, four codes per byte; the
+// codes per byte; in each block of 32 weights of a row, byte j holds
+// weight j in its low nibble and weight j + 16 in its high one, the layout
+// of llama.cpp's Q4_0, so one 16-byte load widens to two vectors of
+// consecutive weights) or 2-bit (q_max = 1, ternary, four codes per byte; the
 // low width EdgeMoE's sensitivity search probes), and the decode-path kernel y += x W reading the codes
 // directly (QuantizedVecMat, quant_kernels.cc). EdgeMoE's per-channel
 // linear quantiser (Yi et al., "EdgeMoE: Empowering Sparse Large Language
@@ -24,6 +27,9 @@
 namespace expertlab::offload {
 
 enum class WeightFormat { kFp32, kInt8, kInt4, kInt2 };
+
+// Weights of a 4-bit block (a row's columns come in whole blocks).
+inline constexpr int64_t kInt4Block = 32;
 
 // "fp32", "int8", "int4" or "int2"; an error naming `key` otherwise.
 WeightFormat ParseWeightFormat(const std::string& name, const std::string& key = "format");
@@ -51,7 +57,7 @@ struct QuantizedMatrix {
 };
 
 // Errors name "group" unless group divides cols (and is a multiple of the
-// codes per byte: 2 for int4, 4 for int2).
+// codes per byte: 2 for int4, 4 for int2); int4 needs 32 | cols.
 QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, WeightFormat format,
                          int group);
 void Dequantize(const QuantizedMatrix& m, std::span<float> out);

@@ -115,7 +115,7 @@ TEST_CASE("a quantised expert adds weight times its dequantised FFN", "[unit]") 
   for (auto activation : {moe::Activation::kSwiGlu, moe::Activation::kGelu}) {
     moe::MoeConfig config;
     config.d_model = 32;
-    config.d_ff = 48;
+    config.d_ff = 64;
     config.experts = 3;
     config.top_k = 1;
     config.activation = activation;
@@ -131,12 +131,12 @@ TEST_CASE("a quantised expert adds weight times its dequantised FFN", "[unit]") 
       };
       const std::vector<float> wg = dense(e.gate), wd = dense(e.down);
       const std::vector<float> wu = e.up.rows ? dense(e.up) : std::vector<float>{};
-      std::vector<double> h(48);
-      for (int j = 0; j < 48; ++j) {
+      std::vector<double> h(64);
+      for (int j = 0; j < 64; ++j) {
         double g = 0, u = 0;
         for (int i = 0; i < 32; ++i) {
-          g += double(x[i]) * wg[i * 48 + j];
-          if (!wu.empty()) u += double(x[i]) * wu[i * 48 + j];
+          g += double(x[i]) * wg[i * 64 + j];
+          if (!wu.empty()) u += double(x[i]) * wu[i * 64 + j];
         }
         h[j] = activation == moe::Activation::kSwiGlu ? g / (1 + std::exp(-g)) * u
                                                       : 0.5 * g * (1 + std::tanh(std::sqrt(2 / M_PI) *
@@ -146,18 +146,33 @@ TEST_CASE("a quantised expert adds weight times its dequantised FFN", "[unit]") 
       ApplyQuantizedExpert(e, x, 0.5f, y, &scratch, 2);
       for (int c = 0; c < 32; ++c) {
         double ref = 1.0;
-        for (int j = 0; j < 48; ++j) ref += 0.5 * h[j] * wd[j * 32 + c];
+        for (int j = 0; j < 64; ++j) ref += 0.5 * h[j] * wd[j * 32 + c];
         CHECK(y[c] == Approx(ref).margin(1e-5));
       }
     }
   }
 }
 
+TEST_CASE("int4 packs a block of 32 as llama.cpp's Q4_0: byte j holds weights j and j + 16",
+          "[unit]") {
+  // Integer weights in [-7, 7] with a 7 in the group: scale 1, codes = weights.
+  std::vector<float> w(32);
+  for (int j = 0; j < 32; ++j) w[j] = static_cast<float>(j % 15 - 7);
+  const QuantizedMatrix m = Quantize(w, 1, 32, WeightFormat::kInt4, 32);
+  REQUIRE(m.scales[0] == 1.0f);
+  for (int j = 0; j < 16; ++j) {
+    const int low = static_cast<int>(w[j]) & 0xF, high = static_cast<int>(w[j + 16]) & 0xF;
+    CHECK(m.codes[j] == static_cast<uint8_t>(low | high << 4));
+  }
+}
+
 TEST_CASE("bad quantisation settings are errors naming the key", "[unit]") {
   const std::vector<float> w(12, 1.0f);
   CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt8, 4), Catch::Contains("group"));
-  CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt4, 3),
+  const std::vector<float> wide(128, 1.0f);
+  CHECK_THROWS_WITH(Quantize(wide, 2, 64, WeightFormat::kInt4, 3),
                     Catch::Contains("multiple of 2 for int4"));
+  CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt4, 2), Catch::Contains("blocks of 32"));
   CHECK_THROWS_WITH(Quantize(w, 2, 6, WeightFormat::kInt2, 6),
                     Catch::Contains("multiple of 4 for int2"));
   CHECK_THROWS_WITH(ParseWeightFormat("int3", "bits"), Catch::Contains("bits"));
