@@ -40,57 +40,63 @@ inline void Int4Codes(const uint8_t* p, __m512* first, __m512* second) {
 template <int kFormat>
 constexpr int kQuantChunk = kFormat == 2 ? 32 : 16;
 
-// acc[v] += codes of row r, columns c + 16 v, times f.
+// Bytes of `n` weights' codes.
 template <int kFormat>
-inline void FmaRow(const QuantView& m, int64_t r, int64_t c, __m512 f, __m512* acc) {
+constexpr int64_t CodeBytesOf(int64_t n) {
+  return kFormat == 0 ? 4 * n : kFormat == 1 ? n : n / 2;
+}
+
+// acc[v] += the chunk of codes at p (columns 16 v on), times f.
+template <int kFormat>
+inline void FmaChunk(const uint8_t* p, __m512 f, __m512* acc) {
   if constexpr (kFormat == 0) {
-    acc[0] = _mm512_fmadd_ps(
-        _mm512_loadu_ps(reinterpret_cast<const float*>(m.codes) + r * m.cols + c), f, acc[0]);
+    acc[0] = _mm512_fmadd_ps(_mm512_loadu_ps(reinterpret_cast<const float*>(p)), f, acc[0]);
   } else if constexpr (kFormat == 1) {
-    acc[0] = _mm512_fmadd_ps(Int8Codes(m.codes + r * m.cols + c), f, acc[0]);
+    acc[0] = _mm512_fmadd_ps(Int8Codes(p), f, acc[0]);
   } else {
     __m512 first, second;
-    Int4Codes(m.codes + (r * m.cols + c) / 2, &first, &second);
+    Int4Codes(p, &first, &second);
     acc[0] = _mm512_fmadd_ps(first, f, acc[0]);
     acc[1] = _mm512_fmadd_ps(second, f, acc[1]);
   }
 }
 
-// Rows [r, r + kRows) into y[g, g + step): each vector of y is loaded and
-// stored once, the rows' fused multiply-adds applied in row order.
+// Rows row[0 .. kRows) (each pointing at the group's first code) into
+// y[0, step): each vector of y is loaded and stored once, the rows' fused
+// multiply-adds applied in row order.
 template <int kFormat, int kRows>
-inline void RowsIntoGroup(const QuantView& m, int64_t r, int64_t g, int64_t step, const __m512* f,
-                          float* y) {
-  constexpr int kVectors = kQuantChunk<kFormat> / 16;
-  for (int64_t c = g; c < g + step; c += kQuantChunk<kFormat>) {
+inline void RowsIntoGroup(const uint8_t* const* row, int64_t step, const __m512* f, float* y) {
+  constexpr int kChunk = kQuantChunk<kFormat>, kVectors = kChunk / 16;
+  for (int64_t c = 0; c < step; c += kChunk) {
     __m512 acc[kVectors];
     for (int v = 0; v < kVectors; ++v) acc[v] = _mm512_loadu_ps(y + c + 16 * v);
-    for (int i = 0; i < kRows; ++i) FmaRow<kFormat>(m, r + i, c, f[i], acc);
+    for (int i = 0; i < kRows; ++i) FmaChunk<kFormat>(row[i] + CodeBytesOf<kFormat>(c), f[i], acc);
     for (int v = 0; v < kVectors; ++v) _mm512_storeu_ps(y + c + 16 * v, acc[v]);
+  }
+}
+
+// Rows [r, r + kRows) into every column of y.
+template <int kFormat, int kRows>
+inline void RowBlock(const QuantView& m, const float* x, float* y, int64_t r) {
+  // Columns sharing one multiplier x[r] * scale: a group (fp32: the row).
+  const int64_t step = kFormat == 0 ? m.cols : m.group, groups = m.cols / step;
+  const uint8_t* row[kRows];
+  for (int i = 0; i < kRows; ++i) row[i] = m.codes + CodeBytesOf<kFormat>((r + i) * m.cols);
+  for (int64_t gi = 0; gi < groups; ++gi) {
+    __m512 f[kRows];
+    for (int i = 0; i < kRows; ++i)
+      f[i] = _mm512_set1_ps(kFormat == 0 ? x[r + i] : x[r + i] * m.scales[(r + i) * groups + gi]);
+    RowsIntoGroup<kFormat, kRows>(row, step, f, y + gi * step);
+    for (int i = 0; i < kRows; ++i) row[i] += CodeBytesOf<kFormat>(step);
   }
 }
 
 template <int kFormat>
 void Rows(const QuantView& m, const float* x, float* y, int64_t r0, int64_t r1) {
-  // Columns sharing one multiplier x[r] * scale: a group (fp32: the row).
-  const int64_t step = kFormat == 0 ? m.cols : m.group;
-  const int64_t groups = m.cols / step;
-  const auto factor = [&](int64_t r, int64_t gi) {
-    if constexpr (kFormat == 0) return x[r];
-    else return x[r] * m.scales[r * groups + gi];
-  };
   int64_t r = r0;
   for (; r + kQuantRowsPerPass <= r1; r += kQuantRowsPerPass)
-    for (int64_t gi = 0; gi < groups; ++gi) {
-      __m512 f[kQuantRowsPerPass];
-      for (int i = 0; i < kQuantRowsPerPass; ++i) f[i] = _mm512_set1_ps(factor(r + i, gi));
-      RowsIntoGroup<kFormat, kQuantRowsPerPass>(m, r, gi * step, step, f, y);
-    }
-  for (; r < r1; ++r)
-    for (int64_t gi = 0; gi < groups; ++gi) {
-      const __m512 f = _mm512_set1_ps(factor(r, gi));
-      RowsIntoGroup<kFormat, 1>(m, r, gi * step, step, &f, y);
-    }
+    RowBlock<kFormat, kQuantRowsPerPass>(m, x, y, r);
+  for (; r < r1; ++r) RowBlock<kFormat, 1>(m, x, y, r);
 }
 
 }  // namespace
