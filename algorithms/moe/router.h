@@ -74,21 +74,28 @@ class Router {
   virtual void Backward(const RouterContext& context, const double* logits, const Routing& routing,
                         const double* d_weight, const double* d_probs, double* d_logits) const = 0;
 
+  // False for a router whose matrix W_r stays at its initial values (a
+  // frozen random router): the layer then reports a zero gradient for W_r,
+  // while dL/dx still flows through the logits.
+  virtual bool LearnsRouterWeights() const { return true; }
+
   // The router's own auxiliary loss for the last Route (e.g. top-p's
   // entropy loss), already weighted by the router's coefficient, which is
   // a parameter of the router with the paper's value as default. When
   // d_logits is not null its gradient with respect to the logits is added
   // to it (+=). The layer reports it (MoeStats::router_loss) and adds it to
   // the training objective. Default: no such loss.
-  // False for a router whose matrix W_r stays at its initial values (a
-  // frozen random router): the layer then reports a zero gradient for W_r,
-  // while dL/dx still flows through the logits.
-  virtual bool LearnsRouterWeights() const { return true; }
-
   virtual double AuxiliaryLoss(const RouterContext& /*context*/, const double* /*logits*/,
                                const Routing& /*routing*/, double* /*d_logits*/) const {
     return 0;
   }
+
+  // Weight alpha of a consistency regulariser that the router asks the
+  // training loop for: every training example runs through the model twice
+  // with independent routing draws, and alpha times the symmetric KL
+  // divergence between the two output distributions joins the loss (THOR).
+  // The models implement it (train.h, sequence_model.h); 0 = one pass.
+  virtual double ConsistencyWeight() const { return 0; }
 };
 
 // Row-wise softmax of logits [rows x cols] into probs (max-shifted).

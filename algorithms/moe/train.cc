@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "algorithms/moe/scalar_math.h"
+#include "algorithms/moe/train/consistency.h"
 #include "sim/check.h"
 #include "sim/registry.h"
 #include "sim/samplers.h"
@@ -185,7 +186,20 @@ double MoeModel<S>::Loss(const Batch<S>& batch) const {
 }
 
 template <class S>
-StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch, Rng* rng) {
+Batch<S> MoeModel<S>::StackedTwice(const Batch<S>& batch) {
+  const int64_t n = batch.size, o = config_.out_dim;
+  return {2 * n, StackTwice(batch.tokens, n, &twice_tokens_),
+          StackTwice(batch.features, n * config_.input_dim, &twice_features_),
+          StackTwice(batch.labels, n, &twice_labels_),
+          StackTwice(batch.targets, n * o, &twice_targets_)};
+}
+
+template <class S>
+StepResult MoeModel<S>::ComputeGradients(const Batch<S>& one_pass, Rng* rng) {
+  // A router asking for a consistency pass gets the batch twice in one
+  // forward: rows t and n + t are two passes with independent draws.
+  const double alpha = layers_[0]->router().ConsistencyWeight();
+  const Batch<S> batch = alpha > 0 ? StackedTwice(one_pass) : one_pass;
   Forward(batch, true, rng);
   StepResult result;
   result.loss = Loss(batch);
@@ -208,6 +222,13 @@ StepResult MoeModel<S>::ComputeGradients(const Batch<S>& batch, Rng* rng) {
     for (int64_t i = 0; i < T * o; ++i)
       dout[i] =
           static_cast<S>(2.0 * (double(out_[i]) - batch.targets[i]) / static_cast<double>(T * o));
+  }
+  if (alpha > 0) {
+    const int64_t n = one_pass.size;
+    const auto consistency = config_.loss == LossKind::kCrossEntropy ? SymmetricKlConsistency<S>
+                                                                     : GaussianConsistency<S>;
+    result.aux_loss += consistency(out_.data(), out_.data() + n * o, n, o, alpha, dout.data(),
+                                   dout.data() + n * o);
   }
   // Head.
   MatMul(normed_[B].data(), true, dout.data(), false, d, o, T, dw_out_.data(), false,

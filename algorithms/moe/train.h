@@ -14,7 +14,9 @@
 // Loss:     cross-entropy: mean_t -log softmax(out_t)[label_t]
 //           mse:           mean over t and outputs of (out - target)^2
 //           plus sum_b (balance weight * balance_b + z weight * z_b + the
-//           router's own auxiliary loss, Router::AuxiliaryLoss)
+//           router's own auxiliary loss, Router::AuxiliaryLoss), plus the
+//           consistency loss of two passes when the router asks for it
+//           (Router::ConsistencyWeight, train/consistency.h)
 //
 // Parameters (ModelConfig)
 //   vocab / input_dim   exactly one > 0: embedding rows or input features
@@ -89,6 +91,10 @@ class MoeModel {
   // Task loss of the last Forward against the batch's labels/targets.
   double Loss(const Batch<S>& batch) const;
   // Forward + loss + backward: fills the gradients, returns the losses.
+  // When the router asks for a consistency pass (Router::ConsistencyWeight
+  // alpha > 0), the batch runs twice with independent routing draws, the
+  // task loss is the mean of the two passes' and alpha times their
+  // consistency loss (train/consistency.h) joins aux_loss.
   StepResult ComputeGradients(const Batch<S>& batch, Rng* rng = nullptr);
   // Every parameter block with its gradient (fixed order).
   std::vector<ParamRef<S>> Params();
@@ -97,6 +103,8 @@ class MoeModel {
 
  private:
   void InputForward(const Batch<S>& batch, S* h);
+  // The batch stacked twice (held in the twice_ buffers).
+  Batch<S> StackedTwice(const Batch<S>& batch);
   ModelConfig config_;
   int64_t in_rows_ = 0;  // vocab or input_dim
   std::vector<S> w_in_, b_in_, w_out_, b_out_, g_final_;
@@ -113,6 +121,8 @@ class MoeModel {
   std::vector<std::vector<S>> inv_rms_;  // [blocks + 1][T]
   std::vector<S> out_;
   int64_t batch_size_ = 0;
+  std::vector<int32_t> twice_tokens_, twice_labels_;
+  std::vector<S> twice_features_, twice_targets_;
 };
 
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "algorithms/moe/scalar_math.h"
+#include "algorithms/moe/train/consistency.h"
 #include "algorithms/moe/train/rms_norm.h"
 #include "sim/check.h"
 #include "sim/registry.h"
@@ -152,7 +153,18 @@ double SequenceModel<S>::Loss(const SequenceBatch& batch) const {
 }
 
 template <class S>
-StepResult SequenceModel<S>::ComputeGradients(const SequenceBatch& batch, Rng* rng) {
+StepResult SequenceModel<S>::ComputeGradients(const SequenceBatch& one_pass, Rng* rng) {
+  // A router asking for a consistency pass gets the sequences twice in one
+  // forward (attention never crosses sequences): positions t and n + t are
+  // two passes with independent draws.
+  const double alpha = layers_[0]->router().ConsistencyWeight();
+  SequenceBatch batch = one_pass;
+  if (alpha > 0) {
+    const int64_t n = one_pass.positions();
+    batch.sequences *= 2;
+    batch.tokens = StackTwice(one_pass.tokens, n, &twice_tokens_);
+    batch.targets = StackTwice(one_pass.targets, n, &twice_targets_);
+  }
   Forward(batch, true, rng);
   StepResult result;
   const int64_t N = batch.sequences, L = batch.length, T = batch.positions();
@@ -186,6 +198,11 @@ StepResult SequenceModel<S>::ComputeGradients(const SequenceBatch& batch, Rng* r
     g[y] = static_cast<S>(double(g[y]) - inv_t);
   }
   result.loss = total * inv_t;
+  if (alpha > 0) {
+    const int64_t n = one_pass.positions();
+    result.aux_loss += SymmetricKlConsistency(logits_.data(), logits_.data() + n * V, n, V, alpha,
+                                              d_logits_.data(), d_logits_.data() + n * V);
+  }
   // Head.
   MatMul(n_final_.data(), true, d_logits_.data(), false, d, V, T, dw_head_.data(), false,
          config_.threads);

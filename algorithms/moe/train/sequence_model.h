@@ -19,7 +19,8 @@
 //   logits   = RMSNorm_{g_f}(h) W + c
 //   loss     = mean over positions of -log softmax(logits_i)[y_i]
 //              plus sum_b (balance weight * balance_b + z weight * z_b
-//              + the router's own auxiliary loss)
+//              + the router's own auxiliary loss), plus the consistency
+//              loss of two passes when the router asks for it
 // The MoE layer sees the N L positions of a batch as one routing group.
 //
 // Parameters (SequenceConfig)
@@ -94,6 +95,10 @@ class SequenceModel {
   // Mean cross-entropy (nats per position) of the last Forward.
   double Loss(const SequenceBatch& batch) const;
   // Forward + loss + backward: fills the gradients, returns the losses.
+  // With a router's consistency pass (Router::ConsistencyWeight alpha > 0)
+  // the sequences run twice with independent routing draws: the loss is the
+  // mean over both passes and alpha times their symmetric KL
+  // (train/consistency.h) joins aux_loss.
   StepResult ComputeGradients(const SequenceBatch& batch, Rng* rng = nullptr);
   // Every parameter block with its gradient, in a fixed order: embedding,
   // positions, then per block the attention gain, W_q, W_k, W_v, W_o, the
@@ -123,6 +128,7 @@ class SequenceModel {
   std::vector<MoeState<S>> moe_states_;
   // Backward scratch.
   std::vector<S> d_logits_, dn_, dh_, dx_;
+  std::vector<int32_t> twice_tokens_, twice_targets_;  // a consistency pass's batch
   int64_t positions_ = 0, length_ = 0;
 };
 
