@@ -24,6 +24,10 @@ QUALITY_CLAIMS = {
     "gw_moe": "GW-MoE (Wu et al., 2024): sending high-entropy tokens to every expert "
               "improves quality",
     "gshard_top2": "GShard (Lepikhin et al., ICLR 2021): top-2 gating improves on top-1",
+    "thor": "THOR (Zuo et al., ICLR 2022): random experts with a consistency loss match or "
+            "beat a learned gate at equal compute",
+    "moec": "MoEC (Xie et al., AAAI 2023): expert clusters with cluster-level dropout improve "
+            "on the top-1 gate",
 }
 # Routers whose load the auxiliary balance loss is claimed to even out
 # (Shazeer et al., ICLR 2017; Fedus, Zoph & Shazeer, JMLR 2022).

@@ -69,6 +69,18 @@ expect_error "'$work/narrow.csv' line 2 has 2 columns; expected 3" \
   run "${cate[@]}" covariates="$work/narrow.csv" dim=3 mask=1
 expect_error "cannot read '$work/none.csv'" run "${cate[@]}" covariates="$work/none.csv"
 [ ! -e "$work/cate" ] || fail "a rejected cate sweep wrote $work/cate"
+# Routers: a parameter out of range, or a router the grid's E cannot host,
+# stops the plan before anything is written.
+routing=(routing_compare --quick reps=1 --out "$work/routing")
+expect_error "moe router 'thor': bad value '-1' for 'alpha': out of range; expected a number in [0, inf]" \
+  run "${routing[@]}" "router=thor(alpha=-1)"
+expect_error "moe router 'moec': bad value '1' for 'q': out of range; expected a number in [0, 1)" \
+  run "${routing[@]}" "router=moec(q=1)"
+expect_error "moe router 'moec': bad value '-0.5' for 'q': out of range" \
+  run "${routing[@]}" "router=moec(q=-0.5)"
+expect_error "moec: groups = 3 must divide the number of experts E = 8" \
+  run "${routing[@]}" "router=moec(groups=3)"
+[ ! -e "$work/routing" ] || fail "a rejected routing sweep wrote $work/routing"
 # Slurm's variables, when set, must describe one task of one array.
 SLURM_ARRAY_TASK_ID=abc SLURM_ARRAY_TASK_COUNT=4 \
   expect_error "bad SLURM_ARRAY_TASK_ID='abc': expected an integer >= 0" run "${base[@]}" --out "$out"
