@@ -35,7 +35,7 @@ TEST_CASE("moec conformance", "[unit][moe][determinism]") {
 }
 
 TEST_CASE(
-    "moec: a dropped expert is never chosen; its token goes to the best survivor of its "
+    "moec: a dropped expert is never chosen, and its token goes to the best survivor of its "
     "cluster",
     "[theory][moe]") {
   // E = 8 in G = 2 clusters of m = 4; q = 0.5 drops floor(2) = 2 positions,
