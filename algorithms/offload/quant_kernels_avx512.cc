@@ -75,19 +75,29 @@ inline void RowsIntoGroup(const uint8_t* const* row, int64_t step, const __m512*
   }
 }
 
-// Rows [r, r + kRows) into every column of y.
+// Rows [r, r + kRows) into every column of y. The multipliers x[r] *
+// scale(r, group) are computed a batch of groups at a time into memory,
+// so that each is broadcast by a load (vbroadcastss m32 runs on the load
+// ports, leaving the shuffle port to the code conversion).
 template <int kFormat, int kRows>
 inline void RowBlock(const QuantView& m, const float* x, float* y, int64_t r) {
-  // Columns sharing one multiplier x[r] * scale: a group (fp32: the row).
+  constexpr int64_t kBatch = 64;
+  // Columns sharing one multiplier: a group (fp32: the row).
   const int64_t step = kFormat == 0 ? m.cols : m.group, groups = m.cols / step;
   const uint8_t* row[kRows];
   for (int i = 0; i < kRows; ++i) row[i] = m.codes + CodeBytesOf<kFormat>((r + i) * m.cols);
-  for (int64_t gi = 0; gi < groups; ++gi) {
-    __m512 f[kRows];
+  alignas(64) float factor[kRows][kBatch];
+  for (int64_t g0 = 0; g0 < groups; g0 += kBatch) {
+    const int64_t n = groups - g0 < kBatch ? groups - g0 : kBatch;
     for (int i = 0; i < kRows; ++i)
-      f[i] = _mm512_set1_ps(kFormat == 0 ? x[r + i] : x[r + i] * m.scales[(r + i) * groups + gi]);
-    RowsIntoGroup<kFormat, kRows>(row, step, f, y + gi * step);
-    for (int i = 0; i < kRows; ++i) row[i] += CodeBytesOf<kFormat>(step);
+      for (int64_t j = 0; j < n; ++j)
+        factor[i][j] = kFormat == 0 ? x[r + i] : x[r + i] * m.scales[(r + i) * groups + g0 + j];
+    for (int64_t j = 0; j < n; ++j) {
+      __m512 f[kRows];
+      for (int i = 0; i < kRows; ++i) f[i] = _mm512_set1_ps(factor[i][j]);
+      RowsIntoGroup<kFormat, kRows>(row, step, f, y + (g0 + j) * step);
+      for (int i = 0; i < kRows; ++i) row[i] += CodeBytesOf<kFormat>(step);
+    }
   }
 }
 
