@@ -3,8 +3,6 @@
 // has AVX-512 BW and the format and group suit it. Both compute every
 // column's fused multiply-adds in the same order, so the choice never
 // changes a bit.
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
