@@ -79,6 +79,7 @@ Evaluation Evaluate(MoeModel<float>& model, const RoutingSample& val, int64_t cl
     o.experts_per_token += s.experts_per_token / B;
     o.nmi += s.nmi / B;
     o.purity += s.purity / B;
+    o.oracle_agreement += s.oracle_agreement / B;
   }
   return out;
 }
@@ -229,6 +230,7 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
   context.Record("drop_rate", steps, s.drop_rate);
   context.Record("zero_expert_rate", steps, s.zero_expert_rate);
   context.Record("purity", steps, s.purity);
+  context.Record("oracle_agreement", steps, s.oracle_agreement);
   const double d = double(p.Int("d_model")), f = double(p.Int("d_ff")), E = double(p.Int("E"));
   context.Record("active_flops_per_token", steps,
                  double(p.Int("blocks")) * (s.experts_per_token * 6.0 * d * f + 2.0 * d * E));

@@ -19,6 +19,8 @@
 //   val_mse, load_entropy, dead_experts, experts_per_token, nmi
 // and at `steps` only:
 //   load_cv, max_load, drop_rate, zero_expert_rate, purity,
+//   oracle_agreement         (top-1 routing against the best one-to-one
+//                            map of clusters to experts, routing_metrics.h)
 //   active_flops_per_token   (experts per token x 6 d f, SwiGLU, + 2 d E
 //                            router, per block)
 //   diverged                 1 if a training loss was not finite (training

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "sim/check.h"
 
@@ -75,6 +76,65 @@ double Purity(const int32_t* a, int64_t na, const int32_t* b, int64_t nb, int64_
   return kept / double(n);
 }
 
+double MaxWeightMatching(const std::vector<double>& weight, int64_t rows, int64_t cols) {
+  // Kuhn-Munkres with potentials on the square n x n cost -weight (padded
+  // with zeros), rows added one at a time along shortest augmenting paths.
+  const int64_t n = std::max(rows, cols);
+  if (n == 0) return 0;
+  const auto cost = [&](int64_t i, int64_t j) {
+    return i < rows && j < cols ? -weight[i * cols + j] : 0.0;
+  };
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> u(n + 1, 0.0), v(n + 1, 0.0);
+  std::vector<int64_t> match(n + 1, 0), way(n + 1, 0);  // match[j]: row of column j (1-based)
+  for (int64_t i = 1; i <= n; ++i) {
+    match[0] = i;
+    int64_t j0 = 0;
+    std::vector<double> least(n + 1, inf);
+    std::vector<char> used(n + 1, 0);
+    do {
+      used[j0] = 1;
+      const int64_t i0 = match[j0];
+      double delta = inf;
+      int64_t j1 = 0;
+      for (int64_t j = 1; j <= n; ++j) {
+        if (used[j]) continue;
+        const double reduced = cost(i0 - 1, j - 1) - u[i0] - v[j];
+        if (reduced < least[j]) {
+          least[j] = reduced;
+          way[j] = j0;
+        }
+        if (least[j] < delta) {
+          delta = least[j];
+          j1 = j;
+        }
+      }
+      for (int64_t j = 0; j <= n; ++j) {
+        if (used[j]) {
+          u[match[j]] += delta;
+          v[j] -= delta;
+        } else {
+          least[j] -= delta;
+        }
+      }
+      j0 = j1;
+    } while (match[j0] != 0);
+    do {
+      const int64_t j1 = way[j0];
+      match[j0] = match[j1];
+      j0 = j1;
+    } while (j0 != 0);
+  }
+  double total = 0;
+  for (int64_t j = 1; j <= n; ++j) total -= cost(match[j] - 1, j - 1);
+  return total;
+}
+
+double OracleAgreement(const int32_t* a, int64_t na, const int32_t* b, int64_t nb, int64_t n) {
+  if (n == 0) return 0;
+  return MaxWeightMatching(JointCounts(a, na, b, nb, n), na, nb) / double(n);
+}
+
 template <class S>
 RoutingSummary SummarizeRouting(const MoeState<S>& state, int64_t experts, const int32_t* clusters,
                                 int64_t num_clusters) {
@@ -109,6 +169,7 @@ RoutingSummary SummarizeRouting(const MoeState<S>& state, int64_t experts, const
   out.zero_expert_rate = T > 0 ? double(empty) / double(T) : 0.0;
   out.nmi = NormalizedMutualInformation(top1.data(), E, clusters, num_clusters, T);
   out.purity = Purity(top1.data(), E, clusters, num_clusters, T);
+  out.oracle_agreement = OracleAgreement(top1.data(), E, clusters, num_clusters, T);
   return out;
 }
 

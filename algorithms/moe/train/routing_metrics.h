@@ -15,7 +15,14 @@
 // geometric mean; the arithmetic mean here is N. X. Vinh, J. Epps, J. Bailey,
 // "Information theoretic measures for clusterings comparison", JMLR 11,
 // 2010, Table 2, NMI_sum), 0 when both labelings are constant; purity =
-// share of tokens whose top-1 expert is the majority expert of their cluster.
+// share of tokens whose top-1 expert is the majority expert of their cluster;
+// oracle agreement = share of tokens routed where the best oracle router
+// would route them, the oracle sending each cluster to its own expert (a
+// one-to-one matching of clusters and experts, chosen to maximise the
+// agreement: the assignment problem, solved by the Hungarian method, H. W.
+// Kuhn, "The Hungarian method for the assignment problem", Naval Research
+// Logistics Quarterly 2, 1955; with more clusters than experts, the
+// unmatched clusters count as disagreement).
 #pragma once
 
 #include <cstdint>
@@ -35,6 +42,7 @@ struct RoutingSummary {
   double experts_per_token = 0;
   double nmi = 0;
   double purity = 0;
+  double oracle_agreement = 0;
 };
 
 // H(f) / log E of a load vector (counts or fractions); 1 when E = 1.
@@ -46,6 +54,13 @@ double NormalizedMutualInformation(const int32_t* a, int64_t na, const int32_t* 
                                    int64_t n);
 // Share of items whose label a is the most frequent a within their b.
 double Purity(const int32_t* a, int64_t na, const int32_t* b, int64_t nb, int64_t n);
+// The largest share of items with a = m(b) over one-to-one maps m from
+// labels b to labels a (above).
+double OracleAgreement(const int32_t* a, int64_t na, const int32_t* b, int64_t nb, int64_t n);
+// The assignment problem: the largest sum of weight[i][m(i)] over
+// one-to-one maps m of rows to columns (rows x cols, row-major; the smaller
+// side is matched completely). O(max(rows, cols)^3).
+double MaxWeightMatching(const std::vector<double>& weight, int64_t rows, int64_t cols);
 
 // The summary of one layer's last forward, with clusters [tokens] the latent
 // labels in [0, clusters). Top-1 = the most probable expert (ties: lower).

@@ -1,8 +1,12 @@
 #include "algorithms/moe/train/routing_metrics.h"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <vector>
+
+#include "sim/rng.h"
 
 namespace expertlab::moe {
 namespace {
@@ -27,6 +31,48 @@ TEST_CASE("routing metrics: entropy, CV, NMI and purity by hand", "[theory][moe]
         Approx(2 * (ha + hb - 1.5 * std::log(2.0)) / (ha + hb)));
   // Majority expert per cluster: cluster 0 -> 2 of 2, cluster 1 -> 1 of 2.
   CHECK(Purity(p.data(), 2, q.data(), 2, 4) == Approx(0.75));
+}
+
+TEST_CASE("routing metrics: the assignment matches brute force over every map", "[theory][moe]") {
+  // Random integer weights, every shape up to 5 x 5 (rows < cols, = and >):
+  // the Hungarian method against the best of all one-to-one maps.
+  Rng rng(21, 0, 0, 0);
+  for (int64_t rows = 1; rows <= 5; ++rows)
+    for (int64_t cols = 1; cols <= 5; ++cols)
+      for (int trial = 0; trial < 20; ++trial) {
+        std::vector<double> w(static_cast<size_t>(rows * cols));
+        for (double& x : w) x = static_cast<double>(rng.UniformInt(10));
+        // Brute force: permutations of the larger side's indices; the
+        // first min(rows, cols) entries pair with the smaller side.
+        const int64_t small = std::min(rows, cols), large = std::max(rows, cols);
+        std::vector<int64_t> perm(static_cast<size_t>(large));
+        std::iota(perm.begin(), perm.end(), int64_t{0});
+        double best = 0;
+        do {
+          double total = 0;
+          for (int64_t i = 0; i < small; ++i)
+            total += rows <= cols ? w[i * cols + perm[i]] : w[perm[i] * cols + i];
+          best = std::max(best, total);
+        } while (std::next_permutation(perm.begin(), perm.end()));
+        REQUIRE(MaxWeightMatching(w, rows, cols) == best);
+      }
+}
+
+TEST_CASE("routing metrics: oracle agreement by hand", "[theory][moe]") {
+  // Clusters 0, 1, 2 of 4 tokens each. Expert 0 takes all of cluster 0 and
+  // 3 of cluster 1; expert 1 the last of cluster 1 and 2 of cluster 2;
+  // expert 2 the other 2 of cluster 2. Purity counts expert 0 twice (4 + 3
+  // + 2 = 9 of 12); the oracle maps clusters to distinct experts, at best
+  // 0 -> 0 (4), 1 -> 1 (1), 2 -> 2 (2): 7 of 12 (1 -> 0 gives 3 + 2 + 0).
+  const std::vector<int32_t> expert = {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2};
+  const std::vector<int32_t> cluster = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2};
+  CHECK(Purity(expert.data(), 3, cluster.data(), 3, 12) == Approx(9.0 / 12));
+  CHECK(OracleAgreement(expert.data(), 3, cluster.data(), 3, 12) == Approx(7.0 / 12));
+  // A relabelling agrees fully; more clusters than experts cannot.
+  const std::vector<int32_t> a = {0, 0, 1, 1, 2, 2}, b = {2, 2, 0, 0, 1, 1};
+  CHECK(OracleAgreement(a.data(), 3, b.data(), 3, 6) == 1.0);
+  const std::vector<int32_t> one = {0, 0, 0, 0}, two = {0, 0, 1, 1};
+  CHECK(OracleAgreement(one.data(), 1, two.data(), 2, 4) == 0.5);
 }
 
 TEST_CASE("routing metrics: a layer state summarised by hand", "[theory][moe]") {
