@@ -108,7 +108,6 @@ OffloadTraces CharLmTraces(const Params& params, CellContext& context) {
   });
 }
 
-
 }  // namespace
 
 OffloadTraces BuildOffloadTraces(const Params& params, CellContext& context) {
