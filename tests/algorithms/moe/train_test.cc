@@ -7,6 +7,7 @@
 #include "sim/check.h"
 #include "sim/samplers.h"
 #include "tests/algorithms/moe/cluster_task.h"
+#include "tests/algorithms/moe/parameter_difference.h"
 
 namespace expertlab::moe {
 namespace {
@@ -79,17 +80,8 @@ TEST_CASE("MoE model gradients match central finite differences (double)", "[the
       const double h = 1e-6;
       for (size_t b = 0; b < params.size(); ++b) {
         for (int64_t i = 0; i < params[b].size; ++i) {
-          double& w = params[b].value[i];
-          const double w0 = w;
-          w = w0 + h;
-          model.ParamsChanged();
-          const double lp = total();
-          w = w0 - h;
-          model.ParamsChanged();
-          const double lm = total();
-          w = w0;
-          model.ParamsChanged();
-          const double fd = (lp - lm) / (2 * h);
+          const double fd = expertlab::testing::ParameterDifference(
+              params[b].value[i], h, total, [&] { model.ParamsChanged(); });
           // As in the layer check: O(h^2) truncation, ~1e-10 rounding.
           if (std::abs(grads[b][i] - fd) > 1e-6 * (1 + std::abs(fd))) {
             ++bad;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/check.h"
+#include "tests/algorithms/moe/parameter_difference.h"
 
 namespace expertlab::moe {
 namespace {
@@ -79,17 +80,8 @@ TEST_CASE("sequence model: every parameter block's gradient matches central diff
     for (size_t b = 0; b < params.size(); ++b) {
       double block_worst = 0, block_norm = 0;
       for (int64_t i = 0; i < params[b].size; ++i) {
-        double& w = params[b].value[i];
-        const double w0 = w;
-        w = w0 + h;
-        model.ParamsChanged();
-        const double lp = total();
-        w = w0 - h;
-        model.ParamsChanged();
-        const double lm = total();
-        w = w0;
-        model.ParamsChanged();
-        const double fd = (lp - lm) / (2 * h);
+        const double fd = expertlab::testing::ParameterDifference(
+            params[b].value[i], h, total, [&] { model.ParamsChanged(); });
         block_worst = std::max(block_worst, std::abs(grads[b][i] - fd) / (1 + std::abs(fd)));
         block_norm += fd * fd;
       }
