@@ -119,6 +119,9 @@ struct MoeState {
   int64_t tokens = 0;
   bool training = false;
   std::vector<double> logits;   // [T x E]
+  // Router input jitter (Router::InputJitter, training only): u [T x d]
+  // and the router's input x * u; both empty without jitter.
+  std::vector<S> jitter, router_x;
   Routing routing;              // the router's output
   int64_t slots = 0;            // routed slots + shared experts
   std::vector<int32_t> expert;  // [T x slots] kept groups, -1 = none
@@ -190,7 +193,7 @@ class MoeLayer {
   EngineOptions Engine() const { return {config_.threads, config_.use_simd}; }
 
   // Route's steps.
-  void ComputeRouterLogits(MoeState<S>* state);
+  void ComputeRouterLogits(MoeState<S>* state, Rng* rng);
   void AssignSlotsWithinCapacity(MoeState<S>* state) const;
   void ComputeAuxiliaryStatistics(MoeState<S>* state) const;
   // Backward's steps, in order; each reads the scratch the previous wrote.

@@ -200,13 +200,16 @@ void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeight
     problems_.push_back(PackedGemm<S>(count, d, ldgu, {dgu_.data() + off * ldgu, ldgu, nullptr},
                                       &up_t_panels_[g], {dxs_.data() + off * d, d, nullptr}));
   }
-  // dW_r = X^T dZ
-  problems_.push_back(TransposedGemm<S>(d, E, T, {x, d, nullptr}, {dlogits_s_.data(), E, nullptr},
+  // dW_r = X^T dZ, with X the router's input (x * u under jitter)
+  const S* router_x = state.router_x.empty() ? x : state.router_x.data();
+  problems_.push_back(TransposedGemm<S>(d, E, T, {router_x, d, nullptr},
+                                        {dlogits_s_.data(), E, nullptr},
                                         {grads->router.data(), E, nullptr}));
-  // dx = dZ W_r^T
+  // dx = dZ W_r^T (times u under jitter)
   problems_.push_back(
       PackedGemm<S>(T, d, E, {dlogits_s_.data(), E, nullptr}, &router_t_panels_, {dx, d, nullptr}));
   RunGemms(problems_, Engine());
+  for (size_t i = 0; i < state.jitter.size(); ++i) dx[i] *= state.jitter[i];
 }
 
 // dx += each token's slot rows, in slot order (deterministic).

@@ -20,7 +20,7 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state, bool tra
   state->x = x;
   state->tokens = T;
   state->training = training;
-  ComputeRouterLogits(state);
+  ComputeRouterLogits(state, rng);
   RouterContext context{T, E, config_.top_k, training, rng};
   router_->Route(context, state->logits.data(), &state->routing);
   const Routing& routing = state->routing;
@@ -34,14 +34,31 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state, bool tra
 }
 
 // Router logits x W_r through the engine (the same tiles as the experts),
-// kept in double for the router.
+// kept in double for the router. In training, a router with input jitter
+// eps sees x * u instead, u ~ U(1 - eps, 1 + eps) per entry drawn token by
+// token before the router's own draws (Switch Transformers, Sec. 2.4:
+// multiplicative jitter on the router input only; the experts see x).
 template <class S>
-void MoeLayer<S>::ComputeRouterLogits(MoeState<S>* state) {
+void MoeLayer<S>::ComputeRouterLogits(MoeState<S>* state, Rng* rng) {
   const int64_t T = state->tokens, d = config_.d_model, E = config_.experts;
+  const double eps = router_->InputJitter();
+  const S* router_input = state->x;
+  state->jitter.clear();
+  state->router_x.clear();
+  if (state->training && eps > 0 && T > 0) {
+    EXPERTLAB_CHECK(rng != nullptr) << "moe: router input jitter needs a random stream";
+    state->jitter.resize(T * d);
+    state->router_x.resize(T * d);
+    for (int64_t i = 0; i < T * d; ++i) {
+      state->jitter[i] = static_cast<S>(1.0 + eps * (2.0 * rng->Uniform() - 1.0));
+      state->router_x[i] = state->x[i] * state->jitter[i];
+    }
+    router_input = state->router_x.data();
+  }
   logits_scratch_.resize(T * E);
   if (T > 0) {
     problems_.clear();
-    problems_.push_back(PackedGemm<S>(T, E, d, {state->x, d, nullptr}, &router_panels_,
+    problems_.push_back(PackedGemm<S>(T, E, d, {router_input, d, nullptr}, &router_panels_,
                                       {logits_scratch_.data(), E, nullptr}));
     RunGemms(problems_, Engine());
   }

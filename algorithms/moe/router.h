@@ -96,6 +96,11 @@ class Router {
   // divergence between the two output distributions joins the loss (THOR).
   // The models implement it (train.h, sequence_model.h); 0 = one pass.
   virtual double ConsistencyWeight() const { return 0; }
+
+  // Multiplicative jitter eps on the router's input in training: the layer
+  // computes the logits from x * u, u ~ U(1 - eps, 1 + eps) per entry
+  // (Switch Transformers), and back-propagates through it. 0 = none.
+  virtual double InputJitter() const { return 0; }
 };
 
 // Row-wise softmax of logits [rows x cols] into probs (max-shifted).

@@ -9,6 +9,7 @@
 #include "algorithms/moe/reference.h"
 #include "algorithms/moe/topk_softmax.h"
 #include "sim/check.h"
+#include "sim/registry.h"
 #include "sim/samplers.h"
 
 namespace expertlab::moe {
@@ -21,6 +22,8 @@ struct Case {
   double cf;
   bool renorm;
   bool zero_router;  // all logits equal: every token on experts 0..k-1
+  // A registered router spec; null = topk_softmax with `renorm`.
+  const char* router = nullptr;
 };
 
 const Case kCases[] = {
@@ -31,6 +34,15 @@ const Case kCases[] = {
     {"shared experts + relu", 9, 10, 7, 4, 2, 2, Activation::kRelu, 0, false, false},
     {"gelu, many experts, empty ones", 5, 33, 40, 16, 1, 1, Activation::kGelu, 0, false, false},
     {"wide tile tails", 37, 70, 50, 3, 2, 0, Activation::kSwiGlu, 1.25, true, false},
+    {"expert choice", 12, 8, 10, 4, 2, 0, Activation::kSwiGlu, 0, false, false,
+     "expert_choice(capacity_factor=1.5)"},
+    {"top-p, variable experts per token", 10, 8, 10, 5, 2, 1, Activation::kSwiGlu, 0, false,
+     false, "top_p(p=0.5)"},
+    {"gw-moe broadcast", 9, 8, 10, 4, 1, 0, Activation::kRelu, 0, false, false,
+     "gw_moe(gamma=0.5)"},
+    {"gshard top-2", 11, 8, 10, 4, 2, 0, Activation::kSwiGlu, 1.0, false, false, "gshard_top2"},
+    {"switch, capacity drops", 13, 8, 10, 4, 1, 0, Activation::kSwiGlu, 0.5, false, false,
+     "switch"},
 };
 
 MoeConfig ConfigOf(const Case& c) {
@@ -53,7 +65,9 @@ MoeLayer<S> MakeLayer(const Case& c, uint64_t seed, int threads = 1) {
   Rng rng(seed, 0, 0, 1);
   auto w = MoeWeights<S>::Random(cfg, rng, 3.0);
   if (c.zero_router) std::fill(w.router.begin(), w.router.end(), S(0));
-  return MoeLayer<S>(cfg, std::make_unique<TopKSoftmax>(c.renorm), std::move(w));
+  std::unique_ptr<Router> router = c.router ? Registry<Router>::Instance().Create(c.router)
+                                            : std::make_unique<TopKSoftmax>(c.renorm);
+  return MoeLayer<S>(cfg, std::move(router), std::move(w));
 }
 
 template <class S>
@@ -76,7 +90,8 @@ TEST_CASE(
     const auto x = Input<float>(c.T, c.d, seed);
     std::vector<float> y(c.T * c.d);
     MoeState<float> state;
-    layer.Forward(x.data(), c.T, y.data(), &state);
+    Rng routing(seed, 0, 0, 4);
+    layer.Forward(x.data(), c.T, y.data(), &state, false, &routing);
     if (c.cf > 0 && c.cf < 1) CHECK(state.stats.dropped > 0);
     if (c.zero_router) {
       CHECK(state.stats.kept[0] == c.T);
@@ -193,17 +208,23 @@ void GradientCheck(const Case& c, uint64_t seed) {
   std::vector<double> R(c.T * c.d);
   for (auto& v : R) v = Normal(rng);
   const AuxLossWeights aux{0.3, 0.05};
+  // Every forward draws from the same stream: the same jitter, noise and
+  // sampled experts at every point of the difference.
+  auto forward = [&](std::vector<double>* y, MoeState<double>* st) {
+    Rng routing(seed, 0, 0, 4);
+    layer.Forward(x.data(), c.T, y->data(), st, true, &routing);
+  };
   auto loss = [&]() {
     std::vector<double> y(c.T * c.d);
     MoeState<double> st;
-    layer.Forward(x.data(), c.T, y.data(), &st, true);
-    double l = aux.balance * st.stats.balance_loss + aux.z * st.stats.z_loss;
+    forward(&y, &st);
+    double l = aux.balance * st.stats.balance_loss + aux.z * st.stats.z_loss + st.stats.router_loss;
     for (int64_t i = 0; i < c.T * c.d; ++i) l += R[i] * y[i];
     return l;
   };
   std::vector<double> y(c.T * c.d), dx(c.T * c.d);
   MoeState<double> state;
-  layer.Forward(x.data(), c.T, y.data(), &state, true);
+  forward(&y, &state);
   MoeWeights<double> grads;
   layer.Backward(R.data(), state, dx.data(), &grads, aux);
   const double h = 1e-6;
@@ -263,6 +284,19 @@ TEST_CASE("MoE layer gradients match central finite differences (double)", "[the
       {"swiglu top-1 + shared", 6, 5, 3, 3, 1, 1, Activation::kSwiGlu, 0, false, false},
       {"relu top-2, capacity drops", 7, 4, 5, 3, 2, 0, Activation::kRelu, 0.5, false, false},
       {"gelu k = E", 4, 3, 4, 3, 3, 0, Activation::kGelu, 0, true, false},
+      {"switch with input jitter", 6, 4, 5, 3, 1, 0, Activation::kSwiGlu, 0, false, false,
+       "switch(jitter=0.2)"},
+      {"noisy top-2", 5, 4, 5, 4, 2, 0, Activation::kSwiGlu, 0, false, false, "noisy_topk"},
+      {"expert choice", 6, 4, 5, 3, 2, 0, Activation::kSwiGlu, 0, false, false,
+       "expert_choice(capacity_factor=1)"},
+      {"top-p with its entropy loss", 5, 4, 5, 4, 2, 0, Activation::kSwiGlu, 0, false, false,
+       "top_p(p=0.6,entropy_loss=0.3)"},
+      {"gw-moe broadcast", 6, 4, 5, 3, 1, 0, Activation::kSwiGlu, 0, false, false,
+       "gw_moe(gamma=0.5)"},
+      {"gshard top-2 sampled", 6, 4, 5, 4, 2, 0, Activation::kSwiGlu, 0, false, false,
+       "gshard_top2"},
+      {"moec with dropout and its variance loss", 6, 4, 5, 4, 1, 0, Activation::kSwiGlu, 0, false,
+       false, "moec(groups=2,var_loss=0.5)"},
   };
   for (const Case& c : small) GradientCheck(c, seed);
 }

@@ -26,6 +26,7 @@ struct ConformanceOptions {
   bool check_gradient = true;    // Backward vs central differences
   bool deterministic = true;     // Route ignores the rng (else: it draws from it, so the same
                                  // rng gives the same output and a null rng is refused)
+  int64_t top_k = 0;             // the k of every shape (a router that needs one k), 0 = varied
 };
 
 // `make` builds a fresh router (routers may keep state).
@@ -40,7 +41,8 @@ inline void CheckRouterConformance(const std::function<std::unique_ptr<Router>()
   };
   const Shape shapes[] = {
       {7, 5, 2, 1.0}, {3, 4, 4, 3.0}, {9, 8, 1, 0.5}, {4, 6, 3, 1e3}, {5, 3, 2, 0.0}};
-  for (const Shape& sh : shapes) {
+  for (Shape sh : shapes) {
+    if (options.top_k > 0) sh.k = options.top_k;
     INFO("T " << sh.T << " E " << sh.E << " k " << sh.k << " logit scale " << sh.scale);
     std::vector<double> z(sh.T * sh.E);
     for (auto& v : z) v = sh.scale * Normal(rng);
