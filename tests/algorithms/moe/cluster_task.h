@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "algorithms/moe/train.h"
+#include "algorithms/moe/train/routing_metrics.h"
 #include "sim/rng.h"
 #include "sim/samplers.h"
 
@@ -59,15 +60,19 @@ struct ClusterRun {
   int steps = 1500;
   std::string router = "topk_softmax";
   int64_t experts = 4;
+  int64_t k = 1;
 };
 
 struct TrainOutcome {
   std::vector<double> losses;
   double test_mse = 0, target_var = 0;
   std::vector<std::vector<int64_t>> counts;  // [cluster][expert] of 2000 test tokens
+  // Top-1 (most probable) expert against the best one-to-one map of
+  // clusters to experts on the test tokens (routing_metrics.h).
+  double oracle_agreement = 0;
 };
 
-// Trains a one-block top-1 MoE (d = 16, f = 32, balance weight 0.05) with
+// Trains a one-block MoE (k = run.k; d = 16, f = 32, balance weight 0.05) with
 // AdamW on batches of 64; the router draws from its own stream.
 inline TrainOutcome TrainClustered(const ClusterRun& run) {
   Rng rng(run.seed, 0, 0, 0);
@@ -79,7 +84,7 @@ inline TrainOutcome TrainClustered(const ClusterRun& run) {
   config.out_dim = 1;
   config.moe.d_ff = 32;
   config.moe.experts = run.experts;
-  config.moe.top_k = 1;
+  config.moe.top_k = run.k;
   config.router = run.router;
   config.aux = {0.05, 0.0};
   config.threads = run.threads;
@@ -110,7 +115,11 @@ inline TrainOutcome TrainClustered(const ClusterRun& run) {
   out.target_var = sq / 2000;
   out.counts.assign(ClusterData::kClusters, std::vector<int64_t>(run.experts, 0));
   const auto& st = model.state(0);
-  for (int64_t t = 0; t < 2000; ++t) ++out.counts[cluster[t]][st.routing.Expert(t, 0)];
+  for (int64_t t = 0; t < 2000; ++t)
+    if (st.routing.Expert(t, 0) >= 0) ++out.counts[cluster[t]][st.routing.Expert(t, 0)];
+  const std::vector<int32_t> labels(cluster.begin(), cluster.end());
+  out.oracle_agreement =
+      SummarizeRouting(st, run.experts, labels.data(), ClusterData::kClusters).oracle_agreement;
   return out;
 }
 
