@@ -9,7 +9,6 @@
 #include "algorithms/moe/train/routing_metrics.h"
 #include "algorithms/moe/train/routing_tasks.h"
 #include "sim/check.h"
-#include "sim/registry.h"
 #include "sim/spec.h"
 
 namespace expertlab::experiments {
@@ -182,7 +181,7 @@ void RoutingStudy::CheckCell(const Params& p) const {
   const ModelConfig c = ModelSpec(p);
   EXPERTLAB_CHECK(c.moe.top_k <= c.moe.experts)
       << "k: must be <= E = " << c.moe.experts << ", got " << c.moe.top_k;
-  Registry<Router>::Instance().Create(c.router)->Slots(c.moe.top_k, c.moe.experts);
+  CheckRouterFitsLayer(c.router, c.moe);
 }
 
 void RoutingStudy::RunCell(const Params& p, CellContext& context) const {

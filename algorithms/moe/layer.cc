@@ -6,8 +6,21 @@
 
 #include "algorithms/moe/numeric_checks.h"
 #include "sim/check.h"
+#include "sim/registry.h"
 
 namespace expertlab::moe {
+
+void CheckRouterFitsLayer(const Router& router, const MoeConfig& config) {
+  router.Slots(config.top_k, config.experts);  // throws on a bad (k, E)
+  EXPERTLAB_CHECK(!router.SetsExpertCapacity() || config.capacity_factor == 0)
+      << "capacity_factor: the router fills every expert to its own capacity (expert choice), "
+         "so the layer's capacity_factor must be 0 (dropless), got "
+      << config.capacity_factor;
+}
+
+void CheckRouterFitsLayer(const std::string& router_spec, const MoeConfig& config) {
+  CheckRouterFitsLayer(*Registry<Router>::Instance().Create(router_spec), config);
+}
 
 template <class S>
 MoeLayer<S>::MoeLayer(const MoeConfig& config, std::unique_ptr<Router> router)
@@ -19,7 +32,7 @@ MoeLayer<S>::MoeLayer(const MoeConfig& config, std::unique_ptr<Router> router,
     : config_(config), router_(std::move(router)), weights_(std::move(weights)) {
   config_.Validate();
   EXPERTLAB_CHECK(router_ != nullptr) << "moe: no router";
-  router_->Slots(config_.top_k, config_.experts);  // throws on a bad (k, E)
+  CheckRouterFitsLayer(*router_, config_);
   Pack();
 }
 

@@ -139,6 +139,13 @@ struct AuxLossWeights {
   double z = 0;
 };
 
+// The checks a layer runs on its router: (k, E) valid for it, and no layer
+// option it cannot run with (a capacity_factor under a router that sets
+// each expert's capacity itself). Throws expertlab::Error naming the key.
+void CheckRouterFitsLayer(const Router& router, const MoeConfig& config);
+// The same for a registered router spec (e.g. a config's `router` value).
+void CheckRouterFitsLayer(const std::string& router_spec, const MoeConfig& config);
+
 template <class S>
 class MoeLayer {
  public:

@@ -101,6 +101,11 @@ class Router {
   // computes the logits from x * u, u ~ U(1 - eps, 1 + eps) per entry
   // (Switch Transformers), and back-propagates through it. 0 = none.
   virtual double InputJitter() const { return 0; }
+
+  // True for a router that fills every expert to a capacity of its own
+  // (expert choice): a layer capacity on top of it would drop tokens the
+  // router already placed, so the layer refuses a capacity_factor > 0.
+  virtual bool SetsExpertCapacity() const { return false; }
 };
 
 // Row-wise softmax of logits [rows x cols] into probs (max-shifted).

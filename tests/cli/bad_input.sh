@@ -80,7 +80,23 @@ expect_error "moe router 'moec': bad value '-0.5' for 'q': out of range" \
   run "${routing[@]}" "router=moec(q=-0.5)"
 expect_error "moec: groups = 3 must divide the number of experts E = 8" \
   run "${routing[@]}" "router=moec(groups=3)"
+expect_error "unknown moe router 'nosuch'; expected one of {" run "${routing[@]}" router=nosuch
+expect_error "moe router 'top_p': bad value '0' for 'p': out of range; expected a number in (0, 1]" \
+  run "${routing[@]}" "router=top_p(p=0)"
+expect_error "moe router 'top_p': bad value '1.5' for 'p': out of range" \
+  run "${routing[@]}" "router=top_p(p=1.5)"
+expect_error "moe router 'expert_choice': bad value '0' for 'capacity_factor': out of range" \
+  run "${routing[@]}" "router=expert_choice(capacity_factor=0)"
+expect_error "k: must be <= E = 8, got 9" run "${routing[@]}" k=9
+# A router the layer's options cannot host.
+expect_error "capacity_factor: the router fills every expert to its own capacity (expert choice)" \
+  run "${routing[@]}" router=expert_choice capacity_factor=1.25
+expect_error "switch: routes one expert per token, so the layer's k must be 1, got k = 2" \
+  run "${routing[@]}" router=switch k=2
 [ ! -e "$work/routing" ] || fail "a rejected routing sweep wrote $work/routing"
+expect_error "char corpus: $work/no-corpus does not exist" \
+  run routing_charlm --quick reps=1 --out "$work/charlm" corpus="$work/no-corpus"
+[ ! -e "$work/charlm" ] || fail "a rejected routing_charlm sweep wrote $work/charlm"
 # Slurm's variables, when set, must describe one task of one array.
 SLURM_ARRAY_TASK_ID=abc SLURM_ARRAY_TASK_COUNT=4 \
   expect_error "bad SLURM_ARRAY_TASK_ID='abc': expected an integer >= 0" run "${base[@]}" --out "$out"

@@ -38,6 +38,7 @@ class ExpertChoice final : public Router {
   void Route(const RouterContext& context, const double* logits, Routing* out) override;
   void Backward(const RouterContext& context, const double* logits, const Routing& routing,
                 const double* d_weight, const double* d_probs, double* d_logits) const override;
+  bool SetsExpertCapacity() const override { return true; }
 
  private:
   double capacity_factor_;

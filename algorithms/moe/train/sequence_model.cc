@@ -26,7 +26,7 @@ void SequenceConfig::Validate() const {
   m.d_model = d_model;
   m.threads = threads;
   m.Validate();
-  Registry<Router>::Instance().Create(router)->Slots(m.top_k, m.experts);
+  CheckRouterFitsLayer(router, m);
 }
 
 namespace {

@@ -360,6 +360,15 @@ TEST_CASE("MoE layer rejects bad configurations and inputs", "[unit][moe]") {
       MoeLayer<float>(ok, std::make_unique<TopKSoftmax>(false), MoeWeights<float>::Zeros(other)),
       Catch::Contains("f=6"));
 
+  // A router the layer's options cannot host: expert choice sets each
+  // expert's capacity itself, so a layer capacity on top is refused.
+  MoeConfig capped = ok;
+  capped.capacity_factor = 1.25;
+  CHECK_THROWS_WITH(MoeLayer<float>(capped, Registry<Router>::Instance().Create("expert_choice")),
+                    Catch::Contains("capacity_factor"));
+  capped.capacity_factor = 0;
+  CHECK_NOTHROW(MoeLayer<float>(capped, Registry<Router>::Instance().Create("expert_choice")));
+
   // NaN in the input, detected in check mode.
   ok.check_numerics = true;
   auto layer = make(ok);
