@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "algorithms/moe/train/adamw.h"
 #include "algorithms/moe/train/routing_metrics.h"
+#include "algorithms/moe/train/training_state.h"
+#include "experiments/training_checkpoints.h"
 #include "sim/check.h"
 #include "sim/registry.h"
 
@@ -131,7 +134,7 @@ std::unique_ptr<CharLm> MakeCharLm(const Params& p, CellContext& context, Rng ro
 }
 
 void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
-                 const std::function<void(int64_t, CharLm&)>& at_step) {
+                 const std::function<void(int64_t, CharLm&)>& at_step, bool resumable) {
   const int64_t steps = p.Int("steps"), batch = p.Int("batch"), L = p.Int("context");
   AdamWConfig opt_config;
   opt_config.lr = p.Double("lr");
@@ -140,8 +143,20 @@ void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
   const int64_t tail_from = steps - std::max<int64_t>(1, steps / 10) + 1;
   double tail_nats = 0;
   int64_t tail_steps = 0;
+  int64_t start = 0;
+  const auto resumed = resumable ? context.Resume() : std::nullopt;
+  if (resumed) {
+    start = resumed->step;
+    ByteReader state(resumed->state);
+    RestoreTraining(state, *lm.model, opt);
+    train_rng.Restore(state);
+    lm.router_rng.Restore(state);
+    tail_nats = state.Get<double>();
+    tail_steps = state.Get<int64_t>();
+  }
+  TrainingCheckpoints saves(context);
   std::vector<int32_t> tokens, targets;
-  for (int64_t step = 1; step <= steps; ++step) {
+  for (int64_t step = start + 1; step <= steps; ++step) {
     lm.corpus->SampleWindows(train_rng, batch, L, &tokens, &targets);
     const StepResult r =
         lm.model->ComputeGradients({batch, L, tokens.data(), targets.data()}, &lm.router_rng);
@@ -156,6 +171,14 @@ void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
       ++tail_steps;
     }
     if (at_step) at_step(step, lm);
+    if (resumable && step < steps)
+      saves.MaybeSave(step, [&](ByteWriter& out) {
+        SaveTraining(*lm.model, opt, out);
+        train_rng.Save(out);
+        lm.router_rng.Save(out);
+        out.Put<double>(tail_nats);
+        out.Put<int64_t>(tail_steps);
+      });
   }
   if (tail_steps > 0) lm.tail_train_bits = tail_nats / double(tail_steps) / std::log(2.0);
 }

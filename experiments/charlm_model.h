@@ -61,8 +61,12 @@ struct CharLm {
 // router draws from `router_rng`.
 std::unique_ptr<CharLm> MakeCharLm(const Params& p, CellContext& context, Rng router_rng);
 // Trains lm's model for `steps` AdamW steps; `at_step(step, lm)` runs after
-// each step (may be empty).
+// each step (may be empty). `resumable`: the training saves checkpoints
+// (experiments/training_checkpoints.h) and resumes from the cell's last
+// one; only for a model that belongs to this one cell (not one shared
+// between cells of a process).
 void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
-                 const std::function<void(int64_t, CharLm&)>& at_step = {});
+                 const std::function<void(int64_t, CharLm&)>& at_step = {},
+                 bool resumable = false);
 
 }  // namespace expertlab::experiments

@@ -8,6 +8,8 @@
 #include "algorithms/moe/train.h"
 #include "algorithms/moe/train/routing_metrics.h"
 #include "algorithms/moe/train/routing_tasks.h"
+#include "algorithms/moe/train/training_state.h"
+#include "experiments/training_checkpoints.h"
 #include "sim/check.h"
 #include "sim/spec.h"
 
@@ -197,12 +199,19 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
   AdamW<float> opt(opt_config);
   Rng train_rng = context.DataStream(kTrainStream);
   Rng router_rng = context.Stream(kRouterStream);
+  int64_t start = 0;
+  if (const auto resumed = context.Resume()) {
+    start = resumed->step;
+    ByteReader state(resumed->state);
+    RestoreTraining(state, model, opt);
+    train_rng.Restore(state);
+    router_rng.Restore(state);
+  }
+  TrainingCheckpoints saves(context);
   const int64_t steps = p.Int("steps"), batch = p.Int("batch"), K = p.Int("K");
-  const std::vector<int64_t> checkpoints =
-      LogCheckpoints(steps, static_cast<int>(p.Int("per_octave")));
-  size_t next = 0;
+  const std::vector<int64_t> curve = LogCheckpoints(steps, static_cast<int>(p.Int("per_octave")));
   bool diverged = false;
-  for (int64_t step = 1; step <= steps; ++step) {
+  for (int64_t step = start + 1; step <= steps; ++step) {
     const RoutingSample s = task.Sample(batch, train_rng);
     const StepResult r = model.ComputeGradients(AsBatch(s), &router_rng);
     if (!std::isfinite(r.loss + r.aux_loss) || !std::isfinite(r.grad_norm)) {
@@ -211,10 +220,14 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
     }
     opt.Step(model.Params());
     model.ParamsChanged();
-    if (next < checkpoints.size() && checkpoints[next] == step) {
-      ++next;
+    if (std::binary_search(curve.begin(), curve.end(), step))
       RecordCurve(Evaluate(model, val, K, &router_rng), step, context);
-    }
+    if (step < steps)
+      saves.MaybeSave(step, [&](ByteWriter& out) {
+        SaveTraining(model, opt, out);
+        train_rng.Save(out);
+        router_rng.Save(out);
+      });
   }
   context.Record("diverged", steps, diverged ? 1.0 : 0.0);
   context.Record("theory.bayes_mse", steps, task.BayesMse());

@@ -15,6 +15,11 @@
 // compared as paired differences. A stochastic router draws from the
 // cell's stream 0.
 //
+// Long cells resume: the training saves its state (model, AdamW moments,
+// router state, stream positions) when the sweep stops and every 30 s
+// (experiments/training_checkpoints.h), and a rerun goes on from there with
+// the rows of an uninterrupted run.
+//
 // Rows, at log-spaced steps (per_octave a doubling) and at `steps`:
 //   val_mse, load_entropy, dead_experts, experts_per_token, nmi
 // and at `steps` only:

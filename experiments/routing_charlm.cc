@@ -9,6 +9,9 @@
 // depends on later positions (not causal; routing pitfalls); its numbers
 // are a training comparison, not a deployable decoder's.
 //
+// Cells resume after a kill or a stop from their last checkpoint
+// (TrainCharLm's resumable mode), with the rows of an uninterrupted run.
+//
 // Rows, at log-spaced steps (per_octave a doubling) and at `steps`:
 //   val_bpc             mean -log2 p(next char) over the held-out windows
 //                       (non-overlapping windows of `context` characters)
@@ -21,6 +24,7 @@
 //   theory.unigram_bpc  unigram entropy of the training split (bits/char)
 //   diverged            1 if a training loss was not finite (training stops;
 //                       the final rows other than these are absent)
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -53,16 +57,17 @@ class RoutingCharLm final : public Experiment {
 
   void RunCell(const Params& p, CellContext& context) const override {
     const int64_t steps = p.Int("steps");
-    const std::vector<int64_t> checkpoints =
+    const std::vector<int64_t> curve =
         LogCheckpoints(steps, static_cast<int>(p.Int("per_octave")));
-    size_t next = 0;
     const auto lm = MakeCharLm(p, context, context.Stream(0));
-    TrainCharLm(*lm, p, context, [&](int64_t step, CharLm& model) {
-      if (next < checkpoints.size() && checkpoints[next] == step) {
-        ++next;
-        RecordCharLmCurve(model.Evaluate(), step, context);
-      }
-    });
+    const bool resumable = true;
+    TrainCharLm(
+        *lm, p, context,
+        [&](int64_t step, CharLm& model) {
+          if (std::binary_search(curve.begin(), curve.end(), step))
+            RecordCharLmCurve(model.Evaluate(), step, context);
+        },
+        resumable);
     context.Record("diverged", steps, lm->diverged ? 1.0 : 0.0);
     context.Record("theory.unigram_bpc", steps, lm->corpus->UnigramBits());
     if (lm->diverged) return;

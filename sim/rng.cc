@@ -138,4 +138,30 @@ Rng Rng::Fork(uint64_t stream_id) const {
   return Rng(root_seed_, cell_hash_, replicate_, stream_id);
 }
 
+void Rng::Save(ByteWriter& out) const {
+  out.Put<uint64_t>(root_seed_);
+  out.Put<uint64_t>(cell_hash_);
+  out.Put<uint32_t>(replicate_);
+  out.Put<uint32_t>(stream_id_);
+  out.Put<uint64_t>(next_block_);
+  out.Put<int32_t>(used_);
+}
+
+void Rng::Restore(ByteReader& in) {
+  const uint64_t root = in.Get<uint64_t>(), cell = in.Get<uint64_t>();
+  const uint32_t replicate = in.Get<uint32_t>(), stream = in.Get<uint32_t>();
+  EXPERTLAB_CHECK(root == root_seed_ && cell == cell_hash_ && replicate == replicate_ &&
+                  stream == stream_id_)
+      << "checkpoint: the saved random stream (stream " << stream << ", replicate " << replicate
+      << ") is not this one (stream " << stream_id_ << ", replicate " << replicate_ << ")";
+  const uint64_t block = in.Get<uint64_t>();
+  const int32_t used = in.Get<int32_t>();
+  EXPERTLAB_CHECK(used >= 0 && used <= 4 && (used == 4 || block > 0))
+      << "checkpoint: bad random stream position";
+  // The buffer holds block `block - 1` unless it was used up.
+  next_block_ = used < 4 ? block - 1 : block;
+  if (used < 4) Refill();
+  used_ = used;
+}
+
 }  // namespace expertlab

@@ -21,6 +21,8 @@
 #include <array>
 #include <cstdint>
 
+#include "sim/bytes.h"
+
 namespace expertlab {
 
 // The Philox4x32 bijection with 10 rounds, bit-compatible with Random123's
@@ -105,6 +107,12 @@ class Rng {
   // Index of the next Philox block to be generated (how far the stream has
   // been consumed, in blocks of four 32-bit words).
   uint64_t next_block() const { return next_block_; }
+
+  // Checkpoints (sim/bytes.h): Save writes the stream's identity and
+  // position; Restore, on an Rng of the same identity, moves it to the
+  // saved position (an Error for another stream's or a truncated blob).
+  void Save(ByteWriter& out) const;
+  void Restore(ByteReader& in);
 
  private:
   void Refill();

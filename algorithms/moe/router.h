@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/bytes.h"
 #include "sim/rng.h"
 
 namespace expertlab::moe {
@@ -106,6 +107,11 @@ class Router {
   // (expert choice): a layer capacity on top of it would drop tokens the
   // router already placed, so the layer refuses a capacity_factor > 0.
   virtual bool SetsExpertCapacity() const { return false; }
+
+  // Checkpoints of a training run: the router's own state (counters, a
+  // current mask; not its scratch). Default: a stateless router.
+  virtual void SaveState(ByteWriter& /*out*/) const {}
+  virtual void RestoreState(ByteReader& /*in*/) {}
 };
 
 // Row-wise softmax of logits [rows x cols] into probs (max-shifted).

@@ -300,5 +300,26 @@ TEST_CASE("CounterUniform is a stateless uniform from one Philox block", "[unit]
   CHECK(std::abs(sum / kN - 0.5) < 5.0 * std::sqrt(1.0 / 12.0 / kN));
 }
 
+TEST_CASE("Rng Save and Restore continue a stream where it stood", "[unit][determinism]") {
+  for (int drawn = 0; drawn <= 9; ++drawn) {
+    INFO(drawn << " words drawn before the save");
+    Rng a(21, 22, 3, 4);
+    for (int i = 0; i < drawn; ++i) a.NextU32();
+    ByteWriter out;
+    a.Save(out);
+    Rng b(21, 22, 3, 4);
+    ByteReader in(out.bytes());
+    b.Restore(in);
+    CHECK(in.Remaining() == 0);
+    for (int i = 0; i < 11; ++i) CHECK(a.NextU32() == b.NextU32());
+  }
+  Rng a(21, 22, 3, 4);
+  ByteWriter out;
+  a.Save(out);
+  Rng other(21, 22, 3, 5);
+  ByteReader in(out.bytes());
+  CHECK_THROWS_WITH(other.Restore(in), Catch::Contains("is not this one"));
+}
+
 }  // namespace
 }  // namespace expertlab

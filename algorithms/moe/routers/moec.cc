@@ -118,6 +118,16 @@ double Moec::AuxiliaryLoss(const RouterContext& context, const double* logits,
   return scale * total;
 }
 
+void Moec::SaveState(ByteWriter& out) const {
+  out.Put<int64_t>(training_calls_);
+  out.PutVector(dropped_);
+}
+
+void Moec::RestoreState(ByteReader& in) {
+  training_calls_ = in.Get<int64_t>();
+  dropped_ = in.GetVector<char>();
+}
+
 EXPERTLAB_REGISTER(
     Router, Moec, "moec",
     "top-1 over clusters of experts with an intra-cluster variance loss and cluster-level "

@@ -54,6 +54,10 @@ void SmoeDropout::Backward(const RouterContext& /*context*/, const double* /*log
   SelectedSoftmaxBackward(routing, d_weight, d_probs, true, &d_probs_, d_logits);
 }
 
+void SmoeDropout::SaveState(ByteWriter& out) const { out.Put<int64_t>(training_calls_); }
+
+void SmoeDropout::RestoreState(ByteReader& in) { training_calls_ = in.Get<int64_t>(); }
+
 EXPERTLAB_REGISTER(Router, SmoeDropout, "smoe_dropout",
                    "frozen random router, top-k with k growing in training and chosen at "
                    "inference (Chen et al., SMoE-Dropout, ICLR 2023)",

@@ -43,6 +43,8 @@ class SmoeDropout final : public Router {
   void Route(const RouterContext& context, const double* logits, Routing* out) override;
   void Backward(const RouterContext& context, const double* logits, const Routing& routing,
                 const double* d_weight, const double* d_probs, double* d_logits) const override;
+  void SaveState(ByteWriter& out) const override;
+  void RestoreState(ByteReader& in) override;
   bool LearnsRouterWeights() const override { return false; }
 
  private:

@@ -48,6 +48,29 @@ double AdamW<S>::Step(const std::vector<ParamRef<S>>& params) {
   return norm;
 }
 
+template <class S>
+void AdamW<S>::Save(ByteWriter& out) const {
+  out.Put<int64_t>(step_);
+  out.Put<uint64_t>(m_.size());
+  for (size_t b = 0; b < m_.size(); ++b) {
+    out.PutVector(m_[b]);
+    out.PutVector(v_[b]);
+  }
+}
+
+template <class S>
+void AdamW<S>::Restore(ByteReader& in) {
+  step_ = in.Get<int64_t>();
+  const uint64_t blocks = in.Get<uint64_t>();
+  EXPERTLAB_CHECK(blocks <= in.Remaining()) << "checkpoint state is truncated";
+  m_.assign(blocks, {});
+  v_.assign(blocks, {});
+  for (uint64_t b = 0; b < blocks; ++b) {
+    m_[b] = in.GetVector<double>();
+    v_[b] = in.GetVector<double>();
+  }
+}
+
 template double GradientNorm<float>(const std::vector<ParamRef<float>>&);
 template double GradientNorm<double>(const std::vector<ParamRef<double>>&);
 template class AdamW<float>;

@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/bytes.h"
+
 namespace expertlab::moe {
 
 // A parameter block and its gradient.
@@ -52,6 +54,9 @@ class AdamW {
   // between steps.
   double Step(const std::vector<ParamRef<S>>& params);
   int64_t steps() const { return step_; }
+  // Checkpoints: the step count and both moments (sim/bytes.h).
+  void Save(ByteWriter& out) const;
+  void Restore(ByteReader& in);
 
  private:
   AdamWConfig config_;
