@@ -10,7 +10,8 @@ import common
 ROUTER_LABELS = {"topk_softmax": "top-k softmax", "noisy_topk": "noisy top-k",
                  "top_p": "top-p (dynamic)", "expert_choice": "expert choice",
                  "gw_moe": "GW-MoE", "smoe_dropout": "SMoE-Dropout",
-                 "gshard_top2": "GShard top-2", "thor": "THOR", "moec": "MoEC"}
+                 "gshard_top2": "GShard top-2", "thor": "THOR", "moec": "MoEC",
+                 "switch": "Switch"}
 REFERENCE = "topk_softmax"
 
 
