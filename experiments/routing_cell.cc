@@ -32,6 +32,13 @@ RoutingTaskSpec TaskSpec(const Params& p) {
   spec.skew = p.Double("skew");
   spec.noise = p.Double("noise");
   spec.max_features = p.Int("max_features");
+  spec.structure = ParseTaskStructure(p.String("structure"));
+  spec.super = p.Int("super");
+  if (const auto sub = p.AutoDouble("sub_separation")) spec.sub_separation = *sub;
+  spec.common_share = p.Double("common_share");
+  spec.skills = p.Int("skills");
+  spec.skills_per_task = p.Int("skills_per_task");
+  spec.holdout_tasks = p.Int("holdout_tasks");
   return spec;
 }
 
@@ -133,6 +140,16 @@ void RecordByCluster(MoeModel<float>& model, const RoutingSample& val, int64_t K
   }
 }
 
+// heldout_mse: the validation MSE on `n` examples of the held-out tasks,
+// drawn from the validation stream after the ordinary validation set.
+void RecordHeldOut(MoeModel<float>& model, const RoutingTask& task, int64_t n, Rng& val_rng,
+                   int64_t steps, Rng* rng, CellContext& context) {
+  const RoutingSample held = task.Sample(n, val_rng, RoutingSplit::kHeldOut);
+  const Batch<float> batch = AsBatch(held);
+  model.Forward(batch, false, rng);
+  context.Record("heldout_mse", steps, model.Loss(batch));
+}
+
 void RecordCurve(const Evaluation& e, int64_t step, CellContext& context) {
   context.Record("val_mse", step, e.mse);
   context.Record("load_entropy", step, e.routing.load_entropy);
@@ -154,6 +171,19 @@ std::vector<ParamSpec> RoutingStudy::Parameters() const {
       ParamSpec::Double("noise", 0.1, Bounds::AtLeast(0), "target noise sd (Bayes MSE noise^2)"),
       ParamSpec::Int("max_features", 0, Bounds::Closed(0, 4096),
                      "Fourier features of the hardest cluster (0 = linear clusters)"),
+      ParamSpec::Choice("structure", "clusters", TaskStructureNames(),
+                        "latent structure of the task (algorithms/moe/train/routing_tasks.h)"),
+      ParamSpec::Int("super", 2, Bounds::Closed(1, 1024),
+                     "hierarchical: super-clusters (must divide K)"),
+      ParamSpec::AutoDouble("sub_separation", Bounds::AtLeast(0),
+                            "hierarchical: spread of sub-cluster means (auto = separation / 4)"),
+      ParamSpec::Double("common_share", 0.5, Bounds::Closed(0, 1),
+                        "common_specific: variance share of the map shared by all clusters"),
+      ParamSpec::Int("skills", 6, Bounds::Closed(1, 1024), "skills: skill maps S"),
+      ParamSpec::Int("skills_per_task", 2, Bounds::Closed(1, 1024),
+                     "skills: skills per task (C(skills, skills_per_task) >= K)"),
+      ParamSpec::Int("holdout_tasks", 0, Bounds::Closed(0, 1023),
+                     "last clusters kept out of training; > 0 records heldout_mse"),
       ParamSpec::Int("E", 8, Bounds::Closed(1, 1024), "routed experts per block"),
       ParamSpec::Int("k", 1, Bounds::Closed(1, 1024), "the layer's k (experts per token)"),
       ParamSpec::Int("d_model", 32, Bounds::Closed(1, 4096), "model width"),
@@ -174,8 +204,9 @@ std::vector<ParamSpec> RoutingStudy::Parameters() const {
 }
 
 std::vector<std::string> RoutingStudy::DataKeys() const {
-  return {"K", "dim",     "separation", "skew",   "noise", "max_features",
-          "E", "d_model", "d_ff",       "blocks", "batch", "val"};
+  return {"K", "dim", "separation", "skew", "noise", "max_features", "structure", "super",
+          "sub_separation", "common_share", "skills", "skills_per_task", "holdout_tasks",
+          "E", "d_model", "d_ff", "blocks", "batch", "val"};
 }
 
 void RoutingStudy::CheckCell(const Params& p) const {
@@ -246,6 +277,8 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
   const double d = double(p.Int("d_model")), f = double(p.Int("d_ff")), E = double(p.Int("E"));
   context.Record("active_flops_per_token", steps,
                  double(p.Int("blocks")) * (s.experts_per_token * 6.0 * d * f + 2.0 * d * E));
+  if (p.Int("holdout_tasks") > 0)
+    RecordHeldOut(model, task, p.Int("val"), val_rng, steps, &router_rng, context);
 }
 
 }  // namespace expertlab::experiments

@@ -93,6 +93,13 @@ expect_error "capacity_factor: the router fills every expert to its own capacity
   run "${routing[@]}" router=expert_choice capacity_factor=1.25
 expect_error "switch: routes one expert per token, so the layer's k must be 1, got k = 2" \
   run "${routing[@]}" router=switch k=2
+# A task structure that does not exist, or keys its structure cannot use.
+expect_error "routing task: structure must be one of clusters, hierarchical, common_specific, skills" \
+  run "${routing[@]}" structure=trees
+expect_error "routing task: super must divide clusters K = 8, got 3" \
+  run "${routing[@]}" structure=hierarchical super=3
+expect_error "give fewer distinct skill subsets than the K = 8 tasks" \
+  run "${routing[@]}" structure=skills skills=4
 [ ! -e "$work/routing" ] || fail "a rejected routing sweep wrote $work/routing"
 expect_error "char corpus: $work/no-corpus does not exist" \
   run routing_charlm --quick reps=1 --out "$work/charlm" corpus="$work/no-corpus"
