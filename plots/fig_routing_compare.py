@@ -7,7 +7,10 @@ report section tabulates quality, paired differences against top-k
 softmax (common random numbers: the same data and initial weights per
 replicate), load balance, dead experts, NMI with the latent clusters and
 experts per token, and counts divergences; a second table checks each
-router paper's headline claim against these arms.
+router paper's headline claim against these arms. Arms on skill
+compositions with held-out tasks (structure = skills, holdout_tasks > 0)
+get a third table: the MSE on the held-out compositions beside the
+training tasks' validation MSE.
 """
 
 import common
@@ -102,6 +105,13 @@ def headline(rows):
         ["arm", "val MSE [95% CI]", "Δ vs top-k softmax (paired)", "load entropy",
          "dead experts", "NMI", "experts / token", "drop rate", "diverged"],
         body, "lrrrrrrrr"))
+    heldout = _heldout_rows(keys, metrics["val_mse"], rc.finals(rows, "heldout_mse", keys))
+    if heldout:
+        out += ["\n\nHeld-out skill compositions (tasks never sampled in training; "
+                "paired differences against top-k softmax with the same other keys):\n\n",
+                common.markdown_table(["arm", "val MSE (training tasks)", "held-out MSE",
+                                       "Δ held-out vs top-k softmax (paired)"], heldout,
+                                      "lrrr")]
     claims = _claims(keys, metrics)
     if claims:
         out += ["\n\nThe routers' headline claims at this scale (paired differences over "
@@ -110,6 +120,21 @@ def headline(rows):
                 common.markdown_table(["claim", "arm", "measured", "verdict"], claims,
                                       "llll")]
     return "".join(out)
+
+
+def _heldout_rows(keys, mse, heldout):
+    """[arm, val MSE, held-out MSE, paired Δ] for the arms that have held-out tasks."""
+    out = []
+    for key in sorted(heldout, key=str):
+        m, lo, hi = rc.summary(mse.get(key, {}))
+        h, hlo, hhi = rc.summary(heldout[key])
+        ref = rc.reference_of(keys, key, heldout)
+        diff = rc.paired(heldout[key], heldout[ref]) if ref else None
+        out.append([rc.arm_label(keys, key), common.fmt_ci(m, lo, hi, 4),
+                    common.fmt_ci(h, hlo, hhi, 4),
+                    common.fmt_ci(diff["mean"], diff["low"], diff["high"], 4)
+                    if diff else "reference"])
+    return out
 
 
 def _claims(keys, metrics):
