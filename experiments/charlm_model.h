@@ -4,7 +4,9 @@
 // per block) trained with AdamW on next-character prediction over text
 // Debian ships (by default the licence texts of base-files,
 // /usr/share/common-licenses), scored in bits per character on a held-out
-// split.
+// split; or, with task=algorithmic, on generated algorithmic problems
+// (copy, reverse, sort, increment; moe/train/algorithmic_text.h) with a
+// held-out text generated apart, also scored by exact match.
 //
 // Random streams (common random numbers): the training windows and the
 // model's initial weights come from CellContext::DataStream, keyed by the
@@ -20,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/moe/train/algorithmic_text.h"
 #include "algorithms/moe/train/char_corpus.h"
 #include "algorithms/moe/train/sequence_model.h"
 #include "sim/experiment.h"
@@ -29,7 +32,8 @@ namespace expertlab::experiments {
 // router, corpus, model shape, training and validation keys.
 std::vector<ParamSpec> CharLmParameters();
 std::vector<std::string> CharLmDataKeys();
-// Errors naming the key: a missing corpus, heads not dividing d_model, k > E.
+// Errors naming the key: a missing corpus, heads not dividing d_model, k > E,
+// bad algorithmic lengths.
 void CheckCharLmCell(const Params& p);
 
 struct CharLmEvaluation {
@@ -37,6 +41,9 @@ struct CharLmEvaluation {
   double load_entropy = 0;
   double dead_experts = 0;
   double experts_per_token = 0;
+  // task=algorithmic: teacher-forced argmax accuracy on answer characters
+  // and exact match of whole answers (moe/train/algorithmic_text.h).
+  moe::ExactMatch exact;
 };
 
 // A model, its corpus and held-out windows (MakeCharLm, TrainCharLm).
@@ -45,6 +52,7 @@ struct CharLm {
   std::vector<int32_t> val_tokens, val_targets;
   int64_t val_windows = 0;
   int64_t eval_batch = 1;  // windows per validation forward (the training batch)
+  bool algorithmic = false;  // task=algorithmic: score exact match too
   std::unique_ptr<moe::SequenceModel<float>> model;
   Rng router_rng{0, 0, 0, 0};  // the router's draws, training then evaluation
   bool diverged = false;       // a training loss was not finite (training stopped)

@@ -22,6 +22,14 @@
 //   train_bpc           mean training loss of the last tenth of the steps,
 //                       in bits
 //   theory.unigram_bpc  unigram entropy of the training split (bits/char)
+// and with task=algorithmic (generated copy / reverse / sort / increment
+// problems, moe/train/algorithmic_text.h), at the curve's steps:
+//   answer_accuracy     argmax accuracy on answer characters whose line
+//                       starts inside the window (teacher forced)
+//   exact_match         share of such lines answered entirely right
+// and at `steps`:
+//   theory.entropy_rate_bpc   the generator's entropy rate, the least
+//                       reachable held-out bits per character
 //   diverged            1 if a training loss was not finite (training stops;
 //                       the final rows other than these are absent)
 #include <algorithm>
@@ -35,11 +43,18 @@
 namespace expertlab::experiments {
 namespace {
 
-void RecordCharLmCurve(const CharLmEvaluation& e, int64_t step, CellContext& context) {
+void RecordCharLmCurve(const CharLm& lm, const CharLmEvaluation& e, int64_t step,
+                       CellContext& context) {
   context.Record("val_bpc", step, e.bpc);
   context.Record("load_entropy", step, e.load_entropy);
   context.Record("dead_experts", step, e.dead_experts);
   context.Record("experts_per_token", step, e.experts_per_token);
+  if (!lm.algorithmic) return;
+  const moe::ExactMatch& x = e.exact;
+  context.Record("answer_accuracy", step,
+                 x.answer_chars > 0 ? double(x.answer_correct) / double(x.answer_chars) : 0.0);
+  context.Record("exact_match", step,
+                 x.lines > 0 ? double(x.lines_correct) / double(x.lines) : 0.0);
 }
 
 class RoutingCharLm final : public Experiment {
@@ -65,11 +80,17 @@ class RoutingCharLm final : public Experiment {
         *lm, p, context,
         [&](int64_t step, CharLm& model) {
           if (std::binary_search(curve.begin(), curve.end(), step))
-            RecordCharLmCurve(model.Evaluate(), step, context);
+            RecordCharLmCurve(model, model.Evaluate(), step, context);
         },
         resumable);
     context.Record("diverged", steps, lm->diverged ? 1.0 : 0.0);
     context.Record("theory.unigram_bpc", steps, lm->corpus->UnigramBits());
+    if (lm->algorithmic) {
+      moe::AlgorithmicTextSpec spec;
+      spec.min_len = p.Int("min_len");
+      spec.max_len = p.Int("max_len");
+      context.Record("theory.entropy_rate_bpc", steps, moe::AlgorithmicEntropyRate(spec));
+    }
     if (lm->diverged) return;
     context.Record("train_bpc", steps, lm->tail_train_bits);
   }

@@ -58,14 +58,7 @@ CharCorpus::CharCorpus(const CharCorpusSpec& spec) {
   EXPERTLAB_CHECK(spec.block >= 2 && spec.holdout_every >= 2)
       << "char corpus: block and holdout_every must be >= 2";
   const std::string text = ReadCorpusText(spec.path);
-  std::array<int32_t, 256> id;
-  id.fill(-1);
-  for (unsigned char c : text) id[c] = 0;
-  for (int c = 0; c < 256; ++c)
-    if (id[c] == 0) {
-      id[c] = static_cast<int32_t>(alphabet_.size());
-      alphabet_.push_back(static_cast<char>(c));
-    }
+  const std::array<int32_t, 256> id = BuildAlphabet(text, text);
   const int64_t n = static_cast<int64_t>(text.size());
   for (int64_t i = 0; i < n; ++i) {
     const bool held = (i / spec.block) % spec.holdout_every == spec.holdout_every - 1;
@@ -74,6 +67,32 @@ CharCorpus::CharCorpus(const CharCorpusSpec& spec) {
   EXPERTLAB_CHECK(!validation_.empty())
       << "char corpus: " << spec.path << " has " << n << " bytes, too few for a held-out block of "
       << spec.block << " (one in " << spec.holdout_every << ")";
+  ComputeUnigramBits();
+}
+
+CharCorpus::CharCorpus(const std::string& train_text, const std::string& validation_text) {
+  EXPERTLAB_CHECK(!train_text.empty() && !validation_text.empty())
+      << "char corpus: empty training or validation text";
+  const std::array<int32_t, 256> id = BuildAlphabet(train_text, validation_text);
+  for (unsigned char c : train_text) train_.push_back(id[c]);
+  for (unsigned char c : validation_text) validation_.push_back(id[c]);
+  ComputeUnigramBits();
+}
+
+std::array<int32_t, 256> CharCorpus::BuildAlphabet(const std::string& a, const std::string& b) {
+  std::array<int32_t, 256> id;
+  id.fill(-1);
+  for (unsigned char c : a) id[c] = 0;
+  for (unsigned char c : b) id[c] = 0;
+  for (int c = 0; c < 256; ++c)
+    if (id[c] == 0) {
+      id[c] = static_cast<int32_t>(alphabet_.size());
+      alphabet_.push_back(static_cast<char>(c));
+    }
+  return id;
+}
+
+void CharCorpus::ComputeUnigramBits() {
   std::vector<double> count(alphabet_.size(), 0.0);
   for (int32_t c : train_) count[c] += 1;
   const double total = static_cast<double>(train_.size());

@@ -21,6 +21,7 @@
 //   holdout_every   >= 2      one block in this many is held out
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct CharCorpusSpec {
 class CharCorpus {
  public:
   explicit CharCorpus(const CharCorpusSpec& spec);
+  // A corpus whose splits are given as texts (e.g. generated ones): the
+  // vocabulary is the distinct bytes of both.
+  CharCorpus(const std::string& train_text, const std::string& validation_text);
 
   int64_t vocab() const { return static_cast<int64_t>(alphabet_.size()); }
   // Byte of token id i.
@@ -59,6 +63,9 @@ class CharCorpus {
                             std::vector<int32_t>* targets) const;
 
  private:
+  // Fills alphabet_ with the distinct bytes of a and b; returns byte -> id.
+  std::array<int32_t, 256> BuildAlphabet(const std::string& a, const std::string& b);
+  void ComputeUnigramBits();
   std::string alphabet_;
   std::vector<int32_t> train_, validation_;
   double unigram_bits_ = 0;
