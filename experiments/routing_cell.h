@@ -37,6 +37,8 @@
 //                            evaluated with k = 1..E experts per token at
 //                            inference (SMoE-Dropout's eval_k, the layer's
 //                            k for the other routers)
+//   heldout_mse              with holdout_tasks > 0: the MSE on tasks kept
+//                            out of training (held-out skill compositions)
 #pragma once
 
 #include <string>

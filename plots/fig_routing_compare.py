@@ -31,10 +31,12 @@ QUALITY_CLAIMS = {
             "beat a learned gate at equal compute",
     "moec": "MoEC (Xie et al., AAAI 2023): expert clusters with cluster-level dropout improve "
             "on the top-1 gate",
+    "switch": "Switch Transformers (Fedus, Zoph & Shazeer, JMLR 2022): multiplicative jitter "
+              "on the router input trains the top-1 gate at least as well as without it",
 }
 # Routers whose load the auxiliary balance loss is claimed to even out
 # (Shazeer et al., ICLR 2017; Fedus, Zoph & Shazeer, JMLR 2022).
-BALANCED_BY_LOSS = ("topk_softmax", "noisy_topk")
+BALANCED_BY_LOSS = ("topk_softmax", "noisy_topk", "switch")
 
 
 def plot(rows, figures_dir):
