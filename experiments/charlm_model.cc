@@ -52,7 +52,54 @@ std::unique_ptr<CharCorpus> MakeCorpus(const Params& p, CellContext& context) {
       AlgorithmicText(AlgorithmicSpec(p, kAlgorithmicValidationLines), validation));
 }
 
-SequenceConfig CharLmModelSpec(const Params& p, int64_t vocab, int threads) {
+
+}  // namespace
+
+std::vector<ParamSpec> CharLmModelParameters() {
+  return {
+      SpecParam<Router>("router", "topk_softmax", "router spec, e.g. noisy_topk(noise=1)"),
+      ParamSpec::Int("context", 32, Bounds::Closed(1, 4096), "characters per window"),
+      ParamSpec::Int("d_model", 64, Bounds::Closed(1, 4096), "model width"),
+      ParamSpec::Int("heads", 4, Bounds::Closed(1, 256), "attention heads (divide d_model)"),
+      ParamSpec::Int("blocks", 2, Bounds::Closed(1, 64), "transformer blocks"),
+      ParamSpec::Int("d_ff", 64, Bounds::Closed(1, 16384), "expert hidden width (SwiGLU)"),
+      ParamSpec::Int("E", 8, Bounds::Closed(1, 1024), "routed experts per block"),
+      ParamSpec::Int("k", 2, Bounds::Closed(1, 1024), "the layer's k (experts per token)"),
+      ParamSpec::Double("capacity_factor", 0.0, Bounds::AtLeast(0),
+                        "0 = dropless; else C = ceil(cf T k / E)"),
+      ParamSpec::Double("balance", 0.01, Bounds::AtLeast(0), "load-balance loss weight"),
+      ParamSpec::Double("z", 0.001, Bounds::AtLeast(0), "router z-loss weight"),
+  };
+}
+
+std::vector<ParamSpec> CharLmParameters() {
+  // The router first, the data keys, the rest of the model, then training:
+  // the order of the keys is the grid's, which keys every cell's hash.
+  const std::vector<ParamSpec> model = CharLmModelParameters();
+  std::vector<ParamSpec> keys = {
+      model.front(),
+      ParamSpec::Choice("task", "text", {"text", "algorithmic"},
+                        "model the corpus, or generated algorithmic problems (copy, reverse, "
+                        "sort, increment)"),
+      ParamSpec::Text("corpus", "/usr/share/common-licenses",
+                      "text file, or directory of text files, to model (package base-files "
+                      "ships the default; task=text)"),
+      ParamSpec::Int("min_len", 2, Bounds::Closed(1, 32), "shortest digit string (task=algorithmic)"),
+      ParamSpec::Int("max_len", 6, Bounds::Closed(1, 32), "longest digit string (task=algorithmic)"),
+  };
+  keys.insert(keys.end(), model.begin() + 1, model.end());
+  const std::vector<ParamSpec> training = {
+      ParamSpec::Int("steps", 300, Bounds::Closed(1, 1 << 24), "AdamW steps"),
+      ParamSpec::Int("batch", 16, Bounds::Closed(1, 1 << 16), "windows per step"),
+      ParamSpec::Double("lr", 3e-3, Bounds::Positive(), "AdamW learning rate"),
+      ParamSpec::Int("val_windows", 128, Bounds::Closed(0, 1 << 22),
+                     "held-out windows scored (0 = the whole held-out split)"),
+  };
+  keys.insert(keys.end(), training.begin(), training.end());
+  return keys;
+}
+
+SequenceConfig CharLmModelConfig(const Params& p, int64_t vocab, int threads) {
   SequenceConfig c;
   c.vocab = vocab;
   c.context = p.Int("context");
@@ -69,38 +116,6 @@ SequenceConfig CharLmModelSpec(const Params& p, int64_t vocab, int threads) {
   return c;
 }
 
-}  // namespace
-
-std::vector<ParamSpec> CharLmParameters() {
-  return {
-      SpecParam<Router>("router", "topk_softmax", "router spec, e.g. noisy_topk(noise=1)"),
-      ParamSpec::Choice("task", "text", {"text", "algorithmic"},
-                        "model the corpus, or generated algorithmic problems (copy, reverse, "
-                        "sort, increment)"),
-      ParamSpec::Text("corpus", "/usr/share/common-licenses",
-                      "text file, or directory of text files, to model (package base-files "
-                      "ships the default; task=text)"),
-      ParamSpec::Int("min_len", 2, Bounds::Closed(1, 32), "shortest digit string (task=algorithmic)"),
-      ParamSpec::Int("max_len", 6, Bounds::Closed(1, 32), "longest digit string (task=algorithmic)"),
-      ParamSpec::Int("context", 32, Bounds::Closed(1, 4096), "characters per window"),
-      ParamSpec::Int("d_model", 64, Bounds::Closed(1, 4096), "model width"),
-      ParamSpec::Int("heads", 4, Bounds::Closed(1, 256), "attention heads (divide d_model)"),
-      ParamSpec::Int("blocks", 2, Bounds::Closed(1, 64), "transformer blocks"),
-      ParamSpec::Int("d_ff", 64, Bounds::Closed(1, 16384), "expert hidden width (SwiGLU)"),
-      ParamSpec::Int("E", 8, Bounds::Closed(1, 1024), "routed experts per block"),
-      ParamSpec::Int("k", 2, Bounds::Closed(1, 1024), "the layer's k (experts per token)"),
-      ParamSpec::Double("capacity_factor", 0.0, Bounds::AtLeast(0),
-                        "0 = dropless; else C = ceil(cf T k / E)"),
-      ParamSpec::Double("balance", 0.01, Bounds::AtLeast(0), "load-balance loss weight"),
-      ParamSpec::Double("z", 0.001, Bounds::AtLeast(0), "router z-loss weight"),
-      ParamSpec::Int("steps", 300, Bounds::Closed(1, 1 << 24), "AdamW steps"),
-      ParamSpec::Int("batch", 16, Bounds::Closed(1, 1 << 16), "windows per step"),
-      ParamSpec::Double("lr", 3e-3, Bounds::Positive(), "AdamW learning rate"),
-      ParamSpec::Int("val_windows", 128, Bounds::Closed(0, 1 << 22),
-                     "held-out windows scored (0 = the whole held-out split)"),
-  };
-}
-
 std::vector<std::string> CharLmDataKeys() {
   return {"corpus", "context", "d_model", "heads", "blocks", "d_ff", "E", "batch"};
 }
@@ -110,7 +125,7 @@ void CheckCharLmCell(const Params& p) {
     AlgorithmicSpec(p, 1).Validate();
   else
     CharLmCorpusSpec(p).Validate();
-  const SequenceConfig c = CharLmModelSpec(p, 2, 1);
+  const SequenceConfig c = CharLmModelConfig(p, 2, 1);
   EXPERTLAB_CHECK(c.d_model % c.heads == 0)
       << "heads: must divide d_model = " << c.d_model << ", got " << c.heads;
   EXPERTLAB_CHECK(c.moe.top_k <= c.moe.experts)
@@ -175,7 +190,7 @@ std::unique_ptr<CharLm> MakeCharLm(const Params& p, CellContext& context, Rng ro
                                                   &lm->val_tokens, &lm->val_targets);
   Rng init_rng = context.DataStream(kCharLmInitStream);
   lm->model = std::make_unique<SequenceModel<float>>(
-      CharLmModelSpec(p, lm->corpus->vocab(), context.threads()), init_rng);
+      CharLmModelConfig(p, lm->corpus->vocab(), context.threads()), init_rng);
   lm->router_rng = router_rng;
   return lm;
 }

@@ -29,8 +29,13 @@
 
 namespace expertlab::experiments {
 
-// router, corpus, model shape, training and validation keys.
+// The model's keys: router, shape (context, d_model, heads, blocks, d_ff,
+// E, k), capacity_factor and the auxiliary loss weights (balance, z).
+std::vector<ParamSpec> CharLmModelParameters();
+// The model's keys, then the task, corpus, training and validation keys.
 std::vector<ParamSpec> CharLmParameters();
+// The sequence model those keys describe, for a vocabulary of `vocab`.
+moe::SequenceConfig CharLmModelConfig(const Params& p, int64_t vocab, int threads);
 std::vector<std::string> CharLmDataKeys();
 // Errors naming the key: a missing corpus, heads not dividing d_model, k > E,
 // bad algorithmic lengths.

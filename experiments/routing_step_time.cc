@@ -27,9 +27,8 @@
 #include "algorithms/moe/layer.h"
 #include "algorithms/moe/train/adamw.h"
 #include "algorithms/moe/train/sequence_model.h"
+#include "experiments/charlm_model.h"
 #include "sim/experiment.h"
-#include "sim/registry.h"
-#include "sim/spec.h"
 #include "sim/timing.h"
 
 namespace expertlab::experiments {
@@ -38,22 +37,6 @@ namespace {
 using namespace expertlab::moe;
 
 constexpr int64_t kStepTimeVocab = 96;
-
-SequenceConfig StepTimeModel(const Params& p, const std::string& router, int threads) {
-  SequenceConfig c;
-  c.vocab = kStepTimeVocab;
-  c.context = p.Int("context");
-  c.d_model = p.Int("d_model");
-  c.heads = p.Int("heads");
-  c.blocks = p.Int("blocks");
-  c.moe.d_ff = p.Int("d_ff");
-  c.moe.experts = p.Int("E");
-  c.moe.top_k = p.Int("k");
-  c.router = router;
-  c.aux = {0.01, 0.001};
-  c.threads = threads;
-  return c;
-}
 
 // A model with its optimiser, training on one fixed batch.
 struct TimedTraining {
@@ -83,36 +66,30 @@ double ExpertsPerToken(const SequenceModel<float>& model) {
 
 class RoutingStepTime final : public Experiment {
  public:
+  // The char-LM's model keys (charlm_model.h), the batch and the rounds.
   std::vector<ParamSpec> Parameters() const override {
-    return {
-        SpecParam<Router>("router", "topk_softmax", "router spec, e.g. expert_choice"),
-        ParamSpec::Int("d_model", 128, Bounds::Closed(1, 4096), "model width"),
-        ParamSpec::Int("heads", 4, Bounds::Closed(1, 64), "attention heads"),
-        ParamSpec::Int("blocks", 1, Bounds::Closed(1, 64), "attention + MoE blocks"),
-        ParamSpec::Int("d_ff", 256, Bounds::Closed(1, 16384), "expert hidden width"),
-        ParamSpec::Int("E", 8, Bounds::Closed(1, 1024), "routed experts per block"),
-        ParamSpec::Int("k", 2, Bounds::Closed(1, 1024), "the layer's k"),
-        ParamSpec::Int("context", 64, Bounds::Closed(1, 4096), "positions per sequence"),
-        ParamSpec::Int("batch", 32, Bounds::Closed(1, 4096), "sequences per step"),
-        ParamSpec::Int("rounds", 5, Bounds::Closed(1, 1000), "interleaved timed rounds"),
-    };
+    std::vector<ParamSpec> keys = CharLmModelParameters();
+    keys.push_back(ParamSpec::Int("batch", 32, Bounds::Closed(1, 4096), "sequences per step"));
+    keys.push_back(
+        ParamSpec::Int("rounds", 5, Bounds::Closed(1, 1000), "interleaved timed rounds"));
+    return keys;
   }
   bool Measured() const override { return true; }
   bool Exclusive() const override { return true; }
 
   void CheckCell(const Params& p) const override {
-    StepTimeModel(p, p.String("router"), 1).Validate();
+    CharLmModelConfig(p, kStepTimeVocab, 1).Validate();
     EXPERTLAB_CHECK(p.Int("d_model") % p.Int("heads") == 0)
         << "heads: must divide d_model = " << p.Int("d_model") << ", got " << p.Int("heads");
   }
 
   void RunCell(const Params& p, CellContext& context) const override {
     CheckCell(p);
-    const int threads = context.threads();
-    TimedTraining routed(StepTimeModel(p, p.String("router"), threads), context.DataStream(0),
-                         context.Stream(1));
-    TimedTraining reference(StepTimeModel(p, "topk_softmax", threads), context.DataStream(0),
-                            context.Stream(1));
+    const SequenceConfig config = CharLmModelConfig(p, kStepTimeVocab, context.threads());
+    SequenceConfig reference_config = config;
+    reference_config.router = "topk_softmax";
+    TimedTraining routed(config, context.DataStream(0), context.Stream(1));
+    TimedTraining reference(reference_config, context.DataStream(0), context.Stream(1));
     const int64_t N = p.Int("batch"), L = p.Int("context");
     Rng data = context.DataStream(2);
     std::vector<int32_t> tokens(N * L), targets(N * L);
