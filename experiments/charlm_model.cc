@@ -8,6 +8,7 @@
 #include "algorithms/moe/train/adamw.h"
 #include "algorithms/moe/train/routing_metrics.h"
 #include "algorithms/moe/train/training_state.h"
+#include "experiments/moe_model_keys.h"
 #include "experiments/training_checkpoints.h"
 #include "sim/check.h"
 #include "sim/registry.h"
@@ -101,17 +102,10 @@ std::vector<ParamSpec> CharLmParameters() {
 
 SequenceConfig CharLmModelConfig(const Params& p, int64_t vocab, int threads) {
   SequenceConfig c;
+  ReadMoeModelKeys(p, &c);
   c.vocab = vocab;
   c.context = p.Int("context");
-  c.d_model = p.Int("d_model");
   c.heads = p.Int("heads");
-  c.blocks = p.Int("blocks");
-  c.moe.d_ff = p.Int("d_ff");
-  c.moe.experts = p.Int("E");
-  c.moe.top_k = p.Int("k");
-  c.moe.capacity_factor = p.Double("capacity_factor");
-  c.router = p.String("router");
-  c.aux = {p.Double("balance"), p.Double("z")};
   c.threads = threads;
   return c;
 }

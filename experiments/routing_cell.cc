@@ -9,6 +9,7 @@
 #include "algorithms/moe/train/routing_metrics.h"
 #include "algorithms/moe/train/routing_tasks.h"
 #include "algorithms/moe/train/training_state.h"
+#include "experiments/moe_model_keys.h"
 #include "experiments/training_checkpoints.h"
 #include "sim/check.h"
 #include "sim/spec.h"
@@ -44,17 +45,10 @@ RoutingTaskSpec TaskSpec(const Params& p) {
 
 ModelConfig ModelSpec(const Params& p) {
   ModelConfig c;
+  ReadMoeModelKeys(p, &c);
   c.input_dim = p.Int("dim");
   c.out_dim = 1;
   c.loss = LossKind::kMse;
-  c.d_model = p.Int("d_model");
-  c.blocks = p.Int("blocks");
-  c.moe.d_ff = p.Int("d_ff");
-  c.moe.experts = p.Int("E");
-  c.moe.top_k = p.Int("k");
-  c.moe.capacity_factor = p.Double("capacity_factor");
-  c.router = p.String("router");
-  c.aux = {p.Double("balance"), p.Double("z")};
   return c;
 }
 
