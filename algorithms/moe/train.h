@@ -54,7 +54,6 @@ struct ModelConfig {
   int threads = 1;
 };
 
-
 // One mini-batch: `size` examples; tokens or features, labels or targets.
 template <class S>
 struct Batch {
@@ -64,7 +63,6 @@ struct Batch {
   const int32_t* labels = nullptr;  // [size] (cross-entropy)
   const S* targets = nullptr;       // [size x out_dim] (mse)
 };
-
 
 struct StepResult {
   double loss = 0;       // task loss
@@ -124,7 +122,6 @@ class MoeModel {
   std::vector<int32_t> twice_tokens_, twice_labels_;
   std::vector<S> twice_features_, twice_targets_;
 };
-
 
 // C (m x n) (+)= op(A) op(B) on the grouped-GEMM engine (deterministic for
 // any thread count). op(A) is m x k, op(B) is k x n; row-major, dense.

@@ -20,8 +20,8 @@ void SwitchRouter::Route(const RouterContext& context, const double* logits, Rou
 }
 
 void SwitchRouter::Backward(const RouterContext& context, const double* logits,
-                          const Routing& routing, const double* d_weight, const double* d_probs,
-                          double* d_logits) const {
+                            const Routing& routing, const double* d_weight, const double* d_probs,
+                            double* d_logits) const {
   top1_.Backward(context, logits, routing, d_weight, d_probs, d_logits);
 }
 

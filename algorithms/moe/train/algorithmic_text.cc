@@ -22,14 +22,9 @@ void AlgorithmicTextSpec::Validate() const {
 std::string AlgorithmicAnswer(char op, const std::string& digits) {
   std::string out = digits;
   switch (op) {
-    case 'c':
-      return out;
-    case 'r':
-      std::reverse(out.begin(), out.end());
-      return out;
-    case 's':
-      std::sort(out.begin(), out.end());
-      return out;
+    case 'c': return out;
+    case 'r': std::reverse(out.begin(), out.end()); return out;
+    case 's': std::sort(out.begin(), out.end()); return out;
     case 'i': {
       int64_t i = static_cast<int64_t>(out.size()) - 1;
       while (i >= 0 && out[i] == '9') out[i--] = '0';
@@ -37,8 +32,7 @@ std::string AlgorithmicAnswer(char op, const std::string& digits) {
       ++out[i];
       return out;
     }
-    default:
-      throw Error(std::string("algorithmic text: unknown op '") + op + "'");
+    default: throw Error(std::string("algorithmic text: unknown op '") + op + "'");
   }
 }
 

@@ -41,8 +41,7 @@ MoeLayer<double> SwitchLayer(const char* spec, Rng& rng) {
   config.d_ff = 4;
   config.experts = 3;
   config.top_k = 1;
-  return MoeLayer<double>(config, MakeSwitch(spec),
-                          MoeWeights<double>::Random(config, rng, 2.0));
+  return MoeLayer<double>(config, MakeSwitch(spec), MoeWeights<double>::Random(config, rng, 2.0));
 }
 
 TEST_CASE("switch jitter: the router sees x times U(1 - eps, 1 + eps) in training only",
