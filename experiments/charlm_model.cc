@@ -36,23 +36,14 @@ constexpr int64_t kAlgorithmicValidationLines = 2000;
 
 bool IsAlgorithmic(const Params& p) { return p.String("task") == "algorithmic"; }
 
-AlgorithmicTextSpec AlgorithmicSpec(const Params& p, int64_t lines) {
-  AlgorithmicTextSpec spec;
-  spec.lines = lines;
-  spec.min_len = p.Int("min_len");
-  spec.max_len = p.Int("max_len");
-  return spec;
-}
-
 std::unique_ptr<CharCorpus> MakeCorpus(const Params& p, CellContext& context) {
   if (!IsAlgorithmic(p)) return std::make_unique<CharCorpus>(CharLmCorpusSpec(p));
   Rng train = context.DataStream(kCharLmTrainTextStream);
   Rng validation = context.DataStream(kCharLmValidationTextStream);
   return std::make_unique<CharCorpus>(
-      AlgorithmicText(AlgorithmicSpec(p, kAlgorithmicTrainLines), train),
-      AlgorithmicText(AlgorithmicSpec(p, kAlgorithmicValidationLines), validation));
+      AlgorithmicText(CharLmAlgorithmicSpec(p, kAlgorithmicTrainLines), train),
+      AlgorithmicText(CharLmAlgorithmicSpec(p, kAlgorithmicValidationLines), validation));
 }
-
 
 }  // namespace
 
@@ -110,13 +101,21 @@ SequenceConfig CharLmModelConfig(const Params& p, int64_t vocab, int threads) {
   return c;
 }
 
+AlgorithmicTextSpec CharLmAlgorithmicSpec(const Params& p, int64_t lines) {
+  AlgorithmicTextSpec spec;
+  spec.lines = lines;
+  spec.min_len = p.Int("min_len");
+  spec.max_len = p.Int("max_len");
+  return spec;
+}
+
 std::vector<std::string> CharLmDataKeys() {
   return {"corpus", "context", "d_model", "heads", "blocks", "d_ff", "E", "batch"};
 }
 
 void CheckCharLmCell(const Params& p) {
   if (IsAlgorithmic(p))
-    AlgorithmicSpec(p, 1).Validate();
+    CharLmAlgorithmicSpec(p, 1).Validate();
   else
     CharLmCorpusSpec(p).Validate();
   const SequenceConfig c = CharLmModelConfig(p, 2, 1);

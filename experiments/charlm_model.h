@@ -34,6 +34,8 @@ namespace expertlab::experiments {
 std::vector<ParamSpec> CharLmModelParameters();
 // The model's keys, then the task, corpus, training and validation keys.
 std::vector<ParamSpec> CharLmParameters();
+// task=algorithmic: the generator of `lines` problems the keys describe.
+moe::AlgorithmicTextSpec CharLmAlgorithmicSpec(const Params& p, int64_t lines);
 // The sequence model those keys describe, for a vocabulary of `vocab`.
 moe::SequenceConfig CharLmModelConfig(const Params& p, int64_t vocab, int threads);
 std::vector<std::string> CharLmDataKeys();

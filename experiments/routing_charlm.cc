@@ -85,12 +85,9 @@ class RoutingCharLm final : public Experiment {
         resumable);
     context.Record("diverged", steps, lm->diverged ? 1.0 : 0.0);
     context.Record("theory.unigram_bpc", steps, lm->corpus->UnigramBits());
-    if (lm->algorithmic) {
-      moe::AlgorithmicTextSpec spec;
-      spec.min_len = p.Int("min_len");
-      spec.max_len = p.Int("max_len");
-      context.Record("theory.entropy_rate_bpc", steps, moe::AlgorithmicEntropyRate(spec));
-    }
+    if (lm->algorithmic)
+      context.Record("theory.entropy_rate_bpc", steps,
+                     moe::AlgorithmicEntropyRate(CharLmAlgorithmicSpec(p, 1)));
     if (lm->diverged) return;
     context.Record("train_bpc", steps, lm->tail_train_bits);
   }

@@ -11,6 +11,7 @@
 #include "sim/check.h"
 #include "sim/executor.h"
 #include "sim/experiment.h"
+#include "tests/sim/memory_checkpoints.h"
 
 namespace expertlab {
 namespace {
@@ -58,20 +59,8 @@ EXPERTLAB_REGISTER_EXPERIMENT(LongCell, "test_long_cell",
 
 namespace {
 
-// Keeps the last checkpoint in memory and asks the cell to stop after
-// `stop_after` saves, as a killed or interrupted run would.
-class MemoryCheckpoints final : public CheckpointIo {
- public:
-  std::optional<std::string> Load() override { return blob_; }
-  void Save(std::string blob) override {
-    blob_ = std::move(blob);
-    if (++saves_ == stop_after) stop = true;
-  }
-  std::optional<std::string> blob_;
-  int saves_ = 0;
-  int stop_after = -1;
-  std::atomic<bool> stop{false};
-};
+using testing::MemoryCheckpoints;
+using testing::SameRows;
 
 std::vector<MetricRow> Walk(CheckpointIo* io, const std::atomic<bool>* stop) {
   Params params(
@@ -80,13 +69,6 @@ std::vector<MetricRow> Walk(CheckpointIo* io, const std::atomic<bool>* stop) {
   LongCell().RunCell(params, context);
   CHECK(context.attributes().size() == 1);
   return context.rows();
-}
-
-bool SameRows(const std::vector<MetricRow>& a, const std::vector<MetricRow>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (a[i].step != b[i].step || a[i].name != b[i].name || a[i].value != b[i].value) return false;
-  return true;
 }
 
 TEST_CASE("a stopped long cell resumes to the uninterrupted rows", "[unit][determinism]") {

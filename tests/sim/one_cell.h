@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,16 +17,25 @@
 
 namespace expertlab::testing {
 
-// The rows of replicate 0 of the one cell that `name`'s default config
-// with `overrides` (key=value) expands to.
-inline std::vector<MetricRow> RunOneCell(const std::string& name,
-                                         const std::vector<std::string>& overrides) {
+// The one cell that `name`'s default config with `overrides` (key=value)
+// expands to, with its experiment.
+struct OneCell {
+  std::unique_ptr<Experiment> experiment;
+  Cell cell;
+};
+inline OneCell OneCellOf(const std::string& name, const std::vector<std::string>& overrides) {
   SweepConfig config = DefaultConfig(name);
   for (const auto& o : overrides) ApplyOverride(config, o);
-  const auto cells = ExpandGrid(config);
+  auto cells = ExpandGrid(config);
   REQUIRE(cells.size() == 1);
-  const auto experiment = FindExperiment(name).factory(Params());
-  return RunItem(*experiment, cells[0], 0, 1, {1})->rows;
+  return {FindExperiment(name).factory(Params()), std::move(cells[0])};
+}
+
+// The rows of replicate 0 of that cell.
+inline std::vector<MetricRow> RunOneCell(const std::string& name,
+                                         const std::vector<std::string>& overrides) {
+  const OneCell one = OneCellOf(name, overrides);
+  return RunItem(*one.experiment, one.cell, 0, 1, {1})->rows;
 }
 
 // The --out directory of PlanQuickSweep(..., tag): never created, since

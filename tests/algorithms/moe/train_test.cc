@@ -37,17 +37,7 @@ ModelConfig SmallConfig(bool tokens) {
 TEST_CASE("MoE model gradients match central finite differences (double)", "[theory][moe]") {
   const uint64_t seed = 404;
   INFO("seed " << seed);
-  // MoEC drops one of its three experts (one cluster, q = 0.5) and adds
-  // its variance loss; THOR's consistency pass adds the two passes'
-  // divergence to the loss, and its router is not learned, so the z-loss
-  // (which W_r would feel) is off.
-  const struct {
-    const char* router;
-    AuxLossWeights aux;
-  } arms[] = {{"topk_softmax(renormalize=true)", {0.1, 0.01}},
-              {"thor(alpha=1.5)", {0.1, 0.0}},
-              {"moec(groups=1,var_loss=0.5)", {0.1, 0.01}}};
-  for (const auto& arm : arms)
+  for (const auto& arm : expertlab::testing::kGradientCheckArms)
     for (bool tokens : {false, true}) {
       INFO(arm.router << ", " << (tokens ? "tokens + cross-entropy" : "features + mse"));
       Rng rng(seed, 0, 0, 0);

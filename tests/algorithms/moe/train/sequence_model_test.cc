@@ -43,17 +43,8 @@ TEST_CASE("sequence model: every parameter block's gradient matches central diff
           "[theory][moe]") {
   const uint64_t seed = 505;
   INFO("seed " << seed);
-  // MoEC drops one of its three experts (one cluster, q = 0.5) and adds
-  // its variance loss; THOR's consistency pass adds the two passes'
-  // symmetric KL, and its router is not learned, so the z-loss (which W_r
-  // would feel) is off and W_r's block is the one without a gradient.
-  const struct {
-    const char* router;
-    AuxLossWeights aux;
-  } arms[] = {{"topk_softmax(renormalize=true)", {0.1, 0.01}},
-              {"thor(alpha=1.5)", {0.1, 0.0}},
-              {"moec(groups=1,var_loss=0.5)", {0.1, 0.01}}};
-  for (const auto& arm : arms) {
+  // THOR's W_r is the block without a gradient (its router is not learned).
+  for (const auto& arm : expertlab::testing::kGradientCheckArms) {
     INFO(arm.router);
     Rng rng(seed, 0, 0, 0);
     SequenceConfig config = TinySequenceConfig();
