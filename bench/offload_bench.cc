@@ -25,22 +25,29 @@
 //                        ms_per_load (read, verify, install) beside
 //                        ms_compute_per_layer (what one layer of look-ahead
 //                        hides).
-//   BM_QuantDecode       decode of one token (T = 1) through one MoE layer
-//                        (d = 1024, f = 4096, E = 8, top-2, 2 threads),
-//                        every call from cold caches: the in-memory layer
-//                        (fp32, moe/layer.h) against the same routing with
-//                        the two experts computed from their codes
+//   BM_QuantDecode       decode of a stream of 16 tokens (T = 1 each)
+//                        through one MoE layer (d = 1024, f = 4096, E = 16,
+//                        top-2, 2 threads), as a decode loop runs: each
+//                        token's two experts unused by the previous four
+//                        (so their weights come from memory, not from a
+//                        cache the last tokens filled), caches evicted
+//                        before each stream. The in-memory layer (fp32,
+//                        moe/layer.h) against the same routing with the
+//                        experts computed from their codes
 //                        (quantized_expert.h) in fp32, int8 and int4
-//                        (groups of 32). Counters per format: tokens/s,
-//                        weight GB/s (bytes of the two experts' codes and
-//                        scales per token) and pct_triad (of STREAM triad
-//                        measured in the same run); x_vs_layer (tokens/s
-//                        over the layer's; targets int8 >= 2.5, int4 >= 4)
-//                        and x_vs_fp32 (over the fp32 codes path).
+//                        (groups of 32), and a STREAM triad pass over
+//                        96 MiB, all interleaved in the same rounds.
+//                        Counters per format: tokens/s, weight GB/s (bytes
+//                        of the routed experts' codes and scales per token)
+//                        and pct_triad (median over rounds of the share of
+//                        that round's triad); x_vs_layer (tokens/s over the
+//                        layer's; targets int8 >= 2.5, int4 >= 4) and
+//                        x_vs_fp32 (over the fp32 codes path).
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -193,16 +200,44 @@ void BM_OffloadPrefetch(benchmark::State& state) {
 }
 BENCHMARK(BM_OffloadPrefetch)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(5);
 
+// Inputs for a decode stream of `count` tokens, each routed (top-k) to
+// experts none of the previous `fresh` tokens used, so that every token's
+// expert weights come from memory, not from a cache the last tokens filled.
+std::vector<std::vector<float>> FreshExpertStream(moe::MoeLayer<float>& layer, int64_t count,
+                                                  int64_t fresh, Rng& rng) {
+  const int64_t d = layer.config().d_model;
+  std::vector<std::vector<float>> stream;
+  std::vector<std::vector<int32_t>> used;
+  moe::MoeState<float> st;
+  while (static_cast<int64_t>(stream.size()) < count) {
+    std::vector<float> x(static_cast<size_t>(d));
+    for (auto& v : x) v = static_cast<float>(Normal(rng, 0.0, 1.0));
+    layer.Route(x.data(), 1, &st, false, nullptr);
+    const std::vector<int32_t> experts(st.expert.begin(), st.expert.begin() + st.slots);
+    const auto recent = used.size() > static_cast<size_t>(fresh) ? used.end() - fresh : used.begin();
+    const bool clash = std::any_of(recent, used.end(), [&](const std::vector<int32_t>& u) {
+      return std::find_first_of(u.begin(), u.end(), experts.begin(), experts.end()) != u.end();
+    });
+    if (clash) continue;
+    used.push_back(experts);
+    stream.push_back(std::move(x));
+  }
+  return stream;
+}
+
 void BM_QuantDecode(benchmark::State& state) {
   constexpr int kThreads = 2;
+  constexpr int64_t kStreamTokens = 16, kFreshTokens = 4;
   moe::MoeConfig config;
   config.d_model = 1024;
   config.d_ff = 4096;
-  config.experts = 8;
+  config.experts = 16;
   config.top_k = 2;
   config.threads = kThreads;
-  const moe::MachineLimits limits = moe::MeasureMachine(kThreads);
   moe::BenchMoe m = moe::MakeBenchMoe(config, 1, 7, kThreads);
+  Rng rng(9, 0, 0, 0);
+  const std::vector<std::vector<float>> stream =
+      FreshExpertStream(*m.layer, kStreamTokens, kFreshTokens, rng);
   const std::vector<WeightFormat> formats = {WeightFormat::kFp32, WeightFormat::kInt8,
                                              WeightFormat::kInt4};
   std::vector<std::vector<QuantizedExpert>> experts(formats.size());
@@ -212,34 +247,55 @@ void BM_QuantDecode(benchmark::State& state) {
                                           formats[i] == WeightFormat::kFp32 ? 0 : 32));
   std::vector<float> y(static_cast<size_t>(config.d_model)), hidden;
   moe::MoeState<float> st;
-  const auto layer = [&] { m.layer->Forward(m.x.data(), 1, y.data(), &st); };
-  std::vector<std::function<void()>> variants = {layer};
+  // Bytes of the routed experts' codes and scales per token, per format.
+  std::vector<double> bytes(formats.size(), 0.0);
+  for (const auto& x : stream) {
+    m.layer->Route(x.data(), 1, &st, false, nullptr);
+    for (int64_t s = 0; s < st.slots; ++s)
+      for (size_t i = 0; i < formats.size(); ++i)
+        bytes[i] += static_cast<double>(experts[i][st.expert[s]].Bytes()) / kStreamTokens;
+  }
+  // STREAM triad over 96 MiB (beyond the last-level cache), timed in the
+  // same rounds, so each round's bandwidth is a share of that round's triad.
+  const size_t triad_n = size_t{1} << 22;
+  std::vector<double> ta(triad_n, 0.0), tb(triad_n, 1.0), tc(triad_n, 2.0);
+  const double triad_bytes = 24.0 * static_cast<double>(triad_n);
+  std::vector<std::function<void()>> variants = {
+      [&] { moe::TriadPass(ta, tb, tc, kThreads); },
+      [&] {
+        for (const auto& x : stream) m.layer->Forward(x.data(), 1, y.data(), &st);
+      }};
   for (size_t i = 0; i < formats.size(); ++i)
     variants.push_back([&, i] {
-      m.layer->Route(m.x.data(), 1, &st, false, nullptr);
-      std::fill(y.begin(), y.end(), 0.0f);
-      for (int64_t s = 0; s < st.slots; ++s)
-        if (st.expert[s] >= 0)
-          ApplyQuantizedExpert(experts[i][st.expert[s]], m.x, st.weight[s], y, &hidden, kThreads);
+      for (const auto& x : stream) {
+        m.layer->Route(x.data(), 1, &st, false, nullptr);
+        std::fill(y.begin(), y.end(), 0.0f);
+        for (int64_t s = 0; s < st.slots; ++s)
+          if (st.expert[s] >= 0)
+            ApplyQuantizedExpert(experts[i][st.expert[s]], x, st.weight[s], y, &hidden, kThreads);
+      }
     });
   for (auto _ : state) {
     const InterleavedTimes t = TimeInterleaved(variants, 15, EvictCaches);
-    state.SetIterationTime(t.Median(0));
-    layer();
-    const int64_t e0 = st.expert[0], e1 = st.expert[1];
+    constexpr size_t kTriad = 0, kLayer = 1;
+    state.SetIterationTime(t.Median(kLayer) / kStreamTokens);
+    // Median over rounds of (the variant's weight bytes per second) over
+    // (that round's triad bytes per second).
+    const auto pct_triad = [&](size_t variant, double token_bytes) {
+      return 100.0 * token_bytes * kStreamTokens / triad_bytes * t.Speedup(variant, kTriad);
+    };
     for (size_t i = 0; i < formats.size(); ++i) {
       const std::string name = FormatName(formats[i]);
-      const double bytes = static_cast<double>(experts[i][e0].Bytes() + experts[i][e1].Bytes());
-      state.counters[name + "_tokens_s"] = 1.0 / t.Median(i + 1);
-      state.counters[name + "_gbs"] = bytes / t.Median(i + 1) / 1e9;
-      state.counters[name + "_pct_triad"] = 100.0 * bytes / t.Median(i + 1) / 1e9 / limits.triad_gbytes;
-      state.counters[name + "_x_vs_layer"] = t.Speedup(i + 1, 0);
-      if (i > 0) state.counters[name + "_x_vs_fp32"] = t.Speedup(i + 1, 1);
+      const size_t v = kLayer + 1 + i;
+      state.counters[name + "_tokens_s"] = kStreamTokens / t.Median(v);
+      state.counters[name + "_gbs"] = bytes[i] * kStreamTokens / t.Median(v) / 1e9;
+      state.counters[name + "_pct_triad"] = pct_triad(v, bytes[i]);
+      state.counters[name + "_x_vs_layer"] = t.Speedup(v, kLayer);
+      if (i > 0) state.counters[name + "_x_vs_fp32"] = t.Speedup(v, kLayer + 1);
     }
-    const double layer_bytes = static_cast<double>(experts[0][e0].Bytes() + experts[0][e1].Bytes());
-    state.counters["layer_tokens_s"] = 1.0 / t.Median(0);
-    state.counters["layer_pct_triad"] = 100.0 * layer_bytes / t.Median(0) / 1e9 / limits.triad_gbytes;
-    state.counters["triad_gbs"] = limits.triad_gbytes;
+    state.counters["layer_tokens_s"] = kStreamTokens / t.Median(kLayer);
+    state.counters["layer_pct_triad"] = pct_triad(kLayer, bytes[0]);
+    state.counters["round_triad_gbs"] = triad_bytes / t.Median(kTriad) / 1e9;
   }
 }
 BENCHMARK(BM_QuantDecode)->Iterations(1)->UseManualTime()->Unit(benchmark::kMicrosecond);

@@ -214,10 +214,7 @@ MachineLimits MeasureMachine(int threads) {
   std::vector<double> a(n), b(n, 1.0), c(n, 2.0);
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int64_t i = 0; i < n; ++i) a[i] = 0;
-  limits.triad_gbytes = best_rate(5, stream_bytes, [&] {
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];
-  });
+  limits.triad_gbytes = best_rate(5, stream_bytes, [&] { TriadPass(a, b, c, threads); });
   if (a[n / 2] != 7.0) std::abort();
   // Read-only stream over the same 384 MiB (three streams, like a decode
   // tile's panels): the most a kernel that only reads can draw, above triad,
@@ -233,6 +230,13 @@ MachineLimits MeasureMachine(int threads) {
   });
   if (bits == 1) std::abort();  // keep the reads alive
   return limits;
+}
+
+void TriadPass(std::span<double> a, std::span<const double> b, std::span<const double> c,
+               int threads) {
+  const auto n = static_cast<int64_t>(a.size());
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t i = 0; i < n; ++i) a[i] = b[i] + 3.0 * c[i];
 }
 
 }  // namespace expertlab::moe

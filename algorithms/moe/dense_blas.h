@@ -103,4 +103,9 @@ struct MachineLimits {
 // `threads` OpenMP threads; takes about a second.
 MachineLimits MeasureMachine(int threads);
 
+// One STREAM triad pass a = b + 3 c on `threads` threads: 24 bytes moved
+// per element (read b and c, write a). Arrays of equal length.
+void TriadPass(std::span<double> a, std::span<const double> b, std::span<const double> c,
+               int threads);
+
 }  // namespace expertlab::moe

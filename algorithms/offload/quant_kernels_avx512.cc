@@ -1,8 +1,7 @@
 // AVX-512 decode kernel for quantised experts: y += x W over a range of
 // rows, sixteen columns a vector, four rows a pass so that each vector of y
 // is loaded and stored once per four rows while the range streams through
-// memory front to back (one contiguous stream, which the hardware
-// prefetchers follow best).
+// memory front to back, prefetched in software two row blocks ahead.
 // Codes become floats in registers: int8 by sign extension; 4-bit a block
 // of 32 at a time through a 16-entry float table (vpermps). Compiled
 // with -mavx512f -mavx512bw -mavx512vl (CMakeLists.txt); see quant_view.h.
@@ -61,42 +60,89 @@ inline void FmaChunk(const uint8_t* p, __m512 f, __m512* acc) {
   }
 }
 
-// Rows row[0 .. kRows) (each pointing at the group's first code) into
-// y[0, step): each vector of y is loaded and stored once, the rows' fused
-// multiply-adds applied in row order.
-template <int kFormat, int kRows>
-inline void RowsIntoGroup(const uint8_t* const* row, int64_t step, const __m512* f, float* y) {
+// kUnits chunks of columns at c, c + kChunk, ... (unit u's multipliers in
+// factor[u][0 .. kRows)), each with its own accumulators, so that the
+// units' chains of fused multiply-adds overlap: each vector of y is loaded
+// once, the rows' fused multiply-adds are applied in row order, and it is
+// stored. Quantised rows are short (2 KB for 4096 4-bit codes), too short
+// for the hardware's stream prefetchers to run ahead before a row ends, so
+// each unit also prefetches the line that a later row block (`ahead`)
+// reads at the same point: a block's rows are contiguous, and a unit moves
+// through the block's codes at kRows times a row's pace.
+template <int kFormat, int kRows, int kUnits>
+inline void Units(const uint8_t* const* row, const uint8_t* ahead, const float* const* factor,
+                  int64_t c, float* y) {
   constexpr int kChunk = kQuantChunk<kFormat>, kVectors = kChunk / 16;
-  for (int64_t c = 0; c < step; c += kChunk) {
-    __m512 acc[kVectors];
-    for (int v = 0; v < kVectors; ++v) acc[v] = _mm512_loadu_ps(y + c + 16 * v);
-    for (int i = 0; i < kRows; ++i) FmaChunk<kFormat>(row[i] + CodeBytesOf<kFormat>(c), f[i], acc);
-    for (int v = 0; v < kVectors; ++v) _mm512_storeu_ps(y + c + 16 * v, acc[v]);
+  __m512 acc[kUnits][kVectors];
+#pragma GCC unroll 2
+  for (int u = 0; u < kUnits; ++u) {
+    const int64_t cu = c + u * kChunk;
+    if constexpr (kFormat != 0)  // fp32 rows are long enough for the hardware
+      _mm_prefetch(reinterpret_cast<const char*>(ahead + kRows * CodeBytesOf<kFormat>(cu)),
+                   _MM_HINT_T0);
+#pragma GCC unroll 2
+    for (int v = 0; v < kVectors; ++v) acc[u][v] = _mm512_loadu_ps(y + cu + 16 * v);
   }
+#pragma GCC unroll 8
+  for (int i = 0; i < kRows; ++i)
+#pragma GCC unroll 2
+    for (int u = 0; u < kUnits; ++u)
+      FmaChunk<kFormat>(row[i] + CodeBytesOf<kFormat>(c + u * kChunk),
+                        _mm512_set1_ps(factor[u][i]), acc[u]);
+#pragma GCC unroll 2
+  for (int u = 0; u < kUnits; ++u)
+#pragma GCC unroll 2
+    for (int v = 0; v < kVectors; ++v) _mm512_storeu_ps(y + c + u * kChunk + 16 * v, acc[u][v]);
 }
 
-// Rows [r, r + kRows) into every column of y. The multipliers x[r] *
-// scale(r, group) are computed a batch of groups at a time into memory,
-// so that each is broadcast by a load (vbroadcastss m32 runs on the load
-// ports, leaving the shuffle port to the code conversion).
+// Rows [r, r + kRows) into every column of y, two units at a time: two
+// groups when a group is one chunk (4-bit in groups of 32), else two
+// chunks of one group. The multipliers x[r + i] * scale(r + i, group) are
+// computed a batch of groups at a time into memory, so that each is
+// broadcast by a load (vbroadcastss m32 runs on the load ports, leaving
+// the shuffle port to the code conversion).
 template <int kFormat, int kRows>
 inline void RowBlock(const QuantView& m, const float* x, float* y, int64_t r) {
-  constexpr int64_t kBatch = 64;
+  constexpr int64_t kBatch = 64, kPrefetchBlocks = 2;
+  constexpr int kChunk = kQuantChunk<kFormat>;
   // Columns sharing one multiplier: a group (fp32: the row).
   const int64_t step = kFormat == 0 ? m.cols : m.group, groups = m.cols / step;
   const uint8_t* row[kRows];
+#pragma GCC unroll 8
   for (int i = 0; i < kRows; ++i) row[i] = m.codes + CodeBytesOf<kFormat>((r + i) * m.cols);
-  alignas(64) float factor[kRows][kBatch];
+  const uint8_t* const ahead =
+      m.codes + CodeBytesOf<kFormat>((r + kPrefetchBlocks * kRows) * m.cols);
+  alignas(64) float factor[kBatch][kRows];
   for (int64_t g0 = 0; g0 < groups; g0 += kBatch) {
     const int64_t n = groups - g0 < kBatch ? groups - g0 : kBatch;
-    for (int i = 0; i < kRows; ++i)
-      for (int64_t j = 0; j < n; ++j)
-        factor[i][j] = kFormat == 0 ? x[r + i] : x[r + i] * m.scales[(r + i) * groups + g0 + j];
+    if constexpr (kFormat != 0)  // the scales' rows are short too: 512 B for 4096 codes
+      for (int i = 0; i < kRows; ++i)
+        for (int64_t j = 0; j < n; j += 16)
+          _mm_prefetch(reinterpret_cast<const char*>(
+                           m.scales + (r + kPrefetchBlocks * kRows + i) * groups + g0 + j),
+                       _MM_HINT_T0);
+    for (int64_t j = 0; j < n; ++j)
+#pragma GCC unroll 8
+      for (int i = 0; i < kRows; ++i)
+        factor[j][i] = kFormat == 0 ? x[r + i] : x[r + i] * m.scales[(r + i) * groups + g0 + j];
+    if (step == kChunk) {
+      int64_t j = 0;
+      for (; j + 1 < n; j += 2) {
+        const float* pair[2] = {factor[j], factor[j + 1]};
+        Units<kFormat, kRows, 2>(row, ahead, pair, (g0 + j) * step, y);
+      }
+      if (j < n) {
+        const float* one[1] = {factor[j]};
+        Units<kFormat, kRows, 1>(row, ahead, one, (g0 + j) * step, y);
+      }
+      continue;
+    }
     for (int64_t j = 0; j < n; ++j) {
-      __m512 f[kRows];
-      for (int i = 0; i < kRows; ++i) f[i] = _mm512_set1_ps(factor[i][j]);
-      RowsIntoGroup<kFormat, kRows>(row, step, f, y + (g0 + j) * step);
-      for (int i = 0; i < kRows; ++i) row[i] += CodeBytesOf<kFormat>(step);
+      const float* same[2] = {factor[j], factor[j]};
+      const int64_t col0 = (g0 + j) * step, col1 = col0 + step;
+      int64_t c = col0;
+      for (; c + 2 * kChunk <= col1; c += 2 * kChunk) Units<kFormat, kRows, 2>(row, ahead, same, c, y);
+      if (c < col1) Units<kFormat, kRows, 1>(row, ahead, same, c, y);
     }
   }
 }

@@ -76,37 +76,43 @@ std::vector<float> VecMatByDefinition(const QuantizedMatrix& m, const std::vecto
 }
 
 TEST_CASE("the decode kernel y += x W follows its definition bit for bit", "[unit]") {
-  // 23 rows (chunks of 5 and 6: a pass of four and single rows), 96
-  // columns; groups of 32 and 16 take the vector kernel where the CPU has
-  // one, 8 and int2 the portable one; 1, 2 and 3 threads share the chunks
-  // differently.
-  const int64_t rows = 23, cols = 96;
-  const std::vector<float> w = QuantTestWeights(rows * cols, 4);
+  // 23 rows (chunks of 5 and 6: a pass of four and single rows), 96 and
+  // 192 columns. Where the CPU has the vector kernel it takes groups of 64
+  // (4-bit: two chunks of codes a group), 48 (int8: three, a pair and one),
+  // 32 and 16 (one chunk a group: groups in pairs, with an odd one last for
+  // 4-bit at 96 columns); 8 and int2 take the portable one; 1, 2 and 3
+  // threads share the row chunks differently.
+  const int64_t rows = 23;
   const std::vector<float> x = QuantTestWeights(rows, 5);
-  const std::vector<float> y0 = QuantTestWeights(cols, 6);
-  for (auto format :
-       {WeightFormat::kFp32, WeightFormat::kInt8, WeightFormat::kInt4, WeightFormat::kInt2})
-    for (int group : {32, 16, 8}) {
-      const QuantizedMatrix m = Quantize(w, rows, cols, format, group);
-      const std::vector<float> expected = VecMatByDefinition(m, x, y0);
-      for (int threads : {1, 2, 3}) {
-        std::vector<float> y = y0;
-        QuantizedVecMat(m, x, y, threads);
-        INFO(FormatName(format) << " group " << group << " threads " << threads);
-        REQUIRE(y == expected);
-      }
-      // And it is x times the dequantised matrix, up to float rounding.
-      std::vector<float> dense(w.size());
-      Dequantize(m, dense);
-      for (int64_t c = 0; c < cols; ++c) {
-        double ref = y0[c], mag = std::abs(y0[c]);
-        for (int64_t r = 0; r < rows; ++r) {
-          ref += double(dense[r * cols + c]) * x[r];
-          mag += std::abs(double(dense[r * cols + c]) * x[r]);
+  for (int64_t cols : {96, 192}) {
+    const std::vector<float> w = QuantTestWeights(rows * cols, 4);
+    const std::vector<float> y0 = QuantTestWeights(cols, 6);
+    for (auto format :
+         {WeightFormat::kFp32, WeightFormat::kInt8, WeightFormat::kInt4, WeightFormat::kInt2})
+      for (int group : {64, 48, 32, 16, 8}) {
+        if (cols % group != 0) continue;
+        const QuantizedMatrix m = Quantize(w, rows, cols, format, group);
+        const std::vector<float> expected = VecMatByDefinition(m, x, y0);
+        for (int threads : {1, 2, 3}) {
+          std::vector<float> y = y0;
+          QuantizedVecMat(m, x, y, threads);
+          INFO(FormatName(format) << " cols " << cols << " group " << group << " threads "
+                                  << threads);
+          REQUIRE(y == expected);
         }
-        CHECK(expected[c] == Approx(ref).margin(1e-6 * mag));
+        // And it is x times the dequantised matrix, up to float rounding.
+        std::vector<float> dense(w.size());
+        Dequantize(m, dense);
+        for (int64_t c = 0; c < cols; ++c) {
+          double ref = y0[c], mag = std::abs(y0[c]);
+          for (int64_t r = 0; r < rows; ++r) {
+            ref += double(dense[r * cols + c]) * x[r];
+            mag += std::abs(double(dense[r * cols + c]) * x[r]);
+          }
+          CHECK(expected[c] == Approx(ref).margin(1e-6 * mag));
+        }
       }
-    }
+  }
 }
 
 TEST_CASE("a quantised expert adds weight times its dequantised FFN", "[unit]") {
