@@ -80,6 +80,13 @@ class OffloadEngine::Session {
   // Blocks until `key` has arrived and is installed.
   void Ready(int key) { loader_->Wait(key); }
 
+  // The cache slot of a resident key, and its blob.
+  int Slot(int key) const { return slot_[static_cast<size_t>(key)]; }
+  std::span<const uint8_t> Blob(int key) const {
+    return {buffers_[static_cast<size_t>(Slot(key))].get(),
+            static_cast<size_t>(engine_.header_.stride)};
+  }
+
  private:
   void Release(int key) {
     loader_->Wait(key);  // its buffer may still be being written
@@ -87,13 +94,14 @@ class OffloadEngine::Session {
     slot_[static_cast<size_t>(key)] = -1;
   }
 
-  // On the loading thread: decodes a verified blob into its layer's slot.
+  // On the loading thread: an fp32 expert is decoded into its slot of the
+  // slot layer (quantised experts are computed from the blob itself).
   void Install(int key, const uint8_t* blob) {
-    const ExpertFileHeader& h = engine_.header_;
-    moe::MoeLayer<float>& layer = engine_.layers_[static_cast<size_t>(key / h.experts)];
-    DecodeExpert(h, {blob, static_cast<size_t>(h.stride)}, layer.expert_weights_for_update(),
-                 key % h.experts);
-    layer.PackExpert(key % h.experts);
+    if (!engine_.slots_) return;
+    const int slot = Slot(key);
+    DecodeExpert(engine_.header_, {blob, static_cast<size_t>(engine_.header_.stride)},
+                 engine_.slots_->expert_weights_for_update(), slot);
+    engine_.slots_->PackExpert(slot);
   }
 
   OffloadEngine& engine_;
@@ -129,10 +137,14 @@ OffloadEngine::OffloadEngine(const std::string& path, const EngineOptions& optio
   EXPERTLAB_CHECK(CapacityExperts() >= header_.top_k)
       << "capacity_bytes: expected room for at least top_k = " << header_.top_k << " experts of "
       << header_.stride << " bytes, got " << options.capacity_bytes;
-  for (int l = 0; l < header_.layers; ++l) {
-    moe::MoeWeights<float> w = moe::MoeWeights<float>::Zeros(config_);
-    w.router.assign(routers[static_cast<size_t>(l)].begin(), routers[static_cast<size_t>(l)].end());
-    layers_.push_back(MakeStackLayer(config_, std::move(w)));
+  for (int l = 0; l < header_.layers; ++l)
+    routers_.push_back(MakeRouterLayer(config_, routers[static_cast<size_t>(l)]));
+  if (header_.format == WeightFormat::kFp32) {
+    moe::MoeConfig slots = config_;
+    slots.experts = CapacityExperts();
+    slots_ = std::make_unique<moe::MoeLayer<float>>(
+        MakeStackLayer(slots, moe::MoeWeights<float>::Zeros(slots)));
+    slots_->PackExpert(0);  // packs every slot now, so installs touch one slot each
   }
 }
 
@@ -175,8 +187,9 @@ EngineResult OffloadEngine::Run(std::span<const float> inputs, CachePolicy& poli
   counts.tokens = tokens;
   Session session(*this, policy, setup, counts);
   moe::MoeState<float> state;
-  std::vector<float> y(static_cast<size_t>(d));
+  std::vector<float> y(static_cast<size_t>(d)), hidden;
   std::vector<int> need(static_cast<size_t>(k));
+  std::vector<ExpertView> views;
   const EngineClock::time_point run_start = EngineClock::now();
   for (int64_t t = 0; t < tokens; ++t) {
     TokenLatency latency;
@@ -184,9 +197,8 @@ EngineResult OffloadEngine::Run(std::span<const float> inputs, CachePolicy& poli
     result.trace.request.push_back(request);
     const std::span<float> h(result.output.data() + t * d, static_cast<size_t>(d));
     for (int l = 0; l < L; ++l) {
-      moe::MoeLayer<float>& layer = layers_[static_cast<size_t>(l)];
       const EngineClock::time_point route_start = EngineClock::now();
-      RouteToken(layer, h.data(), &state, forced, t, l);
+      RouteToken(routers_[static_cast<size_t>(l)], h.data(), &state, forced, t, l);
       latency.compute += EngineSecondsSince(route_start);
 
       const EngineClock::time_point stall_start = EngineClock::now();
@@ -216,7 +228,15 @@ EngineResult OffloadEngine::Run(std::span<const float> inputs, CachePolicy& poli
       latency.stall += EngineSecondsSince(stall_start);
 
       const EngineClock::time_point compute_start = EngineClock::now();
-      layer.RunExperts(y.data(), &state);
+      if (slots_) {
+        for (int j = 0; j < k; ++j)
+          state.expert[static_cast<size_t>(j)] = session.Slot(need[static_cast<size_t>(j)]);
+        slots_->RunExperts(y.data(), &state);
+      } else {
+        views.clear();
+        for (int key : need) views.push_back(ExpertViewOf(header_, session.Blob(key)));
+        ApplyExpertViews(views, state.weight, h, y, &hidden, options_.threads);
+      }
       AddResidual(h, y);
       latency.compute += EngineSecondsSince(compute_start);
     }

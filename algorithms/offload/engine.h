@@ -101,7 +101,11 @@ class OffloadEngine {
   EngineOptions options_;
   ExpertFileHeader header_;
   moe::MoeConfig config_;
-  std::vector<moe::MoeLayer<float>> layers_;
+  std::vector<moe::MoeLayer<float>> routers_;  // per layer, routing only
+  // fp32 files: one expert slot per cached expert, computed by the
+  // in-memory layer's kernels; null for quantised files (computed from the
+  // cached blobs).
+  std::unique_ptr<moe::MoeLayer<float>> slots_;
 };
 
 }  // namespace expertlab::offload

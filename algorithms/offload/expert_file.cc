@@ -265,32 +265,42 @@ void VerifyExpert(const ExpertFileHeader& header, int key, std::span<const uint8
       << " expert " << key % header.experts << " (corrupt file)";
 }
 
+ExpertView ExpertViewOf(const ExpertFileHeader& header, std::span<const uint8_t> blob) {
+  const int64_t d = header.d_model, f = header.d_ff;
+  const bool swiglu = header.activation == moe::Activation::kSwiGlu;
+  ExpertView v;
+  v.activation = header.activation;
+  int64_t at = 0;
+  const auto next = [&](int64_t rows, int64_t cols) {
+    const ExpertMatrix shape{rows, cols};
+    QuantView m{static_cast<int>(header.format), rows, cols, header.group, nullptr,
+                blob.data() + at};
+    at += shape.CodeBytes(header.format);
+    // Scales follow the codes; codes of a whole number of floats keep them aligned.
+    EXPERTLAB_CHECK(at % static_cast<int64_t>(alignof(float)) == 0)
+        << "expert file: scales at byte " << at << " of an expert are not float-aligned";
+    m.scales = reinterpret_cast<const float*>(blob.data() + at);
+    at += shape.ScaleCount(header.format, header.group) * static_cast<int64_t>(sizeof(float));
+    return m;
+  };
+  v.gate = next(d, f);
+  if (swiglu) v.up = next(d, f);
+  v.down = next(f, d);
+  EXPERTLAB_CHECK(at <= static_cast<int64_t>(blob.size()))
+      << "expert file: an expert's payload needs " << at << " bytes, the blob has "
+      << blob.size();
+  return v;
+}
+
 void DecodeExpert(const ExpertFileHeader& header, std::span<const uint8_t> blob,
                   moe::MoeWeights<float>& w, int64_t expert) {
   const ExpertSlices s = ExpertSlicesOf(w, expert);
-  size_t at = 0;
-  for (size_t m = 0; m < s.shapes.size(); ++m) {
-    const ExpertMatrix& shape = s.shapes[m];
-    if (header.format == WeightFormat::kFp32) {  // the codes are the weights
-      const auto bytes = static_cast<size_t>(shape.CodeBytes(header.format));
-      std::memcpy(s.data[m], blob.data() + at, bytes);
-      at += bytes;
-      continue;
-    }
-    QuantizedMatrix q;
-    q.format = header.format;
-    q.rows = shape.rows;
-    q.cols = shape.cols;
-    q.group = header.group;
-    const auto codes = static_cast<size_t>(shape.CodeBytes(header.format));
-    q.codes.assign(blob.begin() + static_cast<int64_t>(at),
-                   blob.begin() + static_cast<int64_t>(at + codes));
-    at += codes;
-    q.scales.resize(static_cast<size_t>(shape.ScaleCount(header.format, header.group)));
-    std::memcpy(q.scales.data(), blob.data() + at, q.scales.size() * sizeof(float));
-    at += q.scales.size() * sizeof(float);
-    Dequantize(q, {s.data[m], static_cast<size_t>(shape.rows * shape.cols)});
-  }
+  const ExpertView v = ExpertViewOf(header, blob);
+  const bool swiglu = header.activation == moe::Activation::kSwiGlu;
+  const std::vector<QuantView> views =
+      swiglu ? std::vector<QuantView>{v.gate, v.up, v.down} : std::vector<QuantView>{v.gate, v.down};
+  for (size_t m = 0; m < views.size(); ++m)
+    Dequantize(views[m], {s.data[m], static_cast<size_t>(s.shapes[m].rows * s.shapes[m].cols)});
 }
 
 }  // namespace expertlab::offload

@@ -31,6 +31,7 @@
 
 #include "algorithms/moe/layer.h"
 #include "algorithms/offload/quantize.h"
+#include "algorithms/offload/quantized_expert.h"
 
 namespace expertlab::offload {
 
@@ -86,6 +87,10 @@ std::vector<std::vector<float>> ReadRouters(int fd, const ExpertFileHeader& head
 // against the header; an error naming the path, layer and expert if not.
 void VerifyExpert(const ExpertFileHeader& header, int key, std::span<const uint8_t> blob,
                   const std::string& path);
+// Views of a verified payload's matrices (gate, up for SwiGLU, down), for
+// computing straight from the codes (quantized_expert.h); `blob` must
+// outlive them.
+ExpertView ExpertViewOf(const ExpertFileHeader& header, std::span<const uint8_t> blob);
 // Decodes a verified payload into the gate, up (SwiGLU only) and down
 // slices of weights `w`'s expert `expert`.
 void DecodeExpert(const ExpertFileHeader& header, std::span<const uint8_t> blob,

@@ -34,14 +34,13 @@ bool CpuHasAvx512Bw() {
 
 }  // namespace
 
-void QuantizedVecMat(const QuantizedMatrix& m, std::span<const float> x, std::span<float> y,
+void QuantizedVecMat(const QuantView& m, std::span<const float> x, std::span<float> y,
                      int threads) {
   EXPERTLAB_CHECK(static_cast<int64_t>(x.size()) == m.rows &&
                   static_cast<int64_t>(y.size()) == m.cols)
       << "vecmat: expected x of " << m.rows << " and y of " << m.cols << ", got " << x.size()
       << " and " << y.size();
-  const QuantView view = m.View();
-  const bool simd = CpuHasAvx512Bw() && avx512::TakesView(view);
+  const bool simd = CpuHasAvx512Bw() && avx512::TakesView(m);
   // Fixed row chunks, whatever the thread count: each a contiguous stream
   // summed into its own partial, the partials then added to y in order.
   const int64_t chunks = std::min<int64_t>(kQuantRowChunks, m.rows);
@@ -54,9 +53,9 @@ void QuantizedVecMat(const QuantizedMatrix& m, std::span<const float> x, std::sp
     float* partial = partials + i * m.cols;
     const int64_t r0 = m.rows * i / chunks, r1 = m.rows * (i + 1) / chunks;
     if (simd)
-      avx512::VecMatRows(view, x.data(), partial, r0, r1);
+      avx512::VecMatRows(m, x.data(), partial, r0, r1);
     else
-      PortableRows(view, x.data(), partial, r0, r1);
+      PortableRows(m, x.data(), partial, r0, r1);
   }
   for (int64_t i = 0; i < chunks; ++i)
     for (int64_t c = 0; c < m.cols; ++c) y[c] += partials[i * m.cols + c];

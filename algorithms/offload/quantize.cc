@@ -119,16 +119,15 @@ QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, W
   return m;
 }
 
-void Dequantize(const QuantizedMatrix& m, std::span<float> out) {
+void Dequantize(const QuantView& m, std::span<float> out) {
   EXPERTLAB_CHECK(static_cast<int64_t>(out.size()) == m.rows * m.cols)
       << "dequantize: output size " << out.size() << " != " << m.rows * m.cols;
-  if (m.format == WeightFormat::kFp32) {
-    if (!out.empty()) std::memcpy(out.data(), m.codes.data(), m.codes.size());
+  if (m.format == static_cast<int>(WeightFormat::kFp32)) {
+    if (!out.empty()) std::memcpy(out.data(), m.codes, out.size() * sizeof(float));
     return;
   }
-  const QuantView view = m.View();
   for (int64_t i = 0; i < m.rows * m.cols; ++i)
-    out[static_cast<size_t>(i)] = QuantCodeAt(view, i) * m.scales[static_cast<size_t>(i / m.group)];
+    out[static_cast<size_t>(i)] = QuantCodeAt(m, i) * m.scales[i / m.group];
 }
 
 }  // namespace expertlab::offload

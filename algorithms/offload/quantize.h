@@ -60,7 +60,8 @@ struct QuantizedMatrix {
 // codes per byte: 2 for int4, 4 for int2); int4 needs 32 | cols.
 QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, WeightFormat format,
                          int group);
-void Dequantize(const QuantizedMatrix& m, std::span<float> out);
+void Dequantize(const QuantView& m, std::span<float> out);
+inline void Dequantize(const QuantizedMatrix& m, std::span<float> out) { Dequantize(m.View(), out); }
 // The integer code of weight i (row-major) of an int8, int4 or int2 matrix.
 float QuantCodeAt(const QuantView& m, int64_t i);
 // y += x W (x: rows values, y: cols values), reading the codes directly:
@@ -72,7 +73,11 @@ float QuantCodeAt(const QuantView& m, int64_t i);
 // chunk order. Each chunk streams contiguous memory; the result is the
 // same bit for bit for any `threads` (which take whole chunks) and on
 // every ISA (quant_kernels).
-void QuantizedVecMat(const QuantizedMatrix& m, std::span<const float> x, std::span<float> y,
+void QuantizedVecMat(const QuantView& m, std::span<const float> x, std::span<float> y,
                      int threads = 1);
+inline void QuantizedVecMat(const QuantizedMatrix& m, std::span<const float> x,
+                            std::span<float> y, int threads = 1) {
+  QuantizedVecMat(m.View(), x, y, threads);
+}
 
 }  // namespace expertlab::offload

@@ -37,7 +37,7 @@ int64_t RoundTripExpert(moe::MoeWeights<float>& weights, int64_t g, WeightFormat
   return e.Bytes();
 }
 
-void ApplyQuantizedExpert(const QuantizedExpert& expert, std::span<const float> x, float weight,
+void ApplyQuantizedExpert(const ExpertView& expert, std::span<const float> x, float weight,
                           std::span<float> y, std::vector<float>* hidden, int threads) {
   const int64_t f = expert.gate.cols;
   const bool swiglu = expert.activation == moe::Activation::kSwiGlu;

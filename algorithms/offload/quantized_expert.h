@@ -18,11 +18,19 @@
 
 namespace expertlab::offload {
 
+// An expert's matrices as views of codes held elsewhere (a QuantizedExpert,
+// or a blob of the expert file in the offloading engine's cache).
+struct ExpertView {
+  moe::Activation activation = moe::Activation::kSwiGlu;
+  QuantView gate, up, down;  // up unused unless SwiGLU
+};
+
 struct QuantizedExpert {
   moe::Activation activation = moe::Activation::kSwiGlu;
   QuantizedMatrix gate, up, down;  // up is empty unless SwiGLU
   // Bytes a decode step reads (codes and scales).
   int64_t Bytes() const { return gate.Bytes() + up.Bytes() + down.Bytes(); }
+  ExpertView View() const { return {activation, gate.View(), up.View(), down.View()}; }
 };
 
 // Expert g of `weights` in `format` (group: quantize.h).
@@ -37,7 +45,12 @@ int64_t RoundTripExpert(moe::MoeWeights<float>& weights, int64_t g, WeightFormat
 
 // y [d] += weight * expert(x [d]); `hidden` is scratch (resized here);
 // `threads` split each matrix's columns (the result does not depend on it).
-void ApplyQuantizedExpert(const QuantizedExpert& expert, std::span<const float> x, float weight,
+void ApplyQuantizedExpert(const ExpertView& expert, std::span<const float> x, float weight,
                           std::span<float> y, std::vector<float>* hidden, int threads = 1);
+inline void ApplyQuantizedExpert(const QuantizedExpert& expert, std::span<const float> x,
+                                 float weight, std::span<float> y, std::vector<float>* hidden,
+                                 int threads = 1) {
+  ApplyQuantizedExpert(expert.View(), x, weight, y, hidden, threads);
+}
 
 }  // namespace expertlab::offload

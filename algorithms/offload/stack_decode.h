@@ -17,12 +17,25 @@
 
 #include "algorithms/moe/layer.h"
 #include "algorithms/offload/expert_file.h"
+#include "algorithms/offload/quantized_expert.h"
 #include "algorithms/offload/trace.h"
 
 namespace expertlab::offload {
 
 // A layer of `config` with `weights` and the top-k softmax router.
 moe::MoeLayer<float> MakeStackLayer(const moe::MoeConfig& config, moe::MoeWeights<float> weights);
+
+// A layer that only routes: `config`'s router with weights `router`
+// ([d x E]) and experts of width 1 that never run (routing reads the
+// router alone), so a model whose experts live elsewhere keeps no memory
+// for them.
+moe::MoeLayer<float> MakeRouterLayer(const moe::MoeConfig& config, std::span<const float> router);
+
+// y = the sum over one token's slots s, in slot order, of weights[s] *
+// experts[s](x), computed from the experts' codes (quantized_expert.h).
+void ApplyExpertViews(std::span<const ExpertView> experts, std::span<const float> weights,
+                      std::span<const float> x, std::span<float> y, std::vector<float>* hidden,
+                      int threads);
 
 // Routes the one token `h` at layer `layer` (forced by `forced`'s token
 // `token` when not null) into `state`.
@@ -33,9 +46,13 @@ void RouteToken(moe::MoeLayer<float>& layer, const float* h, moe::MoeState<float
 void AddResidual(std::span<float> h, std::span<const float> y);
 
 // The in-memory reference: every token of `inputs` ([tokens x d]) through
-// every layer of `stack`, one token at a time; returns [tokens x d].
+// every layer of `stack`, one token at a time; returns [tokens x d]. In
+// fp32 the experts run in the in-memory layer; in another `format` (group:
+// quantize.h) each expert is quantised and computed from its codes
+// (ApplyExpertViews), as the engine computes an expert file in that format.
 std::vector<float> DecodeInMemory(const MoeStack& stack, std::span<const float> inputs,
-                                  const Trace* forced);
+                                  const Trace* forced, WeightFormat format = WeightFormat::kFp32,
+                                  int group = 0);
 
 // Errors naming the trace field unless `forced` fits `layers` layers of
 // `config` and `tokens` tokens.

@@ -211,25 +211,41 @@ TEST_CASE("engine options: capacity below top_k is rejected, and O_DIRECT gives 
   }
 }
 
-TEST_CASE("a quantised expert file decodes to the dequantised model", "[unit]") {
-  // Loading dequantises each expert exactly as Dequantize(Quantize(w)) does,
-  // so the engine equals the in-memory model with those weights bit for bit.
+TEST_CASE("a quantised expert file is computed from its cached codes at every capacity",
+          "[unit]") {
+  // The engine keeps a quantised expert as its blob and computes from the
+  // codes, so it equals the in-memory decode of the same quantised experts
+  // bit for bit (tolerance 0: any other expert or a stale blob differs),
+  // and the model with dequantised weights up to float rounding.
   const EngineTempDir dir("quant");
   const std::string file = (dir.path / "model.experts").string();
   MoeStack stack = EngineTinyStack();
-  WriteExpertFile(file, stack, WeightFormat::kInt4, 16);
-  for (auto& layer : stack.layers) {
-    for (auto* block : {&layer.w_gate, &layer.w_up, &layer.w_down}) {
-      // Rows of 64 (gate, up) or 32 (down) values; groups of 16 split both.
-      const int64_t cols = block == &layer.w_down ? 32 : 64;
-      const int64_t rows = static_cast<int64_t>(block->size()) / cols;
-      const QuantizedMatrix q = Quantize(*block, rows, cols, WeightFormat::kInt4, 16);
-      Dequantize(q, *block);
+  const std::vector<float> inputs = EngineTinyInputs(12);
+  const Trace trace = EngineTinyTrace(3, 4);
+  for (WeightFormat format : {WeightFormat::kInt8, WeightFormat::kInt4}) {
+    WriteExpertFile(file, stack, format, 16);
+    const std::vector<float> reference = DecodeInMemory(stack, inputs, nullptr, format, 16);
+    const std::vector<float> forced_reference = DecodeInMemory(stack, inputs, &trace, format, 16);
+    for (int capacity : {2, 5, 16}) {
+      INFO(FormatName(format) << " capacity " << capacity);
+      CHECK(EngineSameBits(EngineRunSpec(file, "lru", capacity, inputs, nullptr, true).output,
+                           reference));
+      CHECK(EngineSameBits(
+          EngineRunSpec(file, "speculative(recall=0.7)", capacity, inputs, &trace, true).output,
+          forced_reference));
     }
+    MoeStack dequantised = stack;
+    for (auto& layer : dequantised.layers)
+      for (auto* block : {&layer.w_gate, &layer.w_up, &layer.w_down}) {
+        // Rows of 64 (gate, up) or 32 (down) values; groups of 16 split both.
+        const int64_t cols = block == &layer.w_down ? 32 : 64;
+        const int64_t rows = static_cast<int64_t>(block->size()) / cols;
+        Dequantize(Quantize(*block, rows, cols, format, 16), *block);
+      }
+    const std::vector<float> dense = DecodeInMemory(dequantised, inputs, nullptr);
+    for (size_t i = 0; i < dense.size(); ++i) CHECK(reference[i] == Approx(dense[i]).margin(1e-4));
   }
-  const std::vector<float> inputs = EngineTinyInputs(8);
-  CHECK(EngineSameBits(EngineRunSpec(file, "lru", 4, inputs, nullptr, true).output,
-                       DecodeInMemory(stack, inputs, nullptr)));
+  WriteExpertFile(file, stack, WeightFormat::kInt4, 16);
   CHECK(EngineStride(file) == 8192);  // 3 x (1024 codes + 512 scale bytes), aligned up
 }
 
