@@ -13,16 +13,20 @@
 //                        ratios; target >= 0.7).
 //   BM_OffloadPrefetch   the engine decoding a sticky trace (rho = 0.8,
 //                        256 tokens) with half the experts cached, the file
-//                        in the page cache (arg 0: a host-memory tier) or
-//                        read with O_DIRECT (arg 1: the disk): LRU (no
-//                        prefetch) against ExpertFlow-style adaptive
-//                        look-ahead (prefetch on the background thread).
+//                        in the page cache (first arg 0: a host-memory
+//                        tier) or read with O_DIRECT (1: the disk), its
+//                        experts in fp32 (second arg 0: a load decodes the
+//                        blob into the in-memory layer's slot) or int8
+//                        (1: a load is the read and the checksum; experts
+//                        computed from the codes): LRU (no prefetch)
+//                        against ExpertFlow-style adaptive look-ahead
+//                        (prefetch on the background thread).
 //                        Counters stall_ms_lru, stall_ms_prefetch (per
 //                        token), prefetch_vs_lru (target <= 0.5), and the
 //                        host's bound: overlap_floor_vs_lru (the
 //                        prefetcher's load time minus its compute, over
 //                        LRU's stall: no overlap gets below it),
-//                        ms_per_load (read, verify, install) beside
+//                        ms_per_load (read, verify, decode) beside
 //                        ms_compute_per_layer (what one layer of look-ahead
 //                        hides).
 //   BM_QuantDecode       decode of a stream of 16 tokens (T = 1 each)
@@ -76,11 +80,12 @@ double BenchSecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// An expert file of 4 x 16 experts under $TMPDIR, removed with the object.
+// An expert file of 4 x 16 experts under $TMPDIR in `format` (groups of
+// 32), removed with the object.
 struct BenchExpertFile {
   std::filesystem::path dir;
   std::string path;
-  BenchExpertFile() {
+  explicit BenchExpertFile(WeightFormat format = WeightFormat::kFp32) {
     dir = std::filesystem::temp_directory_path() /
           ("expertlab_offload_bench_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
@@ -91,7 +96,8 @@ struct BenchExpertFile {
     config.experts = 16;
     config.top_k = 2;
     Rng rng(1, 0, 0, 0);
-    WriteExpertFile(path, RandomMoeStack(config, 4, rng), WeightFormat::kFp32, 0);
+    WriteExpertFile(path, RandomMoeStack(config, 4, rng), format,
+                    format == WeightFormat::kFp32 ? 0 : 32);
   }
   ~BenchExpertFile() {
     std::error_code ignored;
@@ -163,7 +169,7 @@ EngineResult DecodeFromDisk(const std::string& file, const std::string& spec, co
 }
 
 void BM_OffloadPrefetch(benchmark::State& state) {
-  const BenchExpertFile file;
+  const BenchExpertFile file(state.range(1) != 0 ? WeightFormat::kInt8 : WeightFormat::kFp32);
   TraceShape shape;
   shape.layers = 4;
   shape.experts = 16;
@@ -198,7 +204,10 @@ void BM_OffloadPrefetch(benchmark::State& state) {
   state.counters["ms_per_load"] = ahead_load_ms;
   state.counters["ms_compute_per_layer"] = layer_ms;
 }
-BENCHMARK(BM_OffloadPrefetch)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_OffloadPrefetch)
+    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(5);
 
 // Inputs for a decode stream of `count` tokens, each routed (top-k) to
 // experts none of the previous `fresh` tokens used, so that every token's

@@ -70,9 +70,10 @@ BENCHMARKS = {
                           "sequentially in 1 MiB preads, then expert by expert in a shuffled "
                           "order by the offloading engine's loader",
     "BM_OffloadPrefetch": "the offloading engine decoding a sticky trace with half the experts "
-                          "cached, the file in the page cache (arg 0) or read with O_DIRECT "
-                          "(arg 1): LRU, then ExpertFlow-style adaptive look-ahead with "
-                          "background prefetch",
+                          "cached, the file in the page cache (first arg 0) or read with "
+                          "O_DIRECT (1), its experts in fp32 (second arg 0) or int8 computed "
+                          "from the codes (1): LRU, then ExpertFlow-style adaptive look-ahead "
+                          "with background prefetch",
     "BM_QuantDecode": "decode of a stream of 16 tokens (T = 1 each) through one MoE layer "
                       "(d = 1024, f = 4096, E = 16, top-2, 2 threads), each token's two "
                       "experts unused by the previous four, caches evicted before the "
@@ -164,7 +165,8 @@ COUNTERS = {
     "overlap_floor_vs_lru": ("the least stall the prefetcher's own loads allow (its load time "
                              "minus the compute it can hide behind) over LRU's stall: the "
                              "host's bound on prefetch_vs_lru", RATIO),
-    "ms_per_load": ("one expert load by the engine (read, checksum, install), ms", None),
+    "ms_per_load": ("one expert load by the engine (read, checksum, and for fp32 the decode "
+                    "into the layer's slot), ms", None),
     "ms_compute_per_layer": ("one layer's compute for one token, ms: what each layer of "
                              "look-ahead can hide a load behind", None),
     "layer_tokens_s": ("in-memory fp32 layer, tokens per second", None),

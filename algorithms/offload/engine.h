@@ -11,20 +11,27 @@
 //   until every needed expert has arrived (stall); queue the policy's
 //   prefetches; run the layer's experts and add the residual (compute,
 //   overlapping the prefetches). A load (expert_loader.h, on the
-//   background thread) reads the blob, verifies it and installs it in its
-//   layer's expert slot, in submission order: one channel, as simulated.
+//   background thread) reads the blob into its cache buffer and verifies
+//   it, in submission order: one channel, as simulated.
 //
 // The cache's decisions are those of the trace simulator (simulator.h) on
 // the same access sequence (both use ResidentSet), taken on the decoding
 // thread at submission time, so outputs, hits and loads never depend on
-// timing; only the measured seconds do. A loaded expert is decoded into
-// its layer's expert slot (MoeLayer::PackExpert: it touches that slot
-// only, which no computation in flight reads, since a loading expert is
-// never one the current layer needs) and computed by the in-memory
-// layer's kernels, so in fp32 the output equals
-// DecodeInMemory's bit for bit whatever the capacity. Every blob's
-// checksum is verified on arrival: a corrupt or truncated file raises an
-// error instead of computing with its weights.
+// timing; only the measured seconds do. Memory holds the routers and the
+// cache, nothing else of the model:
+//   quantised files  a cached expert is its blob, computed from the codes
+//                    (quantized_expert.h); the output equals DecodeInMemory
+//                    in that format bit for bit whatever the capacity.
+//   fp32 files       the load also decodes the blob into the expert's slot
+//                    of a layer with one slot per cached expert
+//                    (MoeLayer::PackExpert touches that slot only, which no
+//                    computation in flight reads, since a loading expert is
+//                    never one the current layer needs), computed by the
+//                    in-memory layer's kernels, so the output equals
+//                    DecodeInMemory's (the in-memory layer) bit for bit
+//                    whatever the capacity.
+// Every blob's checksum is verified on arrival: a corrupt or truncated
+// file raises an error instead of computing with its weights.
 //
 // Options (EngineOptions)
 //   capacity_bytes  > 0    cache size; holds capacity_bytes / stride experts
