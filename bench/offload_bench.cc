@@ -161,8 +161,8 @@ BENCHMARK(BM_OffloadColdLoad)->Unit(benchmark::kMillisecond)->Iterations(9);
 EngineResult DecodeFromDisk(const std::string& file, const std::string& spec, const Trace& trace,
                             const std::vector<float>& inputs, bool direct_io) {
   OffloadEngine probe(file, {.capacity_bytes = int64_t{1} << 40});
-  OffloadEngine engine(file, {.capacity_bytes = trace.keys() / 2 * probe.header().stride,
-                              .direct_io = direct_io});
+  OffloadEngine engine(
+      file, {.capacity_bytes = trace.keys() / 2 * probe.header().stride, .direct_io = direct_io});
   auto policy = Registry<CachePolicy>::Instance().Create(spec);
   Rng rng(3, 0, 0, 0);
   return engine.Run(inputs, *policy, engine.Setup(nullptr), &trace, rng);
@@ -223,7 +223,8 @@ std::vector<std::vector<float>> FreshExpertStream(moe::MoeLayer<float>& layer, i
     for (auto& v : x) v = static_cast<float>(Normal(rng, 0.0, 1.0));
     layer.Route(x.data(), 1, &st, false, nullptr);
     const std::vector<int32_t> experts(st.expert.begin(), st.expert.begin() + st.slots);
-    const auto recent = used.size() > static_cast<size_t>(fresh) ? used.end() - fresh : used.begin();
+    const auto recent =
+        used.size() > static_cast<size_t>(fresh) ? used.end() - fresh : used.begin();
     const bool clash = std::any_of(recent, used.end(), [&](const std::vector<int32_t>& u) {
       return std::find_first_of(u.begin(), u.end(), experts.begin(), experts.end()) != u.end();
     });
@@ -269,11 +270,11 @@ void BM_QuantDecode(benchmark::State& state) {
   const size_t triad_n = size_t{1} << 22;
   std::vector<double> ta(triad_n, 0.0), tb(triad_n, 1.0), tc(triad_n, 2.0);
   const double triad_bytes = 24.0 * static_cast<double>(triad_n);
-  std::vector<std::function<void()>> variants = {
-      [&] { moe::TriadPass(ta, tb, tc, kThreads); },
-      [&] {
-        for (const auto& x : stream) m.layer->Forward(x.data(), 1, y.data(), &st);
-      }};
+  std::vector<std::function<void()>> variants = {[&] { moe::TriadPass(ta, tb, tc, kThreads); },
+                                                 [&] {
+                                                   for (const auto& x : stream)
+                                                     m.layer->Forward(x.data(), 1, y.data(), &st);
+                                                 }};
   for (size_t i = 0; i < formats.size(); ++i)
     variants.push_back([&, i] {
       for (const auto& x : stream) {

@@ -273,8 +273,8 @@ ExpertView ExpertViewOf(const ExpertFileHeader& header, std::span<const uint8_t>
   int64_t at = 0;
   const auto next = [&](int64_t rows, int64_t cols) {
     const ExpertMatrix shape{rows, cols};
-    QuantView m{static_cast<int>(header.format), rows, cols, header.group, nullptr,
-                blob.data() + at};
+    QuantView m{
+        static_cast<int>(header.format), rows, cols, header.group, nullptr, blob.data() + at};
     at += shape.CodeBytes(header.format);
     // Scales follow the codes; codes of a whole number of floats keep them aligned.
     EXPERTLAB_CHECK(at % static_cast<int64_t>(alignof(float)) == 0)
@@ -287,8 +287,7 @@ ExpertView ExpertViewOf(const ExpertFileHeader& header, std::span<const uint8_t>
   if (swiglu) v.up = next(d, f);
   v.down = next(f, d);
   EXPERTLAB_CHECK(at <= static_cast<int64_t>(blob.size()))
-      << "expert file: an expert's payload needs " << at << " bytes, the blob has "
-      << blob.size();
+      << "expert file: an expert's payload needs " << at << " bytes, the blob has " << blob.size();
   return v;
 }
 
@@ -297,8 +296,8 @@ void DecodeExpert(const ExpertFileHeader& header, std::span<const uint8_t> blob,
   const ExpertSlices s = ExpertSlicesOf(w, expert);
   const ExpertView v = ExpertViewOf(header, blob);
   const bool swiglu = header.activation == moe::Activation::kSwiGlu;
-  const std::vector<QuantView> views =
-      swiglu ? std::vector<QuantView>{v.gate, v.up, v.down} : std::vector<QuantView>{v.gate, v.down};
+  const std::vector<QuantView> views = swiglu ? std::vector<QuantView>{v.gate, v.up, v.down}
+                                              : std::vector<QuantView>{v.gate, v.down};
   for (size_t m = 0; m < views.size(); ++m)
     Dequantize(views[m], {s.data[m], static_cast<size_t>(s.shapes[m].rows * s.shapes[m].cols)});
 }

@@ -29,8 +29,7 @@ inline __m512 Int8Codes(const uint8_t* p) {
 // shift by four.
 inline void Int4Codes(const uint8_t* p, __m512* first, __m512* second) {
   const __m512 table = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1);
-  const __m512i bytes =
-      _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  const __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   *first = _mm512_permutexvar_ps(bytes, table);
   *second = _mm512_permutexvar_ps(_mm512_srli_epi32(bytes, 4), table);
 }
@@ -87,8 +86,8 @@ inline void Units(const uint8_t* const* row, const uint8_t* ahead, const float* 
   for (int i = 0; i < kRows; ++i)
 #pragma GCC unroll 2
     for (int u = 0; u < kUnits; ++u)
-      FmaChunk<kFormat>(row[i] + CodeBytesOf<kFormat>(c + u * kChunk),
-                        _mm512_set1_ps(factor[u][i]), acc[u]);
+      FmaChunk<kFormat>(row[i] + CodeBytesOf<kFormat>(c + u * kChunk), _mm512_set1_ps(factor[u][i]),
+                        acc[u]);
 #pragma GCC unroll 2
   for (int u = 0; u < kUnits; ++u)
 #pragma GCC unroll 2
@@ -141,7 +140,8 @@ inline void RowBlock(const QuantView& m, const float* x, float* y, int64_t r) {
       const float* same[2] = {factor[j], factor[j]};
       const int64_t col0 = (g0 + j) * step, col1 = col0 + step;
       int64_t c = col0;
-      for (; c + 2 * kChunk <= col1; c += 2 * kChunk) Units<kFormat, kRows, 2>(row, ahead, same, c, y);
+      for (; c + 2 * kChunk <= col1; c += 2 * kChunk)
+        Units<kFormat, kRows, 2>(row, ahead, same, c, y);
       if (c < col1) Units<kFormat, kRows, 1>(row, ahead, same, c, y);
     }
   }

@@ -86,9 +86,9 @@ QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, W
       << " columns";
   EXPERTLAB_CHECK(group >= 1 && cols % group == 0 && group % per_byte == 0)
       << "group: expected a divisor of cols = " << cols
-      << (per_byte > 1 ? " and a multiple of " + std::to_string(per_byte) + " for " +
-                             FormatName(format)
-                       : std::string())
+      << (per_byte > 1
+              ? " and a multiple of " + std::to_string(per_byte) + " for " + FormatName(format)
+              : std::string())
       << ", got " << group;
   m.group = group;
   const int q_max = QuantMax(format), bits = 8 / per_byte;

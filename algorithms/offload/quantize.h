@@ -6,12 +6,12 @@
 // weight j in its low nibble and weight j + 16 in its high one, the layout
 // of llama.cpp's Q4_0, so one 16-byte load widens to two vectors of
 // consecutive weights) or 2-bit (q_max = 1, ternary, four codes per byte; the
-// low width EdgeMoE's sensitivity search probes), and the decode-path kernel y += x W reading the codes
-// directly (QuantizedVecMat, quant_kernels.cc). EdgeMoE's per-channel
-// linear quantiser (Yi et al., "EdgeMoE: Empowering Sparse Large Language
-// Models on Mobile Devices", IEEE TMC 2025, §III-B, step 1) with channels
-// split into groups, as the 4-bit formats of llama.cpp (Q4_0: groups of
-// 32) do.
+// low width EdgeMoE's sensitivity search probes), and the decode-path
+// kernel y += x W reading the codes directly (QuantizedVecMat,
+// quant_kernels.cc). EdgeMoE's per-channel linear quantiser (Yi et al.,
+// "EdgeMoE: Empowering Sparse Large Language Models on Mobile Devices",
+// IEEE TMC 2025, §III-B, step 1) with channels split into groups, as the
+// 4-bit formats of llama.cpp (Q4_0: groups of 32) do.
 //
 // Error bound: round-to-nearest moves each weight by at most scale / 2, so
 // |w - dequant(quant(w))| <= max |w|_group / (2 q_max) (fp32: exact).
@@ -61,7 +61,9 @@ struct QuantizedMatrix {
 QuantizedMatrix Quantize(std::span<const float> w, int64_t rows, int64_t cols, WeightFormat format,
                          int group);
 void Dequantize(const QuantView& m, std::span<float> out);
-inline void Dequantize(const QuantizedMatrix& m, std::span<float> out) { Dequantize(m.View(), out); }
+inline void Dequantize(const QuantizedMatrix& m, std::span<float> out) {
+  Dequantize(m.View(), out);
+}
 // The integer code of weight i (row-major) of an int8, int4 or int2 matrix.
 float QuantCodeAt(const QuantView& m, int64_t i);
 // y += x W (x: rows values, y: cols values), reading the codes directly:
@@ -75,8 +77,8 @@ float QuantCodeAt(const QuantView& m, int64_t i);
 // every ISA (quant_kernels).
 void QuantizedVecMat(const QuantView& m, std::span<const float> x, std::span<float> y,
                      int threads = 1);
-inline void QuantizedVecMat(const QuantizedMatrix& m, std::span<const float> x,
-                            std::span<float> y, int threads = 1) {
+inline void QuantizedVecMat(const QuantizedMatrix& m, std::span<const float> x, std::span<float> y,
+                            int threads = 1) {
   QuantizedVecMat(m.View(), x, y, threads);
 }
 

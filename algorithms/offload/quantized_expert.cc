@@ -51,7 +51,7 @@ void ApplyQuantizedExpert(const ExpertView& expert, std::span<const float> x, fl
   } else {
     for (int64_t j = 0; j < f; ++j)
       h[j] = weight * (expert.activation == moe::Activation::kRelu ? std::max(h[j], 0.0f)
-                                                                  : moe::GeluTanh(h[j]));
+                                                                   : moe::GeluTanh(h[j]));
   }
   QuantizedVecMat(expert.down, h, y, threads);
 }

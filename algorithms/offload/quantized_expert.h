@@ -40,8 +40,7 @@ QuantizedExpert QuantizeExpert(const moe::MoeWeights<float>& weights, int64_t g,
 // Replaces expert g's weights by their values after a round trip through
 // `format` (fake quantisation: what any kernel computing from the codes
 // multiplies by) and returns the bytes the format stores for it.
-int64_t RoundTripExpert(moe::MoeWeights<float>& weights, int64_t g, WeightFormat format,
-                        int group);
+int64_t RoundTripExpert(moe::MoeWeights<float>& weights, int64_t g, WeightFormat format, int group);
 
 // y [d] += weight * expert(x [d]); `hidden` is scratch (resized here);
 // `threads` split each matrix's columns (the result does not depend on it).

@@ -87,7 +87,8 @@ std::vector<float> DecodeInMemory(const MoeStack& stack, std::span<const float> 
       if (from_codes) {
         views.clear();
         for (int64_t s = 0; s < state.slots; ++s)
-          views.push_back(experts[static_cast<size_t>(l)][static_cast<size_t>(state.expert[s])].View());
+          views.push_back(
+              experts[static_cast<size_t>(l)][static_cast<size_t>(state.expert[s])].View());
         ApplyExpertViews(views, state.weight, h, y, &hidden, 1);
       } else {
         model[static_cast<size_t>(l)].RunExperts(y.data(), &state);

@@ -211,8 +211,7 @@ TEST_CASE("engine options: capacity below top_k is rejected, and O_DIRECT gives 
   }
 }
 
-TEST_CASE("a quantised expert file is computed from its cached codes at every capacity",
-          "[unit]") {
+TEST_CASE("a quantised expert file is computed from its cached codes at every capacity", "[unit]") {
   // The engine keeps a quantised expert as its blob and computes from the
   // codes, so it equals the in-memory decode of the same quantised experts
   // bit for bit (tolerance 0: any other expert or a stale blob differs),

@@ -1,11 +1,10 @@
 #include "algorithms/offload/quantize.h"
 
-#include "algorithms/offload/quantized_expert.h"
-
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <vector>
 
+#include "algorithms/offload/quantized_expert.h"
 #include "sim/check.h"
 #include "sim/rng.h"
 #include "sim/samplers.h"
@@ -42,8 +41,9 @@ TEST_CASE("quantise then dequantise stays within scale / 2 per weight", "[theory
           REQUIRE(std::abs(back[g * group + j] - w[g * group + j]) <= bound);
       }
       // Bytes: codes (1, 1/2 or 1/4 per weight) plus one float per group.
-      const double per_weight =
-          format == WeightFormat::kInt8 ? 1.0 : format == WeightFormat::kInt4 ? 0.5 : 0.25;
+      const double per_weight = format == WeightFormat::kInt8   ? 1.0
+                                : format == WeightFormat::kInt4 ? 0.5
+                                                                : 0.25;
       CHECK(m.Bytes() == int64_t(per_weight * rows * cols) + rows * (cols / group) * 4);
     }
   }
@@ -144,9 +144,9 @@ TEST_CASE("a quantised expert adds weight times its dequantised FFN", "[unit]") 
           g += double(x[i]) * wg[i * 64 + j];
           if (!wu.empty()) u += double(x[i]) * wu[i * 64 + j];
         }
-        h[j] = activation == moe::Activation::kSwiGlu ? g / (1 + std::exp(-g)) * u
-                                                      : 0.5 * g * (1 + std::tanh(std::sqrt(2 / M_PI) *
-                                                                      (g + 0.044715 * g * g * g)));
+        h[j] = activation == moe::Activation::kSwiGlu
+                   ? g / (1 + std::exp(-g)) * u
+                   : 0.5 * g * (1 + std::tanh(std::sqrt(2 / M_PI) * (g + 0.044715 * g * g * g)));
       }
       std::vector<float> y(32, 1.0f), scratch;
       ApplyQuantizedExpert(e, x, 0.5f, y, &scratch, 2);
