@@ -55,10 +55,12 @@ class OffloadEngine::Session {
   ExpertLoader& loader() { return *loader_; }
   bool Resident(int key) const { return set_.Resident(key); }
 
+  // Marks an access; a hit whose load is still queued becomes urgent.
   bool Touch(int key) {
     bool prefetch_used = false;
     const bool hit = set_.Touch(key, &prefetch_used);
     counts_.prefetch_used += prefetch_used;
+    if (hit) loader_->Expedite(key);
     return hit;
   }
 
@@ -71,7 +73,7 @@ class OffloadEngine::Session {
     const int slot = free_.back();
     free_.pop_back();
     slot_[static_cast<size_t>(key)] = slot;
-    loader_->Submit(key, buffers_[static_cast<size_t>(slot)].get());
+    loader_->Submit(key, buffers_[static_cast<size_t>(slot)].get(), !prefetch);
     ++counts_.loads;
     if (prefetch) ++counts_.prefetch_loads;
     return true;

@@ -12,7 +12,8 @@
 //   prefetches; run the layer's experts and add the residual (compute,
 //   overlapping the prefetches). A load (expert_loader.h, on the
 //   background thread) reads the blob into its cache buffer and verifies
-//   it, in submission order: one channel, as simulated.
+//   it; one channel, as simulated: loads the current layer waits for
+//   (misses, and queued prefetches it needs) go ahead of queued prefetches.
 //
 // The cache's decisions are those of the trace simulator (simulator.h) on
 // the same access sequence (both use ResidentSet), taken on the decoding

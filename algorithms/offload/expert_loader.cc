@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -71,19 +72,37 @@ std::string ExpertLoader::Load(const Job& job) {
   return error;
 }
 
-void ExpertLoader::Submit(int key, uint8_t* buffer) {
+void ExpertLoader::Enqueue(const Job& job) {
+  auto at = queue_.end();
+  if (job.urgent)
+    at = std::find_if(queue_.begin(), queue_.end(), [](const Job& j) { return !j.urgent; });
+  queue_.insert(at, job);
+}
+
+void ExpertLoader::Submit(int key, uint8_t* buffer, bool urgent) {
   EXPERTLAB_CHECK(!Outstanding(key)) << "expert loader: key " << key << " already loading";
   if (!background_) {
-    errors_[static_cast<size_t>(key)] = Load({key, buffer});
+    errors_[static_cast<size_t>(key)] = Load({key, buffer, urgent});
     outstanding_[static_cast<size_t>(key)] = 1;
     return;
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back({key, buffer});
+    Enqueue({key, buffer, urgent});
     outstanding_[static_cast<size_t>(key)] = 1;
   }
   changed_.notify_all();
+}
+
+void ExpertLoader::Expedite(int key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it =
+      std::find_if(queue_.begin(), queue_.end(), [&](const Job& j) { return j.key == key; });
+  if (it == queue_.end() || it->urgent) return;
+  Job job = *it;
+  queue_.erase(it);
+  job.urgent = true;
+  Enqueue(job);
 }
 
 void ExpertLoader::Work() {
@@ -92,10 +111,12 @@ void ExpertLoader::Work() {
     changed_.wait(lock, [this] { return stop_ || !queue_.empty(); });
     if (stop_) return;
     const Job job = queue_.front();
+    queue_.pop_front();
+    in_flight_ = job.key;
     lock.unlock();
     std::string error = Load(job);
     lock.lock();
-    queue_.pop_front();
+    in_flight_ = -1;
     errors_[static_cast<size_t>(job.key)] = std::move(error);
     changed_.notify_all();
   }
@@ -105,6 +126,7 @@ void ExpertLoader::Wait(int key) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (!outstanding_[static_cast<size_t>(key)]) return;
   changed_.wait(lock, [&] {
+    if (in_flight_ == key) return false;
     for (const Job& job : queue_)
       if (job.key == key) return false;
     return true;
@@ -117,7 +139,7 @@ void ExpertLoader::Wait(int key) {
 
 void ExpertLoader::Drain() {
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [this] { return queue_.empty(); });
+  changed_.wait(lock, [this] { return queue_.empty() && in_flight_ < 0; });
 }
 
 bool ExpertLoader::Outstanding(int key) const {

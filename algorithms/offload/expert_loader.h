@@ -1,6 +1,10 @@
 // Reads expert blobs of an expert file (expert_file.h) with pread, on a
-// background thread or inline, one at a time in submission order (one
-// transfer channel, the simulator's model), verifying each blob's checksum
+// background thread or inline, one at a time (one transfer channel, the
+// simulator's model): urgent loads (an expert the current layer waits for)
+// in submission order ahead of queued prefetches, which follow in
+// submission order, as MoE-Infinity (Xue et al., arXiv 2401.14361, §5)
+// gives on-demand fetches the highest priority; a load in progress is
+// never interrupted. Each blob's checksum is verified
 // as it arrives and then handing it to an arrival callback (the engine
 // installs the expert there), all on the loading thread. With direct_io
 // the file is opened with O_DIRECT (page cache bypassed; buffers, offsets
@@ -35,8 +39,11 @@ class ExpertLoader {
   ExpertLoader& operator=(const ExpertLoader&) = delete;
 
   // Queues a load of `key`'s stride bytes into `buffer` (aligned, stride
-  // bytes, untouched until Wait(key) returns).
-  void Submit(int key, uint8_t* buffer);
+  // bytes, untouched until Wait(key) returns): urgent after the queued
+  // urgent loads, otherwise last.
+  void Submit(int key, uint8_t* buffer, bool urgent = false);
+  // Makes `key`'s queued, not yet started load urgent (no-op otherwise).
+  void Expedite(int key);
   // Blocks until `key`'s load has finished; throws its error if it failed.
   // No-op when no load of `key` is outstanding.
   void Wait(int key);
@@ -54,7 +61,10 @@ class ExpertLoader {
   struct Job {
     int key;
     uint8_t* buffer;
+    bool urgent;
   };
+  // Queues `job` behind the queued urgent jobs (urgent) or last; under mutex_.
+  void Enqueue(const Job& job);
   // Reads and verifies one blob; returns the error message or "".
   std::string Load(const Job& job);
   void Work();
@@ -66,7 +76,8 @@ class ExpertLoader {
   Arrival on_arrival_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Job> queue_;
+  std::deque<Job> queue_;            // not started
+  int in_flight_ = -1;               // the key being loaded on the worker
   std::vector<char> outstanding_;    // per key
   std::vector<std::string> errors_;  // per key, of the last finished load
   double read_seconds_ = 0;

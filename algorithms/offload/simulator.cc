@@ -8,7 +8,10 @@
 namespace expertlab::offload {
 namespace {
 
-// The cache's contents (ResidentSet) and the transfer channel.
+// The cache's contents (ResidentSet) and the transfer channel: transfers
+// started by the current time are committed (busy_until_), the others wait
+// in queue_, urgent first, and their arrival times are rescheduled
+// whenever the queue changes.
 class ReplayCache {
  public:
   ReplayCache(const CacheSetup& setup, const CostModel& cost, CachePolicy& policy,
@@ -21,32 +24,73 @@ class ReplayCache {
   bool Resident(int key) const { return set_.Resident(key); }
   double Ready(int key) const { return ready_[static_cast<size_t>(key)]; }
 
-  // Marks an access; returns whether the expert was resident.
-  bool Touch(int key) {
+  // Marks an access at `now`; returns whether the expert was resident (a
+  // queued load of it becomes urgent).
+  bool Touch(int key, double now) {
     bool prefetch_used = false;
     const bool hit = set_.Touch(key, &prefetch_used);
     result_.prefetch_used += prefetch_used;
-    return hit;
+    if (!hit) return false;
+    Commit(now);
+    const auto it =
+        std::find_if(queue_.begin(), queue_.end(), [&](const Transfer& q) { return q.key == key; });
+    if (it != queue_.end() && !it->urgent) {
+      Transfer moved = *it;
+      queue_.erase(it);
+      moved.urgent = true;
+      Enqueue(moved);
+    }
+    return true;
   }
 
-  // Loads `key` starting no earlier than `now`, evicting a resident expert
-  // outside `keep` if the cache is full. Returns false (nothing loaded) when
-  // every resident expert is in `keep`.
+  // Loads `key`, submitted at `now`, evicting a resident expert outside
+  // `keep` if the cache is full. Returns false (nothing loaded) when every
+  // resident expert is in `keep`.
   bool Load(const Access& at, int key, double now, std::span<const int> keep, bool prefetch) {
     int evicted = -1;
     if (!set_.Admit(at, key, keep, prefetch, &evicted)) return false;
-    const double start = std::max(now, channel_free_);
-    channel_free_ = start + cost_.MissSeconds();
-    ready_[static_cast<size_t>(key)] = channel_free_;
+    Commit(now);
+    Enqueue({key, now, !prefetch});
     ++result_.loads;
     if (prefetch) ++result_.prefetch_loads;
     return true;
   }
 
  private:
+  struct Transfer {
+    int key;
+    double submitted;
+    bool urgent;
+  };
+
+  // Commits the queued transfers that start by `now`.
+  void Commit(double now) {
+    while (!queue_.empty()) {
+      const double start = std::max(busy_until_, queue_.front().submitted);
+      if (start > now) break;
+      busy_until_ = start + cost_.MissSeconds();
+      queue_.erase(queue_.begin());
+    }
+  }
+
+  // Queues `t` behind the queued urgent transfers (urgent) or last, and
+  // reschedules every queued arrival.
+  void Enqueue(const Transfer& t) {
+    auto it = queue_.end();
+    if (t.urgent)
+      it = std::find_if(queue_.begin(), queue_.end(), [](const Transfer& q) { return !q.urgent; });
+    queue_.insert(it, t);
+    double free = busy_until_;
+    for (const Transfer& q : queue_) {
+      free = std::max(free, q.submitted) + cost_.MissSeconds();
+      ready_[static_cast<size_t>(q.key)] = free;
+    }
+  }
+
   ResidentSet set_;
   std::vector<double> ready_;  // arrival time of the resident copy
-  double channel_free_ = 0;
+  std::vector<Transfer> queue_;
+  double busy_until_ = 0;  // the committed transfers end here
   const CostModel& cost_;
   ReplayResult& result_;
 };
@@ -77,10 +121,9 @@ ReplayResult Replay(const Trace& trace, CachePolicy& policy, const CacheSetup& s
       const std::span<const int> set = trace.At(t, l);
       for (int j = 0; j < k; ++j)
         need[static_cast<size_t>(j)] = l * trace.experts + set[static_cast<size_t>(j)];
-      double ready = now;
       for (int j = 0; j < k; ++j, ++at.position) {
         const int key = need[static_cast<size_t>(j)];
-        const bool hit = cache.Touch(key);
+        const bool hit = cache.Touch(key, now);
         // capacity >= top_k leaves a candidate outside the layer's other experts.
         if (!hit) {
           EXPERTLAB_CHECK(cache.Load(at, key, now, need, false))
@@ -88,8 +131,9 @@ ReplayResult Replay(const Trace& trace, CachePolicy& policy, const CacheSetup& s
         }
         policy.OnAccess(at, key, hit);
         result.hits += hit;
-        ready = std::max(ready, cache.Ready(key));
       }
+      double ready = now;
+      for (int key : need) ready = std::max(ready, cache.Ready(key));
       result.accesses += k;
       result.stall_seconds += ready - now;
       now = ready;

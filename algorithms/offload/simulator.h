@@ -4,9 +4,12 @@
 // per token, prefetch precision and recall, tokens/s).
 //
 // Time model (one token at a time, batch 1 decode, layers in order):
-//   - one transfer channel, first come first served: a load starts when the
-//     channel is free and takes latency + bytes / bandwidth (the miss cost
-//     of a bandwidth tier, theory/offload_cost.h);
+//   - one transfer channel: a load takes latency + bytes / bandwidth (the
+//     miss cost of a bandwidth tier, theory/offload_cost.h) and is never
+//     interrupted; queued loads start in order, urgent ones (an expert the
+//     current layer waits for: a miss, or a queued prefetch it accessed)
+//     ahead of queued prefetches, as MoE-Infinity (Xue et al., arXiv
+//     2401.14361, §5) gives on-demand fetches the highest priority;
 //   - at layer l the needed experts that are absent are loaded on demand
 //     (evicting Victim()s), and the layer waits until all its experts have
 //     arrived (stall); then the policy's prefetches are queued, and the
