@@ -91,11 +91,15 @@ TimedReplay TimeReplays(const std::string& spec, const offload::Trace& trace,
 // The engine's load bandwidth (bytes over the seconds of whole loads:
 // pread, checksum, install), per-load hand-off latency and compute per
 // layer over an LRU pass of `calibration`, as the simulator's cost model.
+// A first pass is discarded: a fresh engine's first loads pay one-time
+// costs (the freshly written file's first reads among them) that made the
+// calibrated loads up to 3x slower than the measured run's.
 offload::CostModel MeasureHost(offload::OffloadEngine& engine, const offload::Trace& calibration,
                                Rng& rng, int layers) {
   std::vector<float> inputs(static_cast<size_t>(calibration.tokens() * engine.config().d_model));
   for (auto& v : inputs) v = static_cast<float>(Normal(rng, 0.0, 1.0));
   auto lru = Registry<offload::CachePolicy>::Instance().Create("lru");
+  engine.Run(inputs, *lru, engine.Setup(nullptr), &calibration, rng);  // warm-up
   const offload::EngineResult run =
       engine.Run(inputs, *lru, engine.Setup(nullptr), &calibration, rng);
   offload::CostModel cost;

@@ -44,6 +44,9 @@ class OffloadEngine::Session {
       void* p = std::aligned_alloc(static_cast<size_t>(kExpertAlignment),
                                    static_cast<size_t>(engine.header_.stride));
       EXPERTLAB_CHECK(p != nullptr) << "offload engine: out of memory for the expert cache";
+      // Touched now, as a serving engine pins its cache: a first load into
+      // fresh pages would otherwise pay their page faults as load time.
+      std::memset(p, 0, static_cast<size_t>(engine.header_.stride));
       buffers_.emplace_back(static_cast<uint8_t*>(p));
       free_.push_back(i);
     }
