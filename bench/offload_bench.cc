@@ -12,7 +12,10 @@
 //                        over rounds), load_vs_seq (median of per-round
 //                        ratios; target >= 0.7).
 //   BM_OffloadPrefetch   the engine decoding a sticky trace (rho = 0.8,
-//                        256 tokens) with half the experts cached, the file
+//                        256 tokens) through 16 layers of 16 experts (a
+//                        token's first layer cannot be prefetched; with
+//                        few layers it would dominate the stall) with
+//                        half the experts cached, the file
 //                        in the page cache (first arg 0: a host-memory
 //                        tier) or read with O_DIRECT (1: the disk), its
 //                        experts in fp32 (second arg 0: a load decodes the
@@ -75,17 +78,21 @@ using Clock = std::chrono::steady_clock;
 
 // The prefetching policy BM_OffloadPrefetch measures against LRU.
 constexpr const char* kPrefetchSpec = "lookahead";
+// Layers of BM_OffloadPrefetch's model: a token's first layer is never
+// prefetched (its routing needs the token), so with few layers that
+// layer's misses dominate any prefetcher's stall.
+constexpr int kPrefetchLayers = 16;
 
 double BenchSecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// An expert file of 4 x 16 experts under $TMPDIR in `format` (groups of
-// 32), removed with the object.
+// An expert file of `layers` x 16 experts under $TMPDIR in `format` (groups
+// of 32), removed with the object.
 struct BenchExpertFile {
   std::filesystem::path dir;
   std::string path;
-  explicit BenchExpertFile(WeightFormat format = WeightFormat::kFp32) {
+  explicit BenchExpertFile(WeightFormat format = WeightFormat::kFp32, int layers = 4) {
     dir = std::filesystem::temp_directory_path() /
           ("expertlab_offload_bench_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
@@ -96,7 +103,7 @@ struct BenchExpertFile {
     config.experts = 16;
     config.top_k = 2;
     Rng rng(1, 0, 0, 0);
-    WriteExpertFile(path, RandomMoeStack(config, 4, rng), format,
+    WriteExpertFile(path, RandomMoeStack(config, layers, rng), format,
                     format == WeightFormat::kFp32 ? 0 : 32);
   }
   ~BenchExpertFile() {
@@ -169,9 +176,10 @@ EngineResult DecodeFromDisk(const std::string& file, const std::string& spec, co
 }
 
 void BM_OffloadPrefetch(benchmark::State& state) {
-  const BenchExpertFile file(state.range(1) != 0 ? WeightFormat::kInt8 : WeightFormat::kFp32);
+  const BenchExpertFile file(state.range(1) != 0 ? WeightFormat::kInt8 : WeightFormat::kFp32,
+                             kPrefetchLayers);
   TraceShape shape;
-  shape.layers = 4;
+  shape.layers = kPrefetchLayers;
   shape.experts = 16;
   shape.top_k = 2;
   shape.requests = 4;

@@ -69,7 +69,8 @@ BENCHMARKS = {
     "BM_OffloadColdLoad": "an expert file (64 experts of 1.6 MB) read cold (pages dropped): "
                           "sequentially in 1 MiB preads, then expert by expert in a shuffled "
                           "order by the offloading engine's loader",
-    "BM_OffloadPrefetch": "the offloading engine decoding a sticky trace with half the experts "
+    "BM_OffloadPrefetch": "the offloading engine decoding a sticky trace through 16 layers of "
+                          "16 experts with half the experts "
                           "cached, the file in the page cache (first arg 0) or read with "
                           "O_DIRECT (1), its experts in fp32 (second arg 0) or int8 computed "
                           "from the codes (1): LRU, then ExpertFlow-style adaptive look-ahead "
