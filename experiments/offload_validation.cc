@@ -68,7 +68,9 @@ class ValidationScratch {
 };
 
 // Wall seconds of `replays` simulator replays (each from a fresh policy
-// and the same stream), and the last replay's result.
+// and the same stream), and the last replay's result. The policies are
+// built from their spec before the clock starts, as the engine's timing
+// starts after its session is set up.
 struct TimedReplay {
   offload::ReplayResult result;
   double seconds = 0;
@@ -78,9 +80,11 @@ TimedReplay TimeReplays(const std::string& spec, const offload::Trace& trace,
                         const offload::CacheSetup& setup, const offload::CostModel& cost,
                         const CellContext& context, int replays) {
   TimedReplay timed;
+  std::vector<std::unique_ptr<offload::CachePolicy>> policies;
+  for (int i = 0; i < replays; ++i)
+    policies.push_back(Registry<offload::CachePolicy>::Instance().Create(spec));
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < replays; ++i) {
-    auto policy = Registry<offload::CachePolicy>::Instance().Create(spec);
+  for (auto& policy : policies) {
     Rng rng = context.Stream(kValidationPolicyStream);
     timed.result = offload::Replay(trace, *policy, setup, cost, rng);
   }
