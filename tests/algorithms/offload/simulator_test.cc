@@ -8,18 +8,24 @@
 namespace expertlab::offload {
 namespace {
 
-TEST_CASE("replay timing with a prefetch, worked by hand", "[unit]") {
-  // Two layers, top-1, one token visiting expert 0 then expert 1; loads take
-  // 1 s, layers compute 0.5 s. Layer 0 misses (stall 1, now 1); the perfect
-  // guess of layer 1 (key 4 + 1) loads during [1, 2] while layer 0 computes
-  // until 1.5; layer 1 hits an expert in flight and waits 0.5 s; it computes
-  // until 2.5. Precision 1/1; recall 1 / (1 used prefetch + 1 miss).
+// Two layers of 4 experts, top-1, one token visiting expert 0 then expert 1.
+Trace OneTokenTwoLayers() {
   Trace trace;
   trace.layers = 2;
   trace.experts = 4;
   trace.top_k = 1;
   trace.ids = {0, 1};
   trace.request = {0};
+  return trace;
+}
+
+TEST_CASE("replay timing with a prefetch, worked by hand", "[unit]") {
+  // Two layers, top-1, one token visiting expert 0 then expert 1; loads take
+  // 1 s, layers compute 0.5 s. Layer 0 misses (stall 1, now 1); the perfect
+  // guess of layer 1 (key 4 + 1) loads during [1, 2] while layer 0 computes
+  // until 1.5; layer 1 hits an expert in flight and waits 0.5 s; it computes
+  // until 2.5. Precision 1/1; recall 1 / (1 used prefetch + 1 miss).
+  const Trace trace = OneTokenTwoLayers();
   const ReplayResult r =
       testing::ReplaySpec("speculative(recall=1)", trace, 2, nullptr, testing::UnitCost(0.5));
   CHECK(r.hits == 1);
@@ -70,12 +76,7 @@ TEST_CASE("urgent loads go ahead of queued prefetches, worked by hand", "[unit]"
   //     1.5 (first come first served: 7 in [2, 3], 5 in [3, 4], 2.5);
   //   script {6, 7, 5}: key 5 is a hit still queued behind 7; it becomes
   //     urgent and runs [2, 3]: stall 1.5 again (in order: 2.5).
-  Trace trace;
-  trace.layers = 2;
-  trace.experts = 4;
-  trace.top_k = 1;
-  trace.ids = {0, 1};
-  trace.request = {0};
+  const Trace trace = OneTokenTwoLayers();
   const CacheSetup setup = MakeSetup(trace, 8, nullptr);
   for (const auto& [script, hits] :
        std::vector<std::pair<std::vector<int>, int>>{{{6, 7}, 0}, {{6, 7, 5}, 1}}) {
