@@ -3,12 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <utility>
 
+#include "algorithms/offload/urgent_queue.h"
 #include "sim/check.h"
 
 namespace expertlab::offload {
@@ -72,13 +72,6 @@ std::string ExpertLoader::Load(const Job& job) {
   return error;
 }
 
-void ExpertLoader::Enqueue(const Job& job) {
-  auto at = queue_.end();
-  if (job.urgent)
-    at = std::find_if(queue_.begin(), queue_.end(), [](const Job& j) { return !j.urgent; });
-  queue_.insert(at, job);
-}
-
 void ExpertLoader::Submit(int key, uint8_t* buffer, bool urgent) {
   EXPERTLAB_CHECK(!Outstanding(key)) << "expert loader: key " << key << " already loading";
   if (!background_) {
@@ -88,7 +81,7 @@ void ExpertLoader::Submit(int key, uint8_t* buffer, bool urgent) {
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    Enqueue({key, buffer, urgent});
+    EnqueueUrgentFirst(queue_, Job{key, buffer, urgent});
     outstanding_[static_cast<size_t>(key)] = 1;
   }
   changed_.notify_all();
@@ -96,13 +89,7 @@ void ExpertLoader::Submit(int key, uint8_t* buffer, bool urgent) {
 
 void ExpertLoader::Expedite(int key) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const auto it =
-      std::find_if(queue_.begin(), queue_.end(), [&](const Job& j) { return j.key == key; });
-  if (it == queue_.end() || it->urgent) return;
-  Job job = *it;
-  queue_.erase(it);
-  job.urgent = true;
-  Enqueue(job);
+  ExpediteQueued(queue_, key);
 }
 
 void ExpertLoader::Work() {

@@ -1,10 +1,8 @@
 // Reads expert blobs of an expert file (expert_file.h) with pread, on a
 // background thread or inline, one at a time (one transfer channel, the
 // simulator's model): urgent loads (an expert the current layer waits for)
-// in submission order ahead of queued prefetches, which follow in
-// submission order, as MoE-Infinity (Xue et al., arXiv 2401.14361, §5)
-// gives on-demand fetches the highest priority; a load in progress is
-// never interrupted. Each blob's checksum is verified
+// ahead of queued prefetches (urgent_queue.h); a load in progress is never
+// interrupted. Each blob's checksum is verified
 // as it arrives and then handing it to an arrival callback (the engine
 // installs the expert there), all on the loading thread. With direct_io
 // the file is opened with O_DIRECT (page cache bypassed; buffers, offsets
@@ -63,8 +61,6 @@ class ExpertLoader {
     uint8_t* buffer;
     bool urgent;
   };
-  // Queues `job` behind the queued urgent jobs (urgent) or last; under mutex_.
-  void Enqueue(const Job& job);
   // Reads and verifies one blob; returns the error message or "".
   std::string Load(const Job& job);
   void Work();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "algorithms/offload/resident_set.h"
+#include "algorithms/offload/urgent_queue.h"
 #include "sim/check.h"
 
 namespace expertlab::offload {
@@ -10,8 +11,8 @@ namespace {
 
 // The cache's contents (ResidentSet) and the transfer channel: transfers
 // started by the current time are committed (busy_until_), the others wait
-// in queue_, urgent first, and their arrival times are rescheduled
-// whenever the queue changes.
+// in queue_, urgent first (urgent_queue.h), and their arrival times are
+// rescheduled whenever the queue changes.
 class ReplayCache {
  public:
   ReplayCache(const CacheSetup& setup, const CostModel& cost, CachePolicy& policy,
@@ -32,14 +33,7 @@ class ReplayCache {
     result_.prefetch_used += prefetch_used;
     if (!hit) return false;
     Commit(now);
-    const auto it =
-        std::find_if(queue_.begin(), queue_.end(), [&](const Transfer& q) { return q.key == key; });
-    if (it != queue_.end() && !it->urgent) {
-      Transfer moved = *it;
-      queue_.erase(it);
-      moved.urgent = true;
-      Enqueue(moved);
-    }
+    if (ExpediteQueued(queue_, key)) Reschedule();
     return true;
   }
 
@@ -50,7 +44,8 @@ class ReplayCache {
     int evicted = -1;
     if (!set_.Admit(at, key, keep, prefetch, &evicted)) return false;
     Commit(now);
-    Enqueue({key, now, !prefetch});
+    EnqueueUrgentFirst(queue_, Transfer{key, now, !prefetch});
+    Reschedule();
     ++result_.loads;
     if (prefetch) ++result_.prefetch_loads;
     return true;
@@ -73,13 +68,8 @@ class ReplayCache {
     }
   }
 
-  // Queues `t` behind the queued urgent transfers (urgent) or last, and
-  // reschedules every queued arrival.
-  void Enqueue(const Transfer& t) {
-    auto it = queue_.end();
-    if (t.urgent)
-      it = std::find_if(queue_.begin(), queue_.end(), [](const Transfer& q) { return !q.urgent; });
-    queue_.insert(it, t);
+  // Every queued transfer's arrival, in queue order after the committed ones.
+  void Reschedule() {
     double free = busy_until_;
     for (const Transfer& q : queue_) {
       free = std::max(free, q.submitted) + cost_.MissSeconds();

@@ -8,8 +8,8 @@
 //     miss cost of a bandwidth tier, theory/offload_cost.h) and is never
 //     interrupted; queued loads start in order, urgent ones (an expert the
 //     current layer waits for: a miss, or a queued prefetch it accessed)
-//     ahead of queued prefetches, as MoE-Infinity (Xue et al., arXiv
-//     2401.14361, §5) gives on-demand fetches the highest priority;
+//     ahead of queued prefetches (urgent_queue.h, MoE-Infinity's on-demand
+//     priority), as the engine's loader orders them;
 //   - at layer l the needed experts that are absent are loaded on demand
 //     (evicting Victim()s), and the layer waits until all its experts have
 //     arrived (stall); then the policy's prefetches are queued, and the
