@@ -57,17 +57,46 @@ struct ExpertSlices {
   std::vector<float*> data;
 };
 
+// An expert's matrices in payload order: w_gate [d x f], w_up [d x f]
+// (SwiGLU only), w_down [f x d].
+std::vector<ExpertMatrix> PayloadShapes(int64_t d, int64_t f, bool swiglu) {
+  if (swiglu) return {{d, f}, {d, f}, {f, d}};
+  return {{d, f}, {f, d}};
+}
+
 ExpertSlices ExpertSlicesOf(moe::MoeWeights<float>& w, int64_t g) {
   ExpertSlices s;
-  s.shapes.push_back({w.d, w.f});
+  s.shapes = PayloadShapes(w.d, w.f, w.swiglu);
   s.data.push_back(w.Gate(g));
-  if (w.swiglu) {
-    s.shapes.push_back({w.d, w.f});
-    s.data.push_back(w.Up(g));
-  }
-  s.shapes.push_back({w.f, w.d});
+  if (w.swiglu) s.data.push_back(w.Up(g));
   s.data.push_back(w.Down(g));
   return s;
+}
+
+// Views of a payload's matrices in payload order: each matrix's codes, then
+// its scales.
+std::vector<QuantView> PayloadViews(const ExpertFileHeader& header, std::span<const uint8_t> blob) {
+  std::vector<QuantView> views;
+  int64_t at = 0;
+  for (const ExpertMatrix& shape :
+       PayloadShapes(header.d_model, header.d_ff, header.activation == moe::Activation::kSwiGlu)) {
+    QuantView m{static_cast<int>(header.format),
+                shape.rows,
+                shape.cols,
+                header.group,
+                nullptr,
+                blob.data() + at};
+    at += shape.CodeBytes(header.format);
+    // Scales follow the codes; codes of a whole number of floats keep them aligned.
+    EXPERTLAB_CHECK(at % static_cast<int64_t>(alignof(float)) == 0)
+        << "expert file: scales at byte " << at << " of an expert are not float-aligned";
+    m.scales = reinterpret_cast<const float*>(blob.data() + at);
+    at += shape.ScaleCount(header.format, header.group) * static_cast<int64_t>(sizeof(float));
+    views.push_back(m);
+  }
+  EXPERTLAB_CHECK(at <= static_cast<int64_t>(blob.size()))
+      << "expert file: an expert's payload needs " << at << " bytes, the blob has " << blob.size();
+  return views;
 }
 
 void ExpertFileWrite(int fd, const void* data, size_t n, int64_t offset, const std::string& path) {
@@ -266,38 +295,19 @@ void VerifyExpert(const ExpertFileHeader& header, int key, std::span<const uint8
 }
 
 ExpertView ExpertViewOf(const ExpertFileHeader& header, std::span<const uint8_t> blob) {
-  const int64_t d = header.d_model, f = header.d_ff;
-  const bool swiglu = header.activation == moe::Activation::kSwiGlu;
+  const std::vector<QuantView> views = PayloadViews(header, blob);
   ExpertView v;
   v.activation = header.activation;
-  int64_t at = 0;
-  const auto next = [&](int64_t rows, int64_t cols) {
-    const ExpertMatrix shape{rows, cols};
-    QuantView m{
-        static_cast<int>(header.format), rows, cols, header.group, nullptr, blob.data() + at};
-    at += shape.CodeBytes(header.format);
-    // Scales follow the codes; codes of a whole number of floats keep them aligned.
-    EXPERTLAB_CHECK(at % static_cast<int64_t>(alignof(float)) == 0)
-        << "expert file: scales at byte " << at << " of an expert are not float-aligned";
-    m.scales = reinterpret_cast<const float*>(blob.data() + at);
-    at += shape.ScaleCount(header.format, header.group) * static_cast<int64_t>(sizeof(float));
-    return m;
-  };
-  v.gate = next(d, f);
-  if (swiglu) v.up = next(d, f);
-  v.down = next(f, d);
-  EXPERTLAB_CHECK(at <= static_cast<int64_t>(blob.size()))
-      << "expert file: an expert's payload needs " << at << " bytes, the blob has " << blob.size();
+  v.gate = views.front();
+  if (views.size() == 3) v.up = views[1];
+  v.down = views.back();
   return v;
 }
 
 void DecodeExpert(const ExpertFileHeader& header, std::span<const uint8_t> blob,
                   moe::MoeWeights<float>& w, int64_t expert) {
   const ExpertSlices s = ExpertSlicesOf(w, expert);
-  const ExpertView v = ExpertViewOf(header, blob);
-  const bool swiglu = header.activation == moe::Activation::kSwiGlu;
-  const std::vector<QuantView> views = swiglu ? std::vector<QuantView>{v.gate, v.up, v.down}
-                                              : std::vector<QuantView>{v.gate, v.down};
+  const std::vector<QuantView> views = PayloadViews(header, blob);
   for (size_t m = 0; m < views.size(); ++m)
     Dequantize(views[m], {s.data[m], static_cast<size_t>(s.shapes[m].rows * s.shapes[m].cols)});
 }
