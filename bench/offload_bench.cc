@@ -65,6 +65,7 @@
 #include "algorithms/offload/engine.h"
 #include "algorithms/offload/expert_loader.h"
 #include "algorithms/offload/quantized_expert.h"
+#include "algorithms/offload/stack_decode.h"
 #include "algorithms/offload/trace_generator.h"
 #include "bench/bench_context.h"
 #include "sim/registry.h"
@@ -264,6 +265,7 @@ void BM_QuantDecode(benchmark::State& state) {
       experts[i].push_back(QuantizeExpert(m.layer->weights(), g, config.activation, formats[i],
                                           formats[i] == WeightFormat::kFp32 ? 0 : 32));
   std::vector<float> y(static_cast<size_t>(config.d_model)), hidden;
+  std::vector<ExpertView> views;
   moe::MoeState<float> st;
   // Bytes of the routed experts' codes and scales per token, per format.
   std::vector<double> bytes(formats.size(), 0.0);
@@ -287,10 +289,9 @@ void BM_QuantDecode(benchmark::State& state) {
     variants.push_back([&, i] {
       for (const auto& x : stream) {
         m.layer->Route(x.data(), 1, &st, false, nullptr);
-        std::fill(y.begin(), y.end(), 0.0f);
-        for (int64_t s = 0; s < st.slots; ++s)
-          if (st.expert[s] >= 0)
-            ApplyQuantizedExpert(experts[i][st.expert[s]], x, st.weight[s], y, &hidden, kThreads);
+        views.clear();
+        for (int64_t s = 0; s < st.slots; ++s) views.push_back(experts[i][st.expert[s]].View());
+        ApplyExpertViews(views, st.weight, x, y, &hidden, kThreads);
       }
     });
   for (auto _ : state) {
