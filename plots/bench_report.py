@@ -156,7 +156,10 @@ COUNTERS = {
                         "is bound by arithmetic, not memory", RATIO),
     "gate_passes": ("the gate's trial steps in the timed EM iteration (one pass each)", None),
     "seq_gbs": ("cold sequential read of the expert file, GB/s", None),
-    "load_gbs": ("cold expert loads by the offloading engine's loader, GB/s", None),
+    "load_gbs": ("cold expert loads by the offloading engine's loader (read and checksum), "
+                 "GB/s", None),
+    "read_gbs": ("the same loads' reads alone (the bound the checksum keeps loads under), "
+                 "GB/s", None),
     "load_vs_seq": ("cold expert-load bandwidth over the cold sequential read of the same "
                     "file (target >= 0.7)", RATIO),
     "stall_ms_lru": ("stall per token without prefetch (LRU), ms", None),

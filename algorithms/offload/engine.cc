@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
 
 #include "algorithms/offload/expert_loader.h"
+#include "algorithms/offload/io_buffer.h"
 #include "algorithms/offload/resident_set.h"
 #include "algorithms/offload/stack_decode.h"
 #include "sim/check.h"
@@ -27,29 +27,14 @@ double EngineSecondsSince(EngineClock::time_point start) {
 // One run's cache: residency (ResidentSet), a buffer per cached expert and
 // the loader, which installs each arriving expert in its layer's slot.
 class OffloadEngine::Session {
-  // Nested, not file-local: a member whose type is in an anonymous namespace
-  // draws GCC's -Wsubobject-linkage once a unity batch includes this file.
-  struct FreeExpertBuffer {
-    void operator()(uint8_t* p) const { std::free(p); }
-  };
-  using ExpertBuffer = std::unique_ptr<uint8_t, FreeExpertBuffer>;
-
  public:
   Session(OffloadEngine& engine, CachePolicy& policy, const CacheSetup& setup, ReplayResult& counts)
       : engine_(engine),
         set_(engine.header_.keys(), setup.capacity, policy),
         counts_(counts),
-        slot_(static_cast<size_t>(engine.header_.keys()), -1) {
-    for (int i = 0; i < setup.capacity; ++i) {
-      void* p = std::aligned_alloc(static_cast<size_t>(kExpertAlignment),
-                                   static_cast<size_t>(engine.header_.stride));
-      EXPERTLAB_CHECK(p != nullptr) << "offload engine: out of memory for the expert cache";
-      // Touched now, as a serving engine pins its cache: a first load into
-      // fresh pages would otherwise pay their page faults as load time.
-      std::memset(p, 0, static_cast<size_t>(engine.header_.stride));
-      buffers_.emplace_back(static_cast<uint8_t*>(p));
-      free_.push_back(i);
-    }
+        slot_(static_cast<size_t>(engine.header_.keys()), -1),
+        buffers_(setup.capacity, engine.header_.stride) {
+    for (int i = 0; i < setup.capacity; ++i) free_.push_back(i);
     loader_ = std::make_unique<ExpertLoader>(
         engine.path_, engine.header_, engine.options_.direct_io, engine.options_.background,
         [this](int key, const uint8_t* blob) { Install(key, blob); });
@@ -76,7 +61,7 @@ class OffloadEngine::Session {
     const int slot = free_.back();
     free_.pop_back();
     slot_[static_cast<size_t>(key)] = slot;
-    loader_->Submit(key, buffers_[static_cast<size_t>(slot)].get(), !prefetch);
+    loader_->Submit(key, buffers_.Slot(slot), !prefetch);
     ++counts_.loads;
     if (prefetch) ++counts_.prefetch_loads;
     return true;
@@ -88,8 +73,7 @@ class OffloadEngine::Session {
   // The cache slot of a resident key, and its blob.
   int Slot(int key) const { return slot_[static_cast<size_t>(key)]; }
   std::span<const uint8_t> Blob(int key) const {
-    return {buffers_[static_cast<size_t>(Slot(key))].get(),
-            static_cast<size_t>(engine_.header_.stride)};
+    return {buffers_.Slot(Slot(key)), static_cast<size_t>(engine_.header_.stride)};
   }
 
  private:
@@ -113,7 +97,7 @@ class OffloadEngine::Session {
   ResidentSet set_;
   ReplayResult& counts_;
   std::vector<int> slot_;  // buffer of a resident key, -1 otherwise
-  std::vector<ExpertBuffer> buffers_;
+  IoBuffer buffers_;
   std::vector<int> free_;
   // Declared last: destroyed first, so no load writes a freed buffer.
   std::unique_ptr<ExpertLoader> loader_;

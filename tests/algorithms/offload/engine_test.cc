@@ -8,7 +8,9 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "algorithms/offload/io_buffer.h"
 #include "algorithms/offload/stack_decode.h"
 #include "sim/samplers.h"
 #include "tests/algorithms/offload/conformance.h"
@@ -246,6 +248,18 @@ TEST_CASE("a quantised expert file is computed from its cached codes at every ca
   }
   WriteExpertFile(file, stack, WeightFormat::kInt4, 16);
   CHECK(EngineStride(file) == 8192);  // 3 x (1024 codes + 512 scale bytes), aligned up
+}
+
+TEST_CASE("io buffer slots are stride apart, zeroed and O_DIRECT aligned", "[unit]") {
+  const int64_t stride = 3 * 4096;
+  const IoBuffer buffer(5, stride);
+  for (int s = 0; s < 5; ++s) {
+    CHECK(buffer.Slot(s) - buffer.Slot(0) == s * stride);
+    CHECK(reinterpret_cast<uintptr_t>(buffer.Slot(s)) % 4096 == 0);
+  }
+  const std::vector<uint8_t> zeros(static_cast<size_t>(5 * stride), 0);
+  CHECK(std::memcmp(buffer.Slot(0), zeros.data(), zeros.size()) == 0);
+  CHECK_THROWS_WITH(IoBuffer(2, 4000), Catch::Contains("multiple of 4096"));
 }
 
 }  // namespace
