@@ -21,7 +21,8 @@ IoBuffer::IoBuffer(int slots, int64_t stride) : stride_(stride) {
   EXPERTLAB_CHECK(stride > 0 && stride % 4096 == 0 && slots >= 0)
       << "io buffer: stride must be a positive multiple of 4096, got " << stride;
   // aligned_alloc needs a size that is a multiple of the alignment.
-  const int64_t bytes = std::max<int64_t>(1, (slots * stride + kHugePage - 1) / kHugePage) * kHugePage;
+  const int64_t bytes =
+      std::max<int64_t>(1, (slots * stride + kHugePage - 1) / kHugePage) * kHugePage;
   void* p = std::aligned_alloc(static_cast<size_t>(kHugePage), static_cast<size_t>(bytes));
   EXPERTLAB_CHECK(p != nullptr) << "io buffer: out of memory for " << slots << " x " << stride
                                 << " bytes";
