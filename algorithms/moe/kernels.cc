@@ -12,19 +12,45 @@ namespace expertlab::moe {
 
 namespace {
 
-template <class S, class Value>
-void PackWith(int64_t k, int64_t n, int64_t panels, bool swiglu, PackedPanels<S>* out,
-              Value value) {
+template <class S>
+S* ShapePanels(int64_t k, int64_t n, int64_t panels, bool swiglu, PackedPanels<S>* out) {
   out->k = k;
   out->n = n;
   out->panels = panels;
   out->swiglu = swiglu;
   out->data.resize(static_cast<size_t>(panels * k * kPanelCols));
-  S* dst = out->data.data();
+  return out->data.data();
+}
+
+template <class S, class Value>
+void PackWith(int64_t k, int64_t n, int64_t panels, bool swiglu, PackedPanels<S>* out,
+              Value value) {
+  S* dst = ShapePanels(k, n, panels, swiglu, out);
   for (int64_t p = 0; p < panels; ++p) {
     for (int64_t kk = 0; kk < k; ++kk) {
       S* row = dst + (p * k + kk) * kPanelCols;
       for (int j = 0; j < kPanelCols; ++j) row[j] = value(p, kk, j);
+    }
+  }
+}
+
+// A panel row of a row-major source is `pieces` contiguous runs of `width`
+// columns: copies them whole (an offloading cache repacks an expert on
+// every load), zero-filling the columns past n.
+template <class S, class Source>
+void PackRuns(int64_t k, int64_t n, int64_t panels, bool swiglu, int width, PackedPanels<S>* out,
+              Source source) {
+  S* dst = ShapePanels(k, n, panels, swiglu, out);
+  for (int64_t p = 0; p < panels; ++p) {
+    const int64_t col = p * width;
+    const int64_t valid = std::clamp<int64_t>(n - col, 0, width);
+    for (int64_t kk = 0; kk < k; ++kk) {
+      S* row = dst + (p * k + kk) * kPanelCols;
+      for (int piece = 0; piece < kPanelCols / width; ++piece) {
+        S* run = row + piece * width;
+        std::copy_n(source(piece, kk) + col, valid, run);
+        std::fill(run + valid, run + width, S(0));
+      }
     }
   }
 }
@@ -35,10 +61,13 @@ template <class S>
 void PackPanels(const S* w, int64_t k, int64_t n, int64_t ld, bool transposed,
                 PackedPanels<S>* out) {
   const int64_t panels = (n + kPanelCols - 1) / kPanelCols;
+  if (!transposed) {
+    PackRuns<S>(k, n, panels, false, kPanelCols, out, [&](int, int64_t kk) { return w + kk * ld; });
+    return;
+  }
   PackWith<S>(k, n, panels, false, out, [&](int64_t p, int64_t kk, int j) -> S {
     const int64_t col = p * kPanelCols + j;
-    if (col >= n) return S(0);
-    return transposed ? w[col * ld + kk] : w[kk * ld + col];
+    return col < n ? w[col * ld + kk] : S(0);
   });
 }
 
@@ -47,11 +76,8 @@ void PackSwiGluPanels(const S* wg, const S* wu, int64_t k, int64_t n, int64_t ld
                       PackedPanels<S>* out) {
   constexpr int kHalf = kPanelCols / 2;
   const int64_t panels = (n + kHalf - 1) / kHalf;
-  PackWith<S>(k, n, panels, true, out, [&](int64_t p, int64_t kk, int j) -> S {
-    const int64_t col = p * kHalf + (j % kHalf);
-    if (col >= n) return S(0);
-    return j < kHalf ? wg[kk * ld + col] : wu[kk * ld + col];
-  });
+  PackRuns<S>(k, n, panels, true, kHalf, out,
+              [&](int piece, int64_t kk) { return (piece == 0 ? wg : wu) + kk * ld; });
 }
 
 template <class S>
