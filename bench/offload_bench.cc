@@ -52,6 +52,13 @@
 //                        that round's triad); x_vs_layer (tokens/s over the
 //                        layer's; targets int8 >= 2.5, int4 >= 4) and
 //                        x_vs_fp32 (over the fp32 codes path).
+//   BM_SimulatorReplay   the trace simulator (simulator.h) replaying a
+//                        synthetic trace of 128 tokens (4 layers x 16
+//                        experts, top-2, generator defaults otherwise, a
+//                        quarter cached) with each
+//                        policy of offload_validation's grid (label):
+//                        tokens_s, trace tokens replayed per second, the
+//                        numerator of that experiment's speed ratio.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -68,6 +75,7 @@
 #include "algorithms/offload/expert_loader.h"
 #include "algorithms/offload/io_buffer.h"
 #include "algorithms/offload/quantized_expert.h"
+#include "algorithms/offload/simulator.h"
 #include "algorithms/offload/stack_decode.h"
 #include "algorithms/offload/trace_generator.h"
 #include "bench/bench_context.h"
@@ -315,6 +323,37 @@ void BM_QuantDecode(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_QuantDecode)->Iterations(1)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+// The simulator's replay speed for each policy of offload_validation's grid.
+constexpr const char* kReplayPolicies[] = {"lru", "lfu", "speculative(recall=0.85)", "lookahead",
+                                           "belady"};
+
+void BM_SimulatorReplay(benchmark::State& state) {
+  const char* spec = kReplayPolicies[state.range(0)];
+  state.SetLabel(spec);
+  TraceShape shape;
+  shape.layers = 4;
+  shape.experts = 16;
+  shape.top_k = 2;
+  shape.requests = 4;
+  shape.tokens = 32;
+  Rng rng(5, 0, 0, 0);
+  const Trace trace = SampleTrace(DrawTraceModel(shape, rng), shape.requests, rng);
+  const CacheSetup setup = MakeSetup(trace, trace.keys() / 4, nullptr);
+  const CostModel cost{.expert_bytes = 4e5, .bandwidth = 2e9, .latency_seconds = 2e-5,
+                       .compute_seconds = 1e-4};
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto policy = Registry<CachePolicy>::Instance().Create(spec);
+    Rng replay_rng(6, 0, 0, 0);
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(Replay(trace, *policy, setup, cost, replay_rng));
+  }
+  state.counters["tokens_s"] = benchmark::Counter(
+      static_cast<double>(trace.tokens()) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SimulatorReplay)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace expertlab::offload

@@ -173,6 +173,8 @@ COUNTERS = {
                     "into the layer's slot), ms", None),
     "ms_compute_per_layer": ("one layer's compute for one token, ms: what each layer of "
                              "look-ahead can hide a load behind", None),
+    "tokens_s": ("trace tokens the offload simulator replays per second (4 layers x 16 "
+                 "experts, top-2, a quarter cached)", None),
     "layer_tokens_s": ("in-memory fp32 layer, tokens per second", None),
     "layer_pct_triad": ("in-memory fp32 layer, weight bytes per second, % of the STREAM "
                         "triad timed in the same rounds", LIMIT),
