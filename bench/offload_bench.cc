@@ -340,8 +340,8 @@ void BM_SimulatorReplay(benchmark::State& state) {
   Rng rng(5, 0, 0, 0);
   const Trace trace = SampleTrace(DrawTraceModel(shape, rng), shape.requests, rng);
   const CacheSetup setup = MakeSetup(trace, trace.keys() / 4, nullptr);
-  const CostModel cost{.expert_bytes = 4e5, .bandwidth = 2e9, .latency_seconds = 2e-5,
-                       .compute_seconds = 1e-4};
+  const CostModel cost{
+      .expert_bytes = 4e5, .bandwidth = 2e9, .latency_seconds = 2e-5, .compute_seconds = 1e-4};
   for (auto _ : state) {
     state.PauseTiming();
     auto policy = Registry<CachePolicy>::Instance().Create(spec);
