@@ -196,9 +196,11 @@ EngineResult OffloadEngine::Run(std::span<const float> inputs, CachePolicy& poli
         need[static_cast<size_t>(j)] = l * E + state.expert[static_cast<size_t>(j)];
         result.trace.ids.push_back(state.expert[static_cast<size_t>(j)]);
       }
+      bool waits = false;  // a miss, or a prefetch of a needed expert still loading
       for (int j = 0; j < k; ++j, ++at.position) {
         const int key = need[static_cast<size_t>(j)];
         const bool hit = session.Touch(key);
+        waits = waits || !hit || session.loader().Pending(key);
         // capacity >= top_k leaves a candidate outside the layer's other experts.
         if (!hit) {
           EXPERTLAB_CHECK(session.Admit(at, key, need, false))
@@ -208,6 +210,7 @@ EngineResult OffloadEngine::Run(std::span<const float> inputs, CachePolicy& poli
         counts.hits += hit;
       }
       counts.accesses += k;
+      counts.waits += waits;
       for (int key : need) session.Ready(key);
       for (int key : policy.Prefetch(at)) {
         EXPERTLAB_CHECK(key >= 0 && key < header_.keys())

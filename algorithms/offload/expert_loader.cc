@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -112,12 +113,7 @@ void ExpertLoader::Work() {
 void ExpertLoader::Wait(int key) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (!outstanding_[static_cast<size_t>(key)]) return;
-  changed_.wait(lock, [&] {
-    if (in_flight_ == key) return false;
-    for (const Job& job : queue_)
-      if (job.key == key) return false;
-    return true;
-  });
+  changed_.wait(lock, [&] { return !PendingLocked(key); });
   outstanding_[static_cast<size_t>(key)] = 0;
   const std::string error = std::move(errors_[static_cast<size_t>(key)]);
   errors_[static_cast<size_t>(key)].clear();
@@ -127,6 +123,16 @@ void ExpertLoader::Wait(int key) {
 void ExpertLoader::Drain() {
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [this] { return queue_.empty() && in_flight_ < 0; });
+}
+
+bool ExpertLoader::PendingLocked(int key) const {
+  return in_flight_ == key || std::any_of(queue_.begin(), queue_.end(),
+                                          [key](const Job& job) { return job.key == key; });
+}
+
+bool ExpertLoader::Pending(int key) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return PendingLocked(key);
 }
 
 bool ExpertLoader::Outstanding(int key) const {

@@ -46,6 +46,8 @@ class ExpertLoader {
   // No-op when no load of `key` is outstanding.
   void Wait(int key);
   bool Outstanding(int key) const;
+  // Whether `key`'s load is queued or in progress (not yet finished).
+  bool Pending(int key) const;
   // Blocks until every submitted load has finished (errors stay for Wait).
   void Drain();
 
@@ -63,6 +65,7 @@ class ExpertLoader {
   };
   // Reads and verifies one blob; returns the error message or "".
   std::string Load(const Job& job);
+  bool PendingLocked(int key) const;
   void Work();
 
   std::string path_;

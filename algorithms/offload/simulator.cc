@@ -93,7 +93,7 @@ ReplayResult Replay(const Trace& trace, CachePolicy& policy, const CacheSetup& s
                   setup.capacity >= trace.top_k)
       << "offload replay: the setup does not match the trace (use MakeSetup)";
   EXPERTLAB_CHECK(cost.bandwidth > 0 && cost.expert_bytes >= 0 && cost.latency_seconds >= 0 &&
-                  cost.compute_seconds >= 0)
+                  cost.compute_seconds >= 0 && cost.wait_seconds >= 0)
       << "offload replay: bandwidth must be > 0 and times and bytes >= 0";
   CacheSetup timed = setup;
   timed.miss_seconds = cost.MissSeconds();
@@ -124,6 +124,10 @@ ReplayResult Replay(const Trace& trace, CachePolicy& policy, const CacheSetup& s
       }
       double ready = now;
       for (int key : need) ready = std::max(ready, cache.Ready(key));
+      if (ready > now) {
+        ready += cost.wait_seconds;
+        ++result.waits;
+      }
       result.accesses += k;
       result.stall_seconds += ready - now;
       now = ready;

@@ -12,11 +12,19 @@
 //     priority), as the engine's loader orders them;
 //   - at layer l the needed experts that are absent are loaded on demand
 //     (evicting Victim()s), and the layer waits until all its experts have
-//     arrived (stall); then the policy's prefetches are queued, and the
-//     layer computes for compute_seconds while they transfer (overlap).
+//     arrived, plus wait_seconds once if it waited at all (stall); then
+//     the policy's prefetches are queued, and the layer computes for
+//     compute_seconds while they transfer (overlap).
 // A prefetched expert that is accessed counts as a hit even if it is still
 // in flight (the wait is stall). With no prefetch every miss costs exactly
-// its transfer: stall per token = loads per token * miss cost.
+// its transfer and every layer with a miss one wait: stall per token =
+// loads per token * miss cost + waits per token * wait_seconds.
+//
+// latency_seconds is the device's per-transfer cost (it occupies the
+// channel); wait_seconds the host's per-wait hand-off (waking the loading
+// thread and the waiting one), paid once however many transfers the layer
+// waits for. The tier presets have no hand-off; a measured host (the real
+// engine, offload_validation) has one.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +39,7 @@ struct CostModel {
   double bandwidth = 1;        // bytes per second of the transfer channel
   double latency_seconds = 0;  // fixed cost per load
   double compute_seconds = 0;  // compute time of one layer for one token
+  double wait_seconds = 0;     // fixed cost of each layer that waits
   double MissSeconds() const { return latency_seconds + expert_bytes / bandwidth; }
 };
 
@@ -41,6 +50,7 @@ struct ReplayResult {
   int64_t loads = 0;  // every transfer, demand and prefetch
   int64_t prefetch_loads = 0;
   int64_t prefetch_used = 0;  // prefetched experts accessed before eviction
+  int64_t waits = 0;          // layers that waited for a transfer
   double stall_seconds = 0;
   double total_seconds = 0;
 

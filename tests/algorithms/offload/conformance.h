@@ -53,7 +53,8 @@ inline ReplayResult ReplaySpec(const std::string& spec, const Trace& trace, int 
 // The family's invariants (policy.h): valid victims and prefetches (Replay
 // checks both), counts that add up, reproducibility under a seed, never
 // fewer loads than Belady's optimum, and for a policy without prefetch,
-// stall = loads x miss cost exactly (simulator.h).
+// stall = loads x miss cost + waits x hand-off exactly, each waiting layer
+// having one to top_k misses (simulator.h).
 inline void CheckPolicyConformance(const std::string& spec, bool prefetches) {
   TraceShape shape;
   shape.layers = 4;
@@ -61,7 +62,8 @@ inline void CheckPolicyConformance(const std::string& spec, bool prefetches) {
   shape.requests = 6;
   shape.tokens = 24;
   const TracePair traces = MakeTraces(shape, 3);
-  const CostModel cost = UnitCost(0.25);
+  CostModel cost = UnitCost(0.25);
+  cost.wait_seconds = 0.125;
   for (int capacity : {2, 5, 12, 31}) {
     INFO(spec << " capacity " << capacity);
     const ReplayResult a = ReplaySpec(spec, traces.replay, capacity, &traces.calibration, cost);
@@ -76,7 +78,10 @@ inline void CheckPolicyConformance(const std::string& spec, bool prefetches) {
     CHECK(opt.loads <= a.loads);
     if (!prefetches) {
       CHECK(a.prefetch_loads == 0);
-      CHECK(a.stall_seconds == Approx(double(a.loads) * cost.MissSeconds()));
+      CHECK(a.stall_seconds == Approx(double(a.loads) * cost.MissSeconds() +
+                                      double(a.waits) * cost.wait_seconds));
+      CHECK(a.waits <= a.loads);
+      CHECK(a.waits * traces.replay.top_k >= a.loads);
       CHECK(a.total_seconds ==
             Approx(a.stall_seconds + double(a.tokens) * shape.layers * cost.compute_seconds));
     }

@@ -109,7 +109,8 @@ TEST_CASE("engine output equals the in-memory layers bit for bit at every capaci
 
 TEST_CASE("engine hits, loads and prefetches equal the simulator's on the same trace", "[unit]") {
   // Both harnesses take the same eviction decisions from the same policy
-  // calls (ResidentSet), so every count agrees exactly; only times differ.
+  // calls (ResidentSet), so every count agrees exactly; only times (and so
+  // which layers find a prefetch still loading) differ.
   const EngineTempDir dir("sim");
   const std::string file = (dir.path / "model.experts").string();
   WriteExpertFile(file, EngineTinyStack(), WeightFormat::kFp32, 0);
@@ -125,6 +126,8 @@ TEST_CASE("engine hits, loads and prefetches equal the simulator's on the same t
       CHECK(engine.counts.loads == sim.loads);
       CHECK(engine.counts.prefetch_loads == sim.prefetch_loads);
       CHECK(engine.counts.prefetch_used == sim.prefetch_used);
+      // Without prefetch a layer waits exactly when it misses, in both.
+      if (sim.prefetch_loads == 0) CHECK(engine.counts.waits == sim.waits);
       CHECK(engine.bytes_read == engine.counts.loads * EngineStride(file));
       CHECK(engine.trace.ids == trace.ids);
     }

@@ -51,6 +51,26 @@ TEST_CASE("demand misses queue on the one channel", "[unit]") {
   CHECK(r.TokensPerSecond() == Approx(1 / 2.5));
 }
 
+TEST_CASE("a layer pays the host's hand-off once however many loads it waits for", "[unit]") {
+  // Loads 1 s, hand-off 0.25 s, compute 0.5 s. Token 0 misses both experts
+  // (stall 2 + 0.25); token 1 (the same experts) hits and does not wait;
+  // token 2 misses one (stall 1 + 0.25). Per-load latency would instead
+  // charge 3 x 0.25.
+  Trace trace;
+  trace.layers = 1;
+  trace.experts = 4;
+  trace.top_k = 2;
+  trace.ids = {0, 3, 0, 3, 0, 2};
+  trace.request = {0, 0, 0};
+  CostModel cost = testing::UnitCost(0.5);
+  cost.wait_seconds = 0.25;
+  const ReplayResult r = testing::ReplaySpec("lru", trace, 2, nullptr, cost);
+  CHECK(r.loads == 3);
+  CHECK(r.waits == 2);
+  CHECK(r.stall_seconds == Approx(3.5));
+  CHECK(r.total_seconds == Approx(3.5 + 3 * 0.5));
+}
+
 // Evicts the first candidate and, at token 0's layer 0, prefetches `script`
 // in order: a policy whose guesses a test chooses.
 class ScriptedPrefetch final : public CachePolicy {
