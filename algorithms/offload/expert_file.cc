@@ -229,7 +229,11 @@ void WriteExpertFile(const std::string& path, const MoeStack& stack, WeightForma
     ::close(fd);
     throw;
   }
-  EXPERTLAB_CHECK(::close(fd) == 0) << "expert file " << path << ": close failed";
+  // On disk before returning: an engine reading the file while the kernel
+  // still writes it back would time loads against that writeback.
+  const bool synced = ::fdatasync(fd) == 0;
+  EXPERTLAB_CHECK(::close(fd) == 0 && synced)
+      << "expert file " << path << ": write-back failed: " << std::strerror(errno);
 }
 
 ExpertFileHeader ReadExpertFileHeader(int fd, const std::string& path) {
