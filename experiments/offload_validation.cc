@@ -5,9 +5,9 @@
 // engine over the calibration requests measure the host (LRU: the stall
 // beyond the loads' own time per waiting layer as the hand-off, compute
 // per layer; the cell's policy: load bandwidth, bytes over the seconds of
-// whole loads); then the cell's trace is replayed twice through the engine (routing forced to the trace, so both
-// harnesses see the same accesses) and through the simulator with that
-// measured cost model. The counts (hit ratio, loads, prefetches) must
+// whole loads); then the cell's trace is replayed twice through the
+// engine (routing forced to the trace, so both harnesses see the same
+// accesses) and through the simulator with that measured cost model. The counts (hit ratio, loads, prefetches) must
 // agree exactly for any policy whose draws are the cell's stream (both
 // harnesses make the same calls); stall agrees to the extent the
 // simulator's one-channel, constant-cost model describes the host, and is
