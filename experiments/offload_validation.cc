@@ -7,13 +7,12 @@
 // per layer; the cell's policy: load bandwidth, bytes over the seconds of
 // whole loads); then the cell's trace is replayed twice through the
 // engine (routing forced to the trace, so both harnesses see the same
-// accesses) and through the simulator with that measured cost model. The counts (hit ratio, loads, prefetches) must
-// agree exactly for any policy whose draws are the cell's stream (both
-// harnesses make the same calls); stall agrees to the extent the
-// simulator's one-channel, constant-cost model describes the host, and is
-// set against the engine's own run-to-run spread. The simulator's replay
-// speed (tokens per wall second) is set against the engine's tokens/s.
-// Timings are measurements (the experiment is Measured and Exclusive).
+// accesses) and through the simulator with that measured cost model.
+// The counts (hit ratio, loads, prefetches) must agree exactly for any policy whose draws are the
+// cell's stream (both harnesses make the same calls); stall agrees to the extent the simulator's
+// one-channel, constant-cost model describes the host, and is set against the engine's own
+// run-to-run spread. The simulator's replay speed (tokens per wall second) is set against the
+// engine's tokens/s. Timings are measurements (the experiment is Measured and Exclusive).
 //
 // Grid keys: policy, capacity (fraction of L x E, >= top_k experts), the
 // trace source (synthetic | charlm: recorded from the trained char-LM MoE
@@ -140,26 +139,31 @@ class OffloadValidation final : public Experiment {
   bool Exclusive() const override { return true; }
 
   std::vector<ParamSpec> Parameters() const override {
-    std::vector<ParamSpec> keys = PolicyAndTraceKeys(
-        {.policy = "lru", .capacity = 0.5},
-        {.layers = 4, .experts = 16, .requests = 4, .tokens = 32, .calibration = 2,
-         .max_layers = 64, .max_experts = 256, .max_top_k = 16, .max_count = 1 << 16});
-    keys.insert(keys.end(),
-                {ParamSpec::Int("d_model", 256, Bounds::Closed(8, 8192), "model width d"),
-                 ParamSpec::Int("d_ff", 512, Bounds::Closed(8, 32768), "expert hidden width f"),
-                 TraceSourceKey(),
-                 ParamSpec::Choice("format", "fp32", {"fp32", "int8", "int4", "int2"},
-                                   "expert weight format in the file (groups of 32)"),
-                 ParamSpec::Bool("direct_io", false,
-                                 "read experts with O_DIRECT (page cache bypassed)"),
-                 ParamSpec::Bool("background", true,
-                                 "load on a background thread (prefetch overlap)")});
+    std::vector<ParamSpec> keys =
+        PolicyAndTraceKeys({.policy = "lru", .capacity = 0.5}, {.layers = 4,
+                                                                .experts = 16,
+                                                                .requests = 4,
+                                                                .tokens = 32,
+                                                                .calibration = 2,
+                                                                .max_layers = 64,
+                                                                .max_experts = 256,
+                                                                .max_top_k = 16,
+                                                                .max_count = 1 << 16});
+    keys.insert(
+        keys.end(),
+        {ParamSpec::Int("d_model", 256, Bounds::Closed(8, 8192), "model width d"),
+         ParamSpec::Int("d_ff", 512, Bounds::Closed(8, 32768), "expert hidden width f"),
+         TraceSourceKey(),
+         ParamSpec::Choice("format", "fp32", {"fp32", "int8", "int4", "int2"},
+                           "expert weight format in the file (groups of 32)"),
+         ParamSpec::Bool("direct_io", false, "read experts with O_DIRECT (page cache bypassed)"),
+         ParamSpec::Bool("background", true, "load on a background thread (prefetch overlap)")});
     return keys;
   }
 
   std::vector<std::string> DataKeys() const override {
-    return {"trace", "layers", "experts", "top_k",       "requests", "tokens", "zipf",
-            "topics", "rho",    "beta",    "alpha",       "calibration", "d_model", "d_ff"};
+    return {"trace",  "layers", "experts", "top_k", "requests",    "tokens",  "zipf",
+            "topics", "rho",    "beta",    "alpha", "calibration", "d_model", "d_ff"};
   }
 
   void CheckCell(const Params& params) const override {
@@ -210,8 +214,7 @@ class OffloadValidation final : public Experiment {
     // time model, so a policy that plans with it (look-ahead) decides the
     // same in both.
     const std::string spec = params.String("policy");
-    const offload::CostModel cost =
-        MeasureHost(engine, calibration, spec, model_rng, shape.layers);
+    const offload::CostModel cost = MeasureHost(engine, calibration, spec, model_rng, shape.layers);
     offload::CacheSetup setup = offload::MakeSetup(trace, capacity, &calibration);
     setup.miss_seconds = cost.MissSeconds();
     setup.compute_seconds = cost.compute_seconds;
@@ -246,10 +249,9 @@ class OffloadValidation final : public Experiment {
     context.Record("prefetch_loads", 0, static_cast<double>(e.prefetch_loads));
     context.Record("sim.prefetch_loads", 0, static_cast<double>(s.prefetch_loads));
     context.Record("stall_ms_per_token", 0, stall / tokens * 1e3);
-    context.Record("stall_run_spread", 0,
-                   stall > 0 ? std::abs(run.counts.stall_seconds - again.counts.stall_seconds) /
-                                   stall
-                             : 0.0);
+    context.Record(
+        "stall_run_spread", 0,
+        stall > 0 ? std::abs(run.counts.stall_seconds - again.counts.stall_seconds) / stall : 0.0);
     context.Record("sim.stall_ms_per_token", 0, s.StallPerToken() * 1e3);
     context.Record("compute_ms_per_token", 0, run.compute_seconds / tokens * 1e3);
     context.Record("load_ms_per_token", 0, run.load_seconds / tokens * 1e3);
