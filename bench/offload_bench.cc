@@ -25,7 +25,12 @@
 //                        (1: a load is the read and the checksum; experts
 //                        computed from the codes): LRU (no prefetch)
 //                        against ExpertFlow-style adaptive look-ahead
-//                        (prefetch on the background thread).
+//                        (prefetch on the background thread) whose
+//                        emulated predictor is exact (third arg 0: the
+//                        engine's overlap alone, the target's case) or
+//                        guesses each expert d layers ahead with
+//                        probability 0.85^d (1: the policy's default,
+//                        its wrong guesses taking channel time).
 //                        Counters stall_ms_lru, stall_ms_prefetch (per
 //                        token), prefetch_vs_lru (target <= 0.5), and the
 //                        host's bound: overlap_floor_vs_lru (the
@@ -88,8 +93,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The prefetching policy BM_OffloadPrefetch measures against LRU.
-constexpr const char* kPrefetchSpec = "lookahead";
+// The prefetching policies BM_OffloadPrefetch measures against LRU: the
+// look-ahead with an exact predictor, and with its default recall.
+constexpr const char* kPrefetchSpecs[] = {"lookahead(recall=1)", "lookahead"};
 // Layers of BM_OffloadPrefetch's model: a token's first layer is never
 // prefetched (its routing needs the token), so with few layers that
 // layer's misses dominate any prefetcher's stall.
@@ -196,10 +202,12 @@ void BM_OffloadPrefetch(benchmark::State& state) {
   std::vector<float> inputs(static_cast<size_t>(trace.tokens() * 256));
   for (auto& v : inputs) v = static_cast<float>(Normal(rng, 0.0, 1.0));
   const bool direct_io = state.range(0) != 0;
+  state.SetLabel(kPrefetchSpecs[state.range(2)]);
   std::vector<double> lru_ms, prefetch_ms, ratios, floors, load_ms, compute_ms;
   for (auto _ : state) {
     const EngineResult lru = DecodeFromDisk(file.path, "lru", trace, inputs, direct_io);
-    const EngineResult ahead = DecodeFromDisk(file.path, kPrefetchSpec, trace, inputs, direct_io);
+    const EngineResult ahead =
+        DecodeFromDisk(file.path, kPrefetchSpecs[state.range(2)], trace, inputs, direct_io);
     lru_ms.push_back(lru.counts.StallPerToken() * 1e3);
     prefetch_ms.push_back(ahead.counts.StallPerToken() * 1e3);
     ratios.push_back(prefetch_ms.back() / lru_ms.back());
@@ -219,7 +227,7 @@ void BM_OffloadPrefetch(benchmark::State& state) {
   state.counters["ms_compute_per_layer"] = layer_ms;
 }
 BENCHMARK(BM_OffloadPrefetch)
-    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->ArgsProduct({{0, 1}, {0, 1}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(5);
 
