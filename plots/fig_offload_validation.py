@@ -4,7 +4,7 @@ per-layer compute the engine measured in the same cell.
 
 Figure: left, the simulator's hit ratio against the engine's (every
 point on y = x when both make the same decisions); right, stall per
-token, engine (mean of its two runs) vs simulator, one point per
+token, engine (median of its three runs) vs simulator, one point per
 (policy, capacity, replicate) with y = x. headline(): per policy and
 capacity, both hit ratios, both stalls with their relative gap beside
 the engine's own run-to-run spread, the engine's tokens/s and the
@@ -62,8 +62,8 @@ def headline(rows):
     parts = ["## offload_validation: simulator vs real engine\n",
              "The same trace through the disk-backed engine and the simulator "
              "(bandwidth and compute per layer measured by the engine in the same cell; "
-             "the engine runs the trace twice, its stall is their mean and their "
-             "difference its run-to-run spread). "
+             "the engine runs the trace three times, its stall is their median and "
+             "their range over it the run-to-run spread). "
              "Hit ratios must agree exactly; stalls within %d%%. Speed: the simulator's "
              "replay tokens per wall second over the engine's tokens/s (target ≥ 1000×).\n"
              % round(STALL_LIMIT * 100)]
@@ -103,7 +103,7 @@ def headline(rows):
              "stall ms/token (sim)", "sim − engine", "engine run-to-run", "read GB/s",
              "engine tokens/s", "sim speed / engine"], body, "lrrrrrrrrrr") + "\n")
         parts.append("Largest hit-ratio gap %.1e (exact agreement expected); largest relative "
-                     "stall gap %.0f%% (tolerance %d%%: %s), where the engine's own two runs "
+                     "stall gap %.0f%% (tolerance %d%%: %s), where the engine's own runs "
                      "differ by up to %.0f%% (%d of %d gaps within their cell's run-to-run "
                      "spread); slowest simulator speed ratio %.0f× (target 1000×: %s).\n"
                      % (worst_hit, 100 * worst_stall, round(STALL_LIMIT * 100),
