@@ -96,13 +96,19 @@ TimedReplay TimeReplays(const std::string& spec, const offload::Trace& trace,
   return timed;
 }
 
-// The simulator's cost model, measured on the engine over `calibration`:
-// an LRU pass gives the per-wait hand-off and the compute per layer, a pass
-// of the cell's policy `spec` the load bandwidth (bytes over the seconds of
-// whole loads: pread, checksum, install). The policy's own pass, because
-// an fp32 load's install is faster into a cache slot still warm in the CPU
-// caches, and which slots a policy refills is its own pattern (LFU cycles
-// a few slots: its loads ran 0.7x LRU's on the development host).
+// Runs of the engine per measurement (calibration passes and the cell's
+// trace): medians are compared, as one hiccup of the virtual machine
+// moves a single run by tens of percent.
+constexpr int kEngineRuns = 3;
+
+// The simulator's cost model, measured on the engine over `calibration`
+// (medians of kEngineRuns passes each): LRU passes give the per-wait
+// hand-off and the compute per layer, passes of the cell's policy `spec`
+// the load bandwidth (bytes over the seconds of whole loads: pread,
+// checksum, install). The policy's own passes, because an fp32 load's
+// install is faster into a cache slot still warm in the CPU caches, and
+// which slots a policy refills is its own pattern (LFU cycles a few
+// slots: its loads ran 0.7x LRU's on the development host).
 // A first pass is discarded: a fresh engine's first loads pay one-time
 // costs that made the calibrated loads up to 3x slower than the run's.
 offload::CostModel MeasureHost(offload::OffloadEngine& engine, const offload::Trace& calibration,
@@ -111,31 +117,39 @@ offload::CostModel MeasureHost(offload::OffloadEngine& engine, const offload::Tr
   for (auto& v : inputs) v = static_cast<float>(Normal(rng, 0.0, 1.0));
   auto lru = Registry<offload::CachePolicy>::Instance().Create("lru");
   engine.Run(inputs, *lru, engine.Setup(nullptr), &calibration, rng);  // warm-up
-  const offload::EngineResult run =
-      engine.Run(inputs, *lru, engine.Setup(nullptr), &calibration, rng);
+  std::vector<double> bandwidths, waits, computes;
+  for (int i = 0; i < kEngineRuns; ++i) {
+    const offload::EngineResult run =
+        engine.Run(inputs, *lru, engine.Setup(nullptr), &calibration, rng);
+    bandwidths.push_back(run.LoadBandwidth() > 0 ? run.LoadBandwidth() : 1e18);
+    // Without prefetch every load is waited for, so the stall beyond the
+    // loads' own time is the hand-off (waking the loader and the waiting
+    // thread), paid once per waiting layer however many loads it waits for.
+    waits.push_back(run.counts.waits > 0
+                        ? std::max(0.0, (run.counts.stall_seconds - run.load_seconds) /
+                                            double(run.counts.waits))
+                        : 0.0);
+    computes.push_back(run.compute_seconds / (double(calibration.tokens()) * layers));
+  }
   offload::CostModel cost;
   cost.expert_bytes = static_cast<double>(engine.header().stride);
-  cost.bandwidth = run.LoadBandwidth() > 0 ? run.LoadBandwidth() : 1e18;
-  // Without prefetch every load is waited for, so the stall beyond the
-  // loads' own time is the hand-off (waking the loader and the waiting
-  // thread), paid once per waiting layer however many loads it waits for.
-  if (run.counts.waits > 0)
-    cost.wait_seconds = std::max(
-        0.0, (run.counts.stall_seconds - run.load_seconds) / static_cast<double>(run.counts.waits));
-  cost.compute_seconds = run.compute_seconds / (static_cast<double>(calibration.tokens()) * layers);
+  cost.bandwidth = MedianOf(bandwidths);
+  cost.wait_seconds = MedianOf(waits);
+  cost.compute_seconds = MedianOf(computes);
   if (spec != "lru") {
-    auto policy = Registry<offload::CachePolicy>::Instance().Create(spec);
     offload::CacheSetup setup = engine.Setup(&calibration);
     setup.miss_seconds = cost.MissSeconds();
     setup.compute_seconds = cost.compute_seconds;
-    const offload::EngineResult own = engine.Run(inputs, *policy, setup, &calibration, rng);
-    if (own.LoadBandwidth() > 0) cost.bandwidth = own.LoadBandwidth();
+    bandwidths.clear();
+    for (int i = 0; i < kEngineRuns; ++i) {
+      auto policy = Registry<offload::CachePolicy>::Instance().Create(spec);
+      const offload::EngineResult own = engine.Run(inputs, *policy, setup, &calibration, rng);
+      if (own.LoadBandwidth() > 0) bandwidths.push_back(own.LoadBandwidth());
+    }
+    if (!bandwidths.empty()) cost.bandwidth = MedianOf(bandwidths);
   }
   return cost;
 }
-
-// Runs of the engine over each cell's trace (their median is compared).
-constexpr int kEngineRuns = 3;
 
 class OffloadValidation final : public Experiment {
  public:
@@ -223,8 +237,7 @@ class OffloadValidation final : public Experiment {
     setup.miss_seconds = cost.MissSeconds();
     setup.compute_seconds = cost.compute_seconds;
     // The engine replays the trace kEngineRuns times (a fresh policy on the
-    // same stream each time): its stall and tokens/s are the medians (one
-    // hiccup of the virtual machine moves a run by tens of percent), and
+    // same stream each time): its stall and tokens/s are the medians, and
     // the runs' range over the median is the host's run-to-run spread, the
     // yardstick for the simulator's gap.
     std::vector<offload::EngineResult> runs;
