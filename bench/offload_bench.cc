@@ -177,6 +177,20 @@ void BM_OffloadColdLoad(benchmark::State& state) {
 }
 BENCHMARK(BM_OffloadColdLoad)->Unit(benchmark::kMillisecond)->Iterations(9);
 
+// A synthetic trace of 4 requests of `tokens` tokens through `layers`
+// layers of 16 experts, top-2, with stickiness `rho` (generator defaults
+// otherwise).
+Trace BenchTrace(int layers, int tokens, double rho, Rng& rng) {
+  TraceShape shape;
+  shape.layers = layers;
+  shape.experts = 16;
+  shape.top_k = 2;
+  shape.requests = 4;
+  shape.tokens = tokens;
+  shape.rho = rho;
+  return SampleTrace(DrawTraceModel(shape, rng), shape.requests, rng);
+}
+
 EngineResult DecodeFromDisk(const std::string& file, const std::string& spec, const Trace& trace,
                             const std::vector<float>& inputs, bool direct_io) {
   OffloadEngine probe(file, {.capacity_bytes = int64_t{1} << 40});
@@ -190,15 +204,8 @@ EngineResult DecodeFromDisk(const std::string& file, const std::string& spec, co
 void BM_OffloadPrefetch(benchmark::State& state) {
   const BenchExpertFile file(state.range(1) != 0 ? WeightFormat::kInt8 : WeightFormat::kFp32,
                              kPrefetchLayers);
-  TraceShape shape;
-  shape.layers = kPrefetchLayers;
-  shape.experts = 16;
-  shape.top_k = 2;
-  shape.requests = 4;
-  shape.tokens = 64;
-  shape.rho = 0.8;
   Rng rng(4, 0, 0, 0);
-  const Trace trace = SampleTrace(DrawTraceModel(shape, rng), shape.requests, rng);
+  const Trace trace = BenchTrace(kPrefetchLayers, 64, 0.8, rng);
   std::vector<float> inputs(static_cast<size_t>(trace.tokens() * 256));
   for (auto& v : inputs) v = static_cast<float>(Normal(rng, 0.0, 1.0));
   const bool direct_io = state.range(0) != 0;
@@ -339,14 +346,8 @@ constexpr const char* kReplayPolicies[] = {"lru", "lfu", "speculative(recall=0.8
 void BM_SimulatorReplay(benchmark::State& state) {
   const char* spec = kReplayPolicies[state.range(0)];
   state.SetLabel(spec);
-  TraceShape shape;
-  shape.layers = 4;
-  shape.experts = 16;
-  shape.top_k = 2;
-  shape.requests = 4;
-  shape.tokens = 32;
   Rng rng(5, 0, 0, 0);
-  const Trace trace = SampleTrace(DrawTraceModel(shape, rng), shape.requests, rng);
+  const Trace trace = BenchTrace(4, 32, TraceShape{}.rho, rng);
   const CacheSetup setup = MakeSetup(trace, trace.keys() / 4, nullptr);
   const CostModel cost{
       .expert_bytes = 4e5, .bandwidth = 2e9, .latency_seconds = 2e-5, .compute_seconds = 1e-4};
