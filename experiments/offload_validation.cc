@@ -1,13 +1,14 @@
 // offload_validation: the trace-driven simulator (algorithms/offload/
 // simulator.h) against the real disk-backed engine (engine.h) on the same
 // trace. Per cell: a random MoE stack is written to an expert file in a
-// fresh directory under $TMPDIR (removed after the cell); passes of the
-// engine over the calibration requests measure the host (LRU: the stall
-// beyond the loads' own time per waiting layer as the hand-off, compute
-// per layer; the cell's policy: load bandwidth, bytes over the seconds of
-// whole loads); then the cell's trace is replayed three times through the
-// engine (routing forced to the trace, so both harnesses see the same
-// accesses) and through the simulator with that measured cost model.
+// fresh directory under $TMPDIR (removed after the cell); three rounds
+// follow, each a calibration over the calibration requests (an LRU pass:
+// the stall beyond the loads' own time per waiting layer as the hand-off,
+// compute per layer; a pass of the cell's policy: load bandwidth, bytes
+// over the seconds of whole loads) and a run of the cell's trace through
+// the engine (routing forced to the trace, so both harnesses see the same
+// accesses); the simulator replays the trace with the rounds' median
+// costs, against the runs' median stall.
 // The counts (hit ratio, loads, prefetches) must agree exactly for any policy whose draws are the
 // cell's stream (both harnesses make the same calls); stall agrees to the extent the simulator's
 // one-channel, constant-cost model describes the host, and is set against the engine's own
@@ -26,7 +27,7 @@
 // sim.loads_per_token, stall_ms_per_token (median of the engine's three
 // runs), stall_run_spread (their range over that median), sim.stall_ms_per_token,
 // compute_ms_per_token, load_ms_per_token, read_gbs (pread only),
-// load_gbs, sim.load_gbs (the policy's calibration pass's), tokens_per_s
+// load_gbs, sim.load_gbs (the median of the calibrations), tokens_per_s
 // (engine, median run), sim.replay_tokens_per_s (simulator wall speed),
 // speed_ratio.
 #include <unistd.h>
@@ -35,6 +36,9 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "algorithms/offload/engine.h"
 #include "algorithms/offload/simulator.h"
@@ -96,58 +100,87 @@ TimedReplay TimeReplays(const std::string& spec, const offload::Trace& trace,
   return timed;
 }
 
-// Runs of the engine per measurement (calibration passes and the cell's
-// trace): medians are compared, as one hiccup of the virtual machine
+// Rounds of measurement per cell: each round is a calibration (LRU and
+// the cell's policy over the calibration requests) then a run of the
+// cell's trace, so that a drift of the host moves both alike; medians
+// over the rounds are compared, as one hiccup of the virtual machine
 // moves a single run by tens of percent.
-constexpr int kEngineRuns = 3;
+constexpr int kRounds = 3;
 
-// The simulator's cost model, measured on the engine over `calibration`
-// (medians of kEngineRuns passes each): LRU passes give the per-wait
-// hand-off and the compute per layer, passes of the cell's policy `spec`
-// the load bandwidth (bytes over the seconds of whole loads: pread,
-// checksum, install). The policy's own passes, because an fp32 load's
-// install is faster into a cache slot still warm in the CPU caches, and
-// which slots a policy refills is its own pattern (LFU cycles a few
-// slots: its loads ran 0.7x LRU's on the development host).
-// A first pass is discarded: a fresh engine's first loads pay one-time
-// costs that made the calibrated loads up to 3x slower than the run's.
-offload::CostModel MeasureHost(offload::OffloadEngine& engine, const offload::Trace& calibration,
-                               const std::string& spec, Rng& rng, int layers) {
-  std::vector<float> inputs(static_cast<size_t>(calibration.tokens() * engine.config().d_model));
-  for (auto& v : inputs) v = static_cast<float>(Normal(rng, 0.0, 1.0));
-  auto lru = Registry<offload::CachePolicy>::Instance().Create("lru");
-  engine.Run(inputs, *lru, engine.Setup(nullptr), &calibration, rng);  // warm-up
-  std::vector<double> bandwidths, waits, computes;
-  for (int i = 0; i < kEngineRuns; ++i) {
-    const offload::EngineResult run =
-        engine.Run(inputs, *lru, engine.Setup(nullptr), &calibration, rng);
-    bandwidths.push_back(run.LoadBandwidth() > 0 ? run.LoadBandwidth() : 1e18);
+// Measures the simulator's cost model on the engine over `calibration`:
+// an LRU pass gives the per-wait hand-off and the compute per layer, a
+// pass of the cell's policy the load bandwidth (bytes over the seconds of
+// whole loads: pread, checksum, install). The policy's own pass, because
+// an fp32 load's install is faster into a cache slot still warm in the
+// CPU caches, and which slots a policy refills is its own pattern (LFU
+// cycles a few slots: its loads ran 0.7x LRU's on the development host).
+class HostCalibration {
+ public:
+  // Runs a discarded warm-up pass: a fresh engine's first loads pay
+  // one-time costs that made the calibrated loads up to 3x slower than
+  // the run's.
+  HostCalibration(offload::OffloadEngine& engine, const offload::Trace& calibration,
+                  std::string spec, Rng& rng, int layers)
+      : engine_(engine),
+        calibration_(calibration),
+        spec_(std::move(spec)),
+        rng_(rng),
+        layers_(layers),
+        inputs_(static_cast<size_t>(calibration.tokens() * engine.config().d_model)) {
+    for (auto& v : inputs_) v = static_cast<float>(Normal(rng, 0.0, 1.0));
+    RunLru();
+  }
+
+  // One calibration: the LRU pass, then the policy's pass planned with
+  // that pass's costs.
+  offload::CostModel Measure() {
+    const offload::EngineResult lru = RunLru();
+    offload::CostModel cost;
+    cost.expert_bytes = static_cast<double>(engine_.header().stride);
+    cost.bandwidth = lru.LoadBandwidth() > 0 ? lru.LoadBandwidth() : 1e18;
     // Without prefetch every load is waited for, so the stall beyond the
     // loads' own time is the hand-off (waking the loader and the waiting
     // thread), paid once per waiting layer however many loads it waits for.
-    waits.push_back(run.counts.waits > 0
-                        ? std::max(0.0, (run.counts.stall_seconds - run.load_seconds) /
-                                            double(run.counts.waits))
-                        : 0.0);
-    computes.push_back(run.compute_seconds / (double(calibration.tokens()) * layers));
-  }
-  offload::CostModel cost;
-  cost.expert_bytes = static_cast<double>(engine.header().stride);
-  cost.bandwidth = MedianOf(bandwidths);
-  cost.wait_seconds = MedianOf(waits);
-  cost.compute_seconds = MedianOf(computes);
-  if (spec != "lru") {
-    offload::CacheSetup setup = engine.Setup(&calibration);
-    setup.miss_seconds = cost.MissSeconds();
-    setup.compute_seconds = cost.compute_seconds;
-    bandwidths.clear();
-    for (int i = 0; i < kEngineRuns; ++i) {
-      auto policy = Registry<offload::CachePolicy>::Instance().Create(spec);
-      const offload::EngineResult own = engine.Run(inputs, *policy, setup, &calibration, rng);
-      if (own.LoadBandwidth() > 0) bandwidths.push_back(own.LoadBandwidth());
+    if (lru.counts.waits > 0)
+      cost.wait_seconds =
+          std::max(0.0, (lru.counts.stall_seconds - lru.load_seconds) / double(lru.counts.waits));
+    cost.compute_seconds = lru.compute_seconds / (double(calibration_.tokens()) * layers_);
+    if (spec_ != "lru") {
+      offload::CacheSetup setup = engine_.Setup(&calibration_);
+      setup.miss_seconds = cost.MissSeconds();
+      setup.compute_seconds = cost.compute_seconds;
+      auto policy = Registry<offload::CachePolicy>::Instance().Create(spec_);
+      const offload::EngineResult own = engine_.Run(inputs_, *policy, setup, &calibration_, rng_);
+      if (own.LoadBandwidth() > 0) cost.bandwidth = own.LoadBandwidth();
     }
-    if (!bandwidths.empty()) cost.bandwidth = MedianOf(bandwidths);
+    return cost;
   }
+
+ private:
+  offload::EngineResult RunLru() {
+    auto lru = Registry<offload::CachePolicy>::Instance().Create("lru");
+    return engine_.Run(inputs_, *lru, engine_.Setup(nullptr), &calibration_, rng_);
+  }
+
+  offload::OffloadEngine& engine_;
+  const offload::Trace& calibration_;
+  std::string spec_;
+  Rng& rng_;
+  int layers_;
+  std::vector<float> inputs_;
+};
+
+// The per-field medians of `costs`.
+offload::CostModel MedianCost(const std::vector<offload::CostModel>& costs) {
+  const auto median = [&](double offload::CostModel::*field) {
+    std::vector<double> values;
+    for (const auto& c : costs) values.push_back(c.*field);
+    return MedianOf(values);
+  };
+  offload::CostModel cost = costs.front();
+  cost.bandwidth = median(&offload::CostModel::bandwidth);
+  cost.wait_seconds = median(&offload::CostModel::wait_seconds);
+  cost.compute_seconds = median(&offload::CostModel::compute_seconds);
   return cost;
 }
 
@@ -227,22 +260,25 @@ class OffloadValidation final : public Experiment {
       options.capacity_bytes = capacity * probe.header().stride;
     }
     offload::OffloadEngine engine(scratch.File(), options);
-    // Calibration passes over the calibration requests measure the host
-    // (MeasureHost). Both harnesses then run the cell's policy with that
-    // time model, so a policy that plans with it (look-ahead) decides the
-    // same in both.
+    // Rounds of calibration and run. The policies plan (look-ahead's first
+    // distance) with the first calibration, in both harnesses alike; the
+    // simulator replays with the rounds' median costs (its look-ahead plans
+    // with those: the distance, ceil(k x load / compute) capped at 4, is 4
+    // for these experts whichever round is taken).
     const std::string spec = params.String("policy");
-    const offload::CostModel cost = MeasureHost(engine, calibration, spec, model_rng, shape.layers);
+    HostCalibration host(engine, calibration, spec, model_rng, shape.layers);
+    std::vector<offload::CostModel> costs{host.Measure()};
     offload::CacheSetup setup = offload::MakeSetup(trace, capacity, &calibration);
-    setup.miss_seconds = cost.MissSeconds();
-    setup.compute_seconds = cost.compute_seconds;
-    // The engine replays the trace kEngineRuns times (a fresh policy on the
-    // same stream each time): its stall and tokens/s are the medians, and
-    // the runs' range over the median is the host's run-to-run spread, the
+    setup.miss_seconds = costs[0].MissSeconds();
+    setup.compute_seconds = costs[0].compute_seconds;
+    // Each round's run replays the trace with a fresh policy on the same
+    // stream: the engine's stall and tokens/s are the runs' medians, and
+    // their range over the median is the host's run-to-run spread, the
     // yardstick for the simulator's gap.
     std::vector<offload::EngineResult> runs;
     std::vector<double> stalls, totals;
-    for (int i = 0; i < kEngineRuns; ++i) {
+    for (int i = 0; i < kRounds; ++i) {
+      if (i > 0) costs.push_back(host.Measure());
       auto policy = Registry<offload::CachePolicy>::Instance().Create(spec);
       Rng rng = context.Stream(kValidationPolicyStream);
       runs.push_back(engine.Run(inputs, *policy, setup, &trace, rng));
@@ -253,6 +289,7 @@ class OffloadValidation final : public Experiment {
       stalls.push_back(runs.back().counts.stall_seconds);
       totals.push_back(runs.back().counts.total_seconds);
     }
+    const offload::CostModel cost = MedianCost(costs);
     const offload::EngineResult& run = runs[0];
     const double tokens = static_cast<double>(trace.tokens());
     const double stall = MedianOf(stalls);
