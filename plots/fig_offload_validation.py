@@ -57,6 +57,19 @@ def plot(rows, figures_dir):
     return common.save_figure(fig, figures_dir, EXPERIMENT)
 
 
+def _stall_verdict(over, over_in_spread, gaps):
+    """The tolerance's verdict: a gap beyond it that the engine's own runs
+    of that cell also span is within the host's run-to-run spread (the
+    simulator cannot be judged finer than the engine reproduces itself)."""
+    if over == 0:
+        return "holds"
+    if over == over_in_spread:
+        return ("exceeded in %d of %d cells, all within the engine's own run-to-run spread "
+                "there" % (over, gaps))
+    return "exceeded in %d of %d cells, %d beyond the engine's own spread" % (
+        over, gaps, over - over_in_spread)
+
+
 def headline(rows):
     keys, groups = _groups(rows)
     parts = ["## offload_validation: simulator vs real engine\n",
@@ -78,7 +91,7 @@ def headline(rows):
         gbs = oc.by_cell(group, "read_gbs", ("policy", "capacity"))
         spread = oc.by_cell(group, "stall_run_spread", ("policy", "capacity"))
         body, worst_hit, worst_stall, least_speed = [], 0.0, 0.0, float("inf")
-        worst_spread, within_spread, gaps = 0.0, 0, 0
+        worst_spread, within_spread, gaps, over, over_in_spread = 0.0, 0, 0, 0, 0
         for cell in sorted(hit, key=lambda c: (oc.policies(group).index(c[0]), c[1])):
             for r in hit[cell]:
                 worst_hit = max(worst_hit, abs(hit[cell][r] - sim_hit[cell][r]))
@@ -87,6 +100,8 @@ def headline(rows):
                     worst_stall = max(worst_stall, gap)
                     gaps += 1
                     within_spread += gap <= spread[cell][r]
+                    over += gap > STALL_LIMIT
+                    over_in_spread += STALL_LIMIT < gap <= spread[cell][r]
                 worst_spread = max(worst_spread, spread[cell][r])
                 least_speed = min(least_speed, ratio[cell][r])
             e_stall, s_stall = oc.mean_ci(stall[cell])[0], oc.mean_ci(sim_stall[cell])[0]
@@ -107,7 +122,7 @@ def headline(rows):
                      "differ by up to %.0f%% (%d of %d gaps within their cell's run-to-run "
                      "spread); slowest simulator speed ratio %.0f× (target 1000×: %s).\n"
                      % (worst_hit, 100 * worst_stall, round(STALL_LIMIT * 100),
-                        "holds" if worst_stall <= STALL_LIMIT else "exceeded",
+                        _stall_verdict(over, over_in_spread, gaps),
                         100 * worst_spread, within_spread, gaps,
                         least_speed, "holds" if least_speed >= 1000 else "missed"))
     return "\n".join(parts)
