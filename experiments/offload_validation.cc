@@ -1,14 +1,15 @@
 // offload_validation: the trace-driven simulator (algorithms/offload/
 // simulator.h) against the real disk-backed engine (engine.h) on the same
 // trace. Per cell: a random MoE stack is written to an expert file in a
-// fresh directory under $TMPDIR (removed after the cell); three rounds
+// fresh directory under $TMPDIR (removed after the cell); five rounds
 // follow, each a calibration over the calibration requests (an LRU pass:
 // the stall beyond the loads' own time per waiting layer as the hand-off,
 // compute per layer; a pass of the cell's policy: load bandwidth, bytes
 // over the seconds of whole loads) and a run of the cell's trace through
 // the engine (routing forced to the trace, so both harnesses see the same
 // accesses); the simulator replays the trace with the rounds' median
-// costs, against the runs' median stall.
+// costs, against the runs' median stall, and with each round's costs, whose
+// range is the calibrations' own spread.
 // The counts (hit ratio, loads, prefetches) must agree exactly for any policy whose draws are the
 // cell's stream (both harnesses make the same calls); stall agrees to the extent the simulator's
 // one-channel, constant-cost model describes the host, and is set against the engine's own
@@ -24,8 +25,10 @@
 // direct_io (O_DIRECT reads), background (prefetch thread).
 //
 // Rows (step 0): hit_ratio, sim.hit_ratio, loads_per_token,
-// sim.loads_per_token, stall_ms_per_token (median of the engine's three
+// sim.loads_per_token, stall_ms_per_token (median of the engine's five
 // runs), stall_run_spread (their range over that median), sim.stall_ms_per_token,
+// sim.stall_calibration_spread (the range of the simulator's stall under
+// each round's costs over its stall under the median costs),
 // compute_ms_per_token, load_ms_per_token, read_gbs (pread only),
 // load_gbs, sim.load_gbs (the median of the calibrations), tokens_per_s
 // (engine, median run), sim.replay_tokens_per_s (simulator wall speed),
@@ -36,6 +39,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -105,7 +109,7 @@ TimedReplay TimeReplays(const std::string& spec, const offload::Trace& trace,
 // cell's trace, so that a drift of the host moves both alike; medians
 // over the rounds are compared, as one hiccup of the virtual machine
 // moves a single run by tens of percent.
-constexpr int kRounds = 3;
+constexpr int kRounds = 5;  // a median robust to two hiccups
 
 // Measures the simulator's cost model on the engine over `calibration`:
 // an LRU pass gives the per-wait hand-off and the compute per layer, a
@@ -275,22 +279,23 @@ class OffloadValidation final : public Experiment {
     // stream: the engine's stall and tokens/s are the runs' medians, and
     // their range over the median is the host's run-to-run spread, the
     // yardstick for the simulator's gap.
-    std::vector<offload::EngineResult> runs;
+    std::optional<offload::EngineResult> first;  // the runs agree on every count
     std::vector<double> stalls, totals;
     for (int i = 0; i < kRounds; ++i) {
       if (i > 0) costs.push_back(host.Measure());
       auto policy = Registry<offload::CachePolicy>::Instance().Create(spec);
       Rng rng = context.Stream(kValidationPolicyStream);
-      runs.push_back(engine.Run(inputs, *policy, setup, &trace, rng));
-      EXPERTLAB_CHECK(runs.back().counts.hits == runs[0].counts.hits &&
-                      runs.back().counts.loads == runs[0].counts.loads)
+      offload::EngineResult run = engine.Run(inputs, *policy, setup, &trace, rng);
+      stalls.push_back(run.counts.stall_seconds);
+      totals.push_back(run.counts.total_seconds);
+      EXPERTLAB_CHECK(!first || (run.counts.hits == first->counts.hits &&
+                                 run.counts.loads == first->counts.loads))
           << "offload_validation: the engine's counts differ between two runs of policy " << spec
           << " on the same trace and stream";
-      stalls.push_back(runs.back().counts.stall_seconds);
-      totals.push_back(runs.back().counts.total_seconds);
+      if (!first) first = std::move(run);
     }
     const offload::CostModel cost = MedianCost(costs);
-    const offload::EngineResult& run = runs[0];
+    const offload::EngineResult& run = *first;
     const double tokens = static_cast<double>(trace.tokens());
     const double stall = MedianOf(stalls);
     const double spread = *std::max_element(stalls.begin(), stalls.end()) -
@@ -299,6 +304,12 @@ class OffloadValidation final : public Experiment {
     // Enough replays for a measurable wall time (the simulator is fast).
     const TimedReplay sim = TimeReplays(spec, trace, setup, cost, context, 20);
     const offload::ReplayResult& s = sim.result;
+    // The calibrations' own spread: the simulator's stall under each
+    // round's costs, their range over the stall under the median costs.
+    std::vector<double> sim_stalls;
+    for (const offload::CostModel& round_cost : costs)
+      sim_stalls.push_back(
+          TimeReplays(spec, trace, setup, round_cost, context, 1).result.stall_seconds);
     const offload::ReplayResult& e = run.counts;
 
     context.Record("capacity_experts", 0, capacity);
@@ -311,6 +322,11 @@ class OffloadValidation final : public Experiment {
     context.Record("stall_ms_per_token", 0, stall / tokens * 1e3);
     context.Record("stall_run_spread", 0, stall > 0 ? spread / stall : 0.0);
     context.Record("sim.stall_ms_per_token", 0, s.StallPerToken() * 1e3);
+    context.Record("sim.stall_calibration_spread", 0,
+                   s.stall_seconds > 0 ? (*std::max_element(sim_stalls.begin(), sim_stalls.end()) -
+                                          *std::min_element(sim_stalls.begin(), sim_stalls.end())) /
+                                             s.stall_seconds
+                                       : 0.0);
     context.Record("compute_ms_per_token", 0, run.compute_seconds / tokens * 1e3);
     context.Record("load_ms_per_token", 0, run.load_seconds / tokens * 1e3);
     context.Record("read_gbs", 0, run.ReadBandwidth() / 1e9);
