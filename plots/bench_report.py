@@ -166,9 +166,6 @@ COUNTERS = {
     "stall_ms_prefetch": ("stall per token with the look-ahead prefetcher, ms", None),
     "prefetch_vs_lru": ("stall per token with prefetch over without, half the experts cached "
                         "(target <= 0.5)", RATIO),
-    "overlap_floor_vs_lru": ("the least stall the prefetcher's own loads allow (its load time "
-                             "minus the compute it can hide behind) over LRU's stall: the "
-                             "host's bound on prefetch_vs_lru", RATIO),
     "ms_per_load": ("one expert load by the engine (read, checksum, and for fp32 the decode "
                     "into the layer's slot), ms", None),
     "ms_compute_per_layer": ("one layer's compute for one token, ms: what each layer of "
