@@ -182,6 +182,8 @@ EngineResult OffloadEngine::Run(std::span<const float> inputs, CachePolicy& poli
   const EngineClock::time_point run_start = EngineClock::now();
   for (int64_t t = 0; t < tokens; ++t) {
     TokenLatency latency;
+    const double load_before = session.loader().LoadSeconds();
+    const int64_t loads_before = counts.loads;
     const int request = forced != nullptr ? forced->request[static_cast<size_t>(t)] : 0;
     result.trace.request.push_back(request);
     const std::span<float> h(result.output.data() + t * d, static_cast<size_t>(d));
@@ -232,6 +234,8 @@ EngineResult OffloadEngine::Run(std::span<const float> inputs, CachePolicy& poli
       AddResidual(h, y);
       latency.compute += EngineSecondsSince(compute_start);
     }
+    latency.load = session.loader().LoadSeconds() - load_before;
+    latency.loads = counts.loads - loads_before;
     result.per_token.push_back(latency);
     result.compute_seconds += latency.compute;
     counts.stall_seconds += latency.stall;

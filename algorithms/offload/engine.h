@@ -65,6 +65,12 @@ struct EngineOptions {
 struct TokenLatency {
   double compute = 0;  // routing, expert compute, residual
   double stall = 0;    // waiting for needed experts (loads and installs)
+  // Loader seconds of the loads that finished while this token decoded
+  // (read, verify, install; overlapping compute when prefetched, a load in
+  // flight across tokens counted in the later one), and the transfers this
+  // token queued, demand and prefetch.
+  double load = 0;
+  int64_t loads = 0;
 };
 
 struct EngineResult {

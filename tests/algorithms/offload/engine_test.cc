@@ -134,6 +134,36 @@ TEST_CASE("engine hits, loads and prefetches equal the simulator's on the same t
   }
 }
 
+TEST_CASE("the per-token breakdown adds up to the run's totals", "[unit]") {
+  // Each token's stall, compute and queued transfers sum to the run's; the
+  // loads finished during tokens are at most all loads, and every one of
+  // them when loads are synchronous (no thread: each ends in its token).
+  const EngineTempDir dir("latency");
+  const std::string file = (dir.path / "model.experts").string();
+  WriteExpertFile(file, EngineTinyStack(), WeightFormat::kFp32, 0);
+  const Trace trace = EngineTinyTrace(4, 6);
+  const std::vector<float> inputs = EngineTinyInputs(trace.tokens());
+  for (bool background : {false, true}) {
+    INFO("background " << background);
+    const EngineResult r =
+        EngineRunSpec(file, "speculative(recall=0.7)", 3, inputs, &trace, background);
+    REQUIRE(r.per_token.size() == static_cast<size_t>(trace.tokens()));
+    double stall = 0, compute = 0, load = 0;
+    int64_t loads = 0;
+    for (const TokenLatency& t : r.per_token) {
+      stall += t.stall;
+      compute += t.compute;
+      load += t.load;
+      loads += t.loads;
+    }
+    CHECK(loads == r.counts.loads);
+    CHECK(stall == Approx(r.counts.stall_seconds).epsilon(1e-12));
+    CHECK(compute == Approx(r.compute_seconds).epsilon(1e-12));
+    CHECK(load <= r.load_seconds * (1 + 1e-12));
+    if (!background) CHECK(load == Approx(r.load_seconds).epsilon(1e-12));
+  }
+}
+
 // Overwrites one byte of `file` at `offset` with its complement.
 void EngineFlipByte(const std::string& file, int64_t offset) {
   std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
