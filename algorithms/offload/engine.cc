@@ -43,12 +43,13 @@ class OffloadEngine::Session {
   ExpertLoader& loader() { return *loader_; }
   bool Resident(int key) const { return set_.Resident(key); }
 
-  // Marks an access; a hit whose load is still queued becomes urgent.
-  bool Touch(int key) {
+  // Marks an access; a hit whose load is still queued becomes urgent, and
+  // `loading` tells whether a hit's load has yet to finish.
+  bool Touch(int key, bool* loading) {
     bool prefetch_used = false;
     const bool hit = set_.Touch(key, &prefetch_used);
     counts_.prefetch_used += prefetch_used;
-    if (hit) loader_->Expedite(key);
+    *loading = hit && loader_->Expedite(key);
     return hit;
   }
 
@@ -201,8 +202,9 @@ EngineResult OffloadEngine::Run(std::span<const float> inputs, CachePolicy& poli
       bool waits = false;  // a miss, or a prefetch of a needed expert still loading
       for (int j = 0; j < k; ++j, ++at.position) {
         const int key = need[static_cast<size_t>(j)];
-        const bool hit = session.Touch(key);
-        waits = waits || !hit || session.loader().Pending(key);
+        bool loading = false;
+        const bool hit = session.Touch(key, &loading);
+        waits = waits || !hit || loading;
         // capacity >= top_k leaves a candidate outside the layer's other experts.
         if (!hit) {
           EXPERTLAB_CHECK(session.Admit(at, key, need, false))

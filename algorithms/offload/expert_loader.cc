@@ -88,9 +88,10 @@ void ExpertLoader::Submit(int key, uint8_t* buffer, bool urgent) {
   changed_.notify_all();
 }
 
-void ExpertLoader::Expedite(int key) {
+bool ExpertLoader::Expedite(int key) {
   std::lock_guard<std::mutex> lock(mutex_);
   ExpediteQueued(queue_, key);
+  return PendingLocked(key);
 }
 
 void ExpertLoader::Work() {
@@ -128,11 +129,6 @@ void ExpertLoader::Drain() {
 bool ExpertLoader::PendingLocked(int key) const {
   return in_flight_ == key || std::any_of(queue_.begin(), queue_.end(),
                                           [key](const Job& job) { return job.key == key; });
-}
-
-bool ExpertLoader::Pending(int key) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return PendingLocked(key);
 }
 
 bool ExpertLoader::Outstanding(int key) const {

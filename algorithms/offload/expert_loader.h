@@ -40,14 +40,13 @@ class ExpertLoader {
   // bytes, untouched until Wait(key) returns): urgent after the queued
   // urgent loads, otherwise last.
   void Submit(int key, uint8_t* buffer, bool urgent = false);
-  // Makes `key`'s queued, not yet started load urgent (no-op otherwise).
-  void Expedite(int key);
+  // Makes `key`'s queued, not yet started load urgent (no-op otherwise);
+  // whether its load is queued or in progress (not yet finished).
+  bool Expedite(int key);
   // Blocks until `key`'s load has finished; throws its error if it failed.
   // No-op when no load of `key` is outstanding.
   void Wait(int key);
   bool Outstanding(int key) const;
-  // Whether `key`'s load is queued or in progress (not yet finished).
-  bool Pending(int key) const;
   // Blocks until every submitted load has finished (errors stay for Wait).
   void Drain();
 
