@@ -36,13 +36,15 @@ const Case kCases[] = {
     {"wide tile tails", 37, 70, 50, 3, 2, 0, Activation::kSwiGlu, 1.25, true, false},
     {"expert choice", 12, 8, 10, 4, 2, 0, Activation::kSwiGlu, 0, false, false,
      "expert_choice(capacity_factor=1.5)"},
-    {"top-p, variable experts per token", 10, 8, 10, 5, 2, 1, Activation::kSwiGlu, 0, false,
-     false, "top_p(p=0.5)"},
+    {"top-p, variable experts per token", 10, 8, 10, 5, 2, 1, Activation::kSwiGlu, 0, false, false,
+     "top_p(p=0.5)"},
     {"gw-moe broadcast", 9, 8, 10, 4, 1, 0, Activation::kRelu, 0, false, false,
      "gw_moe(gamma=0.5)"},
     {"gshard top-2", 11, 8, 10, 4, 2, 0, Activation::kSwiGlu, 1.0, false, false, "gshard_top2"},
     {"switch, capacity drops", 13, 8, 10, 4, 1, 0, Activation::kSwiGlu, 0.5, false, false,
      "switch"},
+    {"deepseek-moe, fine-grained routed + shared, device loss", 10, 8, 6, 6, 3, 2,
+     Activation::kSwiGlu, 0, false, false, "deepseek_moe(devices=3,device_balance=0.2)"},
 };
 
 MoeConfig ConfigOf(const Case& c) {

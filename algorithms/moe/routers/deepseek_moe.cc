@@ -1,0 +1,82 @@
+#include "algorithms/moe/routers/deepseek_moe.h"
+
+#include "sim/check.h"
+#include "sim/registry.h"
+
+namespace expertlab::moe {
+
+MoeConfig FineGrained(const MoeConfig& base, int64_t m, int64_t shared) {
+  EXPERTLAB_CHECK(base.shared_experts == 0)
+      << "fine-grained experts: the base layer must have no shared experts, got "
+      << base.shared_experts;
+  EXPERTLAB_CHECK(m >= 1 && base.d_ff % m == 0)
+      << "granularity: expected a divisor of d_ff = " << base.d_ff << ", got " << m;
+  EXPERTLAB_CHECK(shared >= 0 && shared < m * base.top_k)
+      << "shared experts: expected 0 <= shared < m k = " << m * base.top_k
+      << " (at least one routed expert active), got " << shared;
+  MoeConfig fine = base;
+  fine.d_ff = base.d_ff / m;
+  fine.experts = m * base.experts - shared;
+  fine.top_k = m * base.top_k - shared;
+  fine.shared_experts = shared;
+  return fine;
+}
+
+DeepSeekMoeRouter::DeepSeekMoeRouter(const Params& params)
+    : devices_(params.Int("devices")), device_balance_(params.Double("device_balance")) {}
+
+int64_t DeepSeekMoeRouter::Slots(int64_t top_k, int64_t experts) const {
+  EXPERTLAB_CHECK(experts % devices_ == 0) << "deepseek_moe: devices = " << devices_
+                                           << " must divide the routed experts E = " << experts;
+  return top_k_.Slots(top_k, experts);
+}
+
+void DeepSeekMoeRouter::Route(const RouterContext& context, const double* logits, Routing* out) {
+  Slots(context.top_k, context.experts);
+  top_k_.Route(context, logits, out);
+}
+
+void DeepSeekMoeRouter::Backward(const RouterContext& context, const double* logits,
+                                 const Routing& routing, const double* d_weight,
+                                 const double* d_probs, double* d_logits) const {
+  top_k_.Backward(context, logits, routing, d_weight, d_probs, d_logits);
+}
+
+double DeepSeekMoeRouter::AuxiliaryLoss(const RouterContext& context, const double* /*logits*/,
+                                        const Routing& routing, double* d_logits) const {
+  const int64_t T = context.tokens, E = context.experts, K = routing.slots;
+  if (device_balance_ == 0 || T == 0) return 0;
+  const int64_t per_device = E / devices_;
+  // f'_d = mean over the group of f_j = E / (K T) x selections of j.
+  std::vector<double> f(static_cast<size_t>(devices_), 0.0), p(static_cast<size_t>(devices_), 0.0);
+  for (int64_t i = 0; i < T * K; ++i)
+    if (routing.expert[i] >= 0) f[routing.expert[i] / per_device] += 1.0;
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t e = 0; e < E; ++e) p[e / per_device] += routing.probs[t * E + e];
+  double loss = 0;
+  for (int64_t d = 0; d < devices_; ++d) {
+    f[d] *= double(E) / (double(K) * double(T) * double(per_device));
+    p[d] /= double(T);
+    loss += f[d] * p[d];
+  }
+  if (d_logits != nullptr) {
+    // dL/ds_{e,t} = alpha_2 f'_{d(e)} / T, then through the softmax.
+    d_probs_.assign(static_cast<size_t>(T * E), 0.0);
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t e = 0; e < E; ++e)
+        d_probs_[t * E + e] = device_balance_ * f[e / per_device] / double(T);
+    SoftmaxRowsBackward(routing.probs.data(), d_probs_.data(), T, E, d_logits);
+  }
+  return device_balance_ * loss;
+}
+
+EXPERTLAB_REGISTER(Router, DeepSeekMoeRouter, "deepseek_moe",
+                   "top-k softmax over the routed experts, weights not renormalised, with the "
+                   "device-level balance loss over D expert groups (Dai et al., DeepSeekMoE, "
+                   "ACL 2024); fine-grained and shared experts are the layer's shape",
+                   {ParamSpec::Int("devices", 1, Bounds::Closed(1, 1 << 20),
+                                   "D, the equal groups of routed experts (simulated devices)"),
+                    ParamSpec::Double("device_balance", 0.05, Bounds::AtLeast(0),
+                                      "alpha_2, the weight of the device-level balance loss")})
+
+}  // namespace expertlab::moe
