@@ -43,15 +43,6 @@ RoutingTaskSpec TaskSpec(const Params& p) {
   return spec;
 }
 
-ModelConfig ModelSpec(const Params& p) {
-  ModelConfig c;
-  ReadMoeModelKeys(p, &c);
-  c.input_dim = p.Int("dim");
-  c.out_dim = 1;
-  c.loss = LossKind::kMse;
-  return c;
-}
-
 Batch<float> AsBatch(const RoutingSample& s) {
   return {s.n, nullptr, s.x.data(), nullptr, s.y.data()};
 }
@@ -197,15 +188,41 @@ std::vector<ParamSpec> RoutingStudy::Parameters() const {
   };
 }
 
+ModelConfig RoutingStudy::Model(const Params& p) const {
+  ModelConfig c;
+  ReadMoeModelKeys(p, &c);
+  c.moe = LayerShape(p, c.moe);
+  c.input_dim = p.Int("dim");
+  c.out_dim = 1;
+  c.loss = LossKind::kMse;
+  return c;
+}
+
 std::vector<std::string> RoutingStudy::DataKeys() const {
-  return {"K", "dim", "separation", "skew", "noise", "max_features", "structure", "super",
-          "sub_separation", "common_share", "skills", "skills_per_task", "holdout_tasks",
-          "E", "d_model", "d_ff", "blocks", "batch", "val"};
+  return {"K",
+          "dim",
+          "separation",
+          "skew",
+          "noise",
+          "max_features",
+          "structure",
+          "super",
+          "sub_separation",
+          "common_share",
+          "skills",
+          "skills_per_task",
+          "holdout_tasks",
+          "E",
+          "d_model",
+          "d_ff",
+          "blocks",
+          "batch",
+          "val"};
 }
 
 void RoutingStudy::CheckCell(const Params& p) const {
   TaskSpec(p).Validate();
-  const ModelConfig c = ModelSpec(p);
+  const ModelConfig c = Model(p);
   EXPERTLAB_CHECK(c.moe.top_k <= c.moe.experts)
       << "k: must be <= E = " << c.moe.experts << ", got " << c.moe.top_k;
   CheckRouterFitsLayer(c.router, c.moe);
@@ -218,7 +235,7 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
   Rng val_rng = context.DataStream(kValidationStream);
   const RoutingSample val = task.Sample(p.Int("val"), val_rng);
   Rng init_rng = context.DataStream(kInitStream);
-  MoeModel<float> model(ModelSpec(p), init_rng);
+  MoeModel<float> model(Model(p), init_rng);
   AdamWConfig opt_config;
   opt_config.lr = p.Double("lr");
   AdamW<float> opt(opt_config);
@@ -261,16 +278,19 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
   const RoutingSummary& s = e.routing;
   RecordByCluster(model, val, K, steps, &router_rng, context);
   if (p.Bool("eval_ks"))
-    for (int64_t k = 1; k <= p.Int("E"); ++k) RecordInferenceK(model, val, K, k, steps, context);
+    for (int64_t k = 1; k <= model.config().moe.experts; ++k)
+      RecordInferenceK(model, val, K, k, steps, context);
   context.Record("load_cv", steps, s.load_cv);
   context.Record("max_load", steps, s.max_load);
   context.Record("drop_rate", steps, s.drop_rate);
   context.Record("zero_expert_rate", steps, s.zero_expert_rate);
   context.Record("purity", steps, s.purity);
   context.Record("oracle_agreement", steps, s.oracle_agreement);
-  const double d = double(p.Int("d_model")), f = double(p.Int("d_ff")), E = double(p.Int("E"));
+  const MoeConfig& layer = model.config().moe;
+  const double d = double(p.Int("d_model")), f = double(layer.d_ff), E = double(layer.experts);
+  const double experts = s.experts_per_token + double(layer.shared_experts);
   context.Record("active_flops_per_token", steps,
-                 double(p.Int("blocks")) * (s.experts_per_token * 6.0 * d * f + 2.0 * d * E));
+                 double(p.Int("blocks")) * (experts * 6.0 * d * f + 2.0 * d * E));
   if (p.Int("holdout_tasks") > 0)
     RecordHeldOut(model, task, p.Int("val"), val_rng, steps, &router_rng, context);
 }

@@ -26,8 +26,9 @@
 //   load_cv, max_load, drop_rate, zero_expert_rate, purity,
 //   oracle_agreement         (top-1 routing against the best one-to-one
 //                            map of clusters to experts, routing_metrics.h)
-//   active_flops_per_token   (experts per token x 6 d f, SwiGLU, + 2 d E
-//                            router, per block)
+//   active_flops_per_token   ((routed experts per token + shared
+//                            experts) x 6 d f, SwiGLU, + 2 d E router,
+//                            per block)
 //   diverged                 1 if a training loss was not finite (training
 //                            stops; the cell's other final rows are absent)
 //   theory.bayes_mse         noise^2, the least reachable val_mse
@@ -44,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/moe/train.h"
 #include "sim/experiment.h"
 
 namespace expertlab::experiments {
@@ -55,6 +57,16 @@ class RoutingStudy : public Experiment {
   // Errors when the router cannot run with (k, E) or the layer's options.
   void CheckCell(const Params& params) const override;
   void RunCell(const Params& params, CellContext& context) const override;
+
+ protected:
+  // The layer of the cell's model from its keyed shape (d_ff, E, k): a
+  // study that reshapes the layer (routing_granularity) overrides it.
+  virtual moe::MoeConfig LayerShape(const Params& /*params*/, const moe::MoeConfig& keyed) const {
+    return keyed;
+  }
+
+ private:
+  moe::ModelConfig Model(const Params& params) const;
 };
 
 }  // namespace expertlab::experiments
