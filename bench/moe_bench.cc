@@ -9,6 +9,11 @@
 //                expert, scatter), ref_eigen_gflops / x_vs_ref_eigen (the
 //                library's Eigen reference), rows_per_expert (mean) and
 //                rows_min / rows_max (the router's load spread)
+//   BM_FineGrained  DeepSeekMoE's fine-grained layer (m x the experts at
+//                1/m the width, m x the k, optional shared experts) and the
+//                plain layer it splits, against the dense SwiGLU of the same
+//                FLOPs: plain_pct_dense, fine_pct_dense, fine_vs_plain
+//                (fine time over plain, inverted; target >= 0.8)
 //   BM_Backward  fast and dense backward GFLOP/s (12 T k d f FLOP), pct_dense
 //   BM_Decode    weight_gbs (bytes of touched experts / time), pct_triad,
 //                x_vs_ref_blas, x_vs_ref_eigen, ref_eigen_pct_triad and
@@ -49,6 +54,7 @@
 #include "algorithms/moe/float_kernels.h"
 #include "algorithms/moe/layer.h"
 #include "algorithms/moe/reference.h"
+#include "algorithms/moe/routers/deepseek_moe.h"
 #include "algorithms/moe/topk_softmax.h"
 #include "algorithms/moe/train.h"
 #include "algorithms/moe/train/adamw.h"
@@ -146,6 +152,47 @@ void BM_Prefill(benchmark::State& state) {
   }
   Annotate(state);
 }
+
+// Args: T, m, shared. DeepSeekMoE's fine-grained layer (FineGrained of
+// d = 1024, 8 experts of f = 4096, top-2: 8 m experts of f / m, 2 m
+// active, `shared` of them always on) against the plain layer it splits,
+// both beside the dense SwiGLU of width k f = 8192 (the FLOPs of either),
+// interleaved in the same rounds. Rows per routed expert are the same,
+// T k / E, in both layers.
+void BM_FineGrained(benchmark::State& state) {
+  const int64_t T = state.range(0), m = state.range(1), shared = state.range(2);
+  const int64_t d = 1024, f = 4096, E = 8, k = 2;
+  auto plain = MakeModel(T, d, f, E, k, kThreads);
+  auto fine = std::make_unique<Model>();
+  fine->config = FineGrained(plain->config, m, shared);
+  BenchMoe built = MakeBenchMoe(fine->config, T, /*seed=*/1, kThreads);
+  fine->layer = std::move(built.layer);
+  fine->x = std::move(built.x);
+  fine->y.resize(T * d);
+  DenseSwiGlu dense(T, d, k * f, kThreads, 6);
+  const double flops = theory::MoeExpertFlops(T, k, d, f);
+  for (auto _ : state) {
+    const auto med = TimeInterleaved(
+        {[&] { plain->layer->Forward(plain->x.data(), T, plain->y.data(), &plain->state); },
+         [&] { fine->layer->Forward(fine->x.data(), T, fine->y.data(), &fine->state); },
+         [&] { dense.Forward(); }},
+        7, EvictCaches);
+    state.SetIterationTime(med.Median(1));
+    state.counters["plain_pct_dense"] = 100.0 * med.Speedup(0, 2);
+    state.counters["fine_pct_dense"] = 100.0 * med.Speedup(1, 2);
+    state.counters["fine_vs_plain"] = med.Speedup(1, 0);
+    state.counters["fine_gflops"] = flops / med.Median(1) / 1e9;
+    state.counters["rows_per_expert"] = double(T * k) / double(E);
+  }
+  Annotate(state);
+}
+BENCHMARK(BM_FineGrained)
+    ->Args({4096, 8, 0})
+    ->Args({4096, 8, 1})
+    ->Args({512, 8, 0})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Args: T, f, E, k.
 void BM_Backward(benchmark::State& state) {
@@ -268,8 +315,8 @@ void BM_Scaling(benchmark::State& state) {
 // attention's per-head loops, softmax, residuals, optimiser). Args: d,
 // heads, E, k, context, batch (d_ff = 2 d, vocab 96, one block).
 void BM_SequenceStep(benchmark::State& state) {
-  const int64_t d = state.range(0), heads = state.range(1), E = state.range(2),
-                k = state.range(3), L = state.range(4), N = state.range(5);
+  const int64_t d = state.range(0), heads = state.range(1), E = state.range(2), k = state.range(3),
+                L = state.range(4), N = state.range(5);
   const int64_t T = N * L, V = 96;
   SequenceConfig c;
   c.vocab = V;
@@ -309,8 +356,8 @@ void BM_SequenceStep(benchmark::State& state) {
   };
   // The stack's GEMMs: 4 projections forward, 8 backward (dW and dx);
   // head forward, dW and dx.
-  std::vector<float> a(T * d), w(d * d), out(T * d), da(T * d), dw(d * d), wh(d * V),
-      logits(T * V), gw(d * V);
+  std::vector<float> a(T * d), w(d * d), out(T * d), da(T * d), dw(d * d), wh(d * V), logits(T * V),
+      gw(d * V);
   for (auto& v : a) v = static_cast<float>(Normal(rng));
   for (auto& v : w) v = static_cast<float>(Normal(rng));
   for (auto& v : wh) v = static_cast<float>(Normal(rng));

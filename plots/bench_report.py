@@ -96,6 +96,13 @@ COUNTERS = {
     "pct_dense": ("MoE layer speed as % of the dense MLP of the same FLOPs "
                   "(100 = as fast as dense)", RATIO),
     "pct_peak": ("MoE layer GFLOP/s as % of the FMA peak measured at start", LIMIT),
+    "plain_pct_dense": ("the plain layer's speed as % of the dense MLP of the same FLOPs",
+                        RATIO),
+    "fine_pct_dense": ("the fine-grained layer's (DeepSeekMoE: m x the experts at 1/m the "
+                       "width) speed as % of the same dense MLP", RATIO),
+    "fine_vs_plain": ("fine-grained layer speed over the plain layer's, same FLOPs and rows "
+                      "per expert (target >= 0.8)", RATIO),
+    "fine_gflops": ("GFLOP/s of the fine-grained layer", None),
     "ref_blas_gflops": ("GFLOP/s of the per-expert loop gather → OpenBLAS GEMMs → scatter",
                         None),
     "x_vs_ref_blas": ("MoE layer speedup over the per-expert gather → OpenBLAS → scatter loop",

@@ -49,23 +49,8 @@ TEST_CASE("deepseek_moe device-level balance loss on hand-computed tokens", "[th
   const int64_t T = 7, E = 6;
   std::vector<double> logits(T * E);
   for (auto& v : logits) v = Normal(rng);
-  auto three = MakeDeepSeek("deepseek_moe(devices=3,device_balance=0.7)");
-  const RouterContext c3{T, E, 2, true, nullptr};
-  three->Route(c3, logits.data(), &r);
-  std::vector<double> grad(T * E, 0.0);
-  const double loss = three->AuxiliaryLoss(c3, logits.data(), r, grad.data());
-  CHECK(loss > 0.7 * 0.999);  // at least the balanced value, up to rounding
-  auto loss_at = [&](const std::vector<double>& zz) {
-    Routing out;
-    three->Route(c3, zz.data(), &out);
-    return three->AuxiliaryLoss(c3, zz.data(), out, nullptr);
-  };
-  for (int64_t i = 0; i < T * E; ++i) {
-    auto zp = logits, zm = logits;
-    zp[i] += 1e-6;
-    zm[i] -= 1e-6;
-    CHECK(grad[i] == Approx((loss_at(zp) - loss_at(zm)) / 2e-6).margin(1e-7));
-  }
+  const auto three = [] { return MakeDeepSeek("deepseek_moe(devices=3,device_balance=0.7)"); };
+  testing::CheckAuxiliaryLossGradient(three, T, E, 2, logits, 0, 5);
 }
 
 TEST_CASE("fine-grained experts keep parameters and active FLOPs, and bad shapes are errors",
