@@ -47,6 +47,8 @@ def headline(rows):
             "Skewed clusters, %s. Expected (Fedus et al., Switch Transformers, JMLR 2022; "
             "routing pitfalls): without the balance loss a learned top-k router "
             "concentrates load (low entropy, dead experts); expert choice is balanced by "
-            "construction.\n\n" % rc.grid_text(rows)
+            "construction; DeepSeekMoE's device-level loss (Dai et al., ACL 2024) evens the "
+            "load across groups of experts, so even without the expert-level loss "
+            "(balance = 0) it lifts the entropy above plain top-k's.\n\n" % rc.grid_text(rows)
             + common.markdown_table(["arm", "final load entropy", "dead experts",
                                      "val MSE", "runs with a dead expert"], body, "lrrrr"))
