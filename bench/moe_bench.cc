@@ -158,7 +158,8 @@ void BM_Prefill(benchmark::State& state) {
 // active, `shared` of them always on) against the plain layer it splits,
 // both beside the dense SwiGLU of width k f = 8192 (the FLOPs of either),
 // interleaved in the same rounds. Rows per routed expert are the same,
-// T k / E, in both layers.
+// T k / E, in both layers without a shared expert (about the same with
+// one, which itself takes all T rows).
 void BM_FineGrained(benchmark::State& state) {
   const int64_t T = state.range(0), m = state.range(1), shared = state.range(2);
   const int64_t d = 1024, f = 4096, E = 8, k = 2;

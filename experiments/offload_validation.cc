@@ -12,9 +12,10 @@
 // range is the calibrations' own spread.
 // The counts (hit ratio, loads, prefetches) must agree exactly for any policy whose draws are the
 // cell's stream (both harnesses make the same calls); stall agrees to the extent the simulator's
-// one-channel, constant-cost model describes the host, and is set against the engine's own
-// run-to-run spread. The simulator's replay speed (tokens per wall second) is set against the
-// engine's tokens/s. Timings are measurements (the experiment is Measured and Exclusive).
+// one-channel, constant-cost model describes the host, and is set against the host's
+// run-to-run spread (the engine runs' range and the calibrations' range). The simulator's replay
+// speed (tokens per wall second) is set against the engine's tokens/s. Timings are measurements
+// (the experiment is Measured and Exclusive).
 //
 // Grid keys: policy, capacity (fraction of L x E, >= top_k experts), the
 // trace source (synthetic | charlm: recorded from the trained char-LM MoE

@@ -1,6 +1,7 @@
 // One router trained on one synthetic routing task per cell, shared by the
 // routing experiments (routing_compare, routing_balance,
-// routing_specialization): draw a task with known clusters
+// routing_specialization, routing_top_p, routing_smoe_dropout,
+// routing_granularity): draw a task with known clusters
 // (algorithms/moe/train/routing_tasks.h), train a feature-input MoE model
 // (algorithms/moe/train.h: linear input, `blocks` pre-norm MoE blocks,
 // linear head, MSE) with AdamW on fresh mini-batches, and score the
@@ -13,7 +14,10 @@
 // replicate only, so every router of one replicate trains the same
 // initial model on the same examples in the same order and results are
 // compared as paired differences. A stochastic router draws from the
-// cell's stream 0.
+// cell's stream 0. A study whose own keys reshape the layer
+// (LayerShape) leaves them out of the data keys: its arms share the task,
+// batches and validation set, their initial weights differing with the
+// shapes.
 //
 // Long cells resume: the training saves its state (model, AdamW moments,
 // router state, stream positions) when the sweep stops and every 30 s

@@ -24,6 +24,7 @@ import sys
 ARGS = {
     "BM_Prefill": ["T", "f", "E", "k"],
     "BM_Backward": ["T", "f", "E", "k"],
+    "BM_FineGrained": ["T", "m", "shared"],
     "BM_Scaling": ["T", "f", "E", "k"],
     "BM_PrefillFastOnly": ["T", "f", "E", "k"],
     "BM_Decode": ["T", "E", "k"],
@@ -40,6 +41,9 @@ BENCHMARKS = {
     "BM_Prefill": "MoE layer forward at prefill shapes (d = 1024), against a dense "
                   "OpenBLAS SwiGLU MLP of the same FLOPs and the per-expert "
                   "gather→GEMM→scatter loops (OpenBLAS, Eigen)",
+    "BM_FineGrained": "DeepSeekMoE's fine-grained layer (8 experts split into 8 m of 1/m the "
+                      "width, top-2m, `shared` always on) against the plain layer it splits "
+                      "and the dense SwiGLU of the same FLOPs",
     "BM_Backward": "MoE layer backward (12 T k d f FLOP) against the dense MLP's backward",
     "BM_Decode": "MoE layer forward at decode (d = 1024, f = 4096): a weight stream, "
                  "against the per-expert loops and the STREAM rates",

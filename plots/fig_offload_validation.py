@@ -133,8 +133,8 @@ def headline(rows):
              "stall ms/token (sim)", "sim − engine", "host run-to-run", "read GB/s",
              "engine tokens/s", "sim speed / engine"], body, "lrrrrrrrrrr") + "\n")
         parts.append("Largest hit-ratio gap %.1e (exact agreement expected); largest relative "
-                     "stall gap %.0f%% (tolerance %d%%: %s), where the host's own runs "
-                     "differ by up to %.0f%% (%d of %d gaps within their cell's run-to-run "
+                     "stall gap %.0f%% (tolerance %d%%: %s), where the host's own spread "
+                     "reaches %.0f%% (%d of %d gaps within their cell's run-to-run "
                      "spread); slowest simulator speed ratio %.0f× (target 1000×: %s).\n"
                      % (worst_hit, 100 * worst_stall, round(STALL_LIMIT * 100),
                         _stall_verdict(over, over_in_spread, gaps),

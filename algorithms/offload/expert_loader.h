@@ -41,7 +41,7 @@ class ExpertLoader {
   // urgent loads, otherwise last.
   void Submit(int key, uint8_t* buffer, bool urgent = false);
   // Makes `key`'s queued, not yet started load urgent (no-op otherwise);
-  // whether its load is queued or in progress (not yet finished).
+  // returns whether its load is queued or in progress (not yet finished).
   bool Expedite(int key);
   // Blocks until `key`'s load has finished; throws its error if it failed.
   // No-op when no load of `key` is outstanding.

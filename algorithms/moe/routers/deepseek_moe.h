@@ -40,8 +40,8 @@ namespace expertlab::moe {
 // The fine-grained layer of `base` (N = base.experts of width f = d_ff,
 // K = base.top_k; base has no shared experts): m N experts of width f / m,
 // `shared` of them always on, the other m N - shared routed with top
-// m K - shared. Throws expertlab::Error when m does not divide f, or when
-// shared leaves no routed expert active.
+// m K - shared. Throws expertlab::Error when base has shared experts, when
+// m does not divide f, or when shared leaves no routed expert active.
 MoeConfig FineGrained(const MoeConfig& base, int64_t m, int64_t shared);
 
 class DeepSeekMoeRouter final : public Router {

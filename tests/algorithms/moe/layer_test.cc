@@ -43,8 +43,8 @@ const Case kCases[] = {
     {"gshard top-2", 11, 8, 10, 4, 2, 0, Activation::kSwiGlu, 1.0, false, false, "gshard_top2"},
     {"switch, capacity drops", 13, 8, 10, 4, 1, 0, Activation::kSwiGlu, 0.5, false, false,
      "switch"},
-    {"deepseek-moe, fine-grained routed + shared, device loss", 10, 8, 6, 6, 3, 2,
-     Activation::kSwiGlu, 0, false, false, "deepseek_moe(devices=3,device_balance=0.2)"},
+    {"deepseek-moe, fine-grained routed + shared", 10, 8, 6, 6, 3, 2, Activation::kSwiGlu, 0, false,
+     false, "deepseek_moe(devices=3,device_balance=0.2)"},
 };
 
 MoeConfig ConfigOf(const Case& c) {
@@ -299,6 +299,8 @@ TEST_CASE("MoE layer gradients match central finite differences (double)", "[the
        "gshard_top2"},
       {"moec with dropout and its variance loss", 6, 4, 5, 4, 1, 0, Activation::kSwiGlu, 0, false,
        false, "moec(groups=2,var_loss=0.5)"},
+      {"deepseek-moe with its device loss and a shared expert", 6, 4, 4, 4, 2, 1,
+       Activation::kSwiGlu, 0, false, false, "deepseek_moe(devices=2,device_balance=0.5)"},
   };
   for (const Case& c : small) GradientCheck(c, seed);
 }

@@ -1,5 +1,6 @@
 #include "algorithms/moe/routers/deepseek_moe.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <memory>
@@ -20,10 +21,9 @@ std::unique_ptr<Router> MakeDeepSeek(const std::string& spec) {
 }
 
 TEST_CASE("deepseek_moe conformance", "[unit][moe][determinism]") {
-  for (const char* spec : {"deepseek_moe", "deepseek_moe(device_balance=0.3)"}) {
-    INFO(spec);
-    testing::CheckRouterConformance([&] { return MakeDeepSeek(spec); });
-  }
+  // The conformance shapes (E = 5, 4, 8, 6, 3) admit one device only, where
+  // the device loss is constant; the next case checks it on three.
+  testing::CheckRouterConformance([] { return MakeDeepSeek("deepseek_moe"); });
 }
 
 TEST_CASE("deepseek_moe device-level balance loss on hand-computed tokens", "[theory][moe]") {
