@@ -175,6 +175,13 @@ class HostCalibration {
   std::vector<float> inputs_;
 };
 
+// The range of `values` over `center` (0 when center is 0): a run-to-run
+// spread.
+double RangeOver(const std::vector<double>& values, double center) {
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  return center > 0 ? (*high - *low) / center : 0.0;
+}
+
 // The per-field medians of `costs`.
 offload::CostModel MedianCost(const std::vector<offload::CostModel>& costs) {
   const auto median = [&](double offload::CostModel::*field) {
@@ -299,8 +306,6 @@ class OffloadValidation final : public Experiment {
     const offload::EngineResult& run = *first;
     const double tokens = static_cast<double>(trace.tokens());
     const double stall = MedianOf(stalls);
-    const double spread = *std::max_element(stalls.begin(), stalls.end()) -
-                          *std::min_element(stalls.begin(), stalls.end());
     const double engine_tokens_per_s = tokens / MedianOf(totals);
     // Enough replays for a measurable wall time (the simulator is fast).
     const TimedReplay sim = TimeReplays(spec, trace, setup, cost, context, 20);
@@ -321,13 +326,9 @@ class OffloadValidation final : public Experiment {
     context.Record("prefetch_loads", 0, static_cast<double>(e.prefetch_loads));
     context.Record("sim.prefetch_loads", 0, static_cast<double>(s.prefetch_loads));
     context.Record("stall_ms_per_token", 0, stall / tokens * 1e3);
-    context.Record("stall_run_spread", 0, stall > 0 ? spread / stall : 0.0);
+    context.Record("stall_run_spread", 0, RangeOver(stalls, stall));
     context.Record("sim.stall_ms_per_token", 0, s.StallPerToken() * 1e3);
-    context.Record("sim.stall_calibration_spread", 0,
-                   s.stall_seconds > 0 ? (*std::max_element(sim_stalls.begin(), sim_stalls.end()) -
-                                          *std::min_element(sim_stalls.begin(), sim_stalls.end())) /
-                                             s.stall_seconds
-                                       : 0.0);
+    context.Record("sim.stall_calibration_spread", 0, RangeOver(sim_stalls, s.stall_seconds));
     context.Record("compute_ms_per_token", 0, run.compute_seconds / tokens * 1e3);
     context.Record("load_ms_per_token", 0, run.load_seconds / tokens * 1e3);
     context.Record("read_gbs", 0, run.ReadBandwidth() / 1e9);
