@@ -70,7 +70,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -79,6 +78,7 @@
 #include "algorithms/offload/expert_loader.h"
 #include "algorithms/offload/io_buffer.h"
 #include "algorithms/offload/quantized_expert.h"
+#include "algorithms/offload/scratch_dir.h"
 #include "algorithms/offload/simulator.h"
 #include "algorithms/offload/stack_decode.h"
 #include "algorithms/offload/trace_generator.h"
@@ -109,13 +109,9 @@ double BenchSecondsSince(Clock::time_point start) {
 // An expert file of `layers` x 16 experts under $TMPDIR in `format` (groups
 // of 32), removed with the object.
 struct BenchExpertFile {
-  std::filesystem::path dir;
-  std::string path;
+  ScratchDir dir{"offload_bench"};
+  std::string path = dir.ExpertFile();
   explicit BenchExpertFile(WeightFormat format = WeightFormat::kFp32, int layers = 4) {
-    dir = std::filesystem::temp_directory_path() /
-          ("expertlab_offload_bench_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    path = (dir / "model.experts").string();
     moe::MoeConfig config;
     config.d_model = 256;
     config.d_ff = 512;
@@ -124,10 +120,6 @@ struct BenchExpertFile {
     Rng rng(1, 0, 0, 0);
     WriteExpertFile(path, RandomMoeStack(config, layers, rng), format,
                     format == WeightFormat::kFp32 ? 0 : 32);
-  }
-  ~BenchExpertFile() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
   }
   // Drops the file's pages from the page cache.
   void DropCache() const {

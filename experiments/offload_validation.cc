@@ -34,18 +34,17 @@
 // load_gbs, sim.load_gbs (the median of the calibrations), tokens_per_s
 // (engine, median run), sim.replay_tokens_per_s (simulator wall speed),
 // speed_ratio.
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "algorithms/offload/engine.h"
+#include "algorithms/offload/scratch_dir.h"
 #include "algorithms/offload/simulator.h"
 #include "algorithms/offload/trace_generator.h"
 #include "experiments/offload_cell.h"
@@ -60,25 +59,6 @@ namespace {
 
 // (Data stream 2 draws the synthetic traces: BuildOffloadTraces.)
 enum ValidationStream : uint64_t { kValidationModelStream = 1, kValidationPolicyStream = 3 };
-
-// A directory under $TMPDIR for one cell's expert file, removed with it.
-class ValidationScratch {
- public:
-  explicit ValidationScratch(uint64_t tag)
-      : path_(std::filesystem::temp_directory_path() /
-              ("expertlab_offload_validation_" + std::to_string(::getpid()) + "_" +
-               std::to_string(tag))) {
-    std::filesystem::create_directories(path_);
-  }
-  ~ValidationScratch() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string File() const { return (path_ / "model.experts").string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Wall seconds of `replays` simulator replays (each from a fresh policy
 // and the same stream), and the last replay's result. The policies are
@@ -258,8 +238,9 @@ class OffloadValidation final : public Experiment {
     std::vector<float> inputs(static_cast<size_t>(trace.tokens() * config.d_model));
     for (auto& v : inputs) v = static_cast<float>(Normal(model_rng, 0.0, 1.0));
 
-    const ValidationScratch scratch(context.Stream(kValidationModelStream).NextU64());
-    offload::WriteExpertFile(scratch.File(), stack,
+    const offload::ScratchDir scratch(
+        "offload_validation_" + std::to_string(context.Stream(kValidationModelStream).NextU64()));
+    offload::WriteExpertFile(scratch.ExpertFile(), stack,
                              offload::ParseWeightFormat(params.String("format")), 32);
     const int capacity = std::max(
         shape.top_k, static_cast<int>(std::lround(params.Double("capacity") * trace.keys())));
@@ -268,10 +249,11 @@ class OffloadValidation final : public Experiment {
     options.background = params.Bool("background");
     options.threads = config.threads;
     {
-      const offload::OffloadEngine probe(scratch.File(), {.capacity_bytes = int64_t{1} << 62});
+      const offload::OffloadEngine probe(scratch.ExpertFile(),
+                                         {.capacity_bytes = int64_t{1} << 62});
       options.capacity_bytes = capacity * probe.header().stride;
     }
-    offload::OffloadEngine engine(scratch.File(), options);
+    offload::OffloadEngine engine(scratch.ExpertFile(), options);
     // Rounds of calibration and run. The policies plan (look-ahead's first
     // distance) with the first calibration, in both harnesses alike; the
     // simulator replays with the rounds' median costs (its look-ahead plans

@@ -1,7 +1,5 @@
 #include "algorithms/offload/engine.h"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "algorithms/offload/io_buffer.h"
+#include "algorithms/offload/scratch_dir.h"
 #include "algorithms/offload/stack_decode.h"
 #include "sim/samplers.h"
 #include "tests/algorithms/offload/conformance.h"
@@ -19,19 +18,6 @@ namespace expertlab::offload {
 namespace {
 
 // A temporary directory removed with the object.
-struct EngineTempDir {
-  std::filesystem::path path;
-  explicit EngineTempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() /
-             ("expertlab_engine_" + name + "_" + std::to_string(::getpid()))) {
-    std::filesystem::create_directories(path);
-  }
-  ~EngineTempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
-
 // The tiny model of every case: 2 layers of 8 experts, d = 32, f = 64, top-2.
 MoeStack EngineTinyStack() {
   moe::MoeConfig config;
@@ -83,8 +69,8 @@ TEST_CASE("engine output equals the in-memory layers bit for bit at every capaci
   // The engine computes with the in-memory layer's kernels on the blob it
   // loaded, so any difference at all (tolerance 0) means a wrong or stale
   // expert was used.
-  const EngineTempDir dir("bits");
-  const std::string file = (dir.path / "model.experts").string();
+  const ScratchDir dir("engine_bits");
+  const std::string file = dir.ExpertFile();
   const MoeStack stack = EngineTinyStack();
   WriteExpertFile(file, stack, WeightFormat::kFp32, 0);
   const std::vector<float> inputs = EngineTinyInputs(20);
@@ -111,8 +97,8 @@ TEST_CASE("engine hits, loads and prefetches equal the simulator's on the same t
   // Both harnesses take the same eviction decisions from the same policy
   // calls (ResidentSet), so every count agrees exactly; only times (and so
   // which layers find a prefetch still loading) differ.
-  const EngineTempDir dir("sim");
-  const std::string file = (dir.path / "model.experts").string();
+  const ScratchDir dir("engine_sim");
+  const std::string file = dir.ExpertFile();
   WriteExpertFile(file, EngineTinyStack(), WeightFormat::kFp32, 0);
   const Trace trace = EngineTinyTrace(4, 6);
   const std::vector<float> inputs = EngineTinyInputs(trace.tokens());
@@ -138,8 +124,8 @@ TEST_CASE("the per-token breakdown adds up to the run's totals", "[unit]") {
   // Each token's stall, compute and queued transfers sum to the run's; the
   // loads finished during tokens are at most all loads, and every one of
   // them when loads are synchronous (no thread: each ends in its token).
-  const EngineTempDir dir("latency");
-  const std::string file = (dir.path / "model.experts").string();
+  const ScratchDir dir("engine_latency");
+  const std::string file = dir.ExpertFile();
   WriteExpertFile(file, EngineTinyStack(), WeightFormat::kFp32, 0);
   const Trace trace = EngineTinyTrace(4, 6);
   const std::vector<float> inputs = EngineTinyInputs(trace.tokens());
@@ -191,8 +177,8 @@ TEST_CASE("the expert checksum changes with any one flipped bit or a dropped byt
 }
 
 TEST_CASE("a corrupted or truncated expert file is an error, never a wrong output", "[unit]") {
-  const EngineTempDir dir("corrupt");
-  const std::string file = (dir.path / "model.experts").string();
+  const ScratchDir dir("engine_corrupt");
+  const std::string file = dir.ExpertFile();
   WriteExpertFile(file, EngineTinyStack(), WeightFormat::kFp32, 0);
   const Trace trace = EngineTinyTrace(1, 4);
   const std::vector<float> inputs = EngineTinyInputs(trace.tokens());
@@ -224,8 +210,8 @@ TEST_CASE("a corrupted or truncated expert file is an error, never a wrong outpu
 
 TEST_CASE("engine options: capacity below top_k is rejected, and O_DIRECT gives the same output",
           "[unit]") {
-  const EngineTempDir dir("options");
-  const std::string file = (dir.path / "model.experts").string();
+  const ScratchDir dir("engine_options");
+  const std::string file = dir.ExpertFile();
   const MoeStack stack = EngineTinyStack();
   WriteExpertFile(file, stack, WeightFormat::kFp32, 0);
   CHECK_THROWS_WITH(OffloadEngine(file, {.capacity_bytes = EngineStride(file)}),
@@ -242,7 +228,7 @@ TEST_CASE("engine options: capacity below top_k is rejected, and O_DIRECT gives 
   } catch (const Error& e) {
     // Some file systems (tmpfs) refuse O_DIRECT; the error says so.
     CHECK_THAT(e.what(), Catch::Contains("O_DIRECT"));
-    WARN("O_DIRECT not supported in " << dir.path << ": " << e.what());
+    WARN("O_DIRECT not supported in " << dir.path() << ": " << e.what());
   }
 }
 
@@ -251,8 +237,8 @@ TEST_CASE("a quantised expert file is computed from its cached codes at every ca
   // codes, so it equals the in-memory decode of the same quantised experts
   // bit for bit (tolerance 0: any other expert or a stale blob differs),
   // and the model with dequantised weights up to float rounding.
-  const EngineTempDir dir("quant");
-  const std::string file = (dir.path / "model.experts").string();
+  const ScratchDir dir("engine_quant");
+  const std::string file = dir.ExpertFile();
   MoeStack stack = EngineTinyStack();
   const std::vector<float> inputs = EngineTinyInputs(12);
   const Trace trace = EngineTinyTrace(3, 4);
