@@ -45,6 +45,8 @@ const Case kCases[] = {
      "switch"},
     {"deepseek-moe, fine-grained routed + shared", 10, 8, 6, 6, 3, 2, Activation::kSwiGlu, 0, false,
      false, "deepseek_moe(devices=3,device_balance=0.2)"},
+    {"sam, two groups, capacity drops", 11, 8, 10, 6, 2, 0, Activation::kSwiGlu, 1.0, false, false,
+     "sam(groups=2,align=0.1)"},
 };
 
 MoeConfig ConfigOf(const Case& c) {
@@ -301,6 +303,8 @@ TEST_CASE("MoE layer gradients match central finite differences (double)", "[the
        false, "moec(groups=2,var_loss=0.5)"},
       {"deepseek-moe with its device loss and a shared expert", 6, 4, 4, 4, 2, 1,
        Activation::kSwiGlu, 0, false, false, "deepseek_moe(devices=2,device_balance=0.5)"},
+      {"sam with its alignment loss", 6, 4, 5, 4, 2, 0, Activation::kSwiGlu, 0, false, false,
+       "sam(groups=2,align=0.5)"},
   };
   for (const Case& c : small) GradientCheck(c, seed);
 }
