@@ -135,6 +135,25 @@ void RecordHeldOut(MoeModel<float>& model, const RoutingTask& task, int64_t n, R
   context.Record("heldout_mse", steps, model.Loss(batch));
 }
 
+// Hierarchical tasks with `super` dividing E: experts in `super` groups
+// (devices), groups_per_token and group_nmi against the super-clusters of
+// the last validation forward, averaged over blocks.
+void RecordGroups(MoeModel<float>& model, const RoutingSample& val, const RoutingTask& task,
+                  int64_t steps, CellContext& context) {
+  const int64_t groups = task.spec().super, per_super = task.spec().clusters / groups;
+  std::vector<int32_t> super(val.n);
+  for (int64_t t = 0; t < val.n; ++t) super[t] = int32_t(val.cluster[t] / per_super);
+  GroupSummary mean;
+  for (int64_t b = 0; b < model.blocks(); ++b) {
+    const GroupSummary g =
+        SummarizeGroups(model.state(b), model.config().moe.experts, groups, super.data(), groups);
+    mean.groups_per_token += g.groups_per_token / double(model.blocks());
+    mean.nmi += g.nmi / double(model.blocks());
+  }
+  context.Record("groups_per_token", steps, mean.groups_per_token);
+  context.Record("group_nmi", steps, mean.nmi);
+}
+
 void RecordCurve(const Evaluation& e, int64_t step, CellContext& context) {
   context.Record("val_mse", step, e.mse);
   context.Record("load_entropy", step, e.routing.load_entropy);
@@ -291,6 +310,8 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
   const double experts = s.experts_per_token + double(layer.shared_experts);
   context.Record("active_flops_per_token", steps,
                  double(p.Int("blocks")) * (experts * 6.0 * d * f + 2.0 * d * E));
+  if (task.spec().structure == TaskStructure::kHierarchical && layer.experts % p.Int("super") == 0)
+    RecordGroups(model, val, task, steps, context);
   if (p.Int("holdout_tasks") > 0)
     RecordHeldOut(model, task, p.Int("val"), val_rng, steps, &router_rng, context);
 }

@@ -42,6 +42,11 @@
 //                            evaluated with k = 1..E experts per token at
 //                            inference (SMoE-Dropout's eval_k, the layer's
 //                            k for the other routers)
+//   groups_per_token, group_nmi   hierarchical tasks with `super`
+//                            dividing E: the experts in `super` contiguous
+//                            groups (devices), distinct groups per token
+//                            and the NMI of a token's main group with its
+//                            super-cluster (routing_metrics.h)
 //   heldout_mse              with holdout_tasks > 0: the MSE on tasks kept
 //                            out of training (held-out skill compositions)
 #pragma once

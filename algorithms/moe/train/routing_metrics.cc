@@ -190,6 +190,39 @@ std::vector<double> ExpertsPerTokenByLabel(const MoeState<S>& state, int64_t exp
   return kept;
 }
 
+template <class S>
+GroupSummary SummarizeGroups(const MoeState<S>& state, int64_t experts, int64_t groups,
+                             const int32_t* labels, int64_t num_labels) {
+  EXPERTLAB_CHECK(groups >= 1 && experts % groups == 0)
+      << "routing metrics: groups = " << groups << " must divide E = " << experts;
+  const int64_t T = state.tokens, size = experts / groups;
+  std::vector<int32_t> main_group(T);
+  std::vector<char> seen(groups);
+  int64_t dispatches = 0;
+  for (int64_t t = 0; t < T; ++t) {
+    std::fill(seen.begin(), seen.end(), 0);
+    int32_t best = static_cast<int32_t>(groups);
+    double best_weight = 0;
+    for (int64_t s = 0; s < state.slots; ++s) {
+      const int32_t e = state.expert[t * state.slots + s];
+      if (e < 0 || e >= experts) continue;
+      dispatches += !seen[e / size];
+      seen[e / size] = 1;
+      const double w = double(state.weight[t * state.slots + s]);
+      if (best == groups || w > best_weight) best = int32_t(e / size), best_weight = w;
+    }
+    main_group[t] = best;
+  }
+  GroupSummary out;
+  out.groups_per_token = T > 0 ? double(dispatches) / double(T) : 0.0;
+  out.nmi = NormalizedMutualInformation(main_group.data(), groups + 1, labels, num_labels, T);
+  return out;
+}
+
+template GroupSummary SummarizeGroups<float>(const MoeState<float>&, int64_t, int64_t,
+                                             const int32_t*, int64_t);
+template GroupSummary SummarizeGroups<double>(const MoeState<double>&, int64_t, int64_t,
+                                              const int32_t*, int64_t);
 template std::vector<double> ExpertsPerTokenByLabel<float>(const MoeState<float>&, int64_t,
                                                            const int32_t*, int64_t);
 template std::vector<double> ExpertsPerTokenByLabel<double>(const MoeState<double>&, int64_t,

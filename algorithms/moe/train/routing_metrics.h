@@ -68,6 +68,20 @@ template <class S>
 RoutingSummary SummarizeRouting(const MoeState<S>& state, int64_t experts, const int32_t* clusters,
                                 int64_t num_clusters);
 
+// Expert groups (devices, simulated): E experts in G contiguous groups of
+// E / G. groups_per_token = mean distinct groups among a token's kept
+// routed experts (tokens dispatched across devices: SAM's communication
+// proxy, 1 for SAM, up to k for a flat top-k); nmi = NMI of the group of a
+// token's largest-weight kept expert (label G: none kept) with `labels`
+// (e.g. super-clusters).
+struct GroupSummary {
+  double groups_per_token = 0;
+  double nmi = 0;
+};
+template <class S>
+GroupSummary SummarizeGroups(const MoeState<S>& state, int64_t experts, int64_t groups,
+                             const int32_t* labels, int64_t num_labels);
+
 // Mean kept routed experts per token of each label in [0, num_labels)
 // (0 for a label with no token).
 template <class S>

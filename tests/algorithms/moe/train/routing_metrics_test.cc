@@ -1,7 +1,7 @@
 #include "algorithms/moe/train/routing_metrics.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
 #include <vector>
@@ -98,6 +98,24 @@ TEST_CASE("routing metrics: a layer state summarised by hand", "[theory][moe]") 
   CHECK(s.purity == Approx(0.75));
   // Cluster 0: tokens 0, 1 with one expert each; cluster 1: one and none.
   CHECK(ExpertsPerTokenByLabel(state, 2, clusters.data(), 2) == std::vector<double>{1.0, 0.5});
+}
+
+TEST_CASE("routing metrics: expert groups per token and their NMI by hand", "[theory][moe]") {
+  // E = 4 in G = 2 groups {0, 1}, {2, 3}, two slots. Token 0: experts 0, 1
+  // (one group); token 1: 3 (weight 0.7) and 0 (two groups, main 1);
+  // token 2: 2 and a dropped slot (one group); token 3: none kept (label G).
+  MoeState<double> state;
+  state.tokens = 4;
+  state.slots = 2;
+  state.expert = {0, 1, 3, 0, 2, -1, -1, -1};
+  state.weight = {0.6, 0.4, 0.7, 0.3, 0.9, 0, 0, 0};
+  const std::vector<int32_t> super = {0, 1, 1, 0};
+  const GroupSummary g = SummarizeGroups(state, 4, 2, super.data(), 2);
+  CHECK(g.groups_per_token == Approx((1 + 2 + 1 + 0) / 4.0));
+  // Main groups (0, 1, 1, 2) against (0, 1, 1, 0): H(A) = 1.5 bits,
+  // H(B) = 1, H(A, B) = 1.5, I = 1, NMI = 2 / 2.5 = 0.8.
+  CHECK(g.nmi == Approx(0.8));
+  CHECK_THROWS_WITH(SummarizeGroups(state, 4, 3, super.data(), 2), Catch::Contains("groups = 3"));
 }
 
 TEST_CASE("routing metrics: labels outside their range are refused", "[unit][moe]") {
