@@ -10,7 +10,11 @@ experts per token, and counts divergences; a second table checks each
 router paper's headline claim against these arms. Arms on skill
 compositions with held-out tasks (structure = skills, holdout_tasks > 0)
 get a third table: the MSE on the held-out compositions beside the
-training tasks' validation MSE.
+training tasks' validation MSE. Arms on hierarchical clusters whose
+super-clusters divide the experts into groups (simulated devices) get a
+fourth: devices per token (SAM's communication proxy) and the NMI of each
+token's main group with its super-cluster, with SAM's paired difference
+against Switch top-1.
 """
 
 import common
@@ -77,7 +81,7 @@ def headline(rows):
     keys = rc.arm_keys(rows)
     metrics = {m: rc.finals(rows, m, keys) for m in
                ("val_mse", "load_entropy", "dead_experts", "nmi", "experts_per_token",
-                "drop_rate", "diverged")}
+                "drop_rate", "diverged", "groups_per_token")}
     bayes = rc.finals(rows, "theory.bayes_mse", keys)
     body = []
     for key, values in metrics["val_mse"].items():
@@ -114,6 +118,15 @@ def headline(rows):
                 common.markdown_table(["arm", "val MSE (training tasks)", "held-out MSE",
                                        "Δ held-out vs top-k softmax (paired)"], heldout,
                                       "lrrr")]
+    groups = _group_rows(keys, metrics["val_mse"], metrics["groups_per_token"],
+                         rc.finals(rows, "group_nmi", keys))
+    if groups:
+        out += ["\n\nHierarchical clusters, the experts in one group per super-cluster "
+                "(simulated devices): devices a token is dispatched to, and the NMI of its "
+                "main group with its super-cluster; SAM's quality is paired against Switch "
+                "top-1 (one device, one expert) with the same other keys:\n\n",
+                common.markdown_table(["arm", "val MSE", "Δ vs Switch top-1 (paired)",
+                                       "devices / token", "group NMI"], groups, "lrrrr")]
     claims = _claims(keys, metrics)
     if claims:
         out += ["\n\nThe routers' headline claims at this scale (paired differences over "
@@ -139,6 +152,53 @@ def _heldout_rows(keys, mse, heldout):
     return out
 
 
+def _switch_of(keys, key):
+    """The Switch top-1 arm with key's other keys (k = 1), or None."""
+    if "k" not in keys:
+        return None
+    switch = list(key)
+    switch[0], switch[keys.index("k")] = "switch", 1
+    return tuple(switch)
+
+
+def _group_rows(keys, mse, devices, group_nmi):
+    """[arm, val MSE, Δ vs Switch, devices / token, group NMI] per arm with groups."""
+    out = []
+    for key in sorted(devices, key=str):
+        switch = _switch_of(keys, key)
+        diff = (rc.paired(mse.get(key, {}), mse[switch])
+                if switch in mse and switch != key else None)
+        m, lo, hi = rc.summary(mse.get(key, {}))
+        g, glo, ghi = rc.summary(devices[key])
+        n, nlo, nhi = rc.summary(group_nmi.get(key, {}))
+        out.append([rc.arm_label(keys, key), common.fmt_ci(m, lo, hi, 4),
+                    common.fmt_ci(diff["mean"], diff["low"], diff["high"], 4) if diff else "—",
+                    common.fmt_ci(g, glo, ghi, 2), common.fmt_ci(n, nlo, nhi, 2)])
+    return out
+
+
+def _sam_claims(keys, key, metrics):
+    """SAM (Jiang et al., 2021): several experts on one device beat Switch's one at
+    Switch's communication, one device per token (arms with k >= 2)."""
+    out = []
+    switch = _switch_of(keys, key)
+    if switch in metrics["val_mse"] and switch != key:
+        d = rc.paired(metrics["val_mse"][key], metrics["val_mse"][switch])
+        if d:
+            out.append(["SAM (Jiang et al., 2021): several experts inside one group beat "
+                        "Switch top-1", rc.arm_label(keys, key),
+                        "Δ val MSE vs Switch %s" % common.fmt_ci(d["mean"], d["low"],
+                                                               d["high"], 4),
+                        common.sign_verdict(d["low"], d["high"], -1)])
+    devices = list(metrics["groups_per_token"].get(key, {}).values())
+    if devices:
+        out.append(["SAM: at Switch's communication, one device per token",
+                    rc.arm_label(keys, key),
+                    "devices / token ≤ %.3f in every replicate" % max(devices),
+                    "agrees" if max(devices) <= 1.0 else "DISAGREES"])
+    return out
+
+
 def _claims(keys, metrics):
     """[claim, arm, measured, verdict] rows from the final metrics."""
     mse, entropy = metrics["val_mse"], metrics["load_entropy"]
@@ -152,6 +212,8 @@ def _claims(keys, metrics):
                 out.append([QUALITY_CLAIMS[router], rc.arm_label(keys, key),
                             "Δ val MSE %s" % common.fmt_ci(d["mean"], d["low"], d["high"], 4),
                             common.sign_verdict(d["low"], d["high"], -1)])
+        if router == "sam" and "k" in keys and key[keys.index("k")] >= 2:
+            out += _sam_claims(keys, key, metrics)
         if router == "expert_choice":
             values = list(entropy.get(key, {}).values())
             dead = list(metrics["dead_experts"].get(key, {}).values())
