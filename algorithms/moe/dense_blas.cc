@@ -146,13 +146,14 @@ void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& 
   EXPERTLAB_CHECK(blas.available()) << "GatherBlasScatterForward needs OpenBLAS";
   EXPERTLAB_CHECK(config.activation == Activation::kSwiGlu)
       << "GatherBlasScatterForward: SwiGLU experts only";
-  const int64_t d = config.d_model, f = config.d_ff;
+  const int64_t d = config.d_model;
   std::fill(y, y + tokens * d, 0.0f);
   std::vector<int64_t> rows;
   std::vector<float> xg, g, u, yg;
   for (int64_t e = 0; e < config.groups(); ++e) {
     SlotsOfGroup(expert, tokens, slots, e, &rows);
     if (rows.empty()) continue;
+    const int64_t f = config.Width(e);
     const int64_t n = static_cast<int64_t>(rows.size());
     xg.resize(n * d);
     g.resize(n * f);

@@ -67,7 +67,7 @@ void MoeLayer<S>::PackExpert(int64_t g) {
 
 template <class S>
 void MoeLayer<S>::PackForwardPanels(int64_t g) {
-  const int64_t d = config_.d_model, f = config_.d_ff;
+  const int64_t d = config_.d_model, f = config_.Width(g);
   if (config_.activation == Activation::kSwiGlu)
     PackSwiGluPanels(weights_.Gate(g), weights_.Up(g), d, f, f, &up_panels_[g]);
   else
@@ -77,13 +77,14 @@ void MoeLayer<S>::PackForwardPanels(int64_t g) {
 
 template <class S>
 void MoeLayer<S>::PackBackward() {
-  const int64_t d = config_.d_model, f = config_.d_ff, E = config_.experts, G = config_.groups();
+  const int64_t d = config_.d_model, E = config_.experts, G = config_.groups();
   PackPanels(weights_.router.data(), E, d, E, true, &router_t_panels_);
   down_t_panels_.resize(G);
   up_t_panels_.resize(G);
   const bool swiglu = config_.activation == Activation::kSwiGlu;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(config_.threads)
   for (int64_t g = 0; g < G; ++g) {
+    const int64_t f = config_.Width(g);
     PackPanels(weights_.Down(g), d, f, d, true, &down_t_panels_[g]);
     if (swiglu)
       PackStackedTransposed(weights_.Gate(g), weights_.Up(g), d, f, f, &up_t_panels_[g]);
@@ -105,8 +106,7 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   EXPERTLAB_CHECK(state != nullptr) << "moe: RunExperts needs a routed state";
   const S* x = state->x;
   const bool training = state->training;
-  const int64_t T = state->tokens, d = config_.d_model, f = config_.d_ff, G = config_.groups(),
-                slots = state->slots;
+  const int64_t T = state->tokens, d = config_.d_model, G = config_.groups(), slots = state->slots;
   EXPERTLAB_CHECK(T == 0 || y != nullptr) << "moe: null output";
   EXPERTLAB_CHECK(static_cast<int64_t>(state->expert.size()) == T * slots &&
                   static_cast<int64_t>(state->weight.size()) == T * slots)
@@ -121,11 +121,15 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   state->sorted_weight.resize(dispatch.rows());
   for (int64_t r = 0; r < dispatch.rows(); ++r)
     state->sorted_weight[r] = state->weight[dispatch.slot[r]];
-  const int64_t rows = dispatch.rows();
-  state->hidden.resize(rows * f);
+  std::vector<int64_t>& hidden_offset = state->hidden_offset;
+  hidden_offset.assign(G + 1, 0);
+  for (int64_t g = 0; g < G; ++g)
+    hidden_offset[g + 1] = hidden_offset[g] + dispatch.Count(g) * config_.Width(g);
+  const int64_t hidden_values = hidden_offset[G];
+  state->hidden.resize(hidden_values);
   if (training) {
-    state->pre_g.resize(rows * f);
-    state->pre_u.resize(config_.activation == Activation::kSwiGlu ? rows * f : 0);
+    state->pre_g.resize(hidden_values);
+    state->pre_u.resize(config_.activation == Activation::kSwiGlu ? hidden_values : 0);
   }
   state->slot_out.resize(T * slots * d);
 
@@ -133,17 +137,18 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   // hidden rows written compacted in sorted order.
   problems_.clear();
   for (int64_t g = 0; g < G; ++g) {
-    const int64_t off = dispatch.offset[g], count = dispatch.Count(g);
+    const int64_t off = dispatch.offset[g], count = dispatch.Count(g), f = config_.Width(g),
+                  h = hidden_offset[g];
     if (count == 0) continue;
     GemmProblem<S> pr = PackedGemm<S>(count, f, d, {x, d, dispatch.token.data() + off},
-                                      &up_panels_[g], {state->hidden.data() + off * f, f, nullptr});
+                                      &up_panels_[g], {state->hidden.data() + h, f, nullptr});
     pr.epilogue = config_.activation == Activation::kSwiGlu ? Epilogue::kSwiGlu
                   : config_.activation == Activation::kRelu ? Epilogue::kRelu
                                                             : Epilogue::kGelu;
     if (training) {
-      pr.pre_g = {state->pre_g.data() + off * f, f, nullptr};
+      pr.pre_g = {state->pre_g.data() + h, f, nullptr};
       if (config_.activation == Activation::kSwiGlu)
-        pr.pre_u = {state->pre_u.data() + off * f, f, nullptr};
+        pr.pre_u = {state->pre_u.data() + h, f, nullptr};
     }
     problems_.push_back(pr);
   }
@@ -153,11 +158,11 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   // in the epilogue, which writes each row to its (token, slot) place.
   problems_.clear();
   for (int64_t g = 0; g < G; ++g) {
-    const int64_t off = dispatch.offset[g], count = dispatch.Count(g);
+    const int64_t off = dispatch.offset[g], count = dispatch.Count(g), f = config_.Width(g);
     if (count == 0) continue;
     GemmProblem<S> pr =
-        PackedGemm<S>(count, d, f, {state->hidden.data() + off * f, f, nullptr}, &down_panels_[g],
-                      {state->slot_out.data(), d, dispatch.slot.data() + off});
+        PackedGemm<S>(count, d, f, {state->hidden.data() + hidden_offset[g], f, nullptr},
+                      &down_panels_[g], {state->slot_out.data(), d, dispatch.slot.data() + off});
     pr.row_scale = state->sorted_weight.data() + off;
     problems_.push_back(pr);
   }

@@ -27,6 +27,9 @@
 //   experts           >= 1       routed experts E
 //   top_k             [1, E]     k handed to the router
 //   shared_experts    >= 0       always-on experts, weight 1
+//   expert_widths     E x >= 1   hidden width of each routed expert
+//                                (heterogeneous experts, HMoE); empty =
+//                                every expert d_ff (shared ones always d_ff)
 //   activation        swiglu | relu | gelu (tanh approximation)
 //   capacity_factor   >= 0       0 = dropless; else C = ceil(cf T k / E),
 //                                slots beyond C dropped, slot-major order
@@ -35,7 +38,10 @@
 //   threads           >= 1       OpenMP threads inside the layer
 //
 // Weight layout (row-major): router [d x E]; per expert g (routed first,
-// then shared): w_gate [d x f], w_up [d x f] (SwiGLU only), w_down [f x d].
+// then shared), of width f_g = Width(g), one after another without
+// padding: w_gate [d x f_g], w_up [d x f_g] (SwiGLU only), w_down [f_g x d].
+// Hidden rows (MoeState::hidden) are likewise packed per expert segment:
+// a row of expert g holds f_g values.
 #pragma once
 
 #include <cstdint>
@@ -66,15 +72,24 @@ struct MoeConfig {
   int threads = 1;
   bool use_simd = true;  // float: best SIMD kernels of this CPU (float_kernels.h)
 
+  std::vector<int64_t> expert_widths;
+
   int64_t groups() const { return experts + shared_experts; }
+  // Hidden width of group g (routed 0..E-1, then shared).
+  int64_t Width(int64_t g) const {
+    return g < experts && !expert_widths.empty() ? expert_widths[g] : d_ff;
+  }
+  int64_t MaxWidth() const;
   // Throws expertlab::Error naming the first bad field.
   void Validate() const;
 };
 
 template <class S>
 struct MoeWeights {
-  int64_t d = 0, f = 0, experts = 0, groups = 0;
+  int64_t d = 0, f = 0, experts = 0, groups = 0;  // f: d_ff
   bool swiglu = true;
+  std::vector<int64_t> width;   // [groups] f_g
+  std::vector<int64_t> offset;  // [groups + 1] d * sum_{h < g} f_h: group g's start
   // Cache-line aligned, so gradients can be written around the caches.
   AlignedVector<S> router;  // [d x E]
   AlignedVector<S> w_gate;  // [groups x d x f]
@@ -85,12 +100,13 @@ struct MoeWeights {
   static MoeWeights Zeros(const MoeConfig& config);
   // N(0, 1/fan_in) entries (router N(0, router_scale^2 / d)).
   static MoeWeights Random(const MoeConfig& config, Rng& rng, double router_scale = 1.0);
-  S* Gate(int64_t g) { return w_gate.data() + g * d * f; }
-  S* Up(int64_t g) { return w_up.data() + g * d * f; }
-  S* Down(int64_t g) { return w_down.data() + g * f * d; }
-  const S* Gate(int64_t g) const { return w_gate.data() + g * d * f; }
-  const S* Up(int64_t g) const { return w_up.data() + g * d * f; }
-  const S* Down(int64_t g) const { return w_down.data() + g * f * d; }
+  int64_t Width(int64_t g) const { return width[g]; }
+  S* Gate(int64_t g) { return w_gate.data() + offset[g]; }
+  S* Up(int64_t g) { return w_up.data() + offset[g]; }
+  S* Down(int64_t g) { return w_down.data() + offset[g]; }
+  const S* Gate(int64_t g) const { return w_gate.data() + offset[g]; }
+  const S* Up(int64_t g) const { return w_up.data() + offset[g]; }
+  const S* Down(int64_t g) const { return w_down.data() + offset[g]; }
   // Every parameter block in a fixed order (optimizers, gradient checks).
   std::vector<AlignedVector<S>*> Blocks();
   // Throws if the vectors do not have the sizes `config` implies.
@@ -118,7 +134,7 @@ struct MoeState {
   const S* x = nullptr;
   int64_t tokens = 0;
   bool training = false;
-  std::vector<double> logits;   // [T x E]
+  std::vector<double> logits;  // [T x E]
   // Router input jitter (Router::InputJitter, training only): u [T x d]
   // and the router's input x * u; both empty without jitter.
   std::vector<S> jitter, router_x;
@@ -128,9 +144,13 @@ struct MoeState {
   std::vector<S> weight;        // [T x slots] combine weights
   Dispatch dispatch;
   std::vector<S> sorted_weight;  // [rows]
-  std::vector<S> hidden;         // [rows x f] activation output
-  std::vector<S> pre_g, pre_u;   // [rows x f] pre-activations (training)
-  std::vector<S> slot_out;       // [T x slots x d] weighted expert outputs
+  // Hidden rows packed per expert segment: row r of group g (sorted rows
+  // offset[g] <= r < offset[g + 1]) starts at hidden_offset[g] +
+  // (r - offset[g]) f_g; hidden_offset[G] is the total.
+  std::vector<int64_t> hidden_offset;  // [groups + 1]
+  std::vector<S> hidden;               // activation output
+  std::vector<S> pre_g, pre_u;         // pre-activations (training), as hidden
+  std::vector<S> slot_out;             // [T x slots x d] weighted expert outputs
   MoeStats stats;
 };
 

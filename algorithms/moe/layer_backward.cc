@@ -43,16 +43,16 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>
 // routing-weight gradient <h, z> and dh = w z.
 template <class S>
 void MoeLayer<S>::DownProjectionBackward(const S* dy, const MoeState<S>& state) {
-  const int64_t d = config_.d_model, f = config_.d_ff, G = config_.groups();
+  const int64_t d = config_.d_model, G = config_.groups();
   const Dispatch& dispatch = state.dispatch;
-  grad_scratch_.resize(dispatch.rows() * f);
+  grad_scratch_.resize(state.hidden_offset[G]);
   problems_.clear();
   for (int64_t g = 0; g < G; ++g) {
-    const int64_t off = dispatch.offset[g], count = dispatch.Count(g);
+    const int64_t off = dispatch.offset[g], count = dispatch.Count(g), f = config_.Width(g);
     if (count == 0) continue;
     problems_.push_back(PackedGemm<S>(count, f, d, {dy, d, dispatch.token.data() + off},
                                       &down_t_panels_[g],
-                                      {grad_scratch_.data() + off * f, f, nullptr}));
+                                      {grad_scratch_.data() + state.hidden_offset[g], f, nullptr}));
   }
   RunGemms(problems_, Engine());
 }
@@ -62,30 +62,33 @@ void MoeLayer<S>::DownProjectionBackward(const S* dy, const MoeState<S>& state) 
 // weighted upstream rows w dy for dW_d.
 template <class S>
 void MoeLayer<S>::ActivationBackward(const S* dy, const MoeState<S>& state) {
-  const int64_t d = config_.d_model, f = config_.d_ff;
+  const int64_t d = config_.d_model, G = config_.groups();
   const Dispatch& dispatch = state.dispatch;
   const int64_t rows = dispatch.rows();
   const bool swiglu = config_.activation == Activation::kSwiGlu;
-  const int64_t ldgu = swiglu ? 2 * f : f;
-  dgu_.resize(rows * ldgu);
+  const int64_t gu = swiglu ? 2 : 1;  // dG (and dU) per hidden value
+  dgu_.resize(gu * state.hidden_offset[G]);
   dys_.resize(rows * d);
   d_row_weight_.resize(rows);
   // Float SwiGLU rows use the active kernels (SIMD where available).
   const bool fast = std::is_same_v<S, float> && swiglu;
   const FloatKernels& fk = ActiveFloatKernels(Engine());
-#pragma omp parallel for schedule(static) num_threads(config_.threads) if (rows * f > 65536)
+  const int64_t* offset = dispatch.offset.data();
+#pragma omp parallel for schedule(static) \
+    num_threads(config_.threads) if (state.hidden_offset[G] > 65536)
   for (int64_t r = 0; r < rows; ++r) {
-    const S* z = grad_scratch_.data() + r * f;
-    const S* h = state.hidden.data() + r * f;
-    const S* pg = state.pre_g.data() + r * f;
+    const int64_t g = std::upper_bound(offset, offset + G + 1, r) - offset - 1;
+    const int64_t f = config_.Width(g), at = state.hidden_offset[g] + (r - offset[g]) * f;
+    const S* z = grad_scratch_.data() + at;
+    const S* h = state.hidden.data() + at;
+    const S* pg = state.pre_g.data() + at;
     const S w = state.sorted_weight[r];
-    S* dg = dgu_.data() + r * ldgu;
+    S* dg = dgu_.data() + gu * at;
     if (fast) {
       if constexpr (std::is_same_v<S, float>)
-        d_row_weight_[r] =
-            fk.swiglu_backward(pg, state.pre_u.data() + r * f, z, h, w, f, dg, dg + f);
+        d_row_weight_[r] = fk.swiglu_backward(pg, state.pre_u.data() + at, z, h, w, f, dg, dg + f);
     } else if (swiglu) {
-      d_row_weight_[r] = SwiGluBackwardRow(pg, state.pre_u.data() + r * f, z, h, w, f, dg, dg + f);
+      d_row_weight_[r] = SwiGluBackwardRow(pg, state.pre_u.data() + at, z, h, w, f, dg, dg + f);
     } else {
       double dot = 0;
       for (int64_t j = 0; j < f; ++j) dot += static_cast<double>(h[j]) * z[j];
@@ -158,12 +161,10 @@ constexpr int64_t kStreamGradientBytes = int64_t{256} << 20;
 // receives dZ W_r^T (the slots are added by CombineSlotGradients).
 template <class S>
 void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeights<S>* grads) {
-  const int64_t T = state.tokens, d = config_.d_model, f = config_.d_ff, E = config_.experts,
-                G = config_.groups();
+  const int64_t T = state.tokens, d = config_.d_model, E = config_.experts, G = config_.groups();
   const S* x = state.x;
   const Dispatch& dispatch = state.dispatch;
   const bool swiglu = config_.activation == Activation::kSwiGlu;
-  const int64_t ldgu = swiglu ? 2 * f : f;
   dxs_.resize(dispatch.rows() * d);
   problems_.clear();
   const int64_t expert_grad_bytes =
@@ -171,7 +172,8 @@ void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeight
       static_cast<int64_t>(sizeof(S));
   const bool stream_grads = expert_grad_bytes > kStreamGradientBytes;
   for (int64_t g = 0; g < G; ++g) {
-    const int64_t off = dispatch.offset[g], count = dispatch.Count(g);
+    const int64_t off = dispatch.offset[g], count = dispatch.Count(g), f = config_.Width(g);
+    const int64_t ldgu = swiglu ? 2 * f : f, h = state.hidden_offset[g];
     if (count == 0) {
       std::fill_n(grads->Gate(g), d * f, S(0));
       if (swiglu) std::fill_n(grads->Up(g), d * f, S(0));
@@ -180,14 +182,14 @@ void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeight
     }
     // dW_d = H^T (w dy)
     GemmProblem<S> wd =
-        TransposedGemm<S>(f, d, count, {state.hidden.data() + off * f, f, nullptr},
+        TransposedGemm<S>(f, d, count, {state.hidden.data() + h, f, nullptr},
                           {dys_.data() + off * d, d, nullptr}, {grads->Down(g), d, nullptr});
     wd.stream_c = stream_grads;
     problems_.push_back(wd);
     // dW_g = X^T dG (dW_1 for ReLU/GELU)
-    GemmProblem<S> wg =
-        TransposedGemm<S>(d, f, count, {x, d, dispatch.token.data() + off},
-                          {dgu_.data() + off * ldgu, ldgu, nullptr}, {grads->Gate(g), f, nullptr});
+    const S* dgu = dgu_.data() + (swiglu ? 2 : 1) * h;
+    GemmProblem<S> wg = TransposedGemm<S>(d, f, count, {x, d, dispatch.token.data() + off},
+                                          {dgu, ldgu, nullptr}, {grads->Gate(g), f, nullptr});
     wg.stream_c = stream_grads;
     problems_.push_back(wg);
     if (swiglu) {
@@ -197,8 +199,8 @@ void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeight
       problems_.push_back(wu);
     }
     // dx per slot = [dG dU] [W_g^T; W_u^T]
-    problems_.push_back(PackedGemm<S>(count, d, ldgu, {dgu_.data() + off * ldgu, ldgu, nullptr},
-                                      &up_t_panels_[g], {dxs_.data() + off * d, d, nullptr}));
+    problems_.push_back(PackedGemm<S>(count, d, ldgu, {dgu, ldgu, nullptr}, &up_t_panels_[g],
+                                      {dxs_.data() + off * d, d, nullptr}));
   }
   // dW_r = X^T dZ, with X the router's input (x * u under jitter)
   const S* router_x = state.router_x.empty() ? x : state.router_x.data();
@@ -229,8 +231,8 @@ void MoeLayer<S>::CombineSlotGradients(const MoeState<S>& state, S* dx) const {
   }
 }
 
-template void MoeLayer<float>::Backward(const float*, MoeState<float>&, float*,
-                                        MoeWeights<float>*, const AuxLossWeights&);
+template void MoeLayer<float>::Backward(const float*, MoeState<float>&, float*, MoeWeights<float>*,
+                                        const AuxLossWeights&);
 template void MoeLayer<double>::Backward(const double*, MoeState<double>&, double*,
                                          MoeWeights<double>*, const AuxLossWeights&);
 

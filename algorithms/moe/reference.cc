@@ -48,15 +48,16 @@ void ScatterAddRows(const S* src, int64_t d, int64_t slots, const std::vector<in
 template <class S>
 void NaiveForward(const MoeConfig& config, const MoeWeights<S>& w, const S* x, int64_t tokens,
                   int64_t slots, const int32_t* expert, const S* weight, S* y) {
-  const int64_t d = config.d_model, f = config.d_ff;
+  const int64_t d = config.d_model;
   const bool swiglu = config.activation == Activation::kSwiGlu;
-  std::vector<S> h(f);
+  std::vector<S> h(config.MaxWidth());
   for (int64_t t = 0; t < tokens; ++t) {
     S* out = y + t * d;
     for (int64_t j = 0; j < d; ++j) out[j] = S(0);
     for (int64_t s = 0; s < slots; ++s) {
       const int32_t e = expert[t * slots + s];
       if (e < 0) continue;
+      const int64_t f = config.Width(e);
       for (int64_t j = 0; j < f; ++j) {
         S g = 0, u = 0;
         for (int64_t i = 0; i < d; ++i) {
@@ -81,7 +82,7 @@ void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w, c
   using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   using ConstMap = Eigen::Map<const Matrix>;
   Eigen::setNbThreads(threads);
-  const int64_t d = config.d_model, f = config.d_ff, G = config.groups();
+  const int64_t d = config.d_model, G = config.groups();
   const bool swiglu = config.activation == Activation::kSwiGlu;
   Eigen::Map<Matrix> out(y, tokens, d);
   out.setZero();
@@ -89,7 +90,7 @@ void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w, c
   for (int64_t g = 0; g < G; ++g) {
     SlotsOfGroup(expert, tokens, slots, g, &rows);
     if (rows.empty()) continue;
-    const int64_t m = static_cast<int64_t>(rows.size());
+    const int64_t m = static_cast<int64_t>(rows.size()), f = config.Width(g);
     Matrix xg(m, d);
     GatherRows(x, d, slots, rows, xg.data());
     Matrix a = xg * ConstMap(w.Gate(g), d, f);

@@ -1,5 +1,6 @@
 // MoeConfig, MoeWeights and the activation names of the MoE layer
 // (declared in layer.h, which documents them).
+#include <algorithm>
 #include <cmath>
 
 #include "algorithms/moe/layer.h"
@@ -34,9 +35,36 @@ void MoeConfig::Validate() const {
   EXPERTLAB_CHECK(capacity_factor >= 0 && std::isfinite(capacity_factor))
       << "moe: capacity_factor must be >= 0 (0 = dropless), got " << capacity_factor;
   EXPERTLAB_CHECK(threads >= 1) << "moe: threads must be >= 1, got " << threads;
+  EXPERTLAB_CHECK(expert_widths.empty() || static_cast<int64_t>(expert_widths.size()) == experts)
+      << "moe: expert_widths: expected one width per routed expert (E = " << experts << "), got "
+      << expert_widths.size();
+  for (size_t i = 0; i < expert_widths.size(); ++i)
+    EXPERTLAB_CHECK(expert_widths[i] >= 1)
+        << "moe: expert_widths[" << i << "] must be >= 1, got " << expert_widths[i];
   // Sorted rows and slot indices are int32.
   EXPERTLAB_CHECK(groups() < (int64_t{1} << 30)) << "moe: too many experts";
 }
+
+int64_t MoeConfig::MaxWidth() const {
+  int64_t widest = shared_experts > 0 || expert_widths.empty() ? d_ff : 0;
+  for (int64_t f : expert_widths) widest = std::max(widest, f);
+  return widest;
+}
+
+namespace {
+
+// Group widths and their offsets in the weight arrays.
+void Layout(const MoeConfig& config, std::vector<int64_t>* width, std::vector<int64_t>* offset) {
+  const int64_t G = config.groups();
+  width->resize(G);
+  offset->assign(G + 1, 0);
+  for (int64_t g = 0; g < G; ++g) {
+    (*width)[g] = config.Width(g);
+    (*offset)[g + 1] = (*offset)[g] + config.d_model * (*width)[g];
+  }
+}
+
+}  // namespace
 
 template <class S>
 MoeWeights<S> MoeWeights<S>::Zeros(const MoeConfig& config) {
@@ -47,10 +75,12 @@ MoeWeights<S> MoeWeights<S>::Zeros(const MoeConfig& config) {
   w.experts = config.experts;
   w.groups = config.groups();
   w.swiglu = config.activation == Activation::kSwiGlu;
+  Layout(config, &w.width, &w.offset);
+  const int64_t expert_values = w.offset.back();
   w.router.assign(w.d * w.experts, S(0));
-  w.w_gate.assign(w.groups * w.d * w.f, S(0));
-  if (w.swiglu) w.w_up.assign(w.groups * w.d * w.f, S(0));
-  w.w_down.assign(w.groups * w.f * w.d, S(0));
+  w.w_gate.assign(expert_values, S(0));
+  if (w.swiglu) w.w_up.assign(expert_values, S(0));
+  w.w_down.assign(expert_values, S(0));
   return w;
 }
 
@@ -58,11 +88,14 @@ template <class S>
 MoeWeights<S> MoeWeights<S>::Random(const MoeConfig& config, Rng& rng, double router_scale) {
   MoeWeights w = Zeros(config);
   const double sd_in = 1.0 / std::sqrt(static_cast<double>(w.d));
-  const double sd_out = 1.0 / std::sqrt(static_cast<double>(w.f));
   for (auto& v : w.router) v = static_cast<S>(Normal(rng, 0.0, router_scale * sd_in));
   for (auto& v : w.w_gate) v = static_cast<S>(Normal(rng, 0.0, sd_in));
   for (auto& v : w.w_up) v = static_cast<S>(Normal(rng, 0.0, sd_in));
-  for (auto& v : w.w_down) v = static_cast<S>(Normal(rng, 0.0, sd_out));
+  for (int64_t g = 0; g < w.groups; ++g) {
+    const double sd_out = 1.0 / std::sqrt(static_cast<double>(w.width[g]));
+    for (int64_t i = w.offset[g]; i < w.offset[g + 1]; ++i)
+      w.w_down[i] = static_cast<S>(Normal(rng, 0.0, sd_out));
+  }
   return w;
 }
 
@@ -86,21 +119,35 @@ void MoeWeights<S>::CheckShapes(const MoeConfig& config) const {
       << "moe: weights are for d=" << d << " f=" << f << " experts=" << experts
       << " groups=" << groups << (swiglu ? " swiglu" : " relu/gelu") << ", layer has d=" << d_
       << " f=" << f_ << " experts=" << e_ << " groups=" << g_ << (sw ? " swiglu" : " relu/gelu");
+  std::vector<int64_t> want_width, want_offset;
+  Layout(config, &want_width, &want_offset);
+  EXPERTLAB_CHECK(width == want_width && offset == want_offset)
+      << "moe: weights' expert widths differ from the layer's expert_widths";
+  const int64_t values = want_offset.back();
   expect("router", router.size(), d_ * e_);
-  expect("w_gate", w_gate.size(), g_ * d_ * f_);
-  expect("w_up", w_up.size(), sw ? g_ * d_ * f_ : 0);
-  expect("w_down", w_down.size(), g_ * f_ * d_);
+  expect("w_gate", w_gate.size(), values);
+  expect("w_up", w_up.size(), sw ? values : 0);
+  expect("w_down", w_down.size(), values);
 }
 
 template <class S>
 bool MoeWeights<S>::MatchesShapes(const MoeConfig& config) const {
-  const int64_t want_d = config.d_model, want_f = config.d_ff, want_g = config.groups();
+  // No allocation: the layer asks this of its gradient buffers every step.
+  const int64_t G = config.groups();
+  if (static_cast<int64_t>(width.size()) != G || static_cast<int64_t>(offset.size()) != G + 1)
+    return false;
+  int64_t values = 0;
+  for (int64_t g = 0; g < G; ++g) {
+    if (width[g] != config.Width(g) || offset[g] != values) return false;
+    values += config.d_model * width[g];
+  }
   const bool want_swiglu = config.activation == Activation::kSwiGlu;
-  return d == want_d && f == want_f && experts == config.experts && groups == want_g &&
-         swiglu == want_swiglu && static_cast<int64_t>(router.size()) == want_d * config.experts &&
-         static_cast<int64_t>(w_gate.size()) == want_g * want_d * want_f &&
-         static_cast<int64_t>(w_up.size()) == (want_swiglu ? want_g * want_d * want_f : 0) &&
-         static_cast<int64_t>(w_down.size()) == want_g * want_f * want_d;
+  return d == config.d_model && f == config.d_ff && experts == config.experts && groups == G &&
+         swiglu == want_swiglu && offset[G] == values &&
+         static_cast<int64_t>(router.size()) == config.d_model * config.experts &&
+         static_cast<int64_t>(w_gate.size()) == values &&
+         static_cast<int64_t>(w_up.size()) == (want_swiglu ? values : 0) &&
+         static_cast<int64_t>(w_down.size()) == values;
 }
 
 template <class To, class From>
@@ -111,6 +158,8 @@ MoeWeights<To> ConvertWeights(const MoeWeights<From>& w) {
   out.experts = w.experts;
   out.groups = w.groups;
   out.swiglu = w.swiglu;
+  out.width = w.width;
+  out.offset = w.offset;
   out.router.assign(w.router.begin(), w.router.end());
   out.w_gate.assign(w.w_gate.begin(), w.w_gate.end());
   out.w_up.assign(w.w_up.begin(), w.w_up.end());

@@ -168,6 +168,8 @@ void WriteExpertFile(const std::string& path, const MoeStack& stack, WeightForma
   const int layers = static_cast<int>(stack.layers.size()), experts = static_cast<int>(c.experts);
   EXPERTLAB_CHECK(layers >= 1 && c.shared_experts == 0)
       << "expert file: expected >= 1 layer of routed experts only";
+  EXPERTLAB_CHECK(c.expert_widths.empty())
+      << "expert file: experts of different widths are not supported (one payload size)";
   moe::MoeWeights<float> scratch;
   std::vector<std::vector<uint8_t>> blobs;
   for (int l = 0; l < layers; ++l) {

@@ -16,7 +16,7 @@ QuantizedExpert QuantizeExpert(const moe::MoeWeights<float>& weights, int64_t g,
   const auto span = [](const float* p, int64_t n) {
     return std::span<const float>(p, static_cast<size_t>(n));
   };
-  const int64_t d = weights.d, f = weights.f;
+  const int64_t d = weights.d, f = weights.Width(g);
   QuantizedExpert e;
   e.activation = activation;
   e.gate = Quantize(span(weights.Gate(g), d * f), d, f, format, group);
@@ -30,7 +30,7 @@ int64_t RoundTripExpert(moe::MoeWeights<float>& weights, int64_t g, WeightFormat
   const moe::Activation activation =
       weights.swiglu ? moe::Activation::kSwiGlu : moe::Activation::kRelu;
   const QuantizedExpert e = QuantizeExpert(weights, g, activation, format, group);
-  const int64_t df = weights.d * weights.f;
+  const int64_t df = weights.d * weights.Width(g);
   Dequantize(e.gate, {weights.Gate(g), static_cast<size_t>(df)});
   if (weights.swiglu) Dequantize(e.up, {weights.Up(g), static_cast<size_t>(df)});
   Dequantize(e.down, {weights.Down(g), static_cast<size_t>(df)});

@@ -24,6 +24,8 @@ struct Case {
   bool zero_router;  // all logits equal: every token on experts 0..k-1
   // A registered router spec; null = topk_softmax with `renorm`.
   const char* router = nullptr;
+  // Routed experts' widths (heterogeneous experts); empty = all f.
+  std::vector<int64_t> widths = {};
 };
 
 const Case kCases[] = {
@@ -45,6 +47,32 @@ const Case kCases[] = {
      "switch"},
     {"deepseek-moe, fine-grained routed + shared", 10, 8, 6, 6, 3, 2, Activation::kSwiGlu, 0, false,
      false, "deepseek_moe(devices=3,device_balance=0.2)"},
+    {"heterogeneous widths (HMoE) + a shared expert",
+     12,
+     8,
+     16,
+     4,
+     2,
+     1,
+     Activation::kSwiGlu,
+     0,
+     false,
+     false,
+     nullptr,
+     {5, 16, 9, 33}},
+    {"heterogeneous widths, relu, capacity drops",
+     13,
+     7,
+     10,
+     3,
+     2,
+     0,
+     Activation::kRelu,
+     0.5,
+     true,
+     false,
+     nullptr,
+     {1, 20, 7}},
     {"sam, two groups, capacity drops", 11, 8, 10, 6, 2, 0, Activation::kSwiGlu, 1.0, false, false,
      "sam(groups=2,align=0.1)"},
 };
@@ -58,6 +86,7 @@ MoeConfig ConfigOf(const Case& c) {
   cfg.shared_experts = c.shared;
   cfg.activation = c.act;
   cfg.capacity_factor = c.cf;
+  cfg.expert_widths = c.widths;
   cfg.check_numerics = true;
   return cfg;
 }
@@ -305,6 +334,32 @@ TEST_CASE("MoE layer gradients match central finite differences (double)", "[the
        Activation::kSwiGlu, 0, false, false, "deepseek_moe(devices=2,device_balance=0.5)"},
       {"sam with its alignment loss", 6, 4, 5, 4, 2, 0, Activation::kSwiGlu, 0, false, false,
        "sam(groups=2,align=0.5)"},
+      {"heterogeneous widths + a shared expert",
+       6,
+       4,
+       5,
+       4,
+       2,
+       1,
+       Activation::kSwiGlu,
+       0,
+       false,
+       false,
+       nullptr,
+       {2, 7, 3, 5}},
+      {"heterogeneous widths, gelu",
+       6,
+       4,
+       5,
+       3,
+       2,
+       0,
+       Activation::kGelu,
+       0,
+       false,
+       false,
+       nullptr,
+       {6, 1, 4}},
   };
   for (const Case& c : small) GradientCheck(c, seed);
 }
@@ -312,23 +367,92 @@ TEST_CASE("MoE layer gradients match central finite differences (double)", "[the
 TEST_CASE("MoE forward and backward are bit-identical for 1 and 2 threads", "[determinism][moe]") {
   const uint64_t seed = 303;
   INFO("seed " << seed);
-  const Case c{"prefill-like", 300, 64, 96, 8, 2, 1, Activation::kSwiGlu, 1.5, true, false};
-  std::vector<std::vector<float>> outs;
-  for (int threads : {1, 2}) {
-    auto layer = MakeLayer<float>(c, seed, threads);
-    const auto x = Input<float>(c.T, c.d, seed);
-    std::vector<float> y(c.T * c.d), dx(c.T * c.d);
-    MoeState<float> state;
-    layer.Forward(x.data(), c.T, y.data(), &state, true);
-    MoeWeights<float> grads;
-    layer.Backward(y.data(), state, dx.data(), &grads, {0.01, 0.001});
-    std::vector<float> all = y;
-    all.insert(all.end(), dx.begin(), dx.end());
-    for (auto* b : grads.Blocks()) all.insert(all.end(), b->begin(), b->end());
-    outs.push_back(all);
+  const Case cases[] = {
+      {"prefill-like", 300, 64, 96, 8, 2, 1, Activation::kSwiGlu, 1.5, true, false},
+      {"heterogeneous widths",
+       300,
+       64,
+       96,
+       8,
+       2,
+       1,
+       Activation::kSwiGlu,
+       0,
+       true,
+       false,
+       nullptr,
+       {16, 24, 32, 40, 48, 56, 64, 160}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    std::vector<std::vector<float>> outs;
+    for (int threads : {1, 2}) {
+      auto layer = MakeLayer<float>(c, seed, threads);
+      const auto x = Input<float>(c.T, c.d, seed);
+      std::vector<float> y(c.T * c.d), dx(c.T * c.d);
+      MoeState<float> state;
+      layer.Forward(x.data(), c.T, y.data(), &state, true);
+      MoeWeights<float> grads;
+      layer.Backward(y.data(), state, dx.data(), &grads, {0.01, 0.001});
+      std::vector<float> all = y;
+      all.insert(all.end(), dx.begin(), dx.end());
+      for (auto* b : grads.Blocks()) all.insert(all.end(), b->begin(), b->end());
+      outs.push_back(all);
+    }
+    REQUIRE(outs[0].size() == outs[1].size());
+    CHECK(std::memcmp(outs[0].data(), outs[1].data(), outs[0].size() * sizeof(float)) == 0);
   }
-  REQUIRE(outs[0].size() == outs[1].size());
-  CHECK(std::memcmp(outs[0].data(), outs[1].data(), outs[0].size() * sizeof(float)) == 0);
+}
+
+TEST_CASE("experts of ragged widths equal the same experts zero-padded to the widest",
+          "[theory][moe]") {
+  // Independent of the ragged layout: a uniform layer of width f_max whose
+  // expert g has zero gate/up columns and zero down rows past f_g computes
+  // the same outputs (silu(0) * 0 = 0 and relu(0) = 0 hidden units add
+  // nothing), and its gradients restricted to the first f_g columns are the
+  // ragged layer's.
+  const std::vector<int64_t> widths = {3, 11, 1, 8};
+  for (Activation act : {Activation::kSwiGlu, Activation::kRelu}) {
+    Case ragged{"ragged", 9, 6, 11, 4, 2, 1, act, 0, false, false, nullptr, widths};
+    Case padded = ragged;
+    padded.widths = {};
+    auto a = MakeLayer<double>(ragged, 7);
+    MoeConfig cfg = ConfigOf(padded);
+    auto w = MoeWeights<double>::Zeros(cfg);
+    const MoeWeights<double>& r = a.weights();
+    w.router = r.router;
+    const bool swiglu = act == Activation::kSwiGlu;
+    for (int64_t g = 0; g < cfg.groups(); ++g)
+      for (int64_t i = 0; i < r.Width(g); ++i) {
+        for (int64_t j = 0; j < cfg.d_model; ++j) {
+          w.Gate(g)[j * cfg.d_ff + i] = r.Gate(g)[j * r.Width(g) + i];
+          if (swiglu) w.Up(g)[j * cfg.d_ff + i] = r.Up(g)[j * r.Width(g) + i];
+          w.Down(g)[i * cfg.d_model + j] = r.Down(g)[i * cfg.d_model + j];
+        }
+      }
+    MoeLayer<double> b(cfg, std::make_unique<TopKSoftmax>(false), w);
+    const auto x = Input<double>(ragged.T, ragged.d, 7);
+    std::vector<double> ya(ragged.T * ragged.d), yb = ya, dxa = ya, dxb = ya;
+    MoeState<double> sa, sb;
+    a.Forward(x.data(), ragged.T, ya.data(), &sa, true);
+    b.Forward(x.data(), ragged.T, yb.data(), &sb, true);
+    for (size_t i = 0; i < ya.size(); ++i) CHECK(ya[i] == Approx(yb[i]).margin(1e-12));
+    MoeWeights<double> ga, gb;
+    a.Backward(ya.data(), sa, dxa.data(), &ga, {0.01, 0.001});
+    b.Backward(ya.data(), sb, dxb.data(), &gb, {0.01, 0.001});
+    for (size_t i = 0; i < dxa.size(); ++i) CHECK(dxa[i] == Approx(dxb[i]).margin(1e-12));
+    for (int64_t g = 0; g < cfg.groups(); ++g)
+      for (int64_t i = 0; i < r.Width(g); ++i)
+        for (int64_t j = 0; j < cfg.d_model; ++j) {
+          CHECK(ga.Gate(g)[j * r.Width(g) + i] ==
+                Approx(gb.Gate(g)[j * cfg.d_ff + i]).margin(1e-12));
+          CHECK(ga.Down(g)[i * cfg.d_model + j] ==
+                Approx(gb.Down(g)[i * cfg.d_model + j]).margin(1e-12));
+        }
+  }
+  MoeConfig bad = ConfigOf(kCases[0]);
+  bad.expert_widths = {4, 4};
+  CHECK_THROWS_WITH(bad.Validate(), Catch::Contains("expert_widths") && Catch::Contains("E = "));
 }
 
 TEST_CASE("MoE layer rejects bad configurations and inputs", "[unit][moe]") {
