@@ -33,6 +33,11 @@ MoeLayer<S>::MoeLayer(const MoeConfig& config, std::unique_ptr<Router> router,
   config_.Validate();
   EXPERTLAB_CHECK(router_ != nullptr) << "moe: no router";
   CheckRouterFitsLayer(*router_, config_);
+  if (!config_.expert_widths.empty()) {
+    double mean = 0;
+    for (int64_t f : config_.expert_widths) mean += double(f) / double(config_.experts);
+    for (int64_t f : config_.expert_widths) expert_cost_.push_back(double(f) / mean);
+  }
   Pack();
 }
 

@@ -218,6 +218,12 @@ class MoeLayer {
   // Expert g's forward panels (gate/up, down) from weights_.
   void PackForwardPanels(int64_t g);
   EngineOptions Engine() const { return {config_.threads, config_.use_simd}; }
+  // What the router is told about a call of T tokens.
+  RouterContext Context(int64_t tokens, bool training, Rng* rng) const {
+    return {tokens,        config_.experts,
+            config_.top_k, training,
+            rng,           expert_cost_.empty() ? nullptr : expert_cost_.data()};
+  }
 
   // Route's steps.
   void ComputeRouterLogits(MoeState<S>* state, Rng* rng);
@@ -233,6 +239,7 @@ class MoeLayer {
   MoeConfig config_;
   std::unique_ptr<Router> router_;
   MoeWeights<S> weights_;
+  std::vector<double> expert_cost_;  // [E] width / mean width; empty = uniform
   bool packed_ = false;
   bool packed_backward_ = false;
   PackedPanels<S> router_panels_;               // [d x E]

@@ -131,7 +131,7 @@ void MoeLayer<S>::RouterBackward(const MoeState<S>& state, const AuxLossWeights&
     }
   }
   d_logits_.assign(T * E, 0.0);
-  RouterContext context{T, E, config_.top_k, true, nullptr};
+  const RouterContext context = Context(T, true, nullptr);
   router_->Backward(context, state.logits.data(), state.routing, d_weight_.data(),
                     aux.balance != 0 ? d_probs_.data() : nullptr, d_logits_.data());
   router_->AuxiliaryLoss(context, state.logits.data(), state.routing, d_logits_.data());

@@ -21,8 +21,7 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state, bool tra
   state->tokens = T;
   state->training = training;
   ComputeRouterLogits(state, rng);
-  RouterContext context{T, E, config_.top_k, training, rng};
-  router_->Route(context, state->logits.data(), &state->routing);
+  router_->Route(Context(T, training, rng), state->logits.data(), &state->routing);
   const Routing& routing = state->routing;
   const int64_t routed = router_->Slots(config_.top_k, E);
   EXPERTLAB_CHECK(routing.tokens == T && routing.slots == routed &&
@@ -130,8 +129,8 @@ void MoeLayer<S>::ComputeAuxiliaryStatistics(MoeState<S>* state) const {
     stats.z_loss += lse * lse;
   }
   stats.z_loss /= static_cast<double>(T);
-  const RouterContext context{T, E, config_.top_k, state->training, nullptr};
-  stats.router_loss = router_->AuxiliaryLoss(context, state->logits.data(), routing, nullptr);
+  stats.router_loss = router_->AuxiliaryLoss(Context(T, state->training, nullptr),
+                                             state->logits.data(), routing, nullptr);
 }
 
 template void MoeLayer<float>::Route(const float*, int64_t, MoeState<float>*, bool, Rng*);

@@ -33,6 +33,10 @@ struct RouterContext {
   int64_t top_k = 1;  // the layer's k (routers may ignore it)
   bool training = false;
   Rng* rng = nullptr;  // for stochastic routers (noise, sampling); may be null
+  // [experts] relative cost of each routed expert, its hidden width over
+  // the mean width (heterogeneous experts, MoeConfig::expert_widths); null
+  // when every expert has the same width (cost 1).
+  const double* expert_cost = nullptr;
 };
 
 // A sparse assignment of tokens to experts.

@@ -1,0 +1,75 @@
+#include "algorithms/moe/routers/hmoe.h"
+
+#include <sstream>
+
+#include "algorithms/moe/topk_softmax.h"
+#include "sim/check.h"
+#include "sim/registry.h"
+
+namespace expertlab::moe {
+namespace {
+
+std::unique_ptr<Router> Selection(double p, double entropy_loss) {
+  if (p == 0) return std::make_unique<TopKSoftmax>(true);
+  std::ostringstream spec;
+  spec.precision(17);
+  spec << "top_p(p=" << p << ",strict=false,renormalize=true,entropy_loss=" << entropy_loss << ")";
+  return Registry<Router>::Instance().Create(spec.str());
+}
+
+}  // namespace
+
+HmoeRouter::HmoeRouter(const Params& params)
+    : penalty_(params.Double("penalty")),
+      select_(Selection(params.Double("p"), params.Double("entropy_loss"))) {}
+
+int64_t HmoeRouter::Slots(int64_t top_k, int64_t experts) const {
+  return select_->Slots(top_k, experts);
+}
+
+void HmoeRouter::Route(const RouterContext& context, const double* logits, Routing* out) {
+  select_->Route(context, logits, out);
+}
+
+void HmoeRouter::Backward(const RouterContext& context, const double* logits,
+                          const Routing& routing, const double* d_weight, const double* d_probs,
+                          double* d_logits) const {
+  select_->Backward(context, logits, routing, d_weight, d_probs, d_logits);
+}
+
+double HmoeRouter::AuxiliaryLoss(const RouterContext& context, const double* logits,
+                                 const Routing& routing, double* d_logits) const {
+  double loss = select_->AuxiliaryLoss(context, logits, routing, d_logits);
+  const int64_t T = context.tokens, E = context.experts;
+  if (penalty_ == 0 || T == 0) return loss;
+  m_.assign(static_cast<size_t>(E), 0.0);
+  for (int64_t i = 0; i < T * routing.slots; ++i) {
+    const int32_t e = routing.expert[i];
+    if (e >= 0) m_[e] += (context.expert_cost ? context.expert_cost[e] : 1.0) / double(T);
+  }
+  double pp = 0;
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t e = 0; e < E; ++e) pp += m_[e] * routing.probs[t * E + e] / double(T);
+  if (d_logits != nullptr) {
+    // dL/dP_{t,i} = penalty E M_i / T, then through the softmax.
+    d_probs_.resize(static_cast<size_t>(T * E));
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t e = 0; e < E; ++e)
+        d_probs_[t * E + e] = penalty_ * double(E) * m_[e] / double(T);
+    SoftmaxRowsBackward(routing.probs.data(), d_probs_.data(), T, E, d_logits);
+  }
+  return loss + penalty_ * double(E) * pp;
+}
+
+EXPERTLAB_REGISTER(Router, HmoeRouter, "hmoe",
+                   "top-k or top-p with weights renormalised over the selection and the P-Penalty "
+                   "loss towards small experts (Wang et al., HMoE, EMNLP 2025); the experts' "
+                   "widths are the layer's expert_widths",
+                   {ParamSpec::Double("penalty", 0.1, Bounds::AtLeast(0),
+                                      "weight of the P-Penalty loss E sum_i M_i Phat_i"),
+                    ParamSpec::Double("p", 0.0, Bounds::Closed(0, 1),
+                                      "0 = top-k with the layer's k; else the top-p threshold"),
+                    ParamSpec::Double("entropy_loss", 0.03, Bounds::AtLeast(0),
+                                      "weight of the router-entropy loss (top-p only), minimised")})
+
+}  // namespace expertlab::moe
