@@ -51,6 +51,7 @@ Batch<float> AsBatch(const RoutingSample& s) {
 struct Evaluation {
   double mse = 0;
   RoutingSummary routing;
+  double active_width = 0;  // ActiveWidthPerToken, averaged over blocks
 };
 
 Evaluation Evaluate(MoeModel<float>& model, const RoutingSample& val, int64_t clusters, Rng* rng) {
@@ -73,6 +74,7 @@ Evaluation Evaluate(MoeModel<float>& model, const RoutingSample& val, int64_t cl
     o.nmi += s.nmi / B;
     o.purity += s.purity / B;
     o.oracle_agreement += s.oracle_agreement / B;
+    out.active_width += ActiveWidthPerToken(model.state(b), model.config().moe) / B;
   }
   return out;
 }
@@ -111,8 +113,14 @@ void RecordInferenceK(MoeModel<float>& trained, const RoutingSample& val, int64_
 void RecordByCluster(MoeModel<float>& model, const RoutingSample& val, int64_t K, int64_t steps,
                      Rng* rng, CellContext& context) {
   const std::vector<float>& out = model.Forward(AsBatch(val), false, rng);
+  const MoeConfig& layer = model.config().moe;
   const std::vector<double> experts =
-      ExpertsPerTokenByLabel(model.state(0), model.config().moe.experts, val.cluster.data(), K);
+      ExpertsPerTokenByLabel(model.state(0), layer.experts, val.cluster.data(), K);
+  std::vector<double> width(layer.expert_widths.begin(), layer.expert_widths.end());
+  const std::vector<double> width_by_cluster =
+      width.empty() ? std::vector<double>{}
+                    : ExpertsPerTokenByLabel(model.state(0), layer.experts, val.cluster.data(), K,
+                                             width.data());
   std::vector<double> sse(K, 0.0), count(K, 0.0);
   for (int64_t t = 0; t < val.n; ++t) {
     sse[val.cluster[t]] += std::pow(double(out[t]) - val.y[t], 2);
@@ -121,6 +129,8 @@ void RecordByCluster(MoeModel<float>& model, const RoutingSample& val, int64_t K
   for (int64_t c = 0; c < K; ++c) {
     if (count[c] == 0) continue;
     context.Record("experts_by_cluster." + std::to_string(c), steps, experts[c]);
+    if (!width_by_cluster.empty())
+      context.Record("width_by_cluster." + std::to_string(c), steps, width_by_cluster[c]);
     context.Record("mse_by_cluster." + std::to_string(c), steps, sse[c] / count[c]);
   }
 }
@@ -306,10 +316,11 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
   context.Record("purity", steps, s.purity);
   context.Record("oracle_agreement", steps, s.oracle_agreement);
   const MoeConfig& layer = model.config().moe;
-  const double d = double(p.Int("d_model")), f = double(layer.d_ff), E = double(layer.experts);
-  const double experts = s.experts_per_token + double(layer.shared_experts);
+  const double d = double(p.Int("d_model")), E = double(layer.experts);
+  const double width = e.active_width + double(layer.shared_experts * layer.d_ff);
+  context.Record("active_width", steps, e.active_width);
   context.Record("active_flops_per_token", steps,
-                 double(p.Int("blocks")) * (experts * 6.0 * d * f + 2.0 * d * E));
+                 double(p.Int("blocks")) * (6.0 * d * width + 2.0 * d * E));
   if (task.spec().structure == TaskStructure::kHierarchical && layer.experts % p.Int("super") == 0)
     RecordGroups(model, val, task, steps, context);
   if (p.Int("holdout_tasks") > 0)

@@ -30,14 +30,17 @@
 //   load_cv, max_load, drop_rate, zero_expert_rate, purity,
 //   oracle_agreement         (top-1 routing against the best one-to-one
 //                            map of clusters to experts, routing_metrics.h)
-//   active_flops_per_token   ((routed experts per token + shared
-//                            experts) x 6 d f, SwiGLU, + 2 d E router,
-//                            per block)
+//   active_width             hidden units of the kept routed experts per
+//                            token (k d_ff for a uniform layer of k)
+//   active_flops_per_token   (active_width + shared experts x d_ff) x 6 d,
+//                            SwiGLU, + 2 d E router, per block
 //   diverged                 1 if a training loss was not finite (training
 //                            stops; the cell's other final rows are absent)
 //   theory.bayes_mse         noise^2, the least reachable val_mse
 //   experts_by_cluster.<c>, mse_by_cluster.<c>   per latent cluster c
 //                            (block 0's experts per token)
+//   width_by_cluster.<c>     with heterogeneous experts: block 0's active
+//                            hidden units per token of cluster c
 //   val_mse_at_k.<k>, experts_at_k.<k>   with eval_ks: the trained weights
 //                            evaluated with k = 1..E experts per token at
 //                            inference (SMoE-Dropout's eval_k, the layer's

@@ -11,7 +11,8 @@ ROUTER_LABELS = {"topk_softmax": "top-k softmax", "noisy_topk": "noisy top-k",
                  "top_p": "top-p (dynamic)", "expert_choice": "expert choice",
                  "gw_moe": "GW-MoE", "smoe_dropout": "SMoE-Dropout",
                  "gshard_top2": "GShard top-2", "thor": "THOR", "moec": "MoEC",
-                 "switch": "Switch", "deepseek_moe": "DeepSeekMoE", "sam": "SAM"}
+                 "switch": "Switch", "deepseek_moe": "DeepSeekMoE", "sam": "SAM",
+                 "hmoe": "HMoE"}
 REFERENCE = "topk_softmax"
 
 

@@ -175,7 +175,8 @@ RoutingSummary SummarizeRouting(const MoeState<S>& state, int64_t experts, const
 
 template <class S>
 std::vector<double> ExpertsPerTokenByLabel(const MoeState<S>& state, int64_t experts,
-                                           const int32_t* labels, int64_t num_labels) {
+                                           const int32_t* labels, int64_t num_labels,
+                                           const double* expert_weight) {
   std::vector<double> kept(num_labels, 0.0), count(num_labels, 0.0);
   for (int64_t t = 0; t < state.tokens; ++t) {
     EXPERTLAB_CHECK(labels[t] >= 0 && labels[t] < num_labels)
@@ -183,7 +184,7 @@ std::vector<double> ExpertsPerTokenByLabel(const MoeState<S>& state, int64_t exp
     count[labels[t]] += 1;
     for (int64_t s = 0; s < state.slots; ++s) {
       const int32_t g = state.expert[t * state.slots + s];
-      kept[labels[t]] += g >= 0 && g < experts;
+      if (g >= 0 && g < experts) kept[labels[t]] += expert_weight ? expert_weight[g] : 1.0;
     }
   }
   for (int64_t c = 0; c < num_labels; ++c) kept[c] = count[c] > 0 ? kept[c] / count[c] : 0.0;
@@ -223,10 +224,23 @@ template GroupSummary SummarizeGroups<float>(const MoeState<float>&, int64_t, in
                                              const int32_t*, int64_t);
 template GroupSummary SummarizeGroups<double>(const MoeState<double>&, int64_t, int64_t,
                                               const int32_t*, int64_t);
+template <class S>
+double ActiveWidthPerToken(const MoeState<S>& state, const MoeConfig& config) {
+  if (state.tokens == 0) return 0;
+  double width = 0;
+  for (int64_t i = 0; i < state.tokens * state.slots; ++i) {
+    const int32_t g = state.expert[i];
+    if (g >= 0 && g < config.experts) width += double(config.Width(g));
+  }
+  return width / double(state.tokens);
+}
+
+template double ActiveWidthPerToken<float>(const MoeState<float>&, const MoeConfig&);
+template double ActiveWidthPerToken<double>(const MoeState<double>&, const MoeConfig&);
 template std::vector<double> ExpertsPerTokenByLabel<float>(const MoeState<float>&, int64_t,
-                                                           const int32_t*, int64_t);
+                                                           const int32_t*, int64_t, const double*);
 template std::vector<double> ExpertsPerTokenByLabel<double>(const MoeState<double>&, int64_t,
-                                                            const int32_t*, int64_t);
+                                                            const int32_t*, int64_t, const double*);
 template RoutingSummary SummarizeRouting<float>(const MoeState<float>&, int64_t, const int32_t*,
                                                 int64_t);
 template RoutingSummary SummarizeRouting<double>(const MoeState<double>&, int64_t, const int32_t*,

@@ -83,9 +83,16 @@ GroupSummary SummarizeGroups(const MoeState<S>& state, int64_t experts, int64_t 
                              const int32_t* labels, int64_t num_labels);
 
 // Mean kept routed experts per token of each label in [0, num_labels)
-// (0 for a label with no token).
+// (0 for a label with no token); with `expert_weight` ([experts]), each
+// kept expert counts its weight instead of 1 (e.g. its hidden width).
 template <class S>
 std::vector<double> ExpertsPerTokenByLabel(const MoeState<S>& state, int64_t experts,
-                                           const int32_t* labels, int64_t num_labels);
+                                           const int32_t* labels, int64_t num_labels,
+                                           const double* expert_weight = nullptr);
+
+// Mean over tokens of the summed hidden widths of a token's kept routed
+// experts (config's Width; k d_ff for k experts of a uniform layer).
+template <class S>
+double ActiveWidthPerToken(const MoeState<S>& state, const MoeConfig& config);
 
 }  // namespace expertlab::moe

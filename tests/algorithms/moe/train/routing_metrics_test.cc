@@ -98,6 +98,16 @@ TEST_CASE("routing metrics: a layer state summarised by hand", "[theory][moe]") 
   CHECK(s.purity == Approx(0.75));
   // Cluster 0: tokens 0, 1 with one expert each; cluster 1: one and none.
   CHECK(ExpertsPerTokenByLabel(state, 2, clusters.data(), 2) == std::vector<double>{1.0, 0.5});
+  // Weighted by widths (3, 10): cluster 0 = (3 + 3) / 2, cluster 1 = 3 / 2;
+  // over all tokens (3 + 3 + 3 + 0) / 4.
+  const double widths[] = {3, 10};
+  CHECK(ExpertsPerTokenByLabel(state, 2, clusters.data(), 2, widths) ==
+        std::vector<double>{3.0, 1.5});
+  MoeConfig config;
+  config.experts = 2;
+  config.d_ff = 7;
+  config.expert_widths = {3, 10};
+  CHECK(ActiveWidthPerToken(state, config) == Approx(9.0 / 4));
 }
 
 TEST_CASE("routing metrics: expert groups per token and their NMI by hand", "[theory][moe]") {
