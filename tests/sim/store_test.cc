@@ -9,6 +9,7 @@
 #include "sim/check.h"
 #include "sim/results.h"
 #include "sim/shard.h"
+#include "sim/store_sql.h"
 #include "tests/sim/file_text.h"
 #include "tests/sim/stored_keys.h"
 
@@ -30,6 +31,15 @@ ItemResult Item(uint64_t hash, int64_t rep, double value, int n = 4) {
   item.params_json = "{\"learner\":\"ftl\",\"n\":" + std::to_string(n) + "}";
   item.rows = {{1, "regret", value}, {2, "regret", value * 2}};
   return item;
+}
+
+TEST_CASE("SQLite failures are named by cause; failed memory maps are out of memory", "[unit]") {
+  // Under a low address-space limit the WAL index's shared mapping fails
+  // with an I/O error code that is not the disk's.
+  for (int rc : {SQLITE_IOERR_SHMMAP, SQLITE_IOERR_NOMEM, SQLITE_IOERR_MMAP, SQLITE_NOMEM})
+    CHECK_THAT(store_sql::Cause(rc), Catch::StartsWith("out of memory"));
+  CHECK_THAT(store_sql::Cause(SQLITE_IOERR_WRITE), Catch::StartsWith("I/O error"));
+  CHECK_THAT(store_sql::Cause(SQLITE_FULL), Catch::Contains("disk is full"));
 }
 
 TEST_CASE("items round-trip and count as done", "[unit]") {
