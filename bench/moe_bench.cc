@@ -14,6 +14,11 @@
 //                plain layer it splits, against the dense SwiGLU of the same
 //                FLOPs: plain_pct_dense, fine_pct_dense, fine_vs_plain
 //                (fine time over plain, inverted; target >= 0.8)
+//   BM_Heterogeneous  HMoE's experts of different widths and the plain
+//                layer of the same total width, each layer's GFLOP/s over its
+//                routed rows against the dense SwiGLU of width k f:
+//                plain_pct_dense, hetero_pct_dense, hetero_vs_plain (target
+//                >= 0.8)
 //   BM_Backward  fast and dense backward GFLOP/s (12 T k d f FLOP), pct_dense
 //   BM_Decode    weight_gbs (bytes of touched experts / time), pct_triad,
 //                x_vs_ref_blas, x_vs_ref_eigen, ref_eigen_pct_triad and
@@ -191,6 +196,56 @@ BENCHMARK(BM_FineGrained)
     ->Args({4096, 8, 0})
     ->Args({4096, 8, 1})
     ->Args({512, 8, 0})
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Args: T. HMoE's heterogeneous experts (Wang et al., EMNLP 2025): 8
+// experts of the paper's arithmetic widths 2304, 2816, ..., 5888 (their
+// 3B model's, summing to 8 x 4096) against the plain layer of 8 x 4096,
+// both top-2 with random routers, so rows per expert are about T k / E in
+// both. Each layer's GFLOP/s counts its own routed rows (6 d f_g per row of
+// expert g) and is set against the dense SwiGLU of width k f in the same
+// rounds: plain_pct_dense, hetero_pct_dense, hetero_vs_plain (the ratio of
+// the two; target >= 0.8).
+void BM_Heterogeneous(benchmark::State& state) {
+  const int64_t T = state.range(0), d = 1024, f = 4096, E = 8, k = 2;
+  auto plain = MakeModel(T, d, f, E, k, kThreads);
+  auto hetero = std::make_unique<Model>();
+  hetero->config = plain->config;
+  for (int64_t i = 0; i < E; ++i) hetero->config.expert_widths.push_back(256 * (9 + 2 * i));
+  BenchMoe built = MakeBenchMoe(hetero->config, T, /*seed=*/1, kThreads);
+  hetero->layer = std::move(built.layer);
+  hetero->x = std::move(built.x);
+  hetero->y.resize(T * d);
+  DenseSwiGlu dense(T, d, k * f, kThreads, 6);
+  const auto routed_flops = [&](const Model& model) {
+    double units = 0;
+    for (int64_t g = 0; g < E; ++g)
+      units += double(model.state.dispatch.Count(g)) * double(model.config.Width(g));
+    return 6.0 * double(d) * units;
+  };
+  for (auto _ : state) {
+    const auto med = TimeInterleaved(
+        {[&] { plain->layer->Forward(plain->x.data(), T, plain->y.data(), &plain->state); },
+         [&] { hetero->layer->Forward(hetero->x.data(), T, hetero->y.data(), &hetero->state); },
+         [&] { dense.Forward(); }},
+        7, EvictCaches);
+    const double dense_gflops = theory::MoeExpertFlops(T, k, d, f) / med.Median(2) / 1e9;
+    const double plain_gflops = routed_flops(*plain) / med.Median(0) / 1e9;
+    const double hetero_gflops = routed_flops(*hetero) / med.Median(1) / 1e9;
+    state.SetIterationTime(med.Median(1));
+    state.counters["plain_pct_dense"] = 100.0 * plain_gflops / dense_gflops;
+    state.counters["hetero_pct_dense"] = 100.0 * hetero_gflops / dense_gflops;
+    state.counters["hetero_vs_plain"] = hetero_gflops / plain_gflops;
+    state.counters["hetero_gflops"] = hetero_gflops;
+    state.counters["rows_per_expert"] = double(T * k) / double(E);
+  }
+  Annotate(state);
+}
+BENCHMARK(BM_Heterogeneous)
+    ->Arg(4096)
+    ->Arg(512)
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

@@ -25,6 +25,7 @@ ARGS = {
     "BM_Prefill": ["T", "f", "E", "k"],
     "BM_Backward": ["T", "f", "E", "k"],
     "BM_FineGrained": ["T", "m", "shared"],
+    "BM_Heterogeneous": ["T"],
     "BM_Scaling": ["T", "f", "E", "k"],
     "BM_PrefillFastOnly": ["T", "f", "E", "k"],
     "BM_Decode": ["T", "E", "k"],
@@ -44,6 +45,8 @@ BENCHMARKS = {
     "BM_FineGrained": "DeepSeekMoE's fine-grained layer (8 experts split into 8 m of 1/m the "
                       "width, top-2m, `shared` always on) against the plain layer it splits "
                       "and the dense SwiGLU of the same FLOPs",
+    "BM_Heterogeneous": "HMoE's experts of different widths (2304 to 5888, top-2) against the "
+                        "plain layer of the same total width and the dense SwiGLU of width k f",
     "BM_Backward": "MoE layer backward (12 T k d f FLOP) against the dense MLP's backward",
     "BM_Decode": "MoE layer forward at decode (d = 1024, f = 4096): a weight stream, "
                  "against the per-expert loops and the STREAM rates",
@@ -107,6 +110,11 @@ COUNTERS = {
     "fine_vs_plain": ("fine-grained layer speed over the plain layer's, same FLOPs and rows "
                       "per expert (target >= 0.8)", RATIO),
     "fine_gflops": ("GFLOP/s of the fine-grained layer", None),
+    "hetero_pct_dense": ("the heterogeneous layer's (HMoE) GFLOP/s over its routed rows as % "
+                         "of the dense MLP's", RATIO),
+    "hetero_vs_plain": ("heterogeneous layer GFLOP/s over the plain layer's at the same rows "
+                        "per expert (target >= 0.8)", RATIO),
+    "hetero_gflops": ("GFLOP/s of the heterogeneous layer over its routed rows", None),
     "ref_blas_gflops": ("GFLOP/s of the per-expert loop gather → OpenBLAS GEMMs → scatter",
                         None),
     "x_vs_ref_blas": ("MoE layer speedup over the per-expert gather → OpenBLAS → scatter loop",
