@@ -71,10 +71,13 @@ class RoutingStudy : public Experiment {
   void RunCell(const Params& params, CellContext& context) const override;
 
  protected:
-  // The layer of the cell's model from its keyed shape (d_ff, E, k): a
-  // study that reshapes the layer (routing_granularity) overrides it.
-  virtual moe::MoeConfig LayerShape(const Params& /*params*/, const moe::MoeConfig& keyed) const {
-    return keyed;
+  // The layer of the cell's model from its keyed shape (d_ff, E, k) as
+  // the router prescribes it (Router::LayerShape): a study that reshapes
+  // the layer by keys of its own (routing_granularity, routing_hetero)
+  // overrides it.
+  virtual moe::MoeConfig LayerShape(const Params& /*params*/,
+                                    const moe::MoeConfig& router_shaped) const {
+    return router_shaped;
   }
 
  private:

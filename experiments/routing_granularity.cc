@@ -13,6 +13,7 @@
 // differ with the shapes. Rows: experiments/routing_cell.h.
 #include "algorithms/moe/routers/deepseek_moe.h"
 #include "experiments/routing_cell.h"
+#include "sim/check.h"
 
 namespace expertlab::experiments {
 namespace {
@@ -29,8 +30,11 @@ class RoutingGranularity final : public RoutingStudy {
   }
 
  protected:
-  moe::MoeConfig LayerShape(const Params& p, const moe::MoeConfig& keyed) const override {
-    return moe::FineGrained(keyed, p.Int("granularity"), p.Int("shared"));
+  moe::MoeConfig LayerShape(const Params& p, const moe::MoeConfig& router_shaped) const override {
+    EXPERTLAB_CHECK(router_shaped.experts == p.Int("E") && router_shaped.d_ff == p.Int("d_ff"))
+        << "granularity: the router already reshapes the experts; set its granularity and "
+           "shared to their defaults and use this study's keys";
+    return moe::FineGrained(router_shaped, p.Int("granularity"), p.Int("shared"));
   }
 };
 

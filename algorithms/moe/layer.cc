@@ -22,6 +22,10 @@ void CheckRouterFitsLayer(const std::string& router_spec, const MoeConfig& confi
   CheckRouterFitsLayer(*Registry<Router>::Instance().Create(router_spec), config);
 }
 
+MoeConfig LayerShapeFor(const std::string& router_spec, const MoeConfig& keyed) {
+  return Registry<Router>::Instance().Create(router_spec)->LayerShape(keyed);
+}
+
 template <class S>
 MoeLayer<S>::MoeLayer(const MoeConfig& config, std::unique_ptr<Router> router)
     : MoeLayer(config, std::move(router), MoeWeights<S>::Zeros(config)) {}

@@ -165,6 +165,9 @@ struct AuxLossWeights {
 void CheckRouterFitsLayer(const Router& router, const MoeConfig& config);
 // The same for a registered router spec (e.g. a config's `router` value).
 void CheckRouterFitsLayer(const std::string& router_spec, const MoeConfig& config);
+// The layer a registered router spec prescribes from a keyed shape
+// (Router::LayerShape).
+MoeConfig LayerShapeFor(const std::string& router_spec, const MoeConfig& keyed);
 
 template <class S>
 class MoeLayer {

@@ -4,7 +4,11 @@
 #include <cmath>
 #include <numeric>
 
+#include "algorithms/moe/layer.h"
+
 namespace expertlab::moe {
+
+MoeConfig Router::LayerShape(const MoeConfig& keyed) const { return keyed; }
 
 void SoftmaxRows(const double* logits, int64_t rows, int64_t cols, double* probs) {
   for (int64_t t = 0; t < rows; ++t) {

@@ -26,6 +26,8 @@
 
 namespace expertlab::moe {
 
+struct MoeConfig;  // layer.h
+
 // What the layer tells the router about the current call.
 struct RouterContext {
   int64_t tokens = 0;
@@ -111,6 +113,12 @@ class Router {
   // (expert choice): a layer capacity on top of it would drop tokens the
   // router already placed, so the layer refuses a capacity_factor > 0.
   virtual bool SetsExpertCapacity() const { return false; }
+
+  // The layer shape the router's method prescribes, from the shape a
+  // study keys (E experts of width d_ff, top-k): DeepSeekMoE's fine-grained
+  // and shared experts, HMoE's experts of different widths. A model built
+  // for this router uses it (LayerShapeFor, layer.h). Default: unchanged.
+  virtual MoeConfig LayerShape(const MoeConfig& keyed) const;
 
   // Checkpoints of a training run: the router's own state (counters, a
   // current mask; not its scratch). Default: a stateless router.

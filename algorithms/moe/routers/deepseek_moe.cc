@@ -23,7 +23,15 @@ MoeConfig FineGrained(const MoeConfig& base, int64_t m, int64_t shared) {
 }
 
 DeepSeekMoeRouter::DeepSeekMoeRouter(const Params& params)
-    : devices_(params.Int("devices")), device_balance_(params.Double("device_balance")) {}
+    : devices_(params.Int("devices")),
+      device_balance_(params.Double("device_balance")),
+      granularity_(params.Int("granularity")),
+      shared_(params.Int("shared")) {}
+
+MoeConfig DeepSeekMoeRouter::LayerShape(const MoeConfig& keyed) const {
+  if (granularity_ == 1 && shared_ == 0) return keyed;
+  return FineGrained(keyed, granularity_, shared_);
+}
 
 int64_t DeepSeekMoeRouter::Slots(int64_t top_k, int64_t experts) const {
   EXPERTLAB_CHECK(experts % devices_ == 0) << "deepseek_moe: devices = " << devices_
@@ -73,10 +81,15 @@ double DeepSeekMoeRouter::AuxiliaryLoss(const RouterContext& context, const doub
 EXPERTLAB_REGISTER(Router, DeepSeekMoeRouter, "deepseek_moe",
                    "top-k softmax over the routed experts, weights not renormalised, with the "
                    "device-level balance loss over D expert groups (Dai et al., DeepSeekMoE, "
-                   "ACL 2024); fine-grained and shared experts are the layer's shape",
+                   "ACL 2024); granularity and shared prescribe the fine-grained layer",
                    {ParamSpec::Int("devices", 1, Bounds::Closed(1, 1 << 20),
                                    "D, the equal groups of routed experts (simulated devices)"),
                     ParamSpec::Double("device_balance", 0.05, Bounds::AtLeast(0),
-                                      "alpha_2, the weight of the device-level balance loss")})
+                                      "alpha_2, the weight of the device-level balance loss"),
+                    ParamSpec::Int("granularity", 1, Bounds::Closed(1, 1024),
+                                   "m: the layer's experts split into m of 1/m the width, m k "
+                                   "active (the layer this router prescribes)"),
+                    ParamSpec::Int("shared", 0, Bounds::Closed(0, 1023),
+                                   "of the fine experts, how many are always on")})
 
 }  // namespace expertlab::moe

@@ -25,6 +25,9 @@
 // Parameters
 //   devices         int >= 1   1     D; must divide the routed experts
 //   device_balance  >= 0       0.05  alpha_2 (the paper's 145B model)
+//   granularity     int >= 1   1     m: the layer this router prescribes
+//   shared          int >= 0   0     K_s  (LayerShape: FineGrained(keyed,
+//                                          m, K_s))
 #pragma once
 
 #include <cstdint>
@@ -54,10 +57,12 @@ class DeepSeekMoeRouter final : public Router {
                 const double* d_weight, const double* d_probs, double* d_logits) const override;
   double AuxiliaryLoss(const RouterContext& context, const double* logits, const Routing& routing,
                        double* d_logits) const override;
+  MoeConfig LayerShape(const MoeConfig& keyed) const override;
 
  private:
   int64_t devices_;
   double device_balance_;
+  int64_t granularity_, shared_;
   TopKSoftmax top_k_{false};
   mutable std::vector<double> d_probs_;  // [T x E] scratch of the device loss
 };

@@ -1,5 +1,8 @@
 #include "algorithms/moe/routers/hmoe.h"
 
+#include <algorithm>
+#include <cmath>
+#include <numeric>
 #include <sstream>
 
 #include "algorithms/moe/topk_softmax.h"
@@ -17,11 +20,49 @@ std::unique_ptr<Router> Selection(double p, double entropy_loss) {
   return Registry<Router>::Instance().Create(spec.str());
 }
 
+std::vector<double> RelativeSizes(const std::string& sizes, int64_t E) {
+  std::vector<double> r(static_cast<size_t>(E), 1.0);
+  if (sizes == "arithmetic") {
+    for (int64_t i = 0; i < E && E > 1; ++i) r[i] = 9.0 + 14.0 * double(i) / double(E - 1);
+  } else if (sizes == "hybrid") {
+    EXPERTLAB_CHECK(E % 4 == 0) << "sizes: hybrid needs E divisible by 4, got E = " << E;
+    for (int64_t i = 0; i < E; ++i) r[i] = i < E / 2 ? 1.0 : i < 3 * E / 4 ? 2.0 : 4.0;
+  } else {
+    EXPERTLAB_CHECK(sizes == "uniform")
+        << "sizes: expected uniform, arithmetic or hybrid, got '" << sizes << "'";
+  }
+  return r;
+}
+
 }  // namespace
+
+MoeConfig HeterogeneousWidths(const MoeConfig& keyed, const std::string& sizes) {
+  const int64_t E = keyed.experts, total = E * keyed.d_ff;
+  const std::vector<double> r = RelativeSizes(sizes, E);
+  MoeConfig layer = keyed;
+  if (sizes == "uniform") return layer;
+  const double sum = std::accumulate(r.begin(), r.end(), 0.0);
+  layer.expert_widths.clear();
+  int64_t used = 0;
+  for (int64_t i = 0; i + 1 < E; ++i) {
+    const int64_t f = std::max<int64_t>(1, std::llround(r[i] / sum * double(total)));
+    layer.expert_widths.push_back(f);
+    used += f;
+  }
+  EXPERTLAB_CHECK(total - used >= 1)
+      << "sizes: E d_ff = " << total << " is too small for " << sizes << " widths";
+  layer.expert_widths.push_back(total - used);
+  return layer;
+}
 
 HmoeRouter::HmoeRouter(const Params& params)
     : penalty_(params.Double("penalty")),
+      sizes_(params.String("sizes")),
       select_(Selection(params.Double("p"), params.Double("entropy_loss"))) {}
+
+MoeConfig HmoeRouter::LayerShape(const MoeConfig& keyed) const {
+  return HeterogeneousWidths(keyed, sizes_);
+}
 
 int64_t HmoeRouter::Slots(int64_t top_k, int64_t experts) const {
   return select_->Slots(top_k, experts);
@@ -70,6 +111,9 @@ EXPERTLAB_REGISTER(Router, HmoeRouter, "hmoe",
                     ParamSpec::Double("p", 0.0, Bounds::Closed(0, 1),
                                       "0 = top-k with the layer's k; else the top-p threshold"),
                     ParamSpec::Double("entropy_loss", 0.03, Bounds::AtLeast(0),
-                                      "weight of the router-entropy loss (top-p only), minimised")})
+                                      "weight of the router-entropy loss (top-p only), minimised"),
+                    ParamSpec::Choice("sizes", "uniform", {"uniform", "arithmetic", "hybrid"},
+                                      "the routed experts' widths this router prescribes, "
+                                      "summing to E d_ff")})
 
 }  // namespace expertlab::moe

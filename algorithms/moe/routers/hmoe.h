@@ -19,20 +19,36 @@
 // would maximise it, against its stated purpose): the mean over tokens of
 // -sum_i P_{t,i} log P_{t,i}, weighted by entropy_loss.
 //
+// Widths (HeterogeneousWidths, the `sizes` parameter): the paper's
+// relative spreads scaled to sum to E d_ff (equal total parameters):
+//   uniform     all d_ff (a homogeneous layer)
+//   arithmetic  9, 11, ..., 23 for E = 8 (9 + 14 i / (E - 1) in general)
+//   hybrid      1, 1, 1, 1, 2, 2, 4, 4 (halves and quarters of E)
+// rounded, the last expert taking the remainder.
+//
 // Parameters
-//   penalty       >= 0     0.1   weight of L_PP (the paper's)
-//   p             [0, 1]   0     0 = top-k with the layer's k; else top-p
-//   entropy_loss  >= 0     0.03  weight of the entropy loss (top-p only)
+//   penalty       >= 0     0.1      weight of L_PP (the paper's)
+//   p             [0, 1]   0        0 = top-k with the layer's k; else top-p
+//   entropy_loss  >= 0     0.03     weight of the entropy loss (top-p only)
+//   sizes         uniform  uniform  the layer this router prescribes
+//                 | arithmetic | hybrid
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "algorithms/moe/layer.h"
 #include "algorithms/moe/router.h"
 #include "sim/params.h"
 
 namespace expertlab::moe {
+
+// `keyed` with its routed experts' widths set by a `sizes` spread (above);
+// throws expertlab::Error for an unknown spread, a hybrid spread when 4
+// does not divide E, or a total too small for one unit per expert.
+MoeConfig HeterogeneousWidths(const MoeConfig& keyed, const std::string& sizes);
 
 class HmoeRouter final : public Router {
  public:
@@ -44,9 +60,11 @@ class HmoeRouter final : public Router {
                 const double* d_weight, const double* d_probs, double* d_logits) const override;
   double AuxiliaryLoss(const RouterContext& context, const double* logits, const Routing& routing,
                        double* d_logits) const override;
+  MoeConfig LayerShape(const MoeConfig& keyed) const override;
 
  private:
   double penalty_;
+  std::string sizes_;
   std::unique_ptr<Router> select_;       // renormalised top-k, or top-p with its entropy loss
   mutable std::vector<double> m_;        // [E] M_i
   mutable std::vector<double> d_probs_;  // [T x E] scratch

@@ -76,6 +76,13 @@ TEST_CASE("fine-grained experts keep parameters and active FLOPs, and bad shapes
   CHECK_THROWS_WITH(MoeLayer<float>(fine, MakeDeepSeek("deepseek_moe(devices=2)")),
                     Catch::Contains("devices = 2") && Catch::Contains("E = 15"));
   CHECK_NOTHROW(MoeLayer<float>(fine, MakeDeepSeek("deepseek_moe(devices=5)")));
+  // The router prescribes the same shape from its own parameters.
+  const MoeConfig prescribed = LayerShapeFor("deepseek_moe(granularity=4,shared=1)", base);
+  CHECK(prescribed.experts == fine.experts);
+  CHECK(prescribed.d_ff == fine.d_ff);
+  CHECK(prescribed.top_k == fine.top_k);
+  CHECK(prescribed.shared_experts == fine.shared_experts);
+  CHECK(LayerShapeFor("deepseek_moe", base).experts == base.experts);
 }
 
 TEST_CASE("deepseek_moe's shared experts see every token with weight one", "[theory][moe]") {

@@ -88,5 +88,29 @@ TEST_CASE(
   CHECK(hs.stats.router_loss == Approx(0.1 * 4 * expected));
 }
 
+TEST_CASE("hmoe's width spreads are the paper's at equal total width, and bad spreads are errors",
+          "[unit][moe]") {
+  MoeConfig keyed;
+  keyed.d_model = 4;
+  keyed.d_ff = 32;
+  keyed.experts = 8;
+  keyed.top_k = 2;
+  // Arithmetic 9:11:...:23 sums to 128 = 4 x 32, so the widths are 2 x
+  // (9, 11, ..., 23); hybrid 1:1:1:1:2:2:4:4 sums to 16 = 8 x 32 / 16.
+  CHECK(HeterogeneousWidths(keyed, "arithmetic").expert_widths ==
+        std::vector<int64_t>{18, 22, 26, 30, 34, 38, 42, 46});
+  CHECK(HeterogeneousWidths(keyed, "hybrid").expert_widths ==
+        std::vector<int64_t>{16, 16, 16, 16, 32, 32, 64, 64});
+  CHECK(HeterogeneousWidths(keyed, "uniform").expert_widths.empty());
+  CHECK(MakeHmoe("hmoe(sizes=arithmetic)")->LayerShape(keyed).expert_widths.size() == 8);
+  CHECK(LayerShapeFor("hmoe(sizes=hybrid)", keyed).expert_widths.back() == 64);
+  keyed.experts = 6;
+  CHECK_THROWS_WITH(HeterogeneousWidths(keyed, "hybrid"), Catch::Contains("E = 6"));
+  keyed.experts = 8;
+  keyed.d_ff = 1;
+  CHECK_THROWS_WITH(HeterogeneousWidths(keyed, "hybrid"), Catch::Contains("too small"));
+  CHECK_THROWS_WITH(MakeHmoe("hmoe(sizes=geometric)"), Catch::Contains("sizes"));
+}
+
 }  // namespace
 }  // namespace expertlab::moe
