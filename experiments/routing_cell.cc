@@ -82,12 +82,22 @@ Evaluation Evaluate(MoeModel<float>& model, const RoutingSample& val, int64_t cl
 // The spec that makes `router` run k experts per token at inference:
 // SMoE-Dropout's eval_k, the layer's k for every other router.
 std::string InferenceRouter(const std::string& router, int64_t k) {
-  const SpecString spec = ParseSpecString(router);
-  if (spec.name != "smoe_dropout") return router;
-  std::string out = spec.name + "(eval_k=" + std::to_string(k);
-  for (const auto& [key, value] : spec.args)
-    if (key != "eval_k") out += "," + key + "=" + value;
-  return out + ")";
+  return ParseSpecString(router).name == "smoe_dropout"
+             ? SpecWithArg(router, "eval_k", std::to_string(k))
+             : router;
+}
+
+// A copy of `trained` with another router spec and k.
+MoeModel<float> CopyWithRouter(MoeModel<float>& trained, const std::string& router, int64_t k) {
+  ModelConfig config = trained.config();
+  config.router = router;
+  config.moe.top_k = k;
+  Rng unused(0, 0, 0, 0);
+  MoeModel<float> copy(config, unused);
+  auto from = trained.Params(), to = copy.Params();
+  for (size_t i = 0; i < from.size(); ++i) std::copy_n(from[i].value, from[i].size, to[i].value);
+  copy.ParamsChanged();
+  return copy;
 }
 
 // Validation MSE of `trained`'s weights run with k experts per token at
@@ -95,14 +105,7 @@ std::string InferenceRouter(const std::string& router, int64_t k) {
 // as val_mse_at_k.<k> and experts_at_k.<k>.
 void RecordInferenceK(MoeModel<float>& trained, const RoutingSample& val, int64_t K, int64_t k,
                       int64_t steps, CellContext& context) {
-  ModelConfig config = trained.config();
-  config.router = InferenceRouter(config.router, k);
-  config.moe.top_k = k;
-  Rng unused(0, 0, 0, 0);
-  MoeModel<float> copy(config, unused);
-  auto from = trained.Params(), to = copy.Params();
-  for (size_t i = 0; i < from.size(); ++i) std::copy_n(from[i].value, from[i].size, to[i].value);
-  copy.ParamsChanged();
+  MoeModel<float> copy = CopyWithRouter(trained, InferenceRouter(trained.config().router, k), k);
   Rng route(0, 0, 0, 1);
   const Evaluation e = Evaluate(copy, val, K, &route);
   context.Record("val_mse_at_k." + std::to_string(k), steps, e.mse);
@@ -173,6 +176,23 @@ void RecordCurve(const Evaluation& e, int64_t step, CellContext& context) {
 }
 
 }  // namespace
+
+std::string SpecWithArg(const std::string& spec, const std::string& key, const std::string& value) {
+  const SpecString parsed = ParseSpecString(spec);
+  std::string out = parsed.name + "(" + key + "=" + value;
+  for (const auto& [k, v] : parsed.args)
+    if (k != key) out += "," + k + "=" + v;
+  return out + ")";
+}
+
+double ValidationMseWith(MoeModel<float>& trained, const std::string& router,
+                         const RoutingSample& val) {
+  MoeModel<float> copy = CopyWithRouter(trained, router, trained.config().moe.top_k);
+  Rng route(0, 0, 0, 1);
+  const Batch<float> batch = AsBatch(val);
+  copy.Forward(batch, false, &route);
+  return copy.Loss(batch);
+}
 
 std::vector<ParamSpec> RoutingStudy::Parameters() const {
   return {
@@ -325,6 +345,7 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
     RecordGroups(model, val, task, steps, context);
   if (p.Int("holdout_tasks") > 0)
     RecordHeldOut(model, task, p.Int("val"), val_rng, steps, &router_rng, context);
+  RecordTrained(p, model, val, context);
 }
 
 }  // namespace expertlab::experiments

@@ -58,9 +58,18 @@
 #include <vector>
 
 #include "algorithms/moe/train.h"
+#include "algorithms/moe/train/routing_tasks.h"
 #include "sim/experiment.h"
 
 namespace expertlab::experiments {
+
+// Validation MSE of a trained model's weights run with another router spec
+// (the same layer shape and k): inference-time probes.
+double ValidationMseWith(moe::MoeModel<float>& trained, const std::string& router,
+                         const moe::RoutingSample& val);
+
+// `spec` with key=value set (replaced when present).
+std::string SpecWithArg(const std::string& spec, const std::string& key, const std::string& value);
 
 class RoutingStudy : public Experiment {
  public:
@@ -79,6 +88,10 @@ class RoutingStudy : public Experiment {
                                     const moe::MoeConfig& router_shaped) const {
     return router_shaped;
   }
+  // A study's own rows from the trained model, recorded at step `steps`
+  // after the common final rows. Default: none.
+  virtual void RecordTrained(const Params& /*params*/, moe::MoeModel<float>& /*trained*/,
+                             const moe::RoutingSample& /*val*/, CellContext& /*context*/) const {}
 
  private:
   moe::ModelConfig Model(const Params& params) const;

@@ -26,7 +26,8 @@ DeepSeekMoeRouter::DeepSeekMoeRouter(const Params& params)
     : devices_(params.Int("devices")),
       device_balance_(params.Double("device_balance")),
       granularity_(params.Int("granularity")),
-      shared_(params.Int("shared")) {}
+      shared_(params.Int("shared")),
+      disable_top_(params.Int("disable_top")) {}
 
 MoeConfig DeepSeekMoeRouter::LayerShape(const MoeConfig& keyed) const {
   if (granularity_ == 1 && shared_ == 0) return keyed;
@@ -40,8 +41,25 @@ int64_t DeepSeekMoeRouter::Slots(int64_t top_k, int64_t experts) const {
 }
 
 void DeepSeekMoeRouter::Route(const RouterContext& context, const double* logits, Routing* out) {
-  Slots(context.top_k, context.experts);
-  top_k_.Route(context, logits, out);
+  const int64_t k = Slots(context.top_k, context.experts);
+  if (disable_top_ == 0) {
+    top_k_.Route(context, logits, out);
+    return;
+  }
+  EXPERTLAB_CHECK(k + disable_top_ <= context.experts)
+      << "deepseek_moe: disable_top = " << disable_top_ << " leaves fewer than k = " << k
+      << " of E = " << context.experts << " routed experts";
+  // The k + j most probable, then the first j of them dropped.
+  RouterContext wider = context;
+  wider.top_k = k + disable_top_;
+  top_k_.Route(wider, logits, &with_disabled_);
+  out->Resize(context.tokens, context.experts, k);
+  out->probs = with_disabled_.probs;
+  for (int64_t t = 0; t < context.tokens; ++t)
+    for (int64_t s = 0; s < k; ++s) {
+      out->expert[t * k + s] = with_disabled_.Expert(t, disable_top_ + s);
+      out->weight[t * k + s] = with_disabled_.Weight(t, disable_top_ + s);
+    }
 }
 
 void DeepSeekMoeRouter::Backward(const RouterContext& context, const double* logits,
@@ -90,6 +108,9 @@ EXPERTLAB_REGISTER(Router, DeepSeekMoeRouter, "deepseek_moe",
                                    "m: the layer's experts split into m of 1/m the width, m k "
                                    "active (the layer this router prescribes)"),
                     ParamSpec::Int("shared", 0, Bounds::Closed(0, 1023),
-                                   "of the fine experts, how many are always on")})
+                                   "of the fine experts, how many are always on"),
+                    ParamSpec::Int("disable_top", 0, Bounds::Closed(0, 1 << 20),
+                                   "inference probe: each token's j most probable routed experts "
+                                   "disabled, the top-k taken from the rest")})
 
 }  // namespace expertlab::moe

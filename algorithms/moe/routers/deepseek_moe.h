@@ -28,6 +28,11 @@
 //   granularity     int >= 1   1     m: the layer this router prescribes
 //   shared          int >= 0   0     K_s  (LayerShape: FineGrained(keyed,
 //                                          m, K_s))
+//   disable_top     int >= 0   0     inference probe of redundancy (Sec.
+//                                    4.5): each token's j most probable
+//                                    routed experts are disabled and the
+//                                    top-k taken from the rest, weights
+//                                    the original s_{i,t}
 #pragma once
 
 #include <cstdint>
@@ -62,7 +67,8 @@ class DeepSeekMoeRouter final : public Router {
  private:
   int64_t devices_;
   double device_balance_;
-  int64_t granularity_, shared_;
+  int64_t granularity_, shared_, disable_top_;
+  Routing with_disabled_;  // [T x (k + j)] scratch of the probe
   TopKSoftmax top_k_{false};
   mutable std::vector<double> d_probs_;  // [T x E] scratch of the device loss
 };

@@ -53,6 +53,23 @@ TEST_CASE("deepseek_moe device-level balance loss on hand-computed tokens", "[th
   testing::CheckAuxiliaryLossGradient(three, T, E, 2, logits, 0, 5);
 }
 
+TEST_CASE("deepseek_moe's redundancy probe disables each token's most probable experts",
+          "[unit][moe]") {
+  // p = (0.4, 0.3, 0.2, 0.1), k = 2: normally experts 0, 1; with j = 1
+  // disabled, 1 and 2 with their original weights 0.3 and 0.2.
+  std::vector<double> z;
+  for (double p : {0.4, 0.3, 0.2, 0.1}) z.push_back(std::log(p));
+  const RouterContext ctx{1, 4, 2, false, nullptr};
+  Routing r;
+  MakeDeepSeek("deepseek_moe(disable_top=1)")->Route(ctx, z.data(), &r);
+  CHECK(r.expert == std::vector<int32_t>{1, 2});
+  CHECK(r.weight[0] == Approx(0.3));
+  CHECK(r.weight[1] == Approx(0.2));
+  CHECK(r.probs[0] == Approx(0.4));
+  CHECK_THROWS_WITH(MakeDeepSeek("deepseek_moe(disable_top=3)")->Route(ctx, z.data(), &r),
+                    Catch::Contains("disable_top = 3"));
+}
+
 TEST_CASE("fine-grained experts keep parameters and active FLOPs, and bad shapes are errors",
           "[unit][moe]") {
   MoeConfig base;
