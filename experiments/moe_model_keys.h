@@ -1,8 +1,11 @@
 // The model keys the MoE training experiments share (d_model, blocks,
 // d_ff, E, k, capacity_factor, router, balance, z), read into a model's
 // configuration: MoeModel's ModelConfig or SequenceModel's SequenceConfig.
+// The layer is the one the router prescribes from the keyed shape
+// (Router::LayerShape: DeepSeekMoE's fine-grained experts, HMoE's widths).
 #pragma once
 
+#include "algorithms/moe/layer.h"
 #include "sim/params.h"
 
 namespace expertlab::experiments {
@@ -17,6 +20,7 @@ void ReadMoeModelKeys(const Params& p, ModelConfigType* c) {
   c->moe.capacity_factor = p.Double("capacity_factor");
   c->router = p.String("router");
   c->aux = {p.Double("balance"), p.Double("z")};
+  c->moe = moe::LayerShapeFor(c->router, c->moe);
 }
 
 }  // namespace expertlab::experiments

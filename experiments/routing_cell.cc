@@ -240,7 +240,7 @@ std::vector<ParamSpec> RoutingStudy::Parameters() const {
 ModelConfig RoutingStudy::Model(const Params& p) const {
   ModelConfig c;
   ReadMoeModelKeys(p, &c);
-  c.moe = LayerShape(p, LayerShapeFor(c.router, c.moe));
+  c.moe = LayerShape(p, c.moe);
   c.input_dim = p.Int("dim");
   c.out_dim = 1;
   c.loss = LossKind::kMse;

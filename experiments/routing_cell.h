@@ -81,7 +81,8 @@ class RoutingStudy : public Experiment {
 
  protected:
   // The layer of the cell's model from its keyed shape (d_ff, E, k) as
-  // the router prescribes it (Router::LayerShape): a study that reshapes
+  // the router prescribes it (Router::LayerShape, applied by
+  // ReadMoeModelKeys): a study that reshapes
   // the layer by keys of its own (routing_granularity, routing_hetero)
   // overrides it.
   virtual moe::MoeConfig LayerShape(const Params& /*params*/,

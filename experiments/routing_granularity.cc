@@ -12,9 +12,12 @@
 // (the data keys exclude granularity and shared); the initial weights
 // differ with the shapes. Rows: experiments/routing_cell.h, and
 //   val_mse_disabled.<n>   the validation MSE with each token's n/8 most
-//                          probable routed experts disabled (n = 1, 2;
+//                          probable routed experts (the nearest whole
+//                          number of them) disabled (n = 1, 2;
 //                          the paper's redundancy probe: the less
 //                          redundant the experts, the more it costs)
+#include <cmath>
+
 #include "algorithms/moe/routers/deepseek_moe.h"
 #include "experiments/routing_cell.h"
 #include "sim/check.h"
@@ -42,15 +45,14 @@ class RoutingGranularity final : public RoutingStudy {
   }
 
   // Redundancy (Dai et al., Sec. 4.5, Fig. 4): the validation MSE with each
-  // token's most probable n/8 of the routed experts disabled, n = 1, 2
+  // token's most probable n/8 of the routed experts (rounded) disabled, n = 1, 2
   // (deepseek_moe's disable_top), where k of the rest remain.
   void RecordTrained(const Params& p, moe::MoeModel<float>& trained, const moe::RoutingSample& val,
                      CellContext& context) const override {
     const moe::MoeConfig& layer = trained.config().moe;
     for (int64_t eighths : {1, 2}) {
-      const int64_t disabled = eighths * layer.experts / 8;
-      if (disabled < 1 || layer.experts % 8 != 0 || disabled + layer.top_k > layer.experts)
-        continue;
+      const int64_t disabled = std::llround(double(eighths * layer.experts) / 8.0);
+      if (disabled < 1 || disabled + layer.top_k > layer.experts) continue;
       const std::string probe =
           SpecWithArg(trained.config().router, "disable_top", std::to_string(disabled));
       context.Record("val_mse_disabled." + std::to_string(eighths), p.Int("steps"),

@@ -39,8 +39,6 @@ QUALITY_CLAIMS = {
               "on the router input trains the top-1 gate at least as well as without it",
     "deepseek_moe": "DeepSeekMoE (Dai et al., ACL 2024): fine-grained experts with a shared one "
                     "beat top-k at equal active FLOPs",
-    "hmoe": "HMoE (Wang et al., EMNLP 2025): experts of different sizes beat homogeneous ones "
-            "of equal total parameters",
 }
 # Routers whose load the auxiliary balance loss is claimed to even out
 # (Shazeer et al., ICLR 2017; Fedus, Zoph & Shazeer, JMLR 2022).

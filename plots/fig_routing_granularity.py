@@ -9,8 +9,8 @@ differences over replicates that trained on the same data: finer experts
 isolated shared expert (1 shared against none at the paper's m = 4, or the
 largest m of the grid below it, or the largest when none is) each lower
 the loss; and finer experts are less redundant (Sec. 4.5): disabling each
-token's most probable 1/8 of the routed experts costs more at the largest
-m than at the smallest. NMI has a ceiling below 1 when there are fewer routed experts
+token's most probable 1/8 of the routed experts raises the loss by a
+larger factor (MSE disabled / MSE) at the largest m than at the smallest. NMI has a ceiling below 1 when there are fewer routed experts
 than clusters (at m = 1: 2 log E / (log E + log K)), so its rise with m is
 partly mechanical."""
 
@@ -69,11 +69,13 @@ def headline(rows):
     nmi = rc.finals(rows, "nmi", keys)
     flops = rc.finals(rows, "active_flops_per_token", keys)
     disabled = rc.finals(rows, "val_mse_disabled.1", keys)
+    cost = {key: {rep: v / mse[key][rep] for rep, v in reps.items() if rep in mse.get(key, {})}
+            for key, reps in disabled.items()}
     body = []
     for key in sorted(mse):
         m, lo, hi = rc.summary(mse[key])
         n, nlo, nhi = rc.summary(nmi.get(key, {}))
-        off = common.fmt_ci(*rc.summary(disabled[key]), 3) if key in disabled else "—"
+        off = common.fmt_ci(*rc.summary(cost[key]), 1) if key in cost else "—"
         body.append([common.describe_keys(keys, key), common.fmt_ci(m, lo, hi, 4),
                      common.fmt_ci(n, nlo, nhi), off, common.fmt(rc.summary(flops[key])[0])])
     claims = []
@@ -85,8 +87,9 @@ def headline(rows):
             claims.append(_claim("finer experts lower the loss at equal active FLOPs",
                                  finest, coarsest, mse))
             claims.append(_claim("finer experts are less redundant: disabling each token's most "
-                                 "probable 1/8 of the routed experts costs more", finest,
-                                 coarsest, disabled, 1, "MSE with the top 1/8 disabled"))
+                                 "probable 1/8 of the routed experts raises the loss by a larger "
+                                 "factor", finest, coarsest, cost, 1,
+                                 "(MSE with the top 1/8 disabled) / MSE"))
         at = max([m for m in ms if m <= 4], default=ms[-1])
         one, none = (at, 1) + other, (at, 0) + other
         if one in mse and none in mse:
@@ -102,10 +105,10 @@ def headline(rows):
             "partly mechanical. Paper (Dai et al., "
             "ACL 2024, ablations at 2B): segmenting experts more finely and isolating a shared "
             "expert each lower the loss at the same cost. Claims as paired differences over "
-            "replicates trained on the same data (*agrees* when the 95%% CI lies below 0, "
-            "*DISAGREES* when above, else *inconclusive*):\n\n"
+            "replicates trained on the same data (*agrees* when the 95%% CI lies on the claimed "
+            "side of 0, *DISAGREES* when on the other, else *inconclusive*):\n\n"
             % rc.grid_text(rows)
-            + common.markdown_table(["arm", "val MSE", "NMI", "MSE, top 1/8 disabled",
+            + common.markdown_table(["arm", "val MSE", "NMI", "MSE ratio, top 1/8 disabled",
                                      "active FLOPs / token"], body, "lrrrr")
             + "\n\n"
             + common.markdown_table(["claim", "compared", "measured", "verdict"], claims,

@@ -57,16 +57,20 @@ def _with(keys, key, **values):
 
 
 def _hmoe(router):
-    """(penalty, p) of an hmoe spec, None for another router."""
+    """(penalty, p, entropy_loss) of an hmoe spec, None for another router."""
     name, args = common.parse_spec(router)
     if name != "hmoe":
         return None
-    return float(args.get("penalty", "0.1")), float(args.get("p", "0"))
+    return (float(args.get("penalty", "0.1")), float(args.get("p", "0")),
+            float(args.get("entropy_loss", "0.03")))
 
 
-def _baseline(p):
-    """The homogeneous-routing spec with hmoe's selection: top-k or top-p."""
-    return BASELINE if p == 0 else "top_p(p=%g,strict=false,renormalize=true)" % p
+def _baseline(p, entropy_loss):
+    """The homogeneous-routing spec with hmoe's selection: top-k, or top-p
+    with the same entropy loss (it alone cuts the experts per token)."""
+    if p == 0:
+        return BASELINE
+    return "top_p(p=%g,strict=false,renormalize=true,entropy_loss=%g)" % (p, entropy_loss)
 
 
 def plot(rows, figures_dir):
@@ -109,11 +113,15 @@ def _claims(keys, mse, width, correlation):
     out = []
     for key in sorted(mse, key=str):
         hmoe = _hmoe(key[0])
-        if hmoe is None or key[keys.index("sizes")] == "uniform":
+        # The claims are about HMoE's own loss: arms with the balance loss
+        # on top of it are in the table only.
+        if (hmoe is None or key[keys.index("sizes")] == "uniform"
+                or ("balance" in keys and key[keys.index("balance")] != 0)):
             continue
-        penalty, p = hmoe
-        homogeneous = _with(keys, key, router=_baseline(p), sizes="uniform", balance=0.01)
-        balanced = _with(keys, key, router=_baseline(p), balance=0.01)
+        penalty, p, entropy_loss = hmoe
+        homogeneous = _with(keys, key, router=_baseline(p, entropy_loss), sizes="uniform",
+                            balance=0.01)
+        balanced = _with(keys, key, router=_baseline(p, entropy_loss), balance=0.01)
         if penalty == 0:
             out.append(_diff_claim("without an auxiliary loss, large experts take most tokens "
                                    "(more active units than the homogeneous layer)", keys, key,
@@ -161,7 +169,7 @@ def headline(rows):
             "the homogeneous layer's E d_ff (equal total parameters); weights are renormalised "
             "over the selected experts (the paper's App. Eq. 8). The P-Penalty weighs each "
             "expert's selections by its width over the mean width (`hmoe`), the balance loss "
-            "is the Switch loss (0.01). Active units = hidden units of the selected experts per "
+            "is the Switch loss (0.01); top-p arms share the entropy loss (0.03). Active units = hidden units of the selected experts per "
             "token (active expert parameters are 3 d times this); corr = Pearson correlation "
             "across the latent clusters of difficulty (the cluster's number of random Fourier "
             "features) with the cluster's active units, per replicate. Paper (Wang et al., EMNLP "

@@ -7,8 +7,7 @@ namespace expertlab::store_sql {
 std::string Cause(int rc) {
   // I/O errors that are failed memory maps or allocations (the WAL index
   // is a shared mapping): a low address-space limit, not the disk.
-  if (rc == SQLITE_IOERR_NOMEM || rc == SQLITE_IOERR_SHMMAP || rc == SQLITE_IOERR_MMAP ||
-      rc == SQLITE_IOERR_SHMSIZE)
+  if (rc == SQLITE_IOERR_NOMEM || rc == SQLITE_IOERR_SHMMAP || rc == SQLITE_IOERR_MMAP)
     return "out of memory (SQLite could not map or allocate memory)";
   switch (rc & 0xff) {
     case SQLITE_CORRUPT:

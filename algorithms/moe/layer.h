@@ -92,9 +92,9 @@ struct MoeWeights {
   std::vector<int64_t> offset;  // [groups + 1] d * sum_{h < g} f_h: group g's start
   // Cache-line aligned, so gradients can be written around the caches.
   AlignedVector<S> router;  // [d x E]
-  AlignedVector<S> w_gate;  // [groups x d x f]
-  AlignedVector<S> w_up;    // [groups x d x f], SwiGLU only
-  AlignedVector<S> w_down;  // [groups x f x d]
+  AlignedVector<S> w_gate;  // expert g: [d x f_g] at offset[g]
+  AlignedVector<S> w_up;    // the same layout, SwiGLU only
+  AlignedVector<S> w_down;  // expert g: [f_g x d] at offset[g]
 
   // Zero weights of the right shapes for `config`.
   static MoeWeights Zeros(const MoeConfig& config);
@@ -254,8 +254,8 @@ class MoeLayer {
   // Scratch reused across calls (no allocation once sizes are reached).
   std::vector<GemmProblem<S>> problems_;
   std::vector<S> logits_scratch_;
-  std::vector<S> grad_scratch_;  // [rows x f] z = dy W_d^T per sorted row
-  std::vector<S> dgu_;           // [rows x 2f] (SwiGLU) or [rows x f]: dG, dU
+  std::vector<S> grad_scratch_;  // z = dy W_d^T per sorted row, laid out as hidden
+  std::vector<S> dgu_;           // [dG dU] (SwiGLU) or dG per row: 2 or 1 x hidden
   std::vector<S> dys_;           // [rows x d] w dy per sorted row
   std::vector<S> dxs_;           // [rows x d] dx per sorted row
   std::vector<S> dlogits_s_;     // [T x E] d_logits_ in S

@@ -116,8 +116,10 @@ class Router {
 
   // The layer shape the router's method prescribes, from the shape a
   // study keys (E experts of width d_ff, top-k): DeepSeekMoE's fine-grained
-  // and shared experts, HMoE's experts of different widths. A model built
-  // for this router uses it (LayerShapeFor, layer.h). Default: unchanged.
+  // and shared experts, HMoE's experts of different widths. Whoever builds
+  // the layer's MoeConfig applies it once (LayerShapeFor, layer.h), as the
+  // experiments' model keys do (experiments/moe_model_keys.h). Default:
+  // unchanged.
   virtual MoeConfig LayerShape(const MoeConfig& keyed) const;
 
   // Checkpoints of a training run: the router's own state (counters, a

@@ -33,7 +33,8 @@ ItemResult Item(uint64_t hash, int64_t rep, double value, int n = 4) {
   return item;
 }
 
-TEST_CASE("SQLite failures are named by cause; failed memory maps are out of memory", "[unit]") {
+TEST_CASE("SQLite failures are named by cause, and failed memory maps are out of memory",
+          "[unit]") {
   // Under a low address-space limit the WAL index's shared mapping fails
   // with an I/O error code that is not the disk's.
   for (int rc : {SQLITE_IOERR_SHMMAP, SQLITE_IOERR_NOMEM, SQLITE_IOERR_MMAP, SQLITE_NOMEM})

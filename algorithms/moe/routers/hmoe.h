@@ -14,7 +14,8 @@
 // (RouterContext::expert_cost; the paper multiplies by the raw width,
 // which would make the coefficient depend on the model's scale). The
 // selection counts are held constant in the gradient, as for the Switch
-// loss; with equal widths L_PP is k times the layer's balance loss. For
+// loss; with equal widths L_PP is the layer's balance loss times its slots
+// per token (k for top-k, E for top-p). For
 // top-p, the router-entropy loss of Eq. 5 is minimised (the printed sign
 // would maximise it, against its stated purpose): the mean over tokens of
 // -sum_i P_{t,i} log P_{t,i}, weighted by entropy_loss.
