@@ -52,12 +52,13 @@ def plot(rows, figures_dir):
     flops = rc.finals(rows, "active_flops_per_token", keys)
     bayes = rc.finals(rows, "theory.bayes_mse", keys)
     palette = common.Palette()
+    labels = rc.short_labels(keys, list(mse), only=("structure", "holdout_tasks", "k"))
     fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 4.4))
     for key in mse:
         m, lo, hi = rc.summary(mse[key])
         f, _, _ = rc.summary(flops[key])
         left.errorbar([f], [m], yerr=[[m - lo], [hi - m]], fmt="o", color=palette(key),
-                      label=rc.arm_label(keys, key), capsize=3)
+                      label=labels[key], capsize=3)
     if bayes:
         b = next(iter(bayes.values()))
         left.axhline(next(iter(b.values())), color="0.4", ls=":", label="Bayes MSE")
@@ -66,7 +67,7 @@ def plot(rows, figures_dir):
     left.set_ylabel("validation MSE (mean, 95% CI)")
     left.set_title("quality vs active compute")
     for key, c in common.summarize(common.select(rows, metric="val_mse"), keys).items():
-        right.plot(c["x"], c["mean"], color=palette(key), label=rc.arm_label(keys, key))
+        right.plot(c["x"], c["mean"], color=palette(key), label=labels.get(key, str(key)))
         common.band(right, c["x"], c["low"], c["high"], palette(key))
     right.set_xscale("log")
     right.set_yscale("log")

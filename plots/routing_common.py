@@ -26,6 +26,24 @@ def arm_label(keys, key):
     return text + (", " + rest if rest else "")
 
 
+def short_labels(keys, arms, always=("balance",), only=None):
+    """{arm: label} for legends: the router, the keys in `always`, and of
+    the other keys (those in `only`, when given) the ones where the arm
+    differs from the value most arms have: a cell outside the main grid
+    names its task, not every key."""
+    modal = {}
+    for i, k in enumerate(keys[1:], 1):
+        values = [arm[i] for arm in arms]
+        modal[k] = max(set(values), key=lambda v: (values.count(v), str(v)))
+    out = {}
+    for arm in arms:
+        shown = [(k, v) for k, v in zip(keys[1:], arm[1:])
+                 if k in always or (v != modal[k] and (only is None or k in only))]
+        rest = common.describe_keys([k for k, _ in shown], [v for _, v in shown])
+        out[arm] = common.label(arm[0], ROUTER_LABELS) + (", " + rest if rest else "")
+    return out
+
+
 def finals(rows, metric, keys):
     """{arm: {replicate: value}} of a metric's final rows."""
     out = {}
