@@ -70,6 +70,22 @@ void SelectedSoftmaxBackward(const Routing& routing, const double* d_weight, con
   SoftmaxRowsBackward(routing.probs.data(), scratch->data(), T, E, d_logits);
 }
 
+double MeanProbabilityLoss(const Routing& routing, const std::vector<double>& weight,
+                           double* d_logits, std::vector<double>* scratch) {
+  const int64_t T = routing.tokens, E = routing.experts;
+  double loss = 0;
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t e = 0; e < E; ++e) loss += weight[e] * routing.probs[t * E + e] / double(T);
+  if (d_logits != nullptr) {
+    // dL/dp[t, e] = w_e / T.
+    scratch->resize(static_cast<size_t>(T * E));
+    for (int64_t t = 0; t < T; ++t)
+      for (int64_t e = 0; e < E; ++e) (*scratch)[t * E + e] = weight[e] / double(T);
+    SoftmaxRowsBackward(routing.probs.data(), scratch->data(), T, E, d_logits);
+  }
+  return loss;
+}
+
 void SoftmaxRowsBackward(const double* probs, const double* d_probs, int64_t rows, int64_t cols,
                          double* d_logits) {
   for (int64_t t = 0; t < rows; ++t) {

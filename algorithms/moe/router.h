@@ -153,6 +153,15 @@ void SelectedProbsBackward(const Routing& routing, const double* d_weight, bool 
 void SelectedSoftmaxBackward(const Routing& routing, const double* d_weight, const double* d_probs,
                              bool renormalized, std::vector<double>* scratch, double* d_logits);
 
+// A loss linear in the mean router probabilities, L = sum_e w_e Phat_e
+// with Phat_e = mean_t probs[t, e], whose weights w ([experts]) are
+// functions of the selection counts held constant in the gradient, as in
+// the Switch balance loss and its kin (DeepSeekMoE's device loss, HMoE's
+// P-Penalty). Returns L; when d_logits is not null, adds dL/dz through the
+// softmax (+=), using `scratch` for dL/dp.
+double MeanProbabilityLoss(const Routing& routing, const std::vector<double>& weight,
+                           double* d_logits, std::vector<double>* scratch);
+
 // Backward of SoftmaxRows: dz = p * (dp - <p, dp>) row by row, accumulated
 // into d_logits (+=).
 void SoftmaxRowsBackward(const double* probs, const double* d_probs, int64_t rows, int64_t cols,

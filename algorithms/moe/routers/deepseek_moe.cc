@@ -73,27 +73,16 @@ double DeepSeekMoeRouter::AuxiliaryLoss(const RouterContext& context, const doub
   const int64_t T = context.tokens, E = context.experts, K = routing.slots;
   if (device_balance_ == 0 || T == 0) return 0;
   const int64_t per_device = E / devices_;
-  // f'_d = mean over the group of f_j = E / (K T) x selections of j.
-  std::vector<double> f(static_cast<size_t>(devices_), 0.0), p(static_cast<size_t>(devices_), 0.0);
+  // f'_d = mean over the group of f_j = E / (K T) x selections of j, and
+  // sum_d f'_d P'_d = sum_e f'_{d(e)} Phat_e.
+  device_share_.assign(static_cast<size_t>(devices_), 0.0);
   for (int64_t i = 0; i < T * K; ++i)
-    if (routing.expert[i] >= 0) f[routing.expert[i] / per_device] += 1.0;
-  for (int64_t t = 0; t < T; ++t)
-    for (int64_t e = 0; e < E; ++e) p[e / per_device] += routing.probs[t * E + e];
-  double loss = 0;
-  for (int64_t d = 0; d < devices_; ++d) {
-    f[d] *= double(E) / (double(K) * double(T) * double(per_device));
-    p[d] /= double(T);
-    loss += f[d] * p[d];
-  }
-  if (d_logits != nullptr) {
-    // dL/ds_{e,t} = alpha_2 f'_{d(e)} / T, then through the softmax.
-    d_probs_.assign(static_cast<size_t>(T * E), 0.0);
-    for (int64_t t = 0; t < T; ++t)
-      for (int64_t e = 0; e < E; ++e)
-        d_probs_[t * E + e] = device_balance_ * f[e / per_device] / double(T);
-    SoftmaxRowsBackward(routing.probs.data(), d_probs_.data(), T, E, d_logits);
-  }
-  return device_balance_ * loss;
+    if (routing.expert[i] >= 0) device_share_[routing.expert[i] / per_device] += 1.0;
+  const double scale = double(E) / (double(K) * double(T) * double(per_device));
+  for (double& share : device_share_) share *= scale;
+  weight_.resize(static_cast<size_t>(E));
+  for (int64_t e = 0; e < E; ++e) weight_[e] = device_balance_ * device_share_[e / per_device];
+  return MeanProbabilityLoss(routing, weight_, d_logits, &d_probs_);
 }
 
 EXPERTLAB_REGISTER(Router, DeepSeekMoeRouter, "deepseek_moe",

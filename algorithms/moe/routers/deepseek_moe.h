@@ -70,7 +70,9 @@ class DeepSeekMoeRouter final : public Router {
   int64_t granularity_, shared_, disable_top_;
   Routing with_disabled_;  // [T x (k + j)] scratch of the probe
   TopKSoftmax top_k_{false};
-  mutable std::vector<double> d_probs_;  // [T x E] scratch of the device loss
+  // Scratch of the device loss: selections per device, alpha_2 f'_{d(e)}
+  // per expert, dL/dp [T x E].
+  mutable std::vector<double> device_share_, weight_, d_probs_;
 };
 
 }  // namespace expertlab::moe

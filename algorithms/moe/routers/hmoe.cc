@@ -88,18 +88,8 @@ double HmoeRouter::AuxiliaryLoss(const RouterContext& context, const double* log
     const int32_t e = routing.expert[i];
     if (e >= 0) m_[e] += (context.expert_cost ? context.expert_cost[e] : 1.0) / double(T);
   }
-  double pp = 0;
-  for (int64_t t = 0; t < T; ++t)
-    for (int64_t e = 0; e < E; ++e) pp += m_[e] * routing.probs[t * E + e] / double(T);
-  if (d_logits != nullptr) {
-    // dL/dP_{t,i} = penalty E M_i / T, then through the softmax.
-    d_probs_.resize(static_cast<size_t>(T * E));
-    for (int64_t t = 0; t < T; ++t)
-      for (int64_t e = 0; e < E; ++e)
-        d_probs_[t * E + e] = penalty_ * double(E) * m_[e] / double(T);
-    SoftmaxRowsBackward(routing.probs.data(), d_probs_.data(), T, E, d_logits);
-  }
-  return loss + penalty_ * double(E) * pp;
+  for (double& m : m_) m *= penalty_ * double(E);
+  return loss + MeanProbabilityLoss(routing, m_, d_logits, &d_probs_);
 }
 
 EXPERTLAB_REGISTER(Router, HmoeRouter, "hmoe",

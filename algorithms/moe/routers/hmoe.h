@@ -67,7 +67,7 @@ class HmoeRouter final : public Router {
   double penalty_;
   std::string sizes_;
   std::unique_ptr<Router> select_;       // renormalised top-k, or top-p with its entropy loss
-  mutable std::vector<double> m_;        // [E] M_i
+  mutable std::vector<double> m_;        // [E] penalty E M_i
   mutable std::vector<double> d_probs_;  // [T x E] scratch
 };
 
