@@ -14,6 +14,7 @@ template <class ModelConfigType>
 void ReadMoeModelKeys(const Params& p, ModelConfigType* c) {
   c->d_model = p.Int("d_model");
   c->blocks = p.Int("blocks");
+  c->moe.d_model = c->d_model;  // the router's LayerShape may need it
   c->moe.d_ff = p.Int("d_ff");
   c->moe.experts = p.Int("E");
   c->moe.top_k = p.Int("k");

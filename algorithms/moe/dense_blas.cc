@@ -144,8 +144,8 @@ void GatherBlasScatterForward(const MoeConfig& config, const MoeWeights<float>& 
                               const float* weight, float* y) {
   const DenseBlas& blas = DenseBlas::Get();
   EXPERTLAB_CHECK(blas.available()) << "GatherBlasScatterForward needs OpenBLAS";
-  EXPERTLAB_CHECK(config.activation == Activation::kSwiGlu)
-      << "GatherBlasScatterForward: SwiGLU experts only";
+  EXPERTLAB_CHECK(config.activation == Activation::kSwiGlu && config.gate_rank == 0)
+      << "GatherBlasScatterForward: SwiGLU experts with full gates only";
   const int64_t d = config.d_model;
   std::fill(y, y + tokens * d, 0.0f);
   std::vector<int64_t> rows;

@@ -2,13 +2,36 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <type_traits>
 #include <utility>
 
 #include "algorithms/moe/numeric_checks.h"
+#include "algorithms/moe/scalar_math.h"
 #include "sim/check.h"
 #include "sim/registry.h"
 
 namespace expertlab::moe {
+namespace {
+
+// h = silu(g) * u over n values, in fixed chunks (float: the active SIMD
+// kernel), so every value is computed the same way for any thread count.
+template <class S>
+void SiluTimesUp(const S* g, const S* u, int64_t n, S* h, const EngineOptions& engine) {
+  constexpr int64_t kChunk = 16384;
+  const int64_t chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(static) num_threads(engine.threads) if (chunks > 4)
+  for (int64_t c = 0; c < chunks; ++c) {
+    const int64_t begin = c * kChunk, len = std::min(kChunk, n - begin);
+    if constexpr (std::is_same_v<S, float>) {
+      ActiveFloatKernels(engine).silu_mul(g + begin, u + begin, h + begin, len);
+    } else {
+      for (int64_t i = begin; i < begin + len; ++i) h[i] = Silu(g[i]) * u[i];
+    }
+  }
+}
+
+}  // namespace
 
 void CheckRouterFitsLayer(const Router& router, const MoeConfig& config) {
   router.Slots(config.top_k, config.experts);  // throws on a bad (k, E)
@@ -16,6 +39,10 @@ void CheckRouterFitsLayer(const Router& router, const MoeConfig& config) {
       << "capacity_factor: the router fills every expert to its own capacity (expert choice), "
          "so the layer's capacity_factor must be 0 (dropless), got "
       << config.capacity_factor;
+  EXPERTLAB_CHECK(router.GateRank() == config.gate_rank)
+      << "gate_rank: the router scores factorised gates of rank " << router.GateRank()
+      << " (0 = none) but the layer has gate_rank = " << config.gate_rank
+      << "; build the layer from the router's LayerShape";
 }
 
 void CheckRouterFitsLayer(const std::string& router_spec, const MoeConfig& config) {
@@ -52,9 +79,10 @@ void MoeLayer<S>::Pack() {
     for (auto* block : weights_.Blocks())
       CheckFinite(block->data(), static_cast<int64_t>(block->size()), "weights");
   }
-  const int64_t d = config_.d_model, E = config_.experts, G = config_.groups();
-  PackPanels(weights_.router.data(), d, E, E, false, &router_panels_);
+  const int64_t d = config_.d_model, cols = config_.RouterColumns(), G = config_.groups();
+  PackPanels(weights_.router.data(), d, cols, cols, false, &router_panels_);
   up_panels_.resize(G);
+  gate_panels_.resize(config_.gate_rank > 0 ? G : 0);
   down_panels_.resize(G);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(config_.threads)
   for (int64_t g = 0; g < G; ++g) PackForwardPanels(g);
@@ -77,7 +105,10 @@ void MoeLayer<S>::PackExpert(int64_t g) {
 template <class S>
 void MoeLayer<S>::PackForwardPanels(int64_t g) {
   const int64_t d = config_.d_model, f = config_.Width(g);
-  if (config_.activation == Activation::kSwiGlu)
+  if (config_.gate_rank > 0) {  // B_g (K = r) and W_u (K = d) run as two GEMMs
+    PackPanels(weights_.Gate(g), config_.gate_rank, f, f, false, &gate_panels_[g]);
+    PackPanels(weights_.Up(g), d, f, f, false, &up_panels_[g]);
+  } else if (config_.activation == Activation::kSwiGlu)
     PackSwiGluPanels(weights_.Gate(g), weights_.Up(g), d, f, f, &up_panels_[g]);
   else
     PackPanels(weights_.Gate(g), d, f, f, false, &up_panels_[g]);
@@ -86,16 +117,21 @@ void MoeLayer<S>::PackForwardPanels(int64_t g) {
 
 template <class S>
 void MoeLayer<S>::PackBackward() {
-  const int64_t d = config_.d_model, E = config_.experts, G = config_.groups();
-  PackPanels(weights_.router.data(), E, d, E, true, &router_t_panels_);
+  const int64_t d = config_.d_model, cols = config_.RouterColumns(), G = config_.groups(),
+                r = config_.gate_rank;
+  PackPanels(weights_.router.data(), cols, d, cols, true, &router_t_panels_);
   down_t_panels_.resize(G);
   up_t_panels_.resize(G);
+  gate_t_panels_.resize(r > 0 ? G : 0);
   const bool swiglu = config_.activation == Activation::kSwiGlu;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(config_.threads)
   for (int64_t g = 0; g < G; ++g) {
     const int64_t f = config_.Width(g);
     PackPanels(weights_.Down(g), d, f, d, true, &down_t_panels_[g]);
-    if (swiglu)
+    if (r > 0) {  // B_g^T and W_u^T apart: dG and dU go to different places
+      PackPanels(weights_.Gate(g), f, r, f, true, &gate_t_panels_[g]);
+      PackPanels(weights_.Up(g), f, d, f, true, &up_t_panels_[g]);
+    } else if (swiglu)
       PackStackedTransposed(weights_.Gate(g), weights_.Up(g), d, f, f, &up_t_panels_[g]);
     else
       PackPanels(weights_.Gate(g), f, d, f, true, &up_t_panels_[g]);
@@ -110,11 +146,63 @@ void MoeLayer<S>::Forward(const S* x, int64_t tokens, S* y, MoeState<S>* state, 
   RunExperts(y, state);
 }
 
+// GEMM 1: gathered x rows times gate/up panels, activation in the epilogue,
+// hidden rows written compacted in sorted order.
+template <class S>
+void MoeLayer<S>::FusedGateUp(MoeState<S>* state) {
+  const Dispatch& dispatch = state->dispatch;
+  const int64_t d = config_.d_model;
+  problems_.clear();
+  for (int64_t g = 0; g < config_.groups(); ++g) {
+    const int64_t off = dispatch.offset[g], count = dispatch.Count(g), f = config_.Width(g),
+                  h = state->hidden_offset[g];
+    if (count == 0) continue;
+    GemmProblem<S> pr = PackedGemm<S>(count, f, d, {state->x, d, dispatch.token.data() + off},
+                                      &up_panels_[g], {state->hidden.data() + h, f, nullptr});
+    pr.epilogue = config_.activation == Activation::kSwiGlu ? Epilogue::kSwiGlu
+                  : config_.activation == Activation::kRelu ? Epilogue::kRelu
+                                                            : Epilogue::kGelu;
+    if (state->training) {
+      pr.pre_g = {state->pre_g.data() + h, f, nullptr};
+      if (config_.activation == Activation::kSwiGlu)
+        pr.pre_u = {state->pre_u.data() + h, f, nullptr};
+    }
+    problems_.push_back(pr);
+  }
+  RunGemms(problems_, Engine());
+}
+
+// GEMM 1 with factorised gates (Autonomy-of-Experts, Eq. 3-4): the gate
+// pre-activation continues from the router's cache, c_e B_e (K = r), the
+// up projection is x W_u (K = d); then h = silu(pre_g) * pre_u row-wise.
+// The pre-activations are kept in every mode (they are this path's
+// scratch).
+template <class S>
+void MoeLayer<S>::FactorisedGateUp(MoeState<S>* state) {
+  const Dispatch& dispatch = state->dispatch;
+  const int64_t d = config_.d_model, r = config_.gate_rank, cols = config_.RouterColumns();
+  const int64_t hidden_values = state->hidden_offset[config_.groups()];
+  state->pre_g.resize(hidden_values);
+  state->pre_u.resize(hidden_values);
+  problems_.clear();
+  for (int64_t g = 0; g < config_.groups(); ++g) {
+    const int64_t off = dispatch.offset[g], count = dispatch.Count(g), f = config_.Width(g),
+                  h = state->hidden_offset[g];
+    if (count == 0) continue;
+    const int32_t* tokens = dispatch.token.data() + off;
+    problems_.push_back(PackedGemm<S>(count, f, r, {state->gate_cache.data() + g * r, cols, tokens},
+                                      &gate_panels_[g], {state->pre_g.data() + h, f, nullptr}));
+    problems_.push_back(PackedGemm<S>(count, f, d, {state->x, d, tokens}, &up_panels_[g],
+                                      {state->pre_u.data() + h, f, nullptr}));
+  }
+  RunGemms(problems_, Engine());
+  SiluTimesUp(state->pre_g.data(), state->pre_u.data(), hidden_values, state->hidden.data(),
+              Engine());
+}
+
 template <class S>
 void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
   EXPERTLAB_CHECK(state != nullptr) << "moe: RunExperts needs a routed state";
-  const S* x = state->x;
-  const bool training = state->training;
   const int64_t T = state->tokens, d = config_.d_model, G = config_.groups(), slots = state->slots;
   EXPERTLAB_CHECK(T == 0 || y != nullptr) << "moe: null output";
   EXPERTLAB_CHECK(static_cast<int64_t>(state->expert.size()) == T * slots &&
@@ -136,32 +224,16 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
     hidden_offset[g + 1] = hidden_offset[g] + dispatch.Count(g) * config_.Width(g);
   const int64_t hidden_values = hidden_offset[G];
   state->hidden.resize(hidden_values);
-  if (training) {
+  if (state->training) {
     state->pre_g.resize(hidden_values);
     state->pre_u.resize(config_.activation == Activation::kSwiGlu ? hidden_values : 0);
   }
   state->slot_out.resize(T * slots * d);
 
-  // GEMM 1: gathered x rows times gate/up panels, activation in the epilogue,
-  // hidden rows written compacted in sorted order.
-  problems_.clear();
-  for (int64_t g = 0; g < G; ++g) {
-    const int64_t off = dispatch.offset[g], count = dispatch.Count(g), f = config_.Width(g),
-                  h = hidden_offset[g];
-    if (count == 0) continue;
-    GemmProblem<S> pr = PackedGemm<S>(count, f, d, {x, d, dispatch.token.data() + off},
-                                      &up_panels_[g], {state->hidden.data() + h, f, nullptr});
-    pr.epilogue = config_.activation == Activation::kSwiGlu ? Epilogue::kSwiGlu
-                  : config_.activation == Activation::kRelu ? Epilogue::kRelu
-                                                            : Epilogue::kGelu;
-    if (training) {
-      pr.pre_g = {state->pre_g.data() + h, f, nullptr};
-      if (config_.activation == Activation::kSwiGlu)
-        pr.pre_u = {state->pre_u.data() + h, f, nullptr};
-    }
-    problems_.push_back(pr);
-  }
-  RunGemms(problems_, Engine());
+  if (config_.gate_rank > 0)
+    FactorisedGateUp(state);
+  else
+    FusedGateUp(state);
 
   // GEMM 2: contiguous hidden rows times W_d; the routing weight is applied
   // in the epilogue, which writes each row to its (token, slot) place.

@@ -30,6 +30,13 @@
 //   expert_widths     E x >= 1   hidden width of each routed expert
 //                                (heterogeneous experts, HMoE); empty =
 //                                every expert d_ff (shared ones always d_ff)
+//   gate_rank         [0, d)     r > 0: factorised gates (Autonomy-of-
+//                                Experts): expert e's gate projection is
+//                                W_g^e = A_e B_e, A_e [d x r], B_e [r x f_e];
+//                                the router block holds [A_1 ... A_E]
+//                                [d x E r], so the router's logits are the
+//                                caches c_e = x A_e the selected experts
+//                                reuse (SwiGLU, no shared experts); 0 = none
 //   activation        swiglu | relu | gelu (tanh approximation)
 //   capacity_factor   >= 0       0 = dropless; else C = ceil(cf T k / E),
 //                                slots beyond C dropped, slot-major order
@@ -37,9 +44,10 @@
 //                                (always on in debug builds)
 //   threads           >= 1       OpenMP threads inside the layer
 //
-// Weight layout (row-major): router [d x E]; per expert g (routed first,
-// then shared), of width f_g = Width(g), one after another without
-// padding: w_gate [d x f_g], w_up [d x f_g] (SwiGLU only), w_down [f_g x d].
+// Weight layout (row-major): router [d x E] (factorised gates: [d x E r]);
+// per expert g (routed first, then shared), of width f_g = Width(g), one
+// after another without padding: w_gate [d x f_g] (factorised gates:
+// B_g [r x f_g]), w_up [d x f_g] (SwiGLU only), w_down [f_g x d].
 // Hidden rows (MoeState::hidden) are likewise packed per expert segment:
 // a row of expert g holds f_g values.
 #pragma once
@@ -73,8 +81,13 @@ struct MoeConfig {
   bool use_simd = true;  // float: best SIMD kernels of this CPU (float_kernels.h)
 
   std::vector<int64_t> expert_widths;
+  int64_t gate_rank = 0;
 
   int64_t groups() const { return experts + shared_experts; }
+  // Columns of the router block: E, or E r with factorised gates.
+  int64_t RouterColumns() const { return gate_rank > 0 ? experts * gate_rank : experts; }
+  // Rows of an expert's w_gate block: d, or r with factorised gates.
+  int64_t GateRows() const { return gate_rank > 0 ? gate_rank : d_model; }
   // Hidden width of group g (routed 0..E-1, then shared).
   int64_t Width(int64_t g) const {
     return g < experts && !expert_widths.empty() ? expert_widths[g] : d_ff;
@@ -87,12 +100,13 @@ struct MoeConfig {
 template <class S>
 struct MoeWeights {
   int64_t d = 0, f = 0, experts = 0, groups = 0;  // f: d_ff
+  int64_t gate_rows = 0;                          // MoeConfig::GateRows()
   bool swiglu = true;
   std::vector<int64_t> width;   // [groups] f_g
   std::vector<int64_t> offset;  // [groups + 1] d * sum_{h < g} f_h: group g's start
   // Cache-line aligned, so gradients can be written around the caches.
-  AlignedVector<S> router;  // [d x E]
-  AlignedVector<S> w_gate;  // expert g: [d x f_g] at offset[g]
+  AlignedVector<S> router;  // [d x RouterColumns()]
+  AlignedVector<S> w_gate;  // expert g: [gate_rows x f_g] at GateOffset(g)
   AlignedVector<S> w_up;    // the same layout, SwiGLU only
   AlignedVector<S> w_down;  // expert g: [f_g x d] at offset[g]
 
@@ -101,10 +115,11 @@ struct MoeWeights {
   // N(0, 1/fan_in) entries (router N(0, router_scale^2 / d)).
   static MoeWeights Random(const MoeConfig& config, Rng& rng, double router_scale = 1.0);
   int64_t Width(int64_t g) const { return width[g]; }
-  S* Gate(int64_t g) { return w_gate.data() + offset[g]; }
+  int64_t GateOffset(int64_t g) const { return offset[g] / d * gate_rows; }
+  S* Gate(int64_t g) { return w_gate.data() + GateOffset(g); }
   S* Up(int64_t g) { return w_up.data() + offset[g]; }
   S* Down(int64_t g) { return w_down.data() + offset[g]; }
-  const S* Gate(int64_t g) const { return w_gate.data() + offset[g]; }
+  const S* Gate(int64_t g) const { return w_gate.data() + GateOffset(g); }
   const S* Up(int64_t g) const { return w_up.data() + offset[g]; }
   const S* Down(int64_t g) const { return w_down.data() + offset[g]; }
   // Every parameter block in a fixed order (optimizers, gradient checks).
@@ -134,7 +149,8 @@ struct MoeState {
   const S* x = nullptr;
   int64_t tokens = 0;
   bool training = false;
-  std::vector<double> logits;  // [T x E]
+  std::vector<double> logits;  // [T x RouterColumns()]
+  std::vector<S> gate_cache;   // factorised gates: the logits in S, [T x E r]
   // Router input jitter (Router::InputJitter, training only): u [T x d]
   // and the router's input x * u; both empty without jitter.
   std::vector<S> jitter, router_x;
@@ -228,6 +244,10 @@ class MoeLayer {
             rng,           expert_cost_.empty() ? nullptr : expert_cost_.data()};
   }
 
+  // RunExperts' first GEMM: fused gate/up with the activation epilogue, or
+  // with factorised gates two GEMMs from the router's cache and x.
+  void FusedGateUp(MoeState<S>* state);
+  void FactorisedGateUp(MoeState<S>* state);
   // Route's steps.
   void ComputeRouterLogits(MoeState<S>* state, Rng* rng);
   void AssignSlotsWithinCapacity(MoeState<S>* state) const;
@@ -236,6 +256,7 @@ class MoeLayer {
   void DownProjectionBackward(const S* dy, const MoeState<S>& state);
   void ActivationBackward(const S* dy, const MoeState<S>& state);
   void RouterBackward(const MoeState<S>& state, const AuxLossWeights& aux);
+  void GateCacheBackward(const MoeState<S>& state);
   void WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeights<S>* grads);
   void CombineSlotGradients(const MoeState<S>& state, S* dx) const;
 
@@ -245,12 +266,15 @@ class MoeLayer {
   std::vector<double> expert_cost_;  // [E] width / mean width; empty = uniform
   bool packed_ = false;
   bool packed_backward_ = false;
-  PackedPanels<S> router_panels_;               // [d x E]
+  PackedPanels<S> router_panels_;               // [d x RouterColumns()]
   std::vector<PackedPanels<S>> up_panels_;      // gate/up (or W_1), K = d
   std::vector<PackedPanels<S>> down_panels_;    // W_d, K = f
   std::vector<PackedPanels<S>> down_t_panels_;  // W_d^T, K = d (backward)
   std::vector<PackedPanels<S>> up_t_panels_;    // [W_g^T; W_u^T], K = 2f or f
-  PackedPanels<S> router_t_panels_;             // W_r^T, K = E
+  PackedPanels<S> router_t_panels_;             // W_r^T, K = RouterColumns()
+  // Factorised gates only: B_g (K = r) and B_g^T (K = f); up_panels_ then
+  // hold W_u alone (K = d) and up_t_panels_ W_u^T (K = f).
+  std::vector<PackedPanels<S>> gate_panels_, gate_t_panels_;
   // Scratch reused across calls (no allocation once sizes are reached).
   std::vector<GemmProblem<S>> problems_;
   std::vector<S> logits_scratch_;
@@ -258,7 +282,8 @@ class MoeLayer {
   std::vector<S> dgu_;           // [dG dU] (SwiGLU) or dG per row: 2 or 1 x hidden
   std::vector<S> dys_;           // [rows x d] w dy per sorted row
   std::vector<S> dxs_;           // [rows x d] dx per sorted row
-  std::vector<S> dlogits_s_;     // [T x E] d_logits_ in S
+  std::vector<S> dlogits_s_;     // [T x RouterColumns()] d_logits_ in S
+  std::vector<S> dcache_;        // factorised gates: dL/dc from the experts, as dlogits_s_
   std::vector<double> d_row_weight_, d_weight_, d_probs_, d_logits_;
 };
 

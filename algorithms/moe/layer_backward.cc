@@ -24,6 +24,9 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>
   const int64_t T = state.tokens;
   EXPERTLAB_CHECK(T == 0 || (dy != nullptr && dx != nullptr)) << "moe: null dy or dx";
   if (ChecksOn(config_)) CheckFinite(dy, T * config_.d_model, "output gradient dy");
+  EXPERTLAB_CHECK(aux.z == 0 || config_.gate_rank == 0)
+      << "moe: z (the router z-loss weight) must be 0 with factorised gates (gate_rank > 0): "
+         "their router has no per-expert logits";
   // Reuse the caller's buffers when they fit (the GEMMs overwrite every
   // expert that received rows; WeightGradientGemms zeroes the others).
   if (!grads->MatchesShapes(config_)) *grads = MoeWeights<S>::Zeros(config_);
@@ -34,6 +37,7 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>
   DownProjectionBackward(dy, state);
   ActivationBackward(dy, state);
   RouterBackward(state, aux);
+  if (config_.gate_rank > 0) GateCacheBackward(state);
   WeightGradientGemms(state, dx, grads);
   if (!router_->LearnsRouterWeights()) std::fill(grads->router.begin(), grads->router.end(), S(0));
   CombineSlotGradients(state, dx);
@@ -105,14 +109,14 @@ void MoeLayer<S>::ActivationBackward(const S* dy, const MoeState<S>& state) {
   }
 }
 
-// d logits [T x E]: the routing-weight gradients of the routed slots
+// d logits [T x RouterColumns()]: the routing-weight gradients of the routed slots
 // through the router's own backward, plus the balance loss (through the
 // router probabilities) and the z-loss (directly) with the weights `aux`,
 // plus the router's own auxiliary loss (weighted by the router).
 template <class S>
 void MoeLayer<S>::RouterBackward(const MoeState<S>& state, const AuxLossWeights& aux) {
   const int64_t T = state.tokens, E = config_.experts, slots = state.slots,
-                routed = state.routing.slots;
+                routed = state.routing.slots, cols = config_.RouterColumns();
   const Dispatch& dispatch = state.dispatch;
   d_weight_.assign(T * routed, 0.0);
   for (int64_t t = 0; t < T; ++t)
@@ -130,7 +134,7 @@ void MoeLayer<S>::RouterBackward(const MoeState<S>& state, const AuxLossWeights&
       for (int64_t t = 0; t < T; ++t) d_probs_[t * E + e] = g;
     }
   }
-  d_logits_.assign(T * E, 0.0);
+  d_logits_.assign(T * cols, 0.0);
   const RouterContext context = Context(T, true, nullptr);
   router_->Backward(context, state.logits.data(), state.routing, d_weight_.data(),
                     aux.balance != 0 ? d_probs_.data() : nullptr, d_logits_.data());
@@ -149,6 +153,27 @@ void MoeLayer<S>::RouterBackward(const MoeState<S>& state, const AuxLossWeights&
   dlogits_s_.assign(d_logits_.begin(), d_logits_.end());
 }
 
+// Factorised gates: the selected experts' gate pre-activations continued
+// from the caches, pre_g = c_e B_e, so dL/dc_e gains dG B_e^T on top of
+// the router's score gradient (Autonomy-of-Experts). Every (token,
+// expert) pair has at most one row, so the GEMMs write disjoint blocks.
+template <class S>
+void MoeLayer<S>::GateCacheBackward(const MoeState<S>& state) {
+  const int64_t r = config_.gate_rank, cols = config_.RouterColumns();
+  const Dispatch& dispatch = state.dispatch;
+  dcache_.assign(state.tokens * cols, S(0));
+  problems_.clear();
+  for (int64_t g = 0; g < config_.groups(); ++g) {
+    const int64_t off = dispatch.offset[g], count = dispatch.Count(g), f = config_.Width(g);
+    if (count == 0) continue;
+    problems_.push_back(PackedGemm<S>(
+        count, r, f, {dgu_.data() + 2 * state.hidden_offset[g], 2 * f, nullptr}, &gate_t_panels_[g],
+        {dcache_.data() + g * r, cols, dispatch.token.data() + off}));
+  }
+  RunGemms(problems_, Engine());
+  for (size_t i = 0; i < dcache_.size(); ++i) dlogits_s_[i] += dcache_[i];
+}
+
 // Expert weight gradients larger than this are written around the caches
 // (GemmProblem::stream_c): beyond the largest last-level caches (256 MB on
 // current server parts) the optimizer re-reads them from DRAM anyway, and
@@ -161,7 +186,8 @@ constexpr int64_t kStreamGradientBytes = int64_t{256} << 20;
 // receives dZ W_r^T (the slots are added by CombineSlotGradients).
 template <class S>
 void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeights<S>* grads) {
-  const int64_t T = state.tokens, d = config_.d_model, E = config_.experts, G = config_.groups();
+  const int64_t T = state.tokens, d = config_.d_model, G = config_.groups(),
+                cols = config_.RouterColumns(), r = config_.gate_rank;
   const S* x = state.x;
   const Dispatch& dispatch = state.dispatch;
   const bool swiglu = config_.activation == Activation::kSwiGlu;
@@ -174,8 +200,9 @@ void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeight
   for (int64_t g = 0; g < G; ++g) {
     const int64_t off = dispatch.offset[g], count = dispatch.Count(g), f = config_.Width(g);
     const int64_t ldgu = swiglu ? 2 * f : f, h = state.hidden_offset[g];
+    const int32_t* tokens = dispatch.token.data() + off;
     if (count == 0) {
-      std::fill_n(grads->Gate(g), d * f, S(0));
+      std::fill_n(grads->Gate(g), config_.GateRows() * f, S(0));
       if (swiglu) std::fill_n(grads->Up(g), d * f, S(0));
       std::fill_n(grads->Down(g), f * d, S(0));
       continue;
@@ -186,30 +213,37 @@ void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeight
                           {dys_.data() + off * d, d, nullptr}, {grads->Down(g), d, nullptr});
     wd.stream_c = stream_grads;
     problems_.push_back(wd);
-    // dW_g = X^T dG (dW_1 for ReLU/GELU)
+    // dW_g = X^T dG (dW_1 for ReLU/GELU); factorised: dB_g = C_g^T dG
     const S* dgu = dgu_.data() + (swiglu ? 2 : 1) * h;
-    GemmProblem<S> wg = TransposedGemm<S>(d, f, count, {x, d, dispatch.token.data() + off},
+    const RowSource<S> gate_in = r > 0 ? RowSource<S>{state.gate_cache.data() + g * r, cols, tokens}
+                                       : RowSource<S>{x, d, tokens};
+    GemmProblem<S> wg = TransposedGemm<S>(config_.GateRows(), f, count, gate_in,
                                           {dgu, ldgu, nullptr}, {grads->Gate(g), f, nullptr});
     wg.stream_c = stream_grads;
     problems_.push_back(wg);
     if (swiglu) {
-      GemmProblem<S> wu = wg;  // dW_u = X^T dU
-      wu.b_rows.base += f;
-      wu.c = {grads->Up(g), f, nullptr};
+      GemmProblem<S> wu = TransposedGemm<S>(d, f, count, {x, d, tokens}, {dgu + f, ldgu, nullptr},
+                                            {grads->Up(g), f, nullptr});  // dW_u = X^T dU
+      wu.stream_c = stream_grads;
       problems_.push_back(wu);
     }
-    // dx per slot = [dG dU] [W_g^T; W_u^T]
-    problems_.push_back(PackedGemm<S>(count, d, ldgu, {dgu, ldgu, nullptr}, &up_t_panels_[g],
-                                      {dxs_.data() + off * d, d, nullptr}));
+    // dx per slot = [dG dU] [W_g^T; W_u^T]; factorised: dU W_u^T (dG went
+    // to the caches)
+    if (r > 0)
+      problems_.push_back(PackedGemm<S>(count, d, f, {dgu + f, ldgu, nullptr}, &up_t_panels_[g],
+                                        {dxs_.data() + off * d, d, nullptr}));
+    else
+      problems_.push_back(PackedGemm<S>(count, d, ldgu, {dgu, ldgu, nullptr}, &up_t_panels_[g],
+                                        {dxs_.data() + off * d, d, nullptr}));
   }
   // dW_r = X^T dZ, with X the router's input (x * u under jitter)
   const S* router_x = state.router_x.empty() ? x : state.router_x.data();
-  problems_.push_back(TransposedGemm<S>(d, E, T, {router_x, d, nullptr},
-                                        {dlogits_s_.data(), E, nullptr},
-                                        {grads->router.data(), E, nullptr}));
+  problems_.push_back(TransposedGemm<S>(d, cols, T, {router_x, d, nullptr},
+                                        {dlogits_s_.data(), cols, nullptr},
+                                        {grads->router.data(), cols, nullptr}));
   // dx = dZ W_r^T (times u under jitter)
-  problems_.push_back(
-      PackedGemm<S>(T, d, E, {dlogits_s_.data(), E, nullptr}, &router_t_panels_, {dx, d, nullptr}));
+  problems_.push_back(PackedGemm<S>(T, d, cols, {dlogits_s_.data(), cols, nullptr},
+                                    &router_t_panels_, {dx, d, nullptr}));
   RunGemms(problems_, Engine());
   for (size_t i = 0; i < state.jitter.size(); ++i) dx[i] *= state.jitter[i];
 }

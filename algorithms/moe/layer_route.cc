@@ -33,13 +33,14 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state, bool tra
 }
 
 // Router logits x W_r through the engine (the same tiles as the experts),
-// kept in double for the router. In training, a router with input jitter
-// eps sees x * u instead, u ~ U(1 - eps, 1 + eps) per entry drawn token by
-// token before the router's own draws (Switch Transformers, Sec. 2.4:
-// multiplicative jitter on the router input only; the experts see x).
+// kept in double for the router. With factorised gates they are the
+// experts' caches c_e = x A_e, also kept in S for the experts to reuse. In training, a router with
+// input jitter eps sees x * u instead, u ~ U(1 - eps, 1 + eps) per entry drawn token by token
+// before the router's own draws (Switch Transformers, Sec. 2.4: multiplicative jitter on the router
+// input only; the experts see x).
 template <class S>
 void MoeLayer<S>::ComputeRouterLogits(MoeState<S>* state, Rng* rng) {
-  const int64_t T = state->tokens, d = config_.d_model, E = config_.experts;
+  const int64_t T = state->tokens, d = config_.d_model, cols = config_.RouterColumns();
   const double eps = router_->InputJitter();
   const S* router_input = state->x;
   state->jitter.clear();
@@ -54,14 +55,15 @@ void MoeLayer<S>::ComputeRouterLogits(MoeState<S>* state, Rng* rng) {
     }
     router_input = state->router_x.data();
   }
-  logits_scratch_.resize(T * E);
+  std::vector<S>& out = config_.gate_rank > 0 ? state->gate_cache : logits_scratch_;
+  out.resize(T * cols);
   if (T > 0) {
     problems_.clear();
-    problems_.push_back(PackedGemm<S>(T, E, d, {router_input, d, nullptr}, &router_panels_,
-                                      {logits_scratch_.data(), E, nullptr}));
+    problems_.push_back(PackedGemm<S>(T, cols, d, {router_input, d, nullptr}, &router_panels_,
+                                      {out.data(), cols, nullptr}));
     RunGemms(problems_, Engine());
   }
-  state->logits.assign(logits_scratch_.begin(), logits_scratch_.begin() + T * E);
+  state->logits.assign(out.begin(), out.begin() + T * cols);
 }
 
 // Kept (expert, weight) per (token, slot): capacity with slot-major priority
@@ -106,7 +108,8 @@ void MoeLayer<S>::AssignSlotsWithinCapacity(MoeState<S>* state) const {
 }
 
 // The auxiliary losses as statistics: the Switch balance E sum_e f_e P_e
-// and the ST-MoE z-loss mean_t logsumexp(z_t)^2.
+// and the ST-MoE z-loss mean_t logsumexp(z_t)^2 (0 with factorised gates,
+// which have no per-expert logits).
 template <class S>
 void MoeLayer<S>::ComputeAuxiliaryStatistics(MoeState<S>* state) const {
   const Routing& routing = state->routing;
@@ -124,7 +127,7 @@ void MoeLayer<S>::ComputeAuxiliaryStatistics(MoeState<S>* state) const {
         static_cast<double>(stats.load[e]) / static_cast<double>(T * routed) * mean_p;
   }
   stats.balance_loss *= static_cast<double>(E);
-  for (int64_t t = 0; t < T; ++t) {
+  for (int64_t t = 0; t < T && config_.gate_rank == 0; ++t) {
     const double lse = LogSumExp(state->logits.data() + t * E, E).Value();
     stats.z_loss += lse * lse;
   }

@@ -50,7 +50,8 @@ void NaiveForward(const MoeConfig& config, const MoeWeights<S>& w, const S* x, i
                   int64_t slots, const int32_t* expert, const S* weight, S* y) {
   const int64_t d = config.d_model;
   const bool swiglu = config.activation == Activation::kSwiGlu;
-  std::vector<S> h(config.MaxWidth());
+  const int64_t r = config.gate_rank, cols = config.RouterColumns();
+  std::vector<S> h(config.MaxWidth()), c(r);
   for (int64_t t = 0; t < tokens; ++t) {
     S* out = y + t * d;
     for (int64_t j = 0; j < d; ++j) out[j] = S(0);
@@ -58,10 +59,15 @@ void NaiveForward(const MoeConfig& config, const MoeWeights<S>& w, const S* x, i
       const int32_t e = expert[t * slots + s];
       if (e < 0) continue;
       const int64_t f = config.Width(e);
+      for (int64_t q = 0; q < r; ++q) {  // factorised gate: c = x A_e
+        c[q] = 0;
+        for (int64_t i = 0; i < d; ++i) c[q] += x[t * d + i] * w.router[i * cols + e * r + q];
+      }
       for (int64_t j = 0; j < f; ++j) {
         S g = 0, u = 0;
+        for (int64_t q = 0; q < r; ++q) g += c[q] * w.Gate(e)[q * f + j];
         for (int64_t i = 0; i < d; ++i) {
-          g += x[t * d + i] * w.Gate(e)[i * f + j];
+          if (r == 0) g += x[t * d + i] * w.Gate(e)[i * f + j];
           if (swiglu) u += x[t * d + i] * w.Up(e)[i * f + j];
         }
         h[j] = swiglu ? Act(Activation::kSwiGlu, g) * u : Act(config.activation, g);
@@ -93,7 +99,15 @@ void GatherGemmScatterForward(const MoeConfig& config, const MoeWeights<S>& w, c
     const int64_t m = static_cast<int64_t>(rows.size()), f = config.Width(g);
     Matrix xg(m, d);
     GatherRows(x, d, slots, rows, xg.data());
-    Matrix a = xg * ConstMap(w.Gate(g), d, f);
+    Matrix a;
+    if (config.gate_rank > 0) {  // W_g = A_g B_g, A_g the router's column block g
+      const int64_t r = config.gate_rank;
+      const Eigen::Map<const Matrix, 0, Eigen::OuterStride<>> a_g(
+          w.router.data() + g * r, d, r, Eigen::OuterStride<>(config.RouterColumns()));
+      a = (xg * a_g) * ConstMap(w.Gate(g), r, f);
+    } else {
+      a = xg * ConstMap(w.Gate(g), d, f);
+    }
     if (swiglu) {
       Matrix u = xg * ConstMap(w.Up(g), d, f);
       a = a.binaryExpr(u, [](S g, S up) { return Silu(g) * up; });

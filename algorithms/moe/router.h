@@ -71,7 +71,8 @@ class Router {
   // expertlab::Error when the pair is invalid for the router.
   virtual int64_t Slots(int64_t top_k, int64_t experts) const = 0;
 
-  // logits: [tokens x experts] row-major. Fills `out` (resized here). Within
+  // logits: [tokens x experts] row-major ([tokens x experts * GateRank()]
+  // for a router of factorised gates). Fills `out` (resized here). Within
   // one token the filled slots come first and name distinct experts.
   virtual void Route(const RouterContext& context, const double* logits, Routing* out) = 0;
 
@@ -108,6 +109,12 @@ class Router {
   // computes the logits from x * u, u ~ U(1 - eps, 1 + eps) per entry
   // (Switch Transformers), and back-propagates through it. 0 = none.
   virtual double InputJitter() const { return 0; }
+
+  // r > 0 for a router that scores the caches of factorised gates
+  // (Autonomy-of-Experts): the layer must have MoeConfig::gate_rank = r,
+  // and the router's logits and their gradient are the caches c_e = x A_e,
+  // r columns per expert. 0: one logit per expert.
+  virtual int64_t GateRank() const { return 0; }
 
   // True for a router that fills every expert to a capacity of its own
   // (expert choice): a layer capacity on top of it would drop tokens the

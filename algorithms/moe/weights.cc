@@ -41,6 +41,12 @@ void MoeConfig::Validate() const {
   for (size_t i = 0; i < expert_widths.size(); ++i)
     EXPERTLAB_CHECK(expert_widths[i] >= 1)
         << "moe: expert_widths[" << i << "] must be >= 1, got " << expert_widths[i];
+  EXPERTLAB_CHECK(gate_rank >= 0 && gate_rank < d_model)
+      << "moe: gate_rank must be in [0, d_model) = [0, " << d_model
+      << ") (a factorised gate of rank >= d saves nothing), got " << gate_rank;
+  EXPERTLAB_CHECK(gate_rank == 0 || (activation == Activation::kSwiGlu && shared_experts == 0))
+      << "moe: gate_rank > 0 (factorised gates, Autonomy-of-Experts) needs SwiGLU experts and "
+         "no shared experts";
   // Sorted rows and slot indices are int32.
   EXPERTLAB_CHECK(groups() < (int64_t{1} << 30)) << "moe: too many experts";
 }
@@ -74,11 +80,12 @@ MoeWeights<S> MoeWeights<S>::Zeros(const MoeConfig& config) {
   w.f = config.d_ff;
   w.experts = config.experts;
   w.groups = config.groups();
+  w.gate_rows = config.GateRows();
   w.swiglu = config.activation == Activation::kSwiGlu;
   Layout(config, &w.width, &w.offset);
   const int64_t expert_values = w.offset.back();
-  w.router.assign(w.d * w.experts, S(0));
-  w.w_gate.assign(expert_values, S(0));
+  w.router.assign(w.d * config.RouterColumns(), S(0));
+  w.w_gate.assign(expert_values / w.d * w.gate_rows, S(0));
   if (w.swiglu) w.w_up.assign(expert_values, S(0));
   w.w_down.assign(expert_values, S(0));
   return w;
@@ -88,8 +95,12 @@ template <class S>
 MoeWeights<S> MoeWeights<S>::Random(const MoeConfig& config, Rng& rng, double router_scale) {
   MoeWeights w = Zeros(config);
   const double sd_in = 1.0 / std::sqrt(static_cast<double>(w.d));
-  for (auto& v : w.router) v = static_cast<S>(Normal(rng, 0.0, router_scale * sd_in));
-  for (auto& v : w.w_gate) v = static_cast<S>(Normal(rng, 0.0, sd_in));
+  // Factorised gates: the router block is the gates' first factor, an
+  // expert weight of fan-in d like the others, not a scaled router.
+  const double router_sd = config.gate_rank > 0 ? sd_in : router_scale * sd_in;
+  const double gate_sd = 1.0 / std::sqrt(static_cast<double>(w.gate_rows));
+  for (auto& v : w.router) v = static_cast<S>(Normal(rng, 0.0, router_sd));
+  for (auto& v : w.w_gate) v = static_cast<S>(Normal(rng, 0.0, gate_sd));
   for (auto& v : w.w_up) v = static_cast<S>(Normal(rng, 0.0, sd_in));
   for (int64_t g = 0; g < w.groups; ++g) {
     const double sd_out = 1.0 / std::sqrt(static_cast<double>(w.width[g]));
@@ -115,17 +126,19 @@ void MoeWeights<S>::CheckShapes(const MoeConfig& config) const {
     EXPERTLAB_CHECK(static_cast<int64_t>(got) == want)
         << "moe: weight '" << name << "' has " << got << " values, expected " << want;
   };
-  EXPERTLAB_CHECK(d == d_ && f == f_ && experts == e_ && groups == g_ && swiglu == sw)
+  EXPERTLAB_CHECK(d == d_ && f == f_ && experts == e_ && groups == g_ && swiglu == sw &&
+                  gate_rows == config.GateRows())
       << "moe: weights are for d=" << d << " f=" << f << " experts=" << experts
-      << " groups=" << groups << (swiglu ? " swiglu" : " relu/gelu") << ", layer has d=" << d_
-      << " f=" << f_ << " experts=" << e_ << " groups=" << g_ << (sw ? " swiglu" : " relu/gelu");
+      << " groups=" << groups << " gate rows=" << gate_rows << (swiglu ? " swiglu" : " relu/gelu")
+      << ", layer has d=" << d_ << " f=" << f_ << " experts=" << e_ << " groups=" << g_
+      << " gate rows=" << config.GateRows() << (sw ? " swiglu" : " relu/gelu");
   std::vector<int64_t> want_width, want_offset;
   Layout(config, &want_width, &want_offset);
   EXPERTLAB_CHECK(width == want_width && offset == want_offset)
       << "moe: weights' expert widths differ from the layer's expert_widths";
   const int64_t values = want_offset.back();
-  expect("router", router.size(), d_ * e_);
-  expect("w_gate", w_gate.size(), values);
+  expect("router", router.size(), d_ * config.RouterColumns());
+  expect("w_gate", w_gate.size(), values / d_ * config.GateRows());
   expect("w_up", w_up.size(), sw ? values : 0);
   expect("w_down", w_down.size(), values);
 }
@@ -143,9 +156,9 @@ bool MoeWeights<S>::MatchesShapes(const MoeConfig& config) const {
   }
   const bool want_swiglu = config.activation == Activation::kSwiGlu;
   return d == config.d_model && f == config.d_ff && experts == config.experts && groups == G &&
-         swiglu == want_swiglu && offset[G] == values &&
-         static_cast<int64_t>(router.size()) == config.d_model * config.experts &&
-         static_cast<int64_t>(w_gate.size()) == values &&
+         gate_rows == config.GateRows() && swiglu == want_swiglu && offset[G] == values &&
+         static_cast<int64_t>(router.size()) == config.d_model * config.RouterColumns() &&
+         static_cast<int64_t>(w_gate.size()) == values / config.d_model * config.GateRows() &&
          static_cast<int64_t>(w_up.size()) == (want_swiglu ? values : 0) &&
          static_cast<int64_t>(w_down.size()) == values;
 }
@@ -157,6 +170,7 @@ MoeWeights<To> ConvertWeights(const MoeWeights<From>& w) {
   out.f = w.f;
   out.experts = w.experts;
   out.groups = w.groups;
+  out.gate_rows = w.gate_rows;
   out.swiglu = w.swiglu;
   out.width = w.width;
   out.offset = w.offset;

@@ -170,6 +170,9 @@ void WriteExpertFile(const std::string& path, const MoeStack& stack, WeightForma
       << "expert file: expected >= 1 layer of routed experts only";
   EXPERTLAB_CHECK(c.expert_widths.empty())
       << "expert file: experts of different widths are not supported (one payload size)";
+  EXPERTLAB_CHECK(c.gate_rank == 0)
+      << "expert file: factorised gates (gate_rank > 0) are not supported: their first factor "
+         "lives in the router block";
   moe::MoeWeights<float> scratch;
   std::vector<std::vector<uint8_t>> blobs;
   for (int l = 0; l < layers; ++l) {

@@ -53,6 +53,10 @@ const Case kCases[] = {
      false, nullptr, std::vector<int64_t>{1, 20, 7}},
     {"sam, two groups, capacity drops", 11, 8, 10, 6, 2, 0, Activation::kSwiGlu, 0.5, false, false,
      "sam(groups=2,align=0.1)"},
+    {"aoe, factorised gates", 12, 8, 10, 4, 2, 0, Activation::kSwiGlu, 0, false, false,
+     "aoe(rank=3)"},
+    {"aoe, code weights, capacity drops, empty experts", 13, 9, 7, 6, 2, 0, Activation::kSwiGlu,
+     0.5, false, false, "aoe(rank=5,weights=code,match_params=false)"},
 };
 
 MoeConfig ConfigOf(const Case& c) {
@@ -66,7 +70,7 @@ MoeConfig ConfigOf(const Case& c) {
   cfg.capacity_factor = c.cf;
   cfg.expert_widths = c.widths;
   cfg.check_numerics = true;
-  return cfg;
+  return c.router ? LayerShapeFor(c.router, cfg) : cfg;
 }
 
 template <class S>
@@ -218,7 +222,7 @@ void GradientCheck(const Case& c, uint64_t seed) {
   Rng rng(seed, 0, 0, 3);
   std::vector<double> R(c.T * c.d);
   for (auto& v : R) v = Normal(rng);
-  const AuxLossWeights aux{0.3, 0.05};
+  const AuxLossWeights aux{0.3, layer.config().gate_rank > 0 ? 0.0 : 0.05};
   // Every forward draws from the same stream: the same jitter, noise and
   // sampled experts at every point of the difference.
   auto forward = [&](std::vector<double>* y, MoeState<double>* st) {
@@ -320,6 +324,10 @@ TEST_CASE("MoE layer gradients match central finite differences (double)", "[the
        false, "hmoe(penalty=0.5)", std::vector<int64_t>{2, 9, 3, 6}},
       {"hmoe top-p with its entropy loss", 6, 4, 5, 4, 2, 0, Activation::kSwiGlu, 0, false, false,
        "hmoe(p=0.6,penalty=0.5,entropy_loss=0.3)", std::vector<int64_t>{2, 9, 3, 6}},
+      {"aoe, factorised gates and their norms", 6, 5, 5, 4, 2, 0, Activation::kSwiGlu, 0, false,
+       false, "aoe(rank=2)"},
+      {"aoe, code weights, capacity drops", 7, 5, 4, 3, 2, 0, Activation::kSwiGlu, 0.5, false,
+       false, "aoe(rank=3,weights=code,match_params=false)"},
   };
   for (const Case& c : small) GradientCheck(c, seed);
 }
@@ -333,6 +341,9 @@ TEST_CASE("MoE forward and backward are bit-identical for 1 and 2 threads", "[de
       // hidden values) with ragged rows.
       {"heterogeneous widths", 400, 64, 96, 8, 2, 1, Activation::kSwiGlu, 0, true, false, nullptr,
        std::vector<int64_t>{16, 24, 32, 40, 48, 56, 64, 160}},
+      // Over the SiLU pass's threading threshold (4 chunks of 16384).
+      {"aoe, factorised gates", 400, 64, 96, 8, 2, 0, Activation::kSwiGlu, 0, true, false,
+       "aoe(rank=16)"},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -344,7 +355,8 @@ TEST_CASE("MoE forward and backward are bit-identical for 1 and 2 threads", "[de
       MoeState<float> state;
       layer.Forward(x.data(), c.T, y.data(), &state, true);
       MoeWeights<float> grads;
-      layer.Backward(y.data(), state, dx.data(), &grads, {0.01, 0.001});
+      layer.Backward(y.data(), state, dx.data(), &grads,
+                     {0.01, layer.config().gate_rank > 0 ? 0.0 : 0.001});
       std::vector<float> all = y;
       all.insert(all.end(), dx.begin(), dx.end());
       for (auto* b : grads.Blocks()) all.insert(all.end(), b->begin(), b->end());
