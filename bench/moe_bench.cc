@@ -19,6 +19,11 @@
 //                routed rows against the dense SwiGLU of width k f:
 //                plain_pct_dense, hetero_pct_dense, hetero_vs_plain (target
 //                >= 0.8)
+//   BM_AutonomyOfExperts  AoE's layer (factorised gates sized by Eq. 5)
+//                against the plain top-2 layer of the same parameters:
+//                aoe_vs_moe (MoE time over AoE time), cache_fraction (the
+//                all-experts cache GEMM's share of the AoE forward),
+//                cache_gflops, cache_pct_dense
 //   BM_Backward  fast and dense backward GFLOP/s (12 T k d f FLOP), pct_dense
 //   BM_Decode    weight_gbs (bytes of touched experts / time), pct_triad,
 //                x_vs_ref_blas, x_vs_ref_eigen, ref_eigen_pct_triad and
@@ -65,6 +70,7 @@
 #include "algorithms/moe/train/adamw.h"
 #include "algorithms/moe/train/sequence_model.h"
 #include "bench/bench_context.h"
+#include "sim/registry.h"
 #include "sim/samplers.h"
 #include "sim/timing.h"
 #include "theory/roofline.h"
@@ -246,6 +252,59 @@ void BM_Heterogeneous(benchmark::State& state) {
 BENCHMARK(BM_Heterogeneous)
     ->Arg(4096)
     ->Arg(512)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Args: T, r. Autonomy-of-Experts (Lv et al., ICML 2025) at the paper's
+// small-model shape: d = 768, 8 experts, top-2, experts sized by Eq. 5 to
+// the parameters of d_ffn = 3072, against that plain top-2 layer. The
+// caches of every expert, x [A_1 ... A_E] (T x d x 8 r), run as the one
+// GEMM the layer runs on its packed router block; cache_fraction is its
+// time over the AoE forward's, cache_pct_dense its GFLOP/s against the
+// dense SwiGLU's of the plain layer's FLOPs.
+void BM_AutonomyOfExperts(benchmark::State& state) {
+  const int64_t T = state.range(0), r = state.range(1), d = 768, f = 3072, E = 8, k = 2;
+  auto plain = MakeModel(T, d, f, E, k, kThreads);
+  const std::string spec = "aoe(rank=" + std::to_string(r) + ")";
+  auto aoe = std::make_unique<Model>();
+  aoe->config = LayerShapeFor(spec, plain->config);
+  BenchMoe built =
+      MakeBenchMoe(aoe->config, T, /*seed=*/1, kThreads, Registry<Router>::Instance().Create(spec));
+  aoe->layer = std::move(built.layer);
+  aoe->x = std::move(built.x);
+  aoe->y.resize(T * d);
+  const int64_t cols = aoe->config.RouterColumns();
+  PackedPanels<float> panels;
+  PackPanels(aoe->layer->weights().router.data(), d, cols, cols, false, &panels);
+  std::vector<float> caches(T * cols);
+  const std::vector<GemmProblem<float>> cache_gemm = {PackedGemm<float>(
+      T, cols, d, {aoe->x.data(), d, nullptr}, &panels, {caches.data(), cols, nullptr})};
+  DenseSwiGlu dense(T, d, k * f, kThreads, 6);
+  for (auto _ : state) {
+    const auto med = TimeInterleaved(
+        {[&] { plain->layer->Forward(plain->x.data(), T, plain->y.data(), &plain->state); },
+         [&] { aoe->layer->Forward(aoe->x.data(), T, aoe->y.data(), &aoe->state); },
+         [&] {
+           RunGemms(cache_gemm, {kThreads, true});
+         },
+         [&] { dense.Forward(); }},
+        7, EvictCaches);
+    state.SetIterationTime(med.Median(1));
+    const double cache_gflops = 2.0 * double(T * d * cols) / med.Median(2) / 1e9;
+    state.counters["aoe_vs_moe"] = med.Speedup(1, 0);
+    state.counters["cache_fraction"] = med.Median(2) / med.Median(1);
+    state.counters["cache_gflops"] = cache_gflops;
+    state.counters["cache_pct_dense"] =
+        100.0 * cache_gflops / (theory::MoeExpertFlops(T, k, d, f) / med.Median(3) / 1e9);
+    state.counters["d_wide"] = double(aoe->config.d_ff);
+  }
+  Annotate(state);
+}
+BENCHMARK(BM_AutonomyOfExperts)
+    ->Args({2048, 256})
+    ->Args({2048, 64})
+    ->Args({256, 256})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

@@ -336,11 +336,13 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
   context.Record("purity", steps, s.purity);
   context.Record("oracle_agreement", steps, s.oracle_agreement);
   const MoeConfig& layer = model.config().moe;
-  const double d = double(p.Int("d_model")), E = double(layer.experts);
-  const double width = e.active_width + double(layer.shared_experts * layer.d_ff);
+  const double d = double(p.Int("d_model")), gate_in = double(layer.GateRows());
+  const double shared_width = double(layer.shared_experts * layer.d_ff);
   context.Record("active_width", steps, e.active_width);
   context.Record("active_flops_per_token", steps,
-                 double(p.Int("blocks")) * (6.0 * d * width + 2.0 * d * E));
+                 double(p.Int("blocks")) * ((2.0 * gate_in + 4.0 * d) * e.active_width +
+                                            6.0 * d * shared_width +
+                                            2.0 * d * double(layer.RouterColumns())));
   if (task.spec().structure == TaskStructure::kHierarchical && layer.experts % p.Int("super") == 0)
     RecordGroups(model, val, task, steps, context);
   if (p.Int("holdout_tasks") > 0)

@@ -32,8 +32,11 @@
 //                            map of clusters to experts, routing_metrics.h)
 //   active_width             hidden units of the kept routed experts per
 //                            token (k d_ff for a uniform layer of k)
-//   active_flops_per_token   (active_width + shared experts x d_ff) x 6 d,
-//                            SwiGLU, + 2 d E router, per block
+//   active_flops_per_token   per block, SwiGLU: active_width x (2 g + 4 d)
+//                            (g = d, or r for AoE's gates continued from
+//                            the caches) + shared experts x d_ff x 6 d +
+//                            2 d x router columns (E, or E r: AoE's caches
+//                            of every expert)
 //   diverged                 1 if a training loss was not finite (training
 //                            stops; the cell's other final rows are absent)
 //   theory.bayes_mse         noise^2, the least reachable val_mse

@@ -26,6 +26,7 @@ ARGS = {
     "BM_Backward": ["T", "f", "E", "k"],
     "BM_FineGrained": ["T", "m", "shared"],
     "BM_Heterogeneous": ["T"],
+    "BM_AutonomyOfExperts": ["T", "r"],
     "BM_Scaling": ["T", "f", "E", "k"],
     "BM_PrefillFastOnly": ["T", "f", "E", "k"],
     "BM_Decode": ["T", "E", "k"],
@@ -47,6 +48,9 @@ BENCHMARKS = {
                       "and the dense SwiGLU of the same FLOPs",
     "BM_Heterogeneous": "HMoE's experts of different widths (2304 to 5888, top-2) against the "
                         "plain layer of the same total width and the dense SwiGLU of width k f",
+    "BM_AutonomyOfExperts": "Autonomy-of-Experts' layer (d = 768, 8 experts, top-2, factorised "
+                            "gates of rank r sized to d_ffn = 3072's parameters) against that "
+                            "plain top-2 layer, and its all-experts cache GEMM alone",
     "BM_Backward": "MoE layer backward (12 T k d f FLOP) against the dense MLP's backward",
     "BM_Decode": "MoE layer forward at decode (d = 1024, f = 4096): a weight stream, "
                  "against the per-expert loops and the STREAM rates",
@@ -115,6 +119,13 @@ COUNTERS = {
     "hetero_vs_plain": ("heterogeneous layer GFLOP/s over the plain layer's at the same rows "
                         "per expert (target >= 0.8)", RATIO),
     "hetero_gflops": ("GFLOP/s of the heterogeneous layer over its routed rows", None),
+    "aoe_vs_moe": ("AoE layer speed over the plain top-2 layer of the same parameters "
+                   "(paper: 0.97 throughput)", RATIO),
+    "cache_fraction": ("the all-experts cache GEMM's time as a fraction of the AoE forward",
+                       None),
+    "cache_gflops": ("GFLOP/s of AoE's all-experts cache GEMM (T x d x E r)", None),
+    "cache_pct_dense": ("the cache GEMM's GFLOP/s as % of the dense MLP's", RATIO),
+    "d_wide": ("AoE's expert width from Eq. 5", None),
     "ref_blas_gflops": ("GFLOP/s of the per-expert loop gather → OpenBLAS GEMMs → scatter",
                         None),
     "x_vs_ref_blas": ("MoE layer speedup over the per-expert gather → OpenBLAS → scatter loop",

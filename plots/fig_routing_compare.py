@@ -39,6 +39,8 @@ QUALITY_CLAIMS = {
               "on the router input trains the top-1 gate at least as well as without it",
     "deepseek_moe": "DeepSeekMoE (Dai et al., ACL 2024): fine-grained experts with a shared one "
                     "beat top-k at equal active FLOPs",
+    "aoe": "Autonomy-of-Experts (Lv et al., ICML 2025): experts that select themselves by the "
+           "norm of their gate cache beat a router-based MoE of equal parameters",
 }
 # Routers whose load the auxiliary balance loss is claimed to even out
 # (Shazeer et al., ICLR 2017; Fedus, Zoph & Shazeer, JMLR 2022).
@@ -215,6 +217,13 @@ def _claims(keys, metrics):
                 out.append([QUALITY_CLAIMS[router], rc.arm_label(keys, key),
                             "Δ val MSE %s" % common.fmt_ci(d["mean"], d["low"], d["high"], 4),
                             common.sign_verdict(d["low"], d["high"], -1)])
+        if router == "aoe" and ref and key[keys.index("balance")] > 0:
+            d = rc.paired(entropy.get(key, {}), entropy.get(ref, {}))
+            if d:
+                out.append(["AoE: a more balanced load than the router-based MoE, both with the "
+                            "balance loss", rc.arm_label(keys, key),
+                            "Δ load entropy %s" % common.fmt_ci(d["mean"], d["low"], d["high"], 3),
+                            common.sign_verdict(d["low"], d["high"], 1)])
         if router == "sam" and "k" in keys and key[keys.index("k")] >= 2:
             out += _sam_claims(keys, key, metrics)
         if router == "expert_choice":
