@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "algorithms/moe/microkernels.h"
+#include "algorithms/moe/scalar_math.h"
 #include "sim/check.h"
 
 namespace expertlab::moe {
@@ -396,7 +397,23 @@ void BuildDispatch(const int32_t* expert, int64_t tokens, int64_t slots, int64_t
   out->offset[0] = 0;
 }
 
+template <class S>
+void SiluTimesUp(const S* g, const S* u, int64_t n, S* h, const EngineOptions& engine) {
+  constexpr int64_t kChunk = 16384;
+  const int64_t chunks = (n + kChunk - 1) / kChunk;
+#pragma omp parallel for schedule(static) num_threads(engine.threads) if (chunks > 4)
+  for (int64_t c = 0; c < chunks; ++c) {
+    const int64_t begin = c * kChunk, len = std::min(kChunk, n - begin);
+    if constexpr (std::is_same_v<S, float>) {
+      ActiveFloatKernels(engine).silu_mul(g + begin, u + begin, h + begin, len);
+    } else {
+      for (int64_t i = begin; i < begin + len; ++i) h[i] = Silu(g[i]) * u[i];
+    }
+  }
+}
+
 #define EXPERTLAB_MOE_INSTANTIATE(S)                                                        \
+  template void SiluTimesUp<S>(const S*, const S*, int64_t, S*, const EngineOptions&);      \
   template void PackPanels<S>(const S*, int64_t, int64_t, int64_t, bool, PackedPanels<S>*); \
   template void PackSwiGluPanels<S>(const S*, const S*, int64_t, int64_t, int64_t,          \
                                     PackedPanels<S>*);                                      \

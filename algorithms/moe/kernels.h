@@ -126,6 +126,14 @@ GemmProblem<S> PackedGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a, const
   return {.m = m, .n = n, .k = k, .a = a, .b_packed = b, .c = c};
 }
 
+// C = A B with B given as k rows of n values, packed per work item (a
+// matrix used once, such as a merged expert).
+template <class S>
+GemmProblem<S> RowsGemm(int64_t m, int64_t n, int64_t k, RowSource<S> a, RowSource<S> b,
+                        RowSink<S> c) {
+  return {.m = m, .n = n, .k = k, .a = a, .b_rows = b, .c = c};
+}
+
 // C = A^T B with A given as k rows of m values and B as k rows of n values
 // (weight gradients: a sum over the rows of a segment).
 template <class S>
@@ -149,6 +157,11 @@ void RunGemms(const std::vector<GemmProblem<S>>& problems, const EngineOptions& 
 
 // The float kernels RunGemms (and the layer's row-wise passes) will use.
 const FloatKernels& ActiveFloatKernels(const EngineOptions& options);
+
+// h = silu(g) * u over n values in fixed chunks (float: the active SIMD
+// kernel), each value computed the same way for any thread count.
+template <class S>
+void SiluTimesUp(const S* g, const S* u, int64_t n, S* h, const EngineOptions& options);
 
 // Counting sort of (token, slot) pairs by expert: the dispatch plan.
 struct Dispatch {

@@ -2,43 +2,25 @@
 
 #include <omp.h>
 
-#include <algorithm>
-#include <type_traits>
 #include <utility>
 
 #include "algorithms/moe/numeric_checks.h"
-#include "algorithms/moe/scalar_math.h"
 #include "sim/check.h"
 #include "sim/registry.h"
 
 namespace expertlab::moe {
-namespace {
-
-// h = silu(g) * u over n values, in fixed chunks (float: the active SIMD
-// kernel), so every value is computed the same way for any thread count.
-template <class S>
-void SiluTimesUp(const S* g, const S* u, int64_t n, S* h, const EngineOptions& engine) {
-  constexpr int64_t kChunk = 16384;
-  const int64_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static) num_threads(engine.threads) if (chunks > 4)
-  for (int64_t c = 0; c < chunks; ++c) {
-    const int64_t begin = c * kChunk, len = std::min(kChunk, n - begin);
-    if constexpr (std::is_same_v<S, float>) {
-      ActiveFloatKernels(engine).silu_mul(g + begin, u + begin, h + begin, len);
-    } else {
-      for (int64_t i = begin; i < begin + len; ++i) h[i] = Silu(g[i]) * u[i];
-    }
-  }
-}
-
-}  // namespace
-
 void CheckRouterFitsLayer(const Router& router, const MoeConfig& config) {
   router.Slots(config.top_k, config.experts);  // throws on a bad (k, E)
   EXPERTLAB_CHECK(!router.SetsExpertCapacity() || config.capacity_factor == 0)
       << "capacity_factor: the router fills every expert to its own capacity (expert choice), "
          "so the layer's capacity_factor must be 0 (dropless), got "
       << config.capacity_factor;
+  EXPERTLAB_CHECK(router.MergeGroup() == 0 ||
+                  (config.capacity_factor == 0 && config.shared_experts == 0 &&
+                   config.expert_widths.empty() && config.gate_rank == 0 &&
+                   config.activation == Activation::kSwiGlu))
+      << "router: a router that merges the experts (SMEAR) needs SwiGLU experts of one width, "
+         "no shared experts, no factorised gates and capacity_factor = 0";
   EXPERTLAB_CHECK(router.GateRank() == config.gate_rank)
       << "gate_rank: the router scores factorised gates of rank " << router.GateRank()
       << " (0 = none) but the layer has gate_rank = " << config.gate_rank
@@ -212,6 +194,10 @@ void MoeLayer<S>::RunExperts(S* y, MoeState<S>* state) {
     EXPERTLAB_CHECK(state->expert[i] >= -1 && state->expert[i] < G)
         << "moe: slot " << i << " names expert " << state->expert[i] << " of " << G;
   if (!packed_) Pack();
+  if (router_->MergeGroup() > 0) {
+    RunMergedExperts(y, state);
+    return;
+  }
   // Counting sort of the kept (token, slot) pairs by expert.
   BuildDispatch(state->expert.data(), T, slots, G, &state->dispatch);
   const Dispatch& dispatch = state->dispatch;

@@ -167,6 +167,10 @@ struct MoeState {
   std::vector<S> hidden;               // activation output
   std::vector<S> pre_g, pre_u;         // pre-activations (training), as hidden
   std::vector<S> slot_out;             // [T x slots x d] weighted expert outputs
+  // Merged experts (Router::MergeGroup() > 0): per group of tokens the
+  // merge weights [groups x E] and the merged expert [W_g | W_u | W_d]
+  // [groups x 3 d f]; hidden, pre_g and pre_u are then [T x f].
+  std::vector<S> merge_weight, merged;
   MoeStats stats;
 };
 
@@ -248,6 +252,10 @@ class MoeLayer {
   // with factorised gates two GEMMs from the router's cache and x.
   void FusedGateUp(MoeState<S>* state);
   void FactorisedGateUp(MoeState<S>* state);
+  // Merged experts (Router::MergeGroup(), layer_merged.cc).
+  void RunMergedExperts(S* y, MoeState<S>* state);
+  void MergedBackward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>* grads,
+                      const AuxLossWeights& aux);
   // Route's steps.
   void ComputeRouterLogits(MoeState<S>* state, Rng* rng);
   void AssignSlotsWithinCapacity(MoeState<S>* state) const;
@@ -255,7 +263,10 @@ class MoeLayer {
   // Backward's steps, in order; each reads the scratch the previous wrote.
   void DownProjectionBackward(const S* dy, const MoeState<S>& state);
   void ActivationBackward(const S* dy, const MoeState<S>& state);
+  void SlotWeightGradients(const MoeState<S>& state);
   void RouterBackward(const MoeState<S>& state, const AuxLossWeights& aux);
+  // dW_r = X^T dZ and dx = dZ W_r^T (stored) appended to problems_.
+  void AddRouterProducts(const MoeState<S>& state, S* dx, MoeWeights<S>* grads);
   void GateCacheBackward(const MoeState<S>& state);
   void WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeights<S>* grads);
   void CombineSlotGradients(const MoeState<S>& state, S* dx) const;
@@ -283,7 +294,9 @@ class MoeLayer {
   std::vector<S> dys_;           // [rows x d] w dy per sorted row
   std::vector<S> dxs_;           // [rows x d] dx per sorted row
   std::vector<S> dlogits_s_;     // [T x RouterColumns()] d_logits_ in S
-  std::vector<S> dcache_;        // factorised gates: dL/dc from the experts, as dlogits_s_
+  std::vector<S> dmerged_;       // merged experts: dL/d merged expert, as MoeState::merged
+  std::vector<PackedPanels<S>> merged_t_panels_;  // merged: per group W_d^T, [W_g^T; W_u^T]
+  std::vector<S> dcache_;  // factorised gates: dL/dc from the experts, as dlogits_s_
   std::vector<double> d_row_weight_, d_weight_, d_probs_, d_logits_;
 };
 

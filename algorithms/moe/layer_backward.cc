@@ -34,13 +34,18 @@ void MoeLayer<S>::Backward(const S* dy, MoeState<S>& state, S* dx, MoeWeights<S>
     for (auto* block : grads->Blocks()) std::fill(block->begin(), block->end(), S(0));
     return;
   }
-  DownProjectionBackward(dy, state);
-  ActivationBackward(dy, state);
-  RouterBackward(state, aux);
-  if (config_.gate_rank > 0) GateCacheBackward(state);
-  WeightGradientGemms(state, dx, grads);
+  if (router_->MergeGroup() > 0) {
+    MergedBackward(dy, state, dx, grads, aux);
+  } else {
+    DownProjectionBackward(dy, state);
+    ActivationBackward(dy, state);
+    SlotWeightGradients(state);
+    RouterBackward(state, aux);
+    if (config_.gate_rank > 0) GateCacheBackward(state);
+    WeightGradientGemms(state, dx, grads);
+    CombineSlotGradients(state, dx);
+  }
   if (!router_->LearnsRouterWeights()) std::fill(grads->router.begin(), grads->router.end(), S(0));
-  CombineSlotGradients(state, dx);
 }
 
 // z[r] = dy[token(r)] W_d^T per sorted row, unweighted: it gives both the
@@ -109,21 +114,26 @@ void MoeLayer<S>::ActivationBackward(const S* dy, const MoeState<S>& state) {
   }
 }
 
-// d logits [T x RouterColumns()]: the routing-weight gradients of the routed slots
+// dL/d combine weight [T x routed slots] from the kept rows' <h, z>.
+template <class S>
+void MoeLayer<S>::SlotWeightGradients(const MoeState<S>& state) {
+  const int64_t T = state.tokens, slots = state.slots, routed = state.routing.slots;
+  d_weight_.assign(T * routed, 0.0);
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t s = 0; s < routed; ++s) {
+      const int32_t r = state.dispatch.row_of_slot[t * slots + s];
+      if (r >= 0) d_weight_[t * routed + s] = d_row_weight_[r];
+    }
+}
+
+// d logits [T x RouterColumns()] from d_weight_: the routing-weight gradients of the routed slots
 // through the router's own backward, plus the balance loss (through the
 // router probabilities) and the z-loss (directly) with the weights `aux`,
 // plus the router's own auxiliary loss (weighted by the router).
 template <class S>
 void MoeLayer<S>::RouterBackward(const MoeState<S>& state, const AuxLossWeights& aux) {
-  const int64_t T = state.tokens, E = config_.experts, slots = state.slots,
-                routed = state.routing.slots, cols = config_.RouterColumns();
-  const Dispatch& dispatch = state.dispatch;
-  d_weight_.assign(T * routed, 0.0);
-  for (int64_t t = 0; t < T; ++t)
-    for (int64_t s = 0; s < routed; ++s) {
-      const int32_t r = dispatch.row_of_slot[t * slots + s];
-      if (r >= 0) d_weight_[t * routed + s] = d_row_weight_[r];
-    }
+  const int64_t T = state.tokens, E = config_.experts, routed = state.routing.slots,
+                cols = config_.RouterColumns();
   // d balance / d p[t, e] = E f_e / T.
   if (aux.balance != 0) {
     d_probs_.assign(T * E, 0.0);
@@ -186,8 +196,8 @@ constexpr int64_t kStreamGradientBytes = int64_t{256} << 20;
 // receives dZ W_r^T (the slots are added by CombineSlotGradients).
 template <class S>
 void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeights<S>* grads) {
-  const int64_t T = state.tokens, d = config_.d_model, G = config_.groups(),
-                cols = config_.RouterColumns(), r = config_.gate_rank;
+  const int64_t d = config_.d_model, G = config_.groups(), cols = config_.RouterColumns(),
+                r = config_.gate_rank;
   const S* x = state.x;
   const Dispatch& dispatch = state.dispatch;
   const bool swiglu = config_.activation == Activation::kSwiGlu;
@@ -236,16 +246,22 @@ void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeight
       problems_.push_back(PackedGemm<S>(count, d, ldgu, {dgu, ldgu, nullptr}, &up_t_panels_[g],
                                         {dxs_.data() + off * d, d, nullptr}));
   }
+  AddRouterProducts(state, dx, grads);
+  RunGemms(problems_, Engine());
+  for (size_t i = 0; i < state.jitter.size(); ++i) dx[i] *= state.jitter[i];
+}
+
+template <class S>
+void MoeLayer<S>::AddRouterProducts(const MoeState<S>& state, S* dx, MoeWeights<S>* grads) {
+  const int64_t T = state.tokens, d = config_.d_model, cols = config_.RouterColumns();
   // dW_r = X^T dZ, with X the router's input (x * u under jitter)
-  const S* router_x = state.router_x.empty() ? x : state.router_x.data();
+  const S* router_x = state.router_x.empty() ? state.x : state.router_x.data();
   problems_.push_back(TransposedGemm<S>(d, cols, T, {router_x, d, nullptr},
                                         {dlogits_s_.data(), cols, nullptr},
                                         {grads->router.data(), cols, nullptr}));
-  // dx = dZ W_r^T (times u under jitter)
+  // dx = dZ W_r^T (times u under jitter, applied by the caller)
   problems_.push_back(PackedGemm<S>(T, d, cols, {dlogits_s_.data(), cols, nullptr},
                                     &router_t_panels_, {dx, d, nullptr}));
-  RunGemms(problems_, Engine());
-  for (size_t i = 0; i < state.jitter.size(); ++i) dx[i] *= state.jitter[i];
 }
 
 // dx += each token's slot rows, in slot order (deterministic).

@@ -116,6 +116,16 @@ class Router {
   // r columns per expert. 0: one logit per expert.
   virtual int64_t GateRank() const { return 0; }
 
+  // G > 0 for a router whose experts are merged, not mixed (SMEAR): the
+  // layer averages the experts' parameters with each group's combine
+  // weights (the slots of the group's first token; groups of G
+  // consecutive tokens, the last one possibly shorter) and runs the one
+  // merged expert on the group's tokens. The router gives every token of
+  // a group the same slots, and its Backward sums d_weight over the
+  // group's tokens (the layer puts the group's gradient on its first
+  // token). 0: the experts' outputs are mixed.
+  virtual int64_t MergeGroup() const { return 0; }
+
   // True for a router that fills every expert to a capacity of its own
   // (expert choice): a layer capacity on top of it would drop tokens the
   // router already placed, so the layer refuses a capacity_factor > 0.

@@ -328,6 +328,10 @@ TEST_CASE("MoE layer gradients match central finite differences (double)", "[the
        false, "aoe(rank=2)"},
       {"aoe, code weights, capacity drops", 7, 5, 4, 3, 2, 0, Activation::kSwiGlu, 0.5, false,
        false, "aoe(rank=3,weights=code,match_params=false)"},
+      {"smear, merged experts per token", 5, 4, 5, 3, 1, 0, Activation::kSwiGlu, 0, false, false,
+       "smear"},
+      {"smear, groups of 3 (the last one short)", 7, 4, 5, 3, 1, 0, Activation::kSwiGlu, 0, false,
+       false, "smear(group=3)"},
   };
   for (const Case& c : small) GradientCheck(c, seed);
 }
@@ -344,6 +348,8 @@ TEST_CASE("MoE forward and backward are bit-identical for 1 and 2 threads", "[de
       // Over the SiLU pass's threading threshold (4 chunks of 16384).
       {"aoe, factorised gates", 400, 64, 96, 8, 2, 0, Activation::kSwiGlu, 0, true, false,
        "aoe(rank=16)"},
+      {"smear, merged experts per group of 4", 400, 64, 96, 8, 1, 0, Activation::kSwiGlu, 0, true,
+       false, "smear(group=4)"},
   };
   for (const Case& c : cases) {
     INFO(c.name);

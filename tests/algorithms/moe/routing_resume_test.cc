@@ -18,11 +18,11 @@
 namespace expertlab::moe {
 namespace {
 
-using testing::MemoryCheckpoints;
-using testing::OneCellOf;
-using testing::SameRows;
+using expertlab::testing::MemoryCheckpoints;
+using expertlab::testing::OneCellOf;
+using expertlab::testing::SameRows;
 
-std::vector<MetricRow> RunCell(const testing::OneCell& one, CheckpointIo* io,
+std::vector<MetricRow> RunCell(const expertlab::testing::OneCell& one, CheckpointIo* io,
                                const std::atomic<bool>* stop) {
   CellContext context(5, one.cell.hash, one.cell.data_hash, 0, 1, io, stop);
   one.experiment->RunCell(one.cell.params, context);
@@ -32,7 +32,7 @@ std::vector<MetricRow> RunCell(const testing::OneCell& one, CheckpointIo* io,
 // Stops the cell at its first save (step 1), then resumes it with a stop
 // that lands mid-training (about half the uninterrupted run's time in;
 // wherever it lands, the rows must not change), then runs it to the end.
-void CheckResumes(const testing::OneCell& one) {
+void CheckResumes(const expertlab::testing::OneCell& one) {
   const auto begin = std::chrono::steady_clock::now();
   const std::vector<MetricRow> whole = RunCell(one, nullptr, nullptr);
   const auto half = (std::chrono::steady_clock::now() - begin) / 2;
