@@ -25,7 +25,9 @@ constexpr uint64_t kInitStream = 2;
 constexpr uint64_t kValidationStream = 3;
 constexpr uint64_t kRouterStream = 0;
 
-RoutingTaskSpec TaskSpec(const Params& p) {
+}  // namespace
+
+RoutingTaskSpec RoutingStudy::TaskSpec(const Params& p) const {
   RoutingTaskSpec spec;
   spec.clusters = p.Int("K");
   spec.dim = p.Int("dim");
@@ -42,6 +44,8 @@ RoutingTaskSpec TaskSpec(const Params& p) {
   spec.holdout_tasks = p.Int("holdout_tasks");
   return spec;
 }
+
+namespace {
 
 Batch<float> AsBatch(const RoutingSample& s) {
   return {s.n, nullptr, s.x.data(), nullptr, s.y.data()};
@@ -338,11 +342,17 @@ void RoutingStudy::RunCell(const Params& p, CellContext& context) const {
   const MoeConfig& layer = model.config().moe;
   const double d = double(p.Int("d_model")), gate_in = double(layer.GateRows());
   const double shared_width = double(layer.shared_experts * layer.d_ff);
-  context.Record("active_width", steps, e.active_width);
-  context.Record("active_flops_per_token", steps,
-                 double(p.Int("blocks")) * ((2.0 * gate_in + 4.0 * d) * e.active_width +
-                                            6.0 * d * shared_width +
-                                            2.0 * d * double(layer.RouterColumns())));
+  // Merged experts (SMEAR) run one expert per token, after a merge of 3 E
+  // d f multiply-adds per group of tokens.
+  const int64_t merge_group = model.layer(0).router().MergeGroup();
+  const double width = merge_group > 0 ? double(layer.d_ff) : e.active_width;
+  const double merge_flops =
+      merge_group > 0 ? 6.0 * d * double(layer.d_ff * layer.experts) / double(merge_group) : 0.0;
+  context.Record("active_width", steps, width);
+  context.Record(
+      "active_flops_per_token", steps,
+      double(p.Int("blocks")) * ((2.0 * gate_in + 4.0 * d) * width + 6.0 * d * shared_width +
+                                 merge_flops + 2.0 * d * double(layer.RouterColumns())));
   if (task.spec().structure == TaskStructure::kHierarchical && layer.experts % p.Int("super") == 0)
     RecordGroups(model, val, task, steps, context);
   if (p.Int("holdout_tasks") > 0)

@@ -31,12 +31,14 @@
 //   oracle_agreement         (top-1 routing against the best one-to-one
 //                            map of clusters to experts, routing_metrics.h)
 //   active_width             hidden units of the kept routed experts per
-//                            token (k d_ff for a uniform layer of k)
+//                            token (k d_ff for a uniform layer of k; d_ff
+//                            for SMEAR's one merged expert)
 //   active_flops_per_token   per block, SwiGLU: active_width x (2 g + 4 d)
 //                            (g = d, or r for AoE's gates continued from
 //                            the caches) + shared experts x d_ff x 6 d +
 //                            2 d x router columns (E, or E r: AoE's caches
-//                            of every expert)
+//                            of every expert) + SMEAR's merge, 6 d d_ff E
+//                            per group of tokens
 //   diverged                 1 if a training loss was not finite (training
 //                            stops; the cell's other final rows are absent)
 //   theory.bayes_mse         noise^2, the least reachable val_mse
@@ -83,6 +85,9 @@ class RoutingStudy : public Experiment {
   void RunCell(const Params& params, CellContext& context) const override;
 
  protected:
+  // The task of a cell from its keys; a study with task keys of its own
+  // (routing_smear's example_tokens) extends it.
+  virtual moe::RoutingTaskSpec TaskSpec(const Params& params) const;
   // The layer of the cell's model from its keyed shape (d_ff, E, k) as
   // the router prescribes it (Router::LayerShape, applied by
   // ReadMoeModelKeys): a study that reshapes

@@ -41,6 +41,9 @@ QUALITY_CLAIMS = {
                     "beat top-k at equal active FLOPs",
     "aoe": "Autonomy-of-Experts (Lv et al., ICML 2025): experts that select themselves by the "
            "norm of their gate cache beat a router-based MoE of equal parameters",
+    "smear": "SMEAR (Muqeeth, Liu & Raffel, TMLR 2024): one merged expert per example beats "
+             "sparse top-1 routing (here an example is one token, so the merge costs E "
+             "experts' FLOPs; routing_smear has multi-token examples)",
 }
 # Routers whose load the auxiliary balance loss is claimed to even out
 # (Shazeer et al., ICLR 2017; Fedus, Zoph & Shazeer, JMLR 2022).

@@ -12,7 +12,8 @@ ROUTER_LABELS = {"topk_softmax": "top-k softmax", "noisy_topk": "noisy top-k",
                  "gw_moe": "GW-MoE", "smoe_dropout": "SMoE-Dropout",
                  "gshard_top2": "GShard top-2", "thor": "THOR", "moec": "MoEC",
                  "switch": "Switch", "deepseek_moe": "DeepSeekMoE", "sam": "SAM",
-                 "hmoe": "HMoE", "aoe": "AoE"}
+                 "hmoe": "HMoE", "aoe": "AoE",
+                 "smear": "SMEAR"}
 REFERENCE = "topk_softmax"
 
 

@@ -12,8 +12,8 @@
 namespace expertlab::moe {
 namespace {
 
-const std::vector<std::string> kTaskStructureNames = {"clusters", "hierarchical",
-                                                      "common_specific", "skills"};
+const std::vector<std::string> kTaskStructureNames = {"clusters", "hierarchical", "common_specific",
+                                                      "skills"};
 
 // C(n, k) >= at_least; in double, exact while below 2^53.
 bool BinomialAtLeast(int64_t n, int64_t k, int64_t at_least) {
@@ -34,8 +34,7 @@ std::vector<double> MapScales(const RoutingTaskSpec& spec) {
     }
     case TaskStructure::kSkills:
       return std::vector<double>(spec.skills, 1.0 / double(spec.skills_per_task));
-    default:
-      return std::vector<double>(K, 1.0);
+    default: return std::vector<double>(K, 1.0);
   }
 }
 
@@ -50,8 +49,9 @@ void ValidateStructure(const RoutingTaskSpec& spec) {
       << "routing task: skills_per_task must be <= skills = " << spec.skills << ", got "
       << spec.skills_per_task;
   EXPERTLAB_CHECK(BinomialAtLeast(spec.skills, spec.skills_per_task, K))
-      << "routing task: skills = " << spec.skills << " and skills_per_task = "
-      << spec.skills_per_task << " give fewer distinct skill subsets than the K = " << K
+      << "routing task: skills = " << spec.skills
+      << " and skills_per_task = " << spec.skills_per_task
+      << " give fewer distinct skill subsets than the K = " << K
       << " tasks (clusters); raise skills or lower clusters";
 }
 
@@ -88,8 +88,10 @@ void RoutingTaskSpec::Validate() const {
   EXPERTLAB_CHECK(skills_per_task >= 1)
       << "routing task: skills_per_task must be >= 1, got " << skills_per_task;
   EXPERTLAB_CHECK(holdout_tasks >= 0 && holdout_tasks < clusters)
-      << "routing task: holdout_tasks must be in [0, clusters - 1 = " << clusters - 1
-      << "], got " << holdout_tasks;
+      << "routing task: holdout_tasks must be in [0, clusters - 1 = " << clusters - 1 << "], got "
+      << holdout_tasks;
+  EXPERTLAB_CHECK(example_tokens >= 1)
+      << "routing task: example_tokens must be >= 1, got " << example_tokens;
   ValidateStructure(*this);
 }
 
@@ -197,8 +199,7 @@ void RoutingTask::Target(int64_t c, const double* x, double* y) const {
     case TaskStructure::kSkills:
       for (int64_t s : subsets_[c]) AddMap(s, x, y);
       break;
-    default:
-      AddMap(c, x, y);
+    default: AddMap(c, x, y);
   }
   for (int64_t f = 0; f < HardFeatures(c); ++f) {
     const double* om = omega_.data() + (c * F + f) * D;
@@ -221,8 +222,9 @@ RoutingSample RoutingTask::Sample(int64_t n, Rng& rng, RoutingSplit split) const
   s.cluster.resize(n);
   s.super_cluster.resize(n);
   std::vector<double> x(D), y(O);
+  int64_t c = 0;
   for (int64_t i = 0; i < n; ++i) {
-    const int64_t c = static_cast<int64_t>(Categorical(rng, weights));
+    if (i % spec_.example_tokens == 0) c = static_cast<int64_t>(Categorical(rng, weights));
     s.cluster[i] = static_cast<int32_t>(c);
     s.super_cluster[i] = static_cast<int32_t>(SuperCluster(c));
     for (int64_t j = 0; j < D; ++j) x[j] = mu_[c * D + j] + Normal(rng);

@@ -75,6 +75,10 @@
 //   skills          >= 1          skills: skill maps S
 //   skills_per_task 1..S          skills: m, with C(S, m) >= K
 //   holdout_tasks   0..K-1        clusters held out of the training split
+//   example_tokens  >= 1          consecutive samples that share one cluster
+//                                 draw (an example of several tokens, for
+//                                 per-example routing such as SMEAR's);
+//                                 1 = every sample its own draw
 #pragma once
 
 #include <cstdint>
@@ -108,6 +112,7 @@ struct RoutingTaskSpec {
   int64_t skills = 6;
   int64_t skills_per_task = 2;
   int64_t holdout_tasks = 0;
+  int64_t example_tokens = 1;
   // Throws expertlab::Error naming the first bad field.
   void Validate() const;
   // Super-clusters: `super` if hierarchical, else K (each its own).
