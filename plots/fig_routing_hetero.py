@@ -48,14 +48,6 @@ def _difficulty_correlation(by_replicate):
     return out
 
 
-def _with(keys, key, **values):
-    """key with some of its keys replaced."""
-    out = list(key)
-    for name, value in values.items():
-        out[keys.index(name)] = value
-    return tuple(out)
-
-
 def _hmoe(router):
     """(penalty, p, entropy_loss) of an hmoe spec, None for another router."""
     name, args = common.parse_spec(router)
@@ -119,9 +111,9 @@ def _claims(keys, mse, width, correlation):
                 or ("balance" in keys and key[keys.index("balance")] != 0)):
             continue
         penalty, p, entropy_loss = hmoe
-        homogeneous = _with(keys, key, router=_baseline(p, entropy_loss), sizes="uniform",
+        homogeneous = rc.with_keys(keys, key, router=_baseline(p, entropy_loss), sizes="uniform",
                             balance=0.01)
-        balanced = _with(keys, key, router=_baseline(p, entropy_loss), balance=0.01)
+        balanced = rc.with_keys(keys, key, router=_baseline(p, entropy_loss), balance=0.01)
         if penalty == 0:
             out.append(_diff_claim("without an auxiliary loss, large experts take most tokens "
                                    "(more active units than the homogeneous layer)", keys, key,

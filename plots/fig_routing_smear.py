@@ -23,13 +23,6 @@ def _keys(rows):
     return rc.arm_keys(rows, ("router", "k", "example_tokens"))
 
 
-def _with(keys, key, **values):
-    out = list(key)
-    for name, value in values.items():
-        out[keys.index(name)] = value
-    return tuple(out)
-
-
 def _group(router):
     """SMEAR's group of a smear spec, None for another router."""
     name, args = common.parse_spec(router)
@@ -77,7 +70,7 @@ def _claims(keys, mse, flops):
         group = _group(key[0])
         if group is None or group != key[keys.index("example_tokens")]:
             continue
-        top1 = _with(keys, key, router=rc.REFERENCE, k=1)
+        top1 = rc.with_keys(keys, key, router=rc.REFERENCE, k=1)
         if top1 in mse:
             d, text = _paired_text(mse[key], mse[top1])
             cost = rc.summary(flops[key])[0] / rc.summary(flops[top1])[0]
@@ -87,7 +80,7 @@ def _claims(keys, mse, flops):
                             "Δ val MSE %s at %.2f× its FLOPs" % (text, cost),
                             common.sign_verdict(d["low"], d["high"], -1)])
         dense = [a for a in mse if a[0] == rc.REFERENCE and a[keys.index("k")] > 2
-                 and _with(keys, a, k=1) == top1]
+                 and rc.with_keys(keys, a, k=1) == top1]
         if dense:
             ref = max(dense, key=lambda a: a[keys.index("k")])
             d, text = _paired_text(mse[key], mse[ref])
@@ -101,7 +94,7 @@ def _claims(keys, mse, flops):
                             "%s vs %s" % (rc.arm_label(keys, key), rc.arm_label(keys, ref)),
                             "Δ val MSE %s (margin %.4f) at %.2f× its FLOPs"
                             % (text, margin, cost), verdict])
-        per_token = _with(keys, key, router="smear")
+        per_token = rc.with_keys(keys, key, router="smear")
         if per_token in mse and per_token != key:
             d, text = _paired_text(mse[key], mse[per_token])
             cost = rc.summary(flops[key])[0] / rc.summary(flops[per_token])[0]

@@ -45,6 +45,14 @@ def short_labels(keys, arms, always=("balance",), only=None):
     return out
 
 
+def with_keys(keys, key, **values):
+    """The arm `key` with some of its keys replaced."""
+    out = list(key)
+    for name, value in values.items():
+        out[keys.index(name)] = value
+    return tuple(out)
+
+
 def finals(rows, metric, keys):
     """{arm: {replicate: value}} of a metric's final rows."""
     out = {}
