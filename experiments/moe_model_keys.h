@@ -6,6 +6,7 @@
 #pragma once
 
 #include "algorithms/moe/layer.h"
+#include "sim/check.h"
 #include "sim/params.h"
 
 namespace expertlab::experiments {
@@ -22,6 +23,10 @@ void ReadMoeModelKeys(const Params& p, ModelConfigType* c) {
   c->router = p.String("router");
   c->aux = {p.Double("balance"), p.Double("z")};
   c->moe = moe::LayerShapeFor(c->router, c->moe);
+  EXPERTLAB_CHECK(c->aux.z == 0 || c->moe.gate_rank == 0)
+      << "z: the router z-loss needs one logit per expert, which a router of factorised gates "
+         "("
+      << c->router << ") does not have; set z = 0";
 }
 
 }  // namespace expertlab::experiments

@@ -88,6 +88,7 @@ class RoutingStepTime final : public Experiment {
     const SequenceConfig config = CharLmModelConfig(p, kStepTimeVocab, context.threads());
     SequenceConfig reference_config = config;
     reference_config.router = "topk_softmax";
+    reference_config.moe.gate_rank = 0;  // factorised gates are AoE's router's own
     TimedTraining routed(config, context.DataStream(0), context.Stream(1));
     TimedTraining reference(reference_config, context.DataStream(0), context.Stream(1));
     const int64_t N = p.Int("batch"), L = p.Int("context");

@@ -15,6 +15,9 @@
 //
 // Forward for token t with kept slots s (expert e_s, weight w_s):
 //   y_t = sum_s w_s FFN_{e_s}(x_t) + sum_{shared j} FFN_{E+j}(x_t)
+// or, with a router that merges experts (Router::MergeGroup, SMEAR,
+// layer_merged.cc), y_t = FFN_{theta_bar}(x_t), theta_bar = sum_s w_s
+// theta_{e_s} over the slots of the first token of t's group.
 //   SwiGLU: FFN(x) = (silu(x W_g) * (x W_u)) W_d;  ReLU/GELU: act(x W_1) W_2
 // Auxiliary losses (reported; their gradients are added in Backward with
 // the weights given there):
@@ -210,7 +213,8 @@ class MoeLayer {
   // Repacks the weight panels (checks shapes, and values if check_numerics).
   void Pack();
   // Repacks expert g only (routed 0..E-1, then shared), after its slices of
-  // w_gate / w_up / w_down changed.
+  // w_gate / w_up / w_down changed (with factorised gates, a change of its
+  // first factor, in the router block, needs Pack()).
   void PackExpert(int64_t g);
   void set_threads(int threads) { config_.threads = threads; }
 
@@ -232,7 +236,9 @@ class MoeLayer {
   // per-slot experts and weights (state->expert / weight, capacity applied,
   // shared experts appended) and the statistics; the caller may then edit
   // state->expert (-1 drops a slot) and state->weight; RunExperts sorts the
-  // slots by expert, runs the grouped GEMMs and combines into y.
+  // slots by expert, runs the grouped GEMMs and combines into y. With
+  // merged experts RunExperts reads the slots of each group's first token
+  // only (they are the group's merge weights).
   void Route(const S* x, int64_t tokens, MoeState<S>* state, bool training, Rng* rng);
   void RunExperts(S* y, MoeState<S>* state);
 

@@ -34,10 +34,12 @@ void MoeLayer<S>::Route(const S* x, int64_t tokens, MoeState<S>* state, bool tra
 
 // Router logits x W_r through the engine (the same tiles as the experts),
 // kept in double for the router. With factorised gates they are the
-// experts' caches c_e = x A_e, also kept in S for the experts to reuse. In training, a router with
-// input jitter eps sees x * u instead, u ~ U(1 - eps, 1 + eps) per entry drawn token by token
-// before the router's own draws (Switch Transformers, Sec. 2.4: multiplicative jitter on the router
-// input only; the experts see x).
+// experts' caches c_e = x A_e, also kept in S for the experts to reuse.
+// In training, a router with input jitter eps sees x * u instead,
+// u ~ U(1 - eps, 1 + eps) per entry drawn token by token before the
+// router's own draws (Switch Transformers, Sec. 2.4: multiplicative jitter
+// on the router input only; the experts see x, except for factorised
+// gates, whose caches are the router's output).
 template <class S>
 void MoeLayer<S>::ComputeRouterLogits(MoeState<S>* state, Rng* rng) {
   const int64_t T = state->tokens, d = config_.d_model, cols = config_.RouterColumns();

@@ -13,6 +13,9 @@ QuantizedExpert QuantizeExpert(const moe::MoeWeights<float>& weights, int64_t g,
       << "expert " << g << " is not in [0, " << weights.experts << ")";
   EXPERTLAB_CHECK(weights.swiglu == (activation == moe::Activation::kSwiGlu))
       << "activation " << moe::ActivationName(activation) << " does not match the weights";
+  EXPERTLAB_CHECK(weights.gate_rows == weights.d)
+      << "quantized expert: factorised gates (gate_rank > 0) are not supported: half of the "
+         "gate lives in the router block";
   const auto span = [](const float* p, int64_t n) {
     return std::span<const float>(p, static_cast<size_t>(n));
   };

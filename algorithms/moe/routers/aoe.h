@@ -15,8 +15,9 @@
 // balance loss, Eq. 6) are softmax(s) over all E.
 //
 // Sizing (LayerShape, Eq. 5): with match_params the expert width becomes
-// d_wide = round((3 d d_ff - r d) / (r + 2 d)), so an AoE layer has the
-// parameters of the keyed MoE (router included); otherwise d_ff stays.
+// d_wide = round((3 d d_ff - r d) / (r + 2 d)), so an AoE expert has the
+// parameters of the keyed MoE's expert (the MoE's router, d E, is not
+// matched); otherwise d_ff stays.
 //
 // Gradient: the selection is piecewise constant; through the weights
 // dL/dc_i = dL/ds_i c_i / ||c_i|| (0 at c_i = 0), to which the layer adds

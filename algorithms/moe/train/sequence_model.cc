@@ -27,6 +27,10 @@ void SequenceConfig::Validate() const {
   m.threads = threads;
   m.Validate();
   CheckRouterFitsLayer(router, m);
+  // A merge over several positions would route a position on later ones.
+  EXPERTLAB_CHECK(Registry<Router>::Instance().Create(router)->MergeGroup() <= 1)
+      << "router: a router that merges experts over groups of tokens (SMEAR with group > 1) "
+         "would let a causal model's positions see later ones; use group = 1";
 }
 
 namespace {
@@ -215,8 +219,8 @@ StepResult SequenceModel<S>::ComputeGradients(const SequenceBatch& one_pass, Rng
   MatMul(d_logits_.data(), false, w_head_.data(), true, T, d, V, dn_.data(), false,
          config_.threads);
   std::fill(dg_final_.begin(), dg_final_.end(), S(0));
-  RmsNormRowsBackward(h_[B].data(), g_final_.data(), r_final_.data(), dn_.data(), T, d,
-                      dh_.data(), dg_final_.data());
+  RmsNormRowsBackward(h_[B].data(), g_final_.data(), r_final_.data(), dn_.data(), T, d, dh_.data(),
+                      dg_final_.data());
   // Blocks, last to first; dh_ carries dL/dh through both residuals.
   for (int64_t b = B - 1; b >= 0; --b) {
     layers_[b]->Backward(dh_.data(), moe_states_[b], dx_.data(), &d_moe_[b], config_.aux);

@@ -11,6 +11,7 @@
 #include "sim/registry.h"
 #include "sim/samplers.h"
 #include "tests/algorithms/moe/router_conformance.h"
+#include "tests/sim/one_cell.h"
 
 namespace expertlab::moe {
 namespace {
@@ -165,6 +166,14 @@ TEST_CASE("aoe's bad inputs are clear errors", "[unit][moe]") {
   MoeWeights<float> grads;
   CHECK_THROWS_WITH(layer.Backward(y.data(), state, dx.data(), &grads, {0.01, 0.001}),
                     Catch::Contains("z"));
+}
+
+TEST_CASE("a study refuses AoE with the router z-loss before it runs", "[unit][moe]") {
+  const auto one = expertlab::testing::OneCellOf("routing_charlm", {"router=aoe(rank=8)"});
+  CHECK_THROWS_WITH(one.experiment->CheckCell(one.cell.params),
+                    Catch::Contains("z") && Catch::Contains("factorised gates"));
+  const auto ok = expertlab::testing::OneCellOf("routing_charlm", {"router=aoe(rank=8)", "z=0"});
+  CHECK_NOTHROW(ok.experiment->CheckCell(ok.cell.params));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "algorithms/moe/layer.h"
 #include "algorithms/moe/scalar_math.h"
+#include "algorithms/moe/train/sequence_model.h"
 #include "sim/registry.h"
 #include "sim/samplers.h"
 #include "tests/algorithms/moe/router_conformance.h"
@@ -110,6 +111,18 @@ TEST_CASE("smear's bad layer options are clear errors", "[unit][moe]") {
   config.expert_widths = {2, 6, 10};
   CHECK_THROWS_WITH(MoeLayer<float>(config, MakeSmear("smear")), Catch::Contains("one width"));
   CHECK_THROWS_WITH(MakeSmear("smear(group=0)"), Catch::Contains("group"));
+  // A causal sequence model cannot merge over positions.
+  SequenceConfig seq;
+  seq.vocab = 8;
+  seq.context = 8;
+  seq.d_model = 4;
+  seq.heads = 2;
+  seq.moe = config;
+  seq.moe.expert_widths.clear();
+  seq.router = "smear(group=4)";
+  CHECK_THROWS_WITH(seq.Validate(), Catch::Contains("group = 1"));
+  seq.router = "smear";
+  CHECK_NOTHROW(seq.Validate());
 }
 
 }  // namespace
