@@ -76,8 +76,10 @@ std::vector<ParamSpec> CharLmParameters() {
       ParamSpec::Text("corpus", "/usr/share/common-licenses",
                       "text file, or directory of text files, to model (package base-files "
                       "ships the default; task=text)"),
-      ParamSpec::Int("min_len", 2, Bounds::Closed(1, 32), "shortest digit string (task=algorithmic)"),
-      ParamSpec::Int("max_len", 6, Bounds::Closed(1, 32), "longest digit string (task=algorithmic)"),
+      ParamSpec::Int("min_len", 2, Bounds::Closed(1, 32),
+                     "shortest digit string (task=algorithmic)"),
+      ParamSpec::Int("max_len", 6, Bounds::Closed(1, 32),
+                     "longest digit string (task=algorithmic)"),
   };
   keys.insert(keys.end(), model.begin() + 1, model.end());
   const std::vector<ParamSpec> training = {
@@ -236,6 +238,39 @@ void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
       });
   }
   if (tail_steps > 0) lm.tail_train_bits = tail_nats / double(tail_steps) / std::log(2.0);
+}
+
+std::unique_ptr<SequenceModel<float>> CopyCharLmWithRouter(SequenceModel<float>& trained,
+                                                           const std::string& router, int64_t k) {
+  SequenceConfig config = trained.config();
+  config.router = router;
+  config.moe.top_k = k;
+  Rng unused(0, 0, 0, 0);
+  auto copy = std::make_unique<SequenceModel<float>>(config, unused);
+  auto from = trained.Params(), to = copy->Params();
+  for (size_t i = 0; i < from.size(); ++i) std::copy_n(from[i].value, from[i].size, to[i].value);
+  copy->ParamsChanged();
+  return copy;
+}
+
+ExactMatch DecodeAnswers(
+    CharLm& lm, const std::function<const std::vector<float>&(const SequenceBatch&)>& logits_of,
+    const std::string& ops) {
+  const int64_t length = lm.model->config().context, V = lm.corpus->vocab();
+  std::string text, next, predicted;
+  for (int64_t w = 0; w < lm.val_windows; w += lm.eval_batch) {
+    const int64_t n = std::min(lm.eval_batch, lm.val_windows - w);
+    const SequenceBatch b{n, length, lm.val_tokens.data() + w * length,
+                          lm.val_targets.data() + w * length};
+    const std::vector<float>& logits = logits_of(b);
+    for (int64_t i = 0; i < b.positions(); ++i) {
+      const float* row = logits.data() + i * V;
+      predicted += lm.corpus->alphabet()[std::max_element(row, row + V) - row];
+      text += lm.corpus->alphabet()[b.tokens[i]];
+      next += lm.corpus->alphabet()[b.targets[i]];
+    }
+  }
+  return ScoreAlgorithmic(text, next, predicted, length, ops);
 }
 
 }  // namespace expertlab::experiments

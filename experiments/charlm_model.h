@@ -58,7 +58,7 @@ struct CharLm {
   std::unique_ptr<moe::CharCorpus> corpus;
   std::vector<int32_t> val_tokens, val_targets;
   int64_t val_windows = 0;
-  int64_t eval_batch = 1;  // windows per validation forward (the training batch)
+  int64_t eval_batch = 1;    // windows per validation forward (the training batch)
   bool algorithmic = false;  // task=algorithmic: score exact match too
   std::unique_ptr<moe::SequenceModel<float>> model;
   Rng router_rng{0, 0, 0, 0};  // the router's draws, training then evaluation
@@ -81,7 +81,21 @@ std::unique_ptr<CharLm> MakeCharLm(const Params& p, CellContext& context, Rng ro
 // one; only for a model that belongs to this one cell (not one shared
 // between cells of a process).
 void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
-                 const std::function<void(int64_t, CharLm&)>& at_step = {},
-                 bool resumable = false);
+                 const std::function<void(int64_t, CharLm&)>& at_step = {}, bool resumable = false);
+
+// A copy of `trained` that routes with `router` and k experts per token
+// (inference-time probes of one trained model).
+std::unique_ptr<moe::SequenceModel<float>> CopyCharLmWithRouter(moe::SequenceModel<float>& trained,
+                                                                const std::string& router,
+                                                                int64_t k);
+
+// The held-out answers of lm (task=algorithmic) decoded by the argmax of
+// the logits `logits_of` gives for each validation batch ([positions x
+// vocab]), teacher forced: for whole answers the same as free-running
+// greedy decoding. `ops`: only lines of these ops (empty: all).
+moe::ExactMatch DecodeAnswers(
+    CharLm& lm,
+    const std::function<const std::vector<float>&(const moe::SequenceBatch&)>& logits_of,
+    const std::string& ops = "");
 
 }  // namespace expertlab::experiments

@@ -36,45 +36,22 @@ using moe::SequenceModel;
 constexpr double kBetas[] = {0.1, 0.3, 0.5, 0.7, 0.9};
 constexpr int64_t kWeakRanks[] = {2, 3};
 
-// A copy of `trained` that routes with `router` and k experts per token.
-std::unique_ptr<SequenceModel<float>> CopyWithRouter(SequenceModel<float>& trained,
-                                                     const std::string& router, int64_t k) {
-  moe::SequenceConfig config = trained.config();
-  config.router = router;
-  config.moe.top_k = k;
-  Rng unused(0, 0, 0, 0);
-  auto copy = std::make_unique<SequenceModel<float>>(config, unused);
-  auto from = trained.Params(), to = copy->Params();
-  for (size_t i = 0; i < from.size(); ++i) std::copy_n(from[i].value, from[i].size, to[i].value);
-  copy->ParamsChanged();
-  return copy;
-}
-
 // Exact match of the held-out answers decoded by `strong` alone (weak =
 // null) or by its self-contrast with `weak`.
 moe::ExactMatch Decode(CharLm& lm, SequenceModel<float>& strong, SequenceModel<float>* weak,
                        double alpha, double beta) {
-  const int64_t length = strong.config().context, V = lm.corpus->vocab();
-  std::string text, next, predicted;
-  std::vector<float> strong_logits, contrast(V);
-  for (int64_t w = 0; w < lm.val_windows; w += lm.eval_batch) {
-    const int64_t n = std::min(lm.eval_batch, lm.val_windows - w);
-    const SequenceBatch b{n, length, lm.val_tokens.data() + w * length,
-                          lm.val_targets.data() + w * length};
-    strong_logits = strong.Forward(b, false, nullptr);
-    const std::vector<float>* weak_logits = weak ? &weak->Forward(b, false, nullptr) : nullptr;
-    for (int64_t i = 0; i < b.positions(); ++i) {
-      const float* row = strong_logits.data() + i * V;
-      if (weak_logits) {
-        moe::SelfContrastLogits(row, weak_logits->data() + i * V, V, alpha, beta, contrast.data());
-        row = contrast.data();
-      }
-      predicted += lm.corpus->alphabet()[std::max_element(row, row + V) - row];
-      text += lm.corpus->alphabet()[b.tokens[i]];
-      next += lm.corpus->alphabet()[b.targets[i]];
-    }
-  }
-  return moe::ScoreAlgorithmic(text, next, predicted, length);
+  const int64_t V = lm.corpus->vocab();
+  std::vector<float> contrast;
+  return DecodeAnswers(lm, [&](const SequenceBatch& b) -> const std::vector<float>& {
+    const std::vector<float>& z_strong = strong.Forward(b, false, nullptr);
+    if (!weak) return z_strong;
+    contrast.resize(z_strong.size());
+    const std::vector<float>& z_weak = weak->Forward(b, false, nullptr);
+    for (int64_t i = 0; i < b.positions(); ++i)
+      moe::SelfContrastLogits(z_strong.data() + i * V, z_weak.data() + i * V, V, alpha, beta,
+                              contrast.data() + i * V);
+    return contrast;
+  });
 }
 
 void RecordDecoding(const std::string& name, const moe::ExactMatch& x, int64_t steps,
@@ -121,13 +98,13 @@ class ScmoeDecoding final : public Experiment {
     std::vector<int64_t> ks = {1, 2, 3};
     if (E > 3) ks.push_back(E);
     for (int64_t k : ks) {
-      const auto model = CopyWithRouter(*lm->model, topk, k);
+      const auto model = CopyCharLmWithRouter(*lm->model, topk, k);
       RecordDecoding("top" + std::to_string(k), Decode(*lm, *model, nullptr, 0, 0), steps, context);
     }
-    const auto strong = CopyWithRouter(*lm->model, topk, 2);
+    const auto strong = CopyCharLmWithRouter(*lm->model, topk, 2);
     for (int64_t r : kWeakRanks) {
       const auto weak =
-          CopyWithRouter(*lm->model, "ranked_expert(rank=" + std::to_string(r) + ")", 2);
+          CopyCharLmWithRouter(*lm->model, "ranked_expert(rank=" + std::to_string(r) + ")", 2);
       RecordDecoding("rank" + std::to_string(r), Decode(*lm, *weak, nullptr, 0, 0), steps, context);
       for (double beta : kBetas)
         RecordDecoding("scmoe.r" + std::to_string(r) + ".b" + BetaName(beta),

@@ -64,7 +64,7 @@ double AlgorithmicEntropyRate(const AlgorithmicTextSpec& spec) {
 }
 
 ExactMatch ScoreAlgorithmic(const std::string& tokens, const std::string& targets,
-                            const std::string& predicted, int64_t length) {
+                            const std::string& predicted, int64_t length, const std::string& ops) {
   EXPERTLAB_CHECK(tokens.size() == targets.size() && tokens.size() == predicted.size() &&
                   length >= 1 && tokens.size() % size_t(length) == 0)
       << "algorithmic scoring: tokens, targets and predictions must be whole windows";
@@ -72,16 +72,21 @@ ExactMatch ScoreAlgorithmic(const std::string& tokens, const std::string& target
   for (size_t w = 0; w < tokens.size(); w += size_t(length)) {
     // In the window: seen_line_start once a '\n' was read (the next line's
     // op is then visible); in_answer once that line's '=' was read.
-    bool seen_line_start = false, in_answer = false, line_ok = true;
+    bool seen_line_start = false, in_answer = false, line_ok = true, op_next = false;
+    char op = 0;
     for (size_t j = w; j < w + size_t(length); ++j) {
       if (tokens[j] == '\n') {
         seen_line_start = true;
         in_answer = false;
         line_ok = true;
+        op_next = true;
       } else if (tokens[j] == '=') {
         in_answer = seen_line_start;
+      } else if (op_next) {
+        op = tokens[j];
+        op_next = false;
       }
-      if (!in_answer) continue;
+      if (!in_answer || (!ops.empty() && ops.find(op) == std::string::npos)) continue;
       const bool ok = predicted[j] == targets[j];
       ++out.answer_chars;
       out.answer_correct += ok;

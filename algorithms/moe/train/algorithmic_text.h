@@ -64,7 +64,9 @@ struct ExactMatch {
   int64_t answer_chars = 0, answer_correct = 0;
   int64_t lines = 0, lines_correct = 0;
 };
+// `ops`: score only lines whose op is one of these characters (empty: all).
 ExactMatch ScoreAlgorithmic(const std::string& tokens, const std::string& targets,
-                            const std::string& predicted, int64_t length);
+                            const std::string& predicted, int64_t length,
+                            const std::string& ops = "");
 
 }  // namespace expertlab::moe

@@ -78,6 +78,11 @@ TEST_CASE("algorithmic exact match scores only lines whose input is in the windo
   const ExactMatch unscored = ScoreAlgorithmic(tokens, targets, predicted, 12);
   CHECK(unscored.answer_correct == 3);
   CHECK(unscored.lines_correct == 1);
+  // Scored by op: the line is a reverse ('r'), so "r" scores it and "cis"
+  // (the other ops) scores nothing.
+  CHECK(ScoreAlgorithmic(tokens, targets, predicted, 12, "r").lines == 1);
+  CHECK(ScoreAlgorithmic(tokens, targets, predicted, 12, "cis").lines == 0);
+  CHECK(ScoreAlgorithmic(tokens, targets, predicted, 12, "cis").answer_chars == 0);
 }
 
 TEST_CASE("algorithmic text rejects bad lengths", "[unit][moe]") {
