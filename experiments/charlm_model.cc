@@ -253,9 +253,9 @@ std::unique_ptr<SequenceModel<float>> CopyCharLmWithRouter(SequenceModel<float>&
   return copy;
 }
 
-ExactMatch DecodeAnswers(
+std::vector<ExactMatch> DecodeAnswers(
     CharLm& lm, const std::function<const std::vector<float>&(const SequenceBatch&)>& logits_of,
-    const std::string& ops) {
+    const std::vector<std::string>& op_sets) {
   const int64_t length = lm.model->config().context, V = lm.corpus->vocab();
   std::string text, next, predicted;
   for (int64_t w = 0; w < lm.val_windows; w += lm.eval_batch) {
@@ -270,7 +270,10 @@ ExactMatch DecodeAnswers(
       next += lm.corpus->alphabet()[b.targets[i]];
     }
   }
-  return ScoreAlgorithmic(text, next, predicted, length, ops);
+  std::vector<ExactMatch> out;
+  for (const std::string& ops : op_sets)
+    out.push_back(ScoreAlgorithmic(text, next, predicted, length, ops));
+  return out;
 }
 
 }  // namespace expertlab::experiments

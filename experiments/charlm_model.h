@@ -92,10 +92,11 @@ std::unique_ptr<moe::SequenceModel<float>> CopyCharLmWithRouter(moe::SequenceMod
 // The held-out answers of lm (task=algorithmic) decoded by the argmax of
 // the logits `logits_of` gives for each validation batch ([positions x
 // vocab]), teacher forced: for whole answers the same as free-running
-// greedy decoding. `ops`: only lines of these ops (empty: all).
-moe::ExactMatch DecodeAnswers(
+// greedy decoding. One score per entry of `op_sets`: the lines of those
+// ops (empty: all).
+std::vector<moe::ExactMatch> DecodeAnswers(
     CharLm& lm,
     const std::function<const std::vector<float>&(const moe::SequenceBatch&)>& logits_of,
-    const std::string& ops = "");
+    const std::vector<std::string>& op_sets = {""});
 
 }  // namespace expertlab::experiments

@@ -51,7 +51,7 @@ moe::ExactMatch Decode(CharLm& lm, SequenceModel<float>& strong, SequenceModel<f
       moe::SelfContrastLogits(z_strong.data() + i * V, z_weak.data() + i * V, V, alpha, beta,
                               contrast.data() + i * V);
     return contrast;
-  });
+  })[0];
 }
 
 void RecordDecoding(const std::string& name, const moe::ExactMatch& x, int64_t steps,
