@@ -61,24 +61,20 @@ def plot(rows, figures_dir):
     return common.save_figure(fig, figures_dir, EXPERIMENT)
 
 
-def _paired(values, a, b):
-    units = sorted(set(values.get(a, {})) & set(values.get(b, {})))
-    if len(units) < 2:
-        return None
-    return common.paired_difference([values[a][u] for u in units], [values[b][u] for u in units])
-
-
 def _claims(values):
+    def diff(a, b):
+        return rc.paired(values.get(a, {}), values.get(b, {}))
+
     out = []
     for m in _counts(values):
-        d = _paired(values, ("behaviour", "off_drop", m), ("behaviour", "random_drop", m))
+        d = diff(("behaviour", "off_drop", m), ("behaviour", "random_drop", m))
         if d:
             out.append(["switching the top fTRI experts off suppresses the behaviour more than "
                         "as many random experts (paper: refusals −52% vs ≈ −9% for 10 of 14,848)",
                         "m = %d" % m, "Δ reverse exact match, top − random %s"
                         % common.fmt_ci(d["mean"], d["low"], d["high"], 3),
                         common.sign_verdict(d["low"], d["high"], -1)])
-        d = _paired(values, ("control", "off_drop", m), ("control", "none", 0))
+        d = diff(("control", "off_drop", m), ("control", "none", 0))
         if d:
             verdict = ("agrees" if d["low"] > -CONTROL_MARGIN else
                        "DISAGREES" if d["high"] < -CONTROL_MARGIN else "inconclusive")
@@ -86,7 +82,7 @@ def _claims(values):
                         "paper: no MT-Bench degradation)" % CONTROL_MARGIN, "m = %d" % m,
                         "Δ control exact match vs none %s"
                         % common.fmt_ci(d["mean"], d["low"], d["high"], 3), verdict])
-        d = _paired(values, ("control", "on", m), ("control", "none", 0))
+        d = diff(("control", "on", m), ("control", "none", 0))
         if d:
             out.append(["forcing the top fTRI experts on changes the control outputs (paper: "
                         "refusals rise)", "m = %d" % m, "Δ control exact match vs none %s"

@@ -69,15 +69,8 @@ def plot(rows, figures_dir):
     return common.save_figure(fig, figures_dir, EXPERIMENT)
 
 
-def _diff(by, a, b):
-    units = sorted(set(by.get(a, {})) & set(by.get(b, {})))
-    if len(units) < 2:
-        return None
-    return common.paired_difference([by[a][u] for u in units], [by[b][u] for u in units])
-
-
 def _claim(text, by, a, b):
-    d = _diff(by, a, b)
+    d = rc.paired(by.get(a, {}), by.get(b, {}))
     if not d:
         return None
     return [text, "%s vs %s" % (a, b),
