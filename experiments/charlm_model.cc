@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "algorithms/moe/routers/mote.h"
 #include "algorithms/moe/train/adamw.h"
 #include "algorithms/moe/train/routing_metrics.h"
 #include "algorithms/moe/train/training_state.h"
@@ -190,9 +191,28 @@ std::unique_ptr<CharLm> MakeCharLm(const Params& p, CellContext& context, Rng ro
   return lm;
 }
 
+namespace {
+
+// One AdamW step of `model` on `batch` windows of lm's training text drawn
+// from `data`; nullopt (no update) when the loss or gradient is not finite.
+std::optional<StepResult> TrainStep(CharLm& lm, SequenceModel<float>& model, AdamW<float>& opt,
+                                    int64_t batch, Rng& data) {
+  const int64_t L = model.config().context;
+  std::vector<int32_t> tokens, targets;
+  lm.corpus->SampleWindows(data, batch, L, &tokens, &targets);
+  const StepResult r =
+      model.ComputeGradients({batch, L, tokens.data(), targets.data()}, &lm.router_rng);
+  if (!std::isfinite(r.loss + r.aux_loss) || !std::isfinite(r.grad_norm)) return std::nullopt;
+  opt.Step(model.Params());
+  model.ParamsChanged();
+  return r;
+}
+
+}  // namespace
+
 void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
                  const std::function<void(int64_t, CharLm&)>& at_step, bool resumable) {
-  const int64_t steps = p.Int("steps"), batch = p.Int("batch"), L = p.Int("context");
+  const int64_t steps = p.Int("steps"), batch = p.Int("batch");
   AdamWConfig opt_config;
   opt_config.lr = p.Double("lr");
   AdamW<float> opt(opt_config);
@@ -212,19 +232,14 @@ void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
     tail_steps = state.Get<int64_t>();
   }
   TrainingCheckpoints saves(context);
-  std::vector<int32_t> tokens, targets;
   for (int64_t step = start + 1; step <= steps; ++step) {
-    lm.corpus->SampleWindows(train_rng, batch, L, &tokens, &targets);
-    const StepResult r =
-        lm.model->ComputeGradients({batch, L, tokens.data(), targets.data()}, &lm.router_rng);
-    if (!std::isfinite(r.loss + r.aux_loss) || !std::isfinite(r.grad_norm)) {
+    const std::optional<StepResult> r = TrainStep(lm, *lm.model, opt, batch, train_rng);
+    if (!r) {
       lm.diverged = true;
       break;
     }
-    opt.Step(lm.model->Params());
-    lm.model->ParamsChanged();
     if (step >= tail_from) {
-      tail_nats += r.loss;
+      tail_nats += r->loss;
       ++tail_steps;
     }
     if (at_step) at_step(step, lm);
@@ -240,6 +255,19 @@ void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
   if (tail_steps > 0) lm.tail_train_bits = tail_nats / double(tail_steps) / std::log(2.0);
 }
 
+bool FineTuneCharLm(CharLm& lm, SequenceModel<float>& model, int64_t steps, int64_t batch,
+                    double lr, Rng data,
+                    const std::function<void(SequenceModel<float>&)>& after_step) {
+  AdamWConfig opt_config;
+  opt_config.lr = lr;
+  AdamW<float> opt(opt_config);
+  for (int64_t step = 1; step <= steps; ++step) {
+    if (!TrainStep(lm, model, opt, batch, data)) return false;
+    if (after_step) after_step(model);
+  }
+  return true;
+}
+
 std::unique_ptr<SequenceModel<float>> CopyCharLmWithRouter(SequenceModel<float>& trained,
                                                            const std::string& router, int64_t k) {
   SequenceConfig config = trained.config();
@@ -250,6 +278,22 @@ std::unique_ptr<SequenceModel<float>> CopyCharLmWithRouter(SequenceModel<float>&
   auto from = trained.Params(), to = copy->Params();
   for (size_t i = 0; i < from.size(); ++i) std::copy_n(from[i].value, from[i].size, to[i].value);
   copy->ParamsChanged();
+  return copy;
+}
+
+std::unique_ptr<SequenceModel<float>> CopyCharLmWithIntervention(
+    SequenceModel<float>& trained, const std::string& mode,
+    const std::vector<std::vector<int32_t>>& off, const std::vector<std::vector<int32_t>>& on) {
+  auto copy = CopyCharLmWithRouter(trained, "mote(mode=" + mode + ")", trained.config().moe.top_k);
+  const int64_t E = copy->config().moe.experts;
+  for (int64_t l = 0; l < copy->blocks(); ++l) {
+    auto* router = dynamic_cast<MoteRouter*>(&copy->layer(l).router());
+    EXPERTLAB_CHECK(router != nullptr) << "mote: the copy's router is not mote";
+    const auto lists = [&](const std::vector<std::vector<int32_t>>& v) {
+      return l < static_cast<int64_t>(v.size()) ? v[l] : std::vector<int32_t>{};
+    };
+    router->SetIntervention(lists(off), lists(on), E);
+  }
   return copy;
 }
 
@@ -274,6 +318,20 @@ std::vector<ExactMatch> DecodeAnswers(
   for (const std::string& ops : op_sets)
     out.push_back(ScoreAlgorithmic(text, next, predicted, length, ops));
   return out;
+}
+
+ExactMatch DecodeAnswersOf(CharLm& lm, SequenceModel<float>& model) {
+  return DecodeAnswers(lm, [&](const SequenceBatch& b) -> const std::vector<float>& {
+    return model.Forward(b, false, nullptr);
+  })[0];
+}
+
+void RecordExactMatch(const std::string& name, const ExactMatch& x, int64_t step,
+                      CellContext& context) {
+  context.Record("exact_match." + name, step,
+                 x.lines > 0 ? double(x.lines_correct) / double(x.lines) : 0.0);
+  context.Record("answer_accuracy." + name, step,
+                 x.answer_chars > 0 ? double(x.answer_correct) / double(x.answer_chars) : 0.0);
 }
 
 }  // namespace expertlab::experiments

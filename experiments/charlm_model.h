@@ -83,11 +83,27 @@ std::unique_ptr<CharLm> MakeCharLm(const Params& p, CellContext& context, Rng ro
 void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
                  const std::function<void(int64_t, CharLm&)>& at_step = {}, bool resumable = false);
 
+// Fine-tunes `model` (e.g. a reduced copy of lm's) for `steps` AdamW steps
+// at `lr` on windows of lm's training text drawn from `data` (a copy, so
+// callers can hand every model the same windows); `after_step(model)`
+// runs after each update (may be empty: e.g. a projection back onto tied
+// experts). False when a loss or gradient was not finite (stopped there).
+bool FineTuneCharLm(CharLm& lm, moe::SequenceModel<float>& model, int64_t steps, int64_t batch,
+                    double lr, Rng data,
+                    const std::function<void(moe::SequenceModel<float>&)>& after_step = {});
+
 // A copy of `trained` that routes with `router` and k experts per token
 // (inference-time probes of one trained model).
 std::unique_ptr<moe::SequenceModel<float>> CopyCharLmWithRouter(moe::SequenceModel<float>& trained,
                                                                 const std::string& router,
                                                                 int64_t k);
+
+// A copy of `trained` routed by mote(mode=<mode>) (top-k renormalised, as
+// trained) with, in each block l, the experts off[l] switched off and on[l]
+// forced on (algorithms/moe/routers/mote.h); empty lists: none.
+std::unique_ptr<moe::SequenceModel<float>> CopyCharLmWithIntervention(
+    moe::SequenceModel<float>& trained, const std::string& mode,
+    const std::vector<std::vector<int32_t>>& off, const std::vector<std::vector<int32_t>>& on);
 
 // The held-out answers of lm (task=algorithmic) decoded by the argmax of
 // the logits `logits_of` gives for each validation batch ([positions x
@@ -98,5 +114,13 @@ std::vector<moe::ExactMatch> DecodeAnswers(
     CharLm& lm,
     const std::function<const std::vector<float>&(const moe::SequenceBatch&)>& logits_of,
     const std::vector<std::string>& op_sets = {""});
+
+// The held-out answers of lm decoded greedily by `model` (all ops).
+moe::ExactMatch DecodeAnswersOf(CharLm& lm, moe::SequenceModel<float>& model);
+
+// Rows exact_match.<name> (share of whole answers right) and
+// answer_accuracy.<name> (share of answer characters right) at `step`.
+void RecordExactMatch(const std::string& name, const moe::ExactMatch& x, int64_t step,
+                      CellContext& context);
 
 }  // namespace expertlab::experiments

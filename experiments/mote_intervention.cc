@@ -27,7 +27,6 @@
 #include <utility>
 #include <vector>
 
-#include "algorithms/moe/routers/mote.h"
 #include "experiments/charlm_model.h"
 #include "sim/check.h"
 #include "sim/experiment.h"
@@ -113,19 +112,11 @@ double RankByActivation(CharLm& lm, std::vector<Pair>* ranked) {
 // off (or forced on).
 std::unique_ptr<SequenceModel<float>> Intervened(CharLm& lm, const std::string& mode,
                                                  const std::vector<Pair>& pairs, bool force_on) {
-  auto copy =
-      CopyCharLmWithRouter(*lm.model, "mote(mode=" + mode + ")", lm.model->config().moe.top_k);
-  const int64_t E = copy->config().moe.experts;
-  for (int64_t l = 0; l < copy->blocks(); ++l) {
-    std::vector<int32_t> chosen;
-    for (const Pair& p : pairs)
-      if (p.block == l) chosen.push_back(static_cast<int32_t>(p.expert));
-    auto* router = dynamic_cast<moe::MoteRouter*>(&copy->layer(l).router());
-    EXPERTLAB_CHECK(router != nullptr) << "mote: the copy's router is not mote";
-    router->SetIntervention(force_on ? std::vector<int32_t>{} : chosen,
-                            force_on ? chosen : std::vector<int32_t>{}, E);
-  }
-  return copy;
+  std::vector<std::vector<int32_t>> chosen(lm.model->blocks());
+  for (const Pair& p : pairs) chosen[p.block].push_back(static_cast<int32_t>(p.expert));
+  const std::vector<std::vector<int32_t>> none;
+  return CopyCharLmWithIntervention(*lm.model, mode, force_on ? none : chosen,
+                                    force_on ? chosen : none);
 }
 
 // Exact match of the behaviour and the control lines decoded by `model`.

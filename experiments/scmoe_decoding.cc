@@ -36,30 +36,21 @@ using moe::SequenceModel;
 constexpr double kBetas[] = {0.1, 0.3, 0.5, 0.7, 0.9};
 constexpr int64_t kWeakRanks[] = {2, 3};
 
-// Exact match of the held-out answers decoded by `strong` alone (weak =
-// null) or by its self-contrast with `weak`.
-moe::ExactMatch Decode(CharLm& lm, SequenceModel<float>& strong, SequenceModel<float>* weak,
-                       double alpha, double beta) {
+// Exact match of the held-out answers decoded by the self-contrast of
+// `strong` with `weak`.
+moe::ExactMatch DecodeContrast(CharLm& lm, SequenceModel<float>& strong, SequenceModel<float>& weak,
+                               double alpha, double beta) {
   const int64_t V = lm.corpus->vocab();
   std::vector<float> contrast;
   return DecodeAnswers(lm, [&](const SequenceBatch& b) -> const std::vector<float>& {
     const std::vector<float>& z_strong = strong.Forward(b, false, nullptr);
-    if (!weak) return z_strong;
     contrast.resize(z_strong.size());
-    const std::vector<float>& z_weak = weak->Forward(b, false, nullptr);
+    const std::vector<float>& z_weak = weak.Forward(b, false, nullptr);
     for (int64_t i = 0; i < b.positions(); ++i)
       moe::SelfContrastLogits(z_strong.data() + i * V, z_weak.data() + i * V, V, alpha, beta,
                               contrast.data() + i * V);
     return contrast;
   })[0];
-}
-
-void RecordDecoding(const std::string& name, const moe::ExactMatch& x, int64_t steps,
-                    CellContext& context) {
-  context.Record("exact_match." + name, steps,
-                 x.lines > 0 ? double(x.lines_correct) / double(x.lines) : 0.0);
-  context.Record("answer_accuracy." + name, steps,
-                 x.answer_chars > 0 ? double(x.answer_correct) / double(x.answer_chars) : 0.0);
 }
 
 std::string BetaName(double beta) {
@@ -99,16 +90,17 @@ class ScmoeDecoding final : public Experiment {
     if (E > 3) ks.push_back(E);
     for (int64_t k : ks) {
       const auto model = CopyCharLmWithRouter(*lm->model, topk, k);
-      RecordDecoding("top" + std::to_string(k), Decode(*lm, *model, nullptr, 0, 0), steps, context);
+      RecordExactMatch("top" + std::to_string(k), DecodeAnswersOf(*lm, *model), steps, context);
     }
     const auto strong = CopyCharLmWithRouter(*lm->model, topk, 2);
     for (int64_t r : kWeakRanks) {
       const auto weak =
           CopyCharLmWithRouter(*lm->model, "ranked_expert(rank=" + std::to_string(r) + ")", 2);
-      RecordDecoding("rank" + std::to_string(r), Decode(*lm, *weak, nullptr, 0, 0), steps, context);
+      RecordExactMatch("rank" + std::to_string(r), DecodeAnswersOf(*lm, *weak), steps, context);
       for (double beta : kBetas)
-        RecordDecoding("scmoe.r" + std::to_string(r) + ".b" + BetaName(beta),
-                       Decode(*lm, *strong, weak.get(), p.Double("alpha"), beta), steps, context);
+        RecordExactMatch("scmoe.r" + std::to_string(r) + ".b" + BetaName(beta),
+                         DecodeContrast(*lm, *strong, *weak, p.Double("alpha"), beta), steps,
+                         context);
     }
   }
 };

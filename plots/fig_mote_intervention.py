@@ -76,8 +76,7 @@ def _claims(values):
                         common.sign_verdict(d["low"], d["high"], -1)])
         d = diff(("control", "off_drop", m), ("control", "none", 0))
         if d:
-            verdict = ("agrees" if d["low"] > -CONTROL_MARGIN else
-                       "DISAGREES" if d["high"] < -CONTROL_MARGIN else "inconclusive")
+            verdict = rc.within_loss_margin(d, CONTROL_MARGIN)
             out.append(["switching them off leaves the control data's quality (within %.2f; "
                         "paper: no MT-Bench degradation)" % CONTROL_MARGIN, "m = %d" % m,
                         "Δ control exact match vs none %s"

@@ -84,3 +84,11 @@ def grid_text(rows):
     reps = len(common.unique(rows, "replicate"))
     steps = ", ".join(str(s) for s in common.unique(rows, "steps"))
     return "%d replicates, %s AdamW steps" % (reps, steps)
+
+
+def within_loss_margin(d, margin):
+    """Non-inferiority of a paired difference d (higher is better): agrees
+    when its whole CI lies above -margin, DISAGREES when wholly below,
+    else inconclusive."""
+    return ("agrees" if d["low"] > -margin else
+            "DISAGREES" if d["high"] < -margin else "inconclusive")

@@ -76,10 +76,12 @@ double Purity(const int32_t* a, int64_t na, const int32_t* b, int64_t nb, int64_
   return kept / double(n);
 }
 
-double MaxWeightMatching(const std::vector<double>& weight, int64_t rows, int64_t cols) {
+double MaxWeightMatching(const std::vector<double>& weight, int64_t rows, int64_t cols,
+                         std::vector<int64_t>* column_of_row) {
   // Kuhn-Munkres with potentials on the square n x n cost -weight (padded
   // with zeros), rows added one at a time along shortest augmenting paths.
   const int64_t n = std::max(rows, cols);
+  if (column_of_row) column_of_row->assign(rows, -1);
   if (n == 0) return 0;
   const auto cost = [&](int64_t i, int64_t j) {
     return i < rows && j < cols ? -weight[i * cols + j] : 0.0;
@@ -126,7 +128,11 @@ double MaxWeightMatching(const std::vector<double>& weight, int64_t rows, int64_
     } while (j0 != 0);
   }
   double total = 0;
-  for (int64_t j = 1; j <= n; ++j) total -= cost(match[j] - 1, j - 1);
+  for (int64_t j = 1; j <= n; ++j) {
+    total -= cost(match[j] - 1, j - 1);
+    if (column_of_row && match[j] - 1 < rows && j - 1 < cols)
+      (*column_of_row)[match[j] - 1] = j - 1;
+  }
   return total;
 }
 

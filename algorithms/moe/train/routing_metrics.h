@@ -59,8 +59,10 @@ double Purity(const int32_t* a, int64_t na, const int32_t* b, int64_t nb, int64_
 double OracleAgreement(const int32_t* a, int64_t na, const int32_t* b, int64_t nb, int64_t n);
 // The assignment problem: the largest sum of weight[i][m(i)] over
 // one-to-one maps m of rows to columns (rows x cols, row-major; the smaller
-// side is matched completely). O(max(rows, cols)^3).
-double MaxWeightMatching(const std::vector<double>& weight, int64_t rows, int64_t cols);
+// side is matched completely). O(max(rows, cols)^3). `column_of_row`, when
+// given, receives m ([rows], -1 for a row left unmatched).
+double MaxWeightMatching(const std::vector<double>& weight, int64_t rows, int64_t cols,
+                         std::vector<int64_t>* column_of_row = nullptr);
 
 // The summary of one layer's last forward, with clusters [tokens] the latent
 // labels in [0, clusters). Top-1 = the most probable expert (ties: lower).

@@ -54,7 +54,18 @@ TEST_CASE("routing metrics: the assignment matches brute force over every map", 
             total += rows <= cols ? w[i * cols + perm[i]] : w[perm[i] * cols + i];
           best = std::max(best, total);
         } while (std::next_permutation(perm.begin(), perm.end()));
-        REQUIRE(MaxWeightMatching(w, rows, cols) == best);
+        std::vector<int64_t> column_of_row;
+        REQUIRE(MaxWeightMatching(w, rows, cols, &column_of_row) == best);
+        // The returned map is one-to-one and attains the optimum.
+        double attained = 0;
+        std::vector<int> used(static_cast<size_t>(cols), 0);
+        for (int64_t i = 0; i < rows; ++i) {
+          if (column_of_row[i] < 0) continue;
+          REQUIRE(used[column_of_row[i]]++ == 0);
+          attained += w[i * cols + column_of_row[i]];
+        }
+        REQUIRE(std::count(column_of_row.begin(), column_of_row.end(), -1) == rows - small);
+        REQUIRE(attained == best);
       }
 }
 
