@@ -255,6 +255,14 @@ void TrainCharLm(CharLm& lm, const Params& p, CellContext& context,
   if (tail_steps > 0) lm.tail_train_bits = tail_nats / double(tail_steps) / std::log(2.0);
 }
 
+std::unique_ptr<CharLm> TrainCharLmForProbes(const Params& p, CellContext& context) {
+  auto lm = MakeCharLm(p, context, context.Stream(0));
+  TrainCharLm(*lm, p, context, {}, /*resumable=*/true);
+  context.Record("diverged", p.Int("steps"), lm->diverged ? 1.0 : 0.0);
+  if (lm->diverged) return nullptr;
+  return lm;
+}
+
 bool FineTuneCharLm(CharLm& lm, SequenceModel<float>& model, int64_t steps, int64_t batch,
                     double lr, Rng data,
                     const std::function<void(SequenceModel<float>&)>& after_step) {

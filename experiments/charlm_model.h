@@ -92,6 +92,11 @@ bool FineTuneCharLm(CharLm& lm, moe::SequenceModel<float>& model, int64_t steps,
                     double lr, Rng data,
                     const std::function<void(moe::SequenceModel<float>&)>& after_step = {});
 
+// The model inference-time studies probe: MakeCharLm (the router drawing
+// from cell stream 0) trained by TrainCharLm (resumable), with the row
+// diverged at `steps`; null when training diverged.
+std::unique_ptr<CharLm> TrainCharLmForProbes(const Params& p, CellContext& context);
+
 // A copy of `trained` that routes with `router` and k experts per token
 // (inference-time probes of one trained model).
 std::unique_ptr<moe::SequenceModel<float>> CopyCharLmWithRouter(moe::SequenceModel<float>& trained,

@@ -205,10 +205,8 @@ class McsmoeMerging final : public Experiment {
 
   void RunCell(const Params& p, CellContext& context) const override {
     const int64_t steps = p.Int("steps"), E = p.Int("E");
-    const auto lm = MakeCharLm(p, context, context.Stream(0));
-    TrainCharLm(*lm, p, context, {}, /*resumable=*/true);
-    context.Record("diverged", steps, lm->diverged ? 1.0 : 0.0);
-    if (lm->diverged) return;
+    const auto lm = TrainCharLmForProbes(p, context);
+    if (!lm) return;
     SequenceModel<float>& trained = *lm->model;
     const double full = double(trained.blocks() * E * 3 * p.Int("d_model") * p.Int("d_ff"));
     // Every model fine-tunes on the same windows (cell stream 3).

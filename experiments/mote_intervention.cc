@@ -153,10 +153,8 @@ class MoteIntervention final : public Experiment {
 
   void RunCell(const Params& p, CellContext& context) const override {
     const int64_t steps = p.Int("steps");
-    const auto lm = MakeCharLm(p, context, context.Stream(0));
-    TrainCharLm(*lm, p, context, {}, /*resumable=*/true);
-    context.Record("diverged", steps, lm->diverged ? 1.0 : 0.0);
-    if (lm->diverged) return;
+    const auto lm = TrainCharLmForProbes(p, context);
+    if (!lm) return;
     std::vector<Pair> ranked;
     context.Record("ftri.top_difference", steps, RankByActivation(*lm, &ranked));
     RecordArm(ExactMatchOf(*lm, *lm->model), "none", steps, context);

@@ -81,10 +81,8 @@ class ScmoeDecoding final : public Experiment {
 
   void RunCell(const Params& p, CellContext& context) const override {
     const int64_t steps = p.Int("steps"), E = p.Int("E");
-    const auto lm = MakeCharLm(p, context, context.Stream(0));
-    TrainCharLm(*lm, p, context, {}, /*resumable=*/true);
-    context.Record("diverged", steps, lm->diverged ? 1.0 : 0.0);
-    if (lm->diverged) return;
+    const auto lm = TrainCharLmForProbes(p, context);
+    if (!lm) return;
     const std::string topk = "topk_softmax(renormalize=true)";
     std::vector<int64_t> ks = {1, 2, 3};
     if (E > 3) ks.push_back(E);
