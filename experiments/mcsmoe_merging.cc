@@ -194,10 +194,13 @@ class McsmoeMerging final : public Experiment {
     CheckCharLmCell(p);
     EXPERTLAB_CHECK(p.String("task") == "algorithmic")
         << "task: mcsmoe_merging scores exact match, so it needs task = algorithmic";
-    const std::string router = ParseSpecString(p.String("router")).name;
-    EXPERTLAB_CHECK(router == "topk_softmax" || router == "mote")
+    const SpecString router = ParseSpecString(p.String("router"));
+    const auto renormalize = router.args.find("renormalize");
+    EXPERTLAB_CHECK(router.name == "mote" ||
+                    (router.name == "topk_softmax" && renormalize != router.args.end() &&
+                     renormalize->second == "true"))
         << "router: pruning switches experts off through mote, which routes as "
-           "topk_softmax(renormalize=true); got "
+           "topk_softmax(renormalize=true), so the model must train with one of those two; got "
         << p.String("router");
     EXPERTLAB_CHECK(p.Int("E") >= 4)
         << "E: the budgets E / 4 and E / 2 groups per block need E >= 4, got " << p.Int("E");

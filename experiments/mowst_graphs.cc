@@ -5,15 +5,16 @@
 // homophilous edges; algorithms/mowst/graph.h). The graph and the split
 // (half the nodes labelled for training, the rest scored) come from the
 // cell's data stream, so every model of a replicate sees the same graph;
-// the initial weights from cell stream 0. MLP and GCN alone train
+// the initial weights of the MLPs from cell stream 0, of the GCNs from
+// stream 1 (each expert alone and in Mowst starts from the same draws). MLP and GCN alone train
 // rounds * phase_steps AdamW steps on cross-entropy; Mowst as many steps
 // per expert in alternating phases. Rows at step 0, over the test nodes:
 //   accuracy.<m>               m in mlp, gnn, mowst (stochastic routing,
 //                              in expectation), mowst_soft (C q + (1 - C) p)
 //   accuracy.<m>.<kind>        the same on feature / structure nodes
-//   gnn_fraction               mean 1 - C: the share of nodes Mowst sends
-//                              to the GCN
-//   confidence.<kind>          mean C on feature / structure nodes
+//   gnn_fraction[.<kind>]      mean 1 - C: the share of nodes Mowst sends
+//                              to the GCN (all, feature, structure)
+//   confidence[.<kind>]        mean C (all, feature, structure)
 #include <algorithm>
 #include <numeric>
 #include <string>
@@ -45,17 +46,6 @@ mowst::CsbmSpec SpecOf(const Params& p) {
   s.cross_degree = p.Double("cross_degree");
   s.random_degree = p.Double("random_degree");
   return s;
-}
-
-// Per node: 1 when the argmax of `logits` is the label.
-std::vector<double> Correct(const Eigen::MatrixXd& logits, const Graph& g) {
-  std::vector<double> right(logits.rows());
-  for (int64_t i = 0; i < logits.rows(); ++i) {
-    Eigen::Index best;
-    logits.row(i).maxCoeff(&best);
-    right[i] = best == g.label[i] ? 1.0 : 0.0;
-  }
-  return right;
 }
 
 // Mean of `value` over the test nodes, and over those of each kind.
@@ -124,7 +114,7 @@ class MowstGraphs final : public Experiment {
     s.lr = p.Double("lr");
     s.weight_decay = p.Double("weight_decay");
     const int64_t dim = p.Int("dim"), K = p.Int("classes");
-    // Every model starts from the same draws of stream 0.
+    // The MLPs start from the draws of stream 0, the GCNs from stream 1.
     const auto fresh = [&](uint64_t which) {
       Rng init = context.Stream(which);
       return mowst::TwoLayerNet(dim, s.hidden, K, init);
@@ -132,8 +122,10 @@ class MowstGraphs final : public Experiment {
     mowst::TwoLayerNet mlp_alone = fresh(0), gnn_alone = fresh(1);
     mowst::TrainAlone(mlp_alone, g, nullptr, train, s);
     mowst::TrainAlone(gnn_alone, g, &g.propagate, train, s);
-    RecordByKind("accuracy.mlp", Correct(mlp_alone.Forward(g.x, nullptr), g), g, test, context);
-    RecordByKind("accuracy.gnn", Correct(gnn_alone.Forward(g.x, &g.propagate), g), g, test,
+    RecordByKind("accuracy.mlp", mowst::ArgmaxCorrect(mlp_alone.Forward(g.x, nullptr), g.label), g,
+                 test, context);
+    RecordByKind("accuracy.gnn",
+                 mowst::ArgmaxCorrect(gnn_alone.Forward(g.x, &g.propagate), g.label), g, test,
                  context);
 
     mowst::TwoLayerNet mlp = fresh(0), gnn = fresh(1);
@@ -142,7 +134,8 @@ class MowstGraphs final : public Experiment {
     const Eigen::MatrixXd zm = mlp.Forward(g.x, nullptr), zg = gnn.Forward(g.x, &g.propagate);
     std::vector<double> c;
     mowst::MowstObjective(zm, zg, g.label, train, gate, &c, false);
-    const std::vector<double> mlp_right = Correct(zm, g), gnn_right = Correct(zg, g);
+    const std::vector<double> mlp_right = mowst::ArgmaxCorrect(zm, g.label),
+                              gnn_right = mowst::ArgmaxCorrect(zg, g.label);
     std::vector<double> expected(n), to_gnn(n);
     for (int64_t i = 0; i < n; ++i) {
       expected[i] = c[i] * mlp_right[i] + (1 - c[i]) * gnn_right[i];
@@ -153,7 +146,7 @@ class MowstGraphs final : public Experiment {
         (mowst::Softmax(zm).array().colwise() * Eigen::Map<const Eigen::ArrayXd>(c.data(), n) +
          mowst::Softmax(zg).array().colwise() * (1 - Eigen::Map<const Eigen::ArrayXd>(c.data(), n)))
             .matrix();
-    RecordByKind("accuracy.mowst_soft", Correct(soft, g), g, test, context);
+    RecordByKind("accuracy.mowst_soft", mowst::ArgmaxCorrect(soft, g.label), g, test, context);
     RecordByKind("gnn_fraction", to_gnn, g, test, context);
     RecordByKind("confidence", c, g, test, context);
   }

@@ -9,8 +9,8 @@
 // (mowst::TwoLayerNet) trained by AdamW, one step per batch. After the
 // stream a selector MLP trains on the replay buffer (labels: the expert
 // active when a sample was seen) and routes every test sample. Data from
-// the cell's data stream; initial weights and buffer priorities from cell
-// stream 0. Rows at step 0:
+// the cell's data stream; TAME's initial weights and buffer priorities
+// from cell stream 0, the single network's weights from stream 1. Rows at step 0:
 //   experts, switches      experts TAME spawned, switches it detected
 //   precision, recall      detected switches within `tolerance` batches
 //                          after a true task boundary (each boundary
@@ -80,14 +80,8 @@ std::vector<int64_t> AllRows(int64_t n) {
 }
 
 double TameAccuracy(TwoLayerNet& net, const TameSample& s) {
-  const Eigen::MatrixXd z = net.Forward(s.x, nullptr);
-  double right = 0;
-  for (int64_t i = 0; i < z.rows(); ++i) {
-    Eigen::Index best;
-    z.row(i).maxCoeff(&best);
-    right += best == s.y[i] ? 1 : 0;
-  }
-  return right / double(z.rows());
+  const std::vector<double> right = mowst::ArgmaxCorrect(net.Forward(s.x, nullptr), s.y);
+  return std::accumulate(right.begin(), right.end(), 0.0) / double(right.size());
 }
 
 // One AdamW step of net on the batch; returns the loss before it.
@@ -108,12 +102,6 @@ TwoLayerNet NewExpert(int64_t dim, int64_t hidden, Rng& rng) {
   TwoLayerNet net(dim, hidden, 2, rng);
   net.w2.setZero();
   return net;
-}
-
-moe::AdamW<double> TameAdam(double lr) {
-  moe::AdamWConfig config;
-  config.lr = lr;
-  return moe::AdamW<double>(config);
 }
 
 class TameContinual final : public Experiment {
@@ -164,7 +152,7 @@ class TameContinual final : public Experiment {
     // TAME.
     tame::SwitchDetector detector(RuleOf(p));
     std::vector<TwoLayerNet> experts{NewExpert(dim, hidden, own)};
-    std::vector<moe::AdamW<double>> opts{TameAdam(lr)};
+    std::vector<moe::AdamW<double>> opts{mowst::MakeAdamW(lr)};
     tame::ReplayBuffer buffer(2, p.Int("buffer") / 2);
     std::vector<int64_t> detections;
     std::map<std::pair<int64_t, int64_t>, int64_t> trained;  // (task, expert) -> batches
@@ -179,7 +167,7 @@ class TameContinual final : public Experiment {
       if (d.switched) detections.push_back(i);
       if (d.spawned) {
         experts.push_back(NewExpert(dim, hidden, own));
-        opts.push_back(TameAdam(lr));
+        opts.push_back(mowst::MakeAdamW(lr));
       }
       TameTrainStep(experts[d.expert], opts[d.expert], batch);
       ++trained[{i / per_task, d.expert}];
@@ -191,8 +179,12 @@ class TameContinual final : public Experiment {
     const int64_t E = static_cast<int64_t>(experts.size());
     // Each task's expert: the one that trained most on it.
     std::vector<int64_t> task_expert(T, 0);
-    for (const auto& [key, count] : trained)
-      if (count > trained[{key.first, task_expert[key.first]}]) task_expert[key.first] = key.second;
+    std::vector<int64_t> most(T, 0);
+    for (const auto& [key, count] : trained)  // ordered: ties go to the lower expert id
+      if (count > most[key.first]) {
+        most[key.first] = count;
+        task_expert[key.first] = key.second;
+      }
 
     // The selector on the buffer.
     std::vector<Eigen::RowVectorXd> xs;
@@ -205,7 +197,7 @@ class TameContinual final : public Experiment {
     Eigen::MatrixXd bx(static_cast<int64_t>(xs.size()), dim);
     for (size_t r = 0; r < xs.size(); ++r) bx.row(r) = xs[r];
     TwoLayerNet selector(dim, 2 * hidden, E, own);
-    auto selector_opt = TameAdam(lr);
+    auto selector_opt = mowst::MakeAdamW(lr);
     Eigen::MatrixXd dz;
     for (int64_t step = 0; step < kSelectorSteps; ++step) {
       mowst::CrossEntropy(selector.Forward(bx, nullptr), ids, AllRows(bx.rows()), &dz);
@@ -233,7 +225,7 @@ class TameContinual final : public Experiment {
     // One network on the same stream.
     Rng init = context.Stream(1);
     TwoLayerNet single = NewExpert(dim, hidden, init);
-    auto single_opt = TameAdam(lr);
+    auto single_opt = mowst::MakeAdamW(lr);
     std::vector<double> single_after(T);
     for (int64_t i = 0; i < static_cast<int64_t>(stream.size()); ++i) {
       TameTrainStep(single, single_opt, stream[i]);

@@ -22,21 +22,30 @@ LOSS_MARGIN = 0.05  # the largest exact-match loss counted as negligible
 
 
 def _values(rows):
-    """{(arm, g, stage): {replicate: exact match}} and {(arm, g): memory};
-    g = 0 for the full model."""
+    """{(arm, budget, stage): {replicate: exact match}} and {(arm, budget):
+    mean memory}; budget = (E, g), g = 0 for the full model."""
     match, memory = {}, {}
     for r in common.final_rows(rows, "steps"):
         parts = r["metric"].split(".")
         if parts[0] == "exact_match":
             g = int(parts[2][1:]) if len(parts) == 4 else 0
-            match.setdefault((parts[1], g, parts[-1]), {})[r["replicate"]] = r["value"]
+            match.setdefault((parts[1], (r["E"], g), parts[-1]), {})[r["replicate"]] = r["value"]
         elif parts[0] == "memory":
-            memory[(parts[1], int(parts[2][1:]))] = r["value"]
-    return match, memory
+            memory.setdefault((parts[1], (r["E"], int(parts[2][1:]))), []).append(r["value"])
+    return match, {k: sum(v) / len(v) for k, v in memory.items()}
 
 
 def _budgets(memory):
-    return sorted({g for (_, g) in memory})
+    return sorted({b for (_, b) in memory})
+
+
+def _models(memory):
+    return sorted({b[0] for b in _budgets(memory)})
+
+
+def _where(memory, arm, budget):
+    text = "%.0f%% of experts" % (100 * memory.get((arm, budget), 0))
+    return text if len(_models(memory)) == 1 else "E = %d, %s" % (budget[0], text)
 
 
 def plot(rows, figures_dir):
@@ -44,19 +53,23 @@ def plot(rows, figures_dir):
     palette = common.Palette()
     match, memory = _values(rows)
     fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.4), sharey=True)
+    styles = dict(zip(_models(memory), ("o-", "s--", "^:", "d-.")))
     for ax, stage in zip(axes, STAGES):
-        for arm in ARMS:
-            gs = [g for g in _budgets(memory) if (arm, g, stage) in match]
-            if not gs:
-                continue
-            stats = [common.mean_ci(list(match[(arm, g, stage)].values())) for g in gs]
-            ax.errorbar([memory[(arm, g)] for g in gs], [s[0] for s in stats],
-                        yerr=[[s[0] - s[1] for s in stats], [s[2] - s[0] for s in stats]],
-                        fmt="o-", capsize=3, color=palette(arm), label=LABELS[arm])
-        if ("none", 0, stage) in match:
-            mean, low, high = common.mean_ci(list(match[("none", 0, stage)].values()))
-            ax.errorbar([1.0], [mean], yerr=[[mean - low], [high - mean]], fmt="s",
-                        color="0.3", capsize=3, label=LABELS["none"])
+        for E in _models(memory):
+            suffix = "" if len(styles) == 1 else ", E = %d" % E
+            for arm in ARMS:
+                bs = [b for b in _budgets(memory) if b[0] == E and (arm, b, stage) in match]
+                if not bs:
+                    continue
+                stats = [common.mean_ci(list(match[(arm, b, stage)].values())) for b in bs]
+                ax.errorbar([memory[(arm, b)] for b in bs], [s[0] for s in stats],
+                            yerr=[[s[0] - s[1] for s in stats], [s[2] - s[0] for s in stats]],
+                            fmt=styles[E], capsize=3, color=palette(arm),
+                            label=LABELS[arm] + suffix)
+            if ("none", (E, 0), stage) in match:
+                mean, low, high = common.mean_ci(list(match[("none", (E, 0), stage)].values()))
+                ax.errorbar([1.0], [mean], yerr=[[mean - low], [high - mean]], fmt="s",
+                            color="0.3", capsize=3, label=LABELS["none"] + suffix)
         ax.set_xlabel("share of expert parameters kept")
         ax.set_title(STAGES[stage])
     axes[0].set_ylabel("exact match (mean, 95% CI)")
@@ -71,7 +84,7 @@ def _claims(match, memory):
 
     out = []
     for g in _budgets(memory):
-        where = "%.0f%% of experts" % (100 * memory.get(("msmoe", g), 0))
+        where = _where(memory, "msmoe", g)
         for other, claim in (("prune", "M-SMoE keeps more quality than pruning to the same "
                                        "memory (paper: above task-specific pruning)"),
                              ("average", "M-SMoE keeps more quality than plain averaging "
@@ -88,7 +101,7 @@ def _claims(match, memory):
                 out.append([claim, where + ", one shot", "Δ exact match %s"
                             % common.fmt_ci(d["mean"], d["low"], d["high"], 3),
                             common.sign_verdict(d["low"], d["high"], 1)])
-        d = diff(("msmoe", g, "tuned"), ("none", 0, "tuned"))
+        d = diff(("msmoe", g, "tuned"), ("none", (g[0], 0), "tuned"))
         if d:
             out.append(["merging loses negligible quality (within %.2f; paper: up to 80%% less "
                         "memory with negligible loss)" % LOSS_MARGIN, where + ", fine-tuned",
@@ -99,8 +112,8 @@ def _claims(match, memory):
         if d:
             out.append(["low rank + sparse compression of the merged experts loses negligible "
                         "quality (within %.2f)" % LOSS_MARGIN,
-                        "%.0f%% → %.0f%% of experts, fine-tuned"
-                        % (100 * memory.get(("msmoe", g), 0), 100 * memory.get(("mcsmoe", g), 0)),
+                        "%s → %.0f%%, fine-tuned"
+                        % (_where(memory, "msmoe", g), 100 * memory.get(("mcsmoe", g), 0)),
                         "Δ exact match vs M-SMoE %s"
                         % common.fmt_ci(d["mean"], d["low"], d["high"], 3),
                         rc.within_loss_margin(d, LOSS_MARGIN)])
@@ -111,8 +124,9 @@ def headline(rows):
     match, memory = _values(rows)
     body = []
     for arm in ("none",) + ARMS:
-        for g in ([0] if arm == "none" else _budgets(memory)):
-            cells = [LABELS[arm], "%.2f" % (memory.get((arm, g), 1.0))]
+        for g in ([(E, 0) for E in _models(memory)] if arm == "none" else _budgets(memory)):
+            label = LABELS[arm] + ("" if len(_models(memory)) == 1 else ", E = %d" % g[0])
+            cells = [label, "%.2f" % (memory.get((arm, g), 1.0))]
             for stage in STAGES:
                 v = match.get((arm, g, stage), {})
                 cells.append(common.fmt_ci(*common.mean_ci(list(v.values())), 3) if v else "—")

@@ -125,6 +125,11 @@ struct MoeWeights {
   const S* Gate(int64_t g) const { return w_gate.data() + GateOffset(g); }
   const S* Up(int64_t g) const { return w_up.data() + offset[g]; }
   const S* Down(int64_t g) const { return w_down.data() + offset[g]; }
+  // Expert g's tensor m: 0 W_g, 1 W_u, 2 W_d.
+  S* Tensor(int64_t g, int64_t m) { return m == 0 ? Gate(g) : m == 1 ? Up(g) : Down(g); }
+  const S* Tensor(int64_t g, int64_t m) const {
+    return m == 0 ? Gate(g) : m == 1 ? Up(g) : Down(g);
+  }
   // Every parameter block in a fixed order (optimizers, gradient checks).
   std::vector<AlignedVector<S>*> Blocks();
   // Throws if the vectors do not have the sizes `config` implies.

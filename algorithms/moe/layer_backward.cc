@@ -239,12 +239,9 @@ void MoeLayer<S>::WeightGradientGemms(const MoeState<S>& state, S* dx, MoeWeight
     }
     // dx per slot = [dG dU] [W_g^T; W_u^T]; factorised: dU W_u^T (dG went
     // to the caches)
-    if (r > 0)
-      problems_.push_back(PackedGemm<S>(count, d, f, {dgu + f, ldgu, nullptr}, &up_t_panels_[g],
-                                        {dxs_.data() + off * d, d, nullptr}));
-    else
-      problems_.push_back(PackedGemm<S>(count, d, ldgu, {dgu, ldgu, nullptr}, &up_t_panels_[g],
-                                        {dxs_.data() + off * d, d, nullptr}));
+    const S* dx_from = r > 0 ? dgu + f : dgu;
+    problems_.push_back(PackedGemm<S>(count, d, r > 0 ? f : ldgu, {dx_from, ldgu, nullptr},
+                                      &up_t_panels_[g], {dxs_.data() + off * d, d, nullptr}));
   }
   AddRouterProducts(state, dx, grads);
   RunGemms(problems_, Engine());

@@ -58,7 +58,7 @@ void MoeLayer<S>::RunMergedExperts(S* y, MoeState<S>* state) {
     std::fill_n(out, block, S(0));
     for (int64_t e = 0; e < E; ++e) {
       const S p = state->merge_weight[g * E + e];
-      const S* src = m == 0 ? weights_.Gate(e) : m == 1 ? weights_.Up(e) : weights_.Down(e);
+      const S* src = weights_.Tensor(e, m);
       if (p != S(0))
         for (int64_t j = 0; j < block; ++j) out[j] += p * src[j];
     }
@@ -147,7 +147,7 @@ void MoeLayer<S>::MergedBackward(const S* dy, MoeState<S>& state, S* dx, MoeWeig
 #pragma omp parallel for schedule(static) num_threads(config_.threads)
   for (int64_t i = 0; i < E * 3; ++i) {
     const int64_t e = i / 3, m = i % 3;
-    S* out = m == 0 ? grads->Gate(e) : m == 1 ? grads->Up(e) : grads->Down(e);
+    S* out = grads->Tensor(e, m);
     std::fill_n(out, block, S(0));
     for (int64_t g = 0; g < groups.count; ++g) {
       const S p = state.merge_weight[g * E + e];
@@ -162,7 +162,7 @@ void MoeLayer<S>::MergedBackward(const S* dy, MoeState<S>& state, S* dx, MoeWeig
     for (int64_t e = 0; e < E; ++e) {
       double dot = 0;
       for (int64_t m = 0; m < 3; ++m) {
-        const S* w = m == 0 ? weights_.Gate(e) : m == 1 ? weights_.Up(e) : weights_.Down(e);
+        const S* w = weights_.Tensor(e, m);
         const S* dw = dmerged_.data() + (g * 3 + m) * block;
         for (int64_t j = 0; j < block; ++j) dot += double(w[j]) * double(dw[j]);
       }

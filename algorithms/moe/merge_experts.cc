@@ -245,10 +245,10 @@ std::vector<double> BestRankApproximation(const std::vector<double>& w, int64_t 
   }
   std::vector<int64_t> order(cols);
   std::iota(order.begin(), order.end(), int64_t{0});
-  std::vector<double> sigma(cols);
-  for (int64_t j = 0; j < cols; ++j) sigma[j] = dot(a[j], a[j]);
+  std::vector<double> sigma_squared(cols);
+  for (int64_t j = 0; j < cols; ++j) sigma_squared[j] = dot(a[j], a[j]);
   std::stable_sort(order.begin(), order.end(),
-                   [&](int64_t x, int64_t y) { return sigma[x] > sigma[y]; });
+                   [&](int64_t x, int64_t y) { return sigma_squared[x] > sigma_squared[y]; });
   std::vector<double> out(rows * cols, 0.0);
   for (int64_t k = 0; k < std::min(rank, cols); ++k) {
     const int64_t j = order[k];

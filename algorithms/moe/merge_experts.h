@@ -11,7 +11,8 @@
 //                       frequency 1, the frequencies of all layers are
 //                       pooled and cut at the (Gbar L + 1)-th largest
 //                       theta; layer l keeps G_l = #{f > theta} groups
-//                       (all experts when Gbar = E). Its G_l most used
+//                       (all experts when Gbar = E; ties at theta
+//                       leave fewer than Gbar L in all). Its G_l most used
 //                       experts are the group cores, every other expert
 //                       joins the core its router column is most similar to;
 //   4. alignment        each member's hidden units permuted to its core by
@@ -85,7 +86,7 @@ std::vector<double> BestRankApproximation(const std::vector<double>& w, int64_t 
 // Replaces the row-major [rows x cols] matrix by U V + S: its best rank
 // `rank` approximation plus the round(keep * rows * cols) largest-magnitude
 // entries of the residual. Returns the parameters that form stores,
-// rank (rows + cols) + nonzeros of S. rank >= 0, keep in [0, 1].
+// rank (rows + cols) + the entries kept in S (counted even when zero). rank >= 0, keep in [0, 1].
 template <class S>
 int64_t LowRankPlusSparse(S* matrix, int64_t rows, int64_t cols, int64_t rank, double keep);
 

@@ -11,12 +11,14 @@
 // only by their neighbourhoods):
 //   feature nodes    signal s = feature_signal; every edge at one end is
 //                    drawn without regard to class (probability
-//                    random_degree / n per pair)
+//                    random_degree / (n - 1) per pair)
 //   structure nodes  (share structure_share) signal s = structure_signal,
 //                    edges among them homophilous: same class with
 //                    probability degree / (structure nodes per class),
 //                    other classes with probability cross_degree /
-//                    (structure nodes in the other classes)
+//                    (structure nodes outside the lower-numbered node's
+//                    class; so cross_degree holds only approximately when
+//                    the classes differ in size)
 // The propagation matrix is A_hat = D^-1 (A + I) (mean over the node and
 // its neighbours).
 //

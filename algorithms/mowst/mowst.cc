@@ -26,13 +26,6 @@ moe::ParamRef<double> RefOf(Eigen::RowVectorXd& v, Eigen::RowVectorXd& g) {
 
 double Sigmoid(double u) { return 1 / (1 + std::exp(-u)); }
 
-moe::AdamW<double> MakeAdam(const MowstSettings& s) {
-  moe::AdamWConfig config;
-  config.lr = s.lr;
-  config.weight_decay = s.weight_decay;
-  return moe::AdamW<double>(config);
-}
-
 }  // namespace
 
 double VarianceDispersion(const double* q, int64_t K) {
@@ -88,6 +81,24 @@ std::vector<moe::ParamRef<double>> TwoLayerNet::Params() {
 
 std::vector<moe::ParamRef<double>> Gate::Params() {
   return {{&a, &da, 1, false}, {&b, &db, 1, false}, {&c, &dc, 1, false}};
+}
+
+moe::AdamW<double> MakeAdamW(double lr, double weight_decay) {
+  moe::AdamWConfig config;
+  config.lr = lr;
+  config.weight_decay = weight_decay;
+  return moe::AdamW<double>(config);
+}
+
+std::vector<double> ArgmaxCorrect(const Eigen::MatrixXd& logits,
+                                  const std::vector<int32_t>& label) {
+  std::vector<double> right(logits.rows());
+  for (int64_t i = 0; i < logits.rows(); ++i) {
+    Eigen::Index best;
+    logits.row(i).maxCoeff(&best);
+    right[i] = best == label[i] ? 1.0 : 0.0;
+  }
+  return right;
 }
 
 Eigen::MatrixXd Softmax(const Eigen::MatrixXd& logits) {
@@ -163,7 +174,7 @@ MowstLoss MowstObjective(const Eigen::MatrixXd& mlp_logits, const Eigen::MatrixX
 
 void TrainAlone(TwoLayerNet& net, const Graph& g, const SparseMatrix* propagate,
                 const std::vector<int64_t>& train, const MowstSettings& s) {
-  auto opt = MakeAdam(s);
+  auto opt = MakeAdamW(s.lr, s.weight_decay);
   Eigen::MatrixXd dlogits;
   for (int64_t step = 0; step < s.rounds * s.phase_steps; ++step) {
     CrossEntropy(net.Forward(g.x, propagate), g.label, train, &dlogits);
@@ -174,7 +185,7 @@ void TrainAlone(TwoLayerNet& net, const Graph& g, const SparseMatrix* propagate,
 
 void TrainMowst(TwoLayerNet& mlp, TwoLayerNet& gnn, Gate& gate, const Graph& g,
                 const std::vector<int64_t>& train, const MowstSettings& s) {
-  auto weak_opt = MakeAdam(s), strong_opt = MakeAdam(s);
+  auto weak_opt = MakeAdamW(s.lr, s.weight_decay), strong_opt = MakeAdamW(s.lr, s.weight_decay);
   for (int64_t round = 0; round < s.rounds; ++round) {
     // The MLP and the gate, the GNN fixed.
     const Eigen::MatrixXd gnn_logits = gnn.Forward(g.x, &g.propagate);

@@ -64,6 +64,13 @@ struct Gate {
 // Row-wise softmax.
 Eigen::MatrixXd Softmax(const Eigen::MatrixXd& logits);
 
+// Per row: 1 when the argmax of `logits` is the label (ties: the lower
+// class), else 0.
+std::vector<double> ArgmaxCorrect(const Eigen::MatrixXd& logits, const std::vector<int32_t>& label);
+
+// The shared AdamW at learning rate lr (global-norm clipping at 1).
+moe::AdamW<double> MakeAdamW(double lr, double weight_decay = 0);
+
 // The Mowst loss on the nodes `train` and, when `grads`, the gradients of
 // the MLP's logits, the GCN's logits and the gate (da, db, dc set).
 // confidence receives C for every node.

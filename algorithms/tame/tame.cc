@@ -69,11 +69,11 @@ Decision SwitchDetector::Observe(const std::vector<double>& losses) {
   return {active_, true, true};
 }
 
-ReplayBuffer::ReplayBuffer(int64_t classes, int64_t per_class)
-    : per_class_(per_class), by_class_(classes) {
+ReplayBuffer::ReplayBuffer(int64_t classes, int64_t per_class) : per_class_(per_class) {
   EXPERTLAB_CHECK(classes >= 1 && per_class >= 1)
       << "replay buffer: needs classes >= 1 and a capacity of >= 1 per class, got " << classes
       << " and " << per_class;
+  by_class_.resize(classes);
 }
 
 void ReplayBuffer::Offer(const Eigen::RowVectorXd& x, int32_t label, int32_t expert, Rng& rng) {
