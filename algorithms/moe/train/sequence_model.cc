@@ -40,6 +40,12 @@ void FillNormalSeq(std::vector<S>& v, Rng& rng, double sd) {
   for (auto& x : v) x = static_cast<S>(Normal(rng, 0.0, sd));
 }
 
+int64_t CountedPositions(const int32_t* targets, int64_t T) {
+  const int64_t n = T - std::count(targets, targets + T, kIgnoredTarget);
+  EXPERTLAB_CHECK(n > 0) << "sequence model: every target of the batch is ignored";
+  return n;
+}
+
 }  // namespace
 
 template <class S>
@@ -149,11 +155,12 @@ double SequenceModel<S>::Loss(const SequenceBatch& batch) const {
   for (int64_t t = 0; t < T; ++t) {
     const S* z = logits_.data() + t * V;
     const int32_t y = batch.targets[t];
+    if (y == kIgnoredTarget) continue;
     EXPERTLAB_CHECK(y >= 0 && y < V)
         << "sequence model: target " << y << " outside vocabulary of " << V;
     total += LogSumExp(z, V).Value() - z[y];
   }
-  return total / static_cast<double>(T);
+  return total / static_cast<double>(CountedPositions(batch.targets, T));
 }
 
 template <class S>
@@ -178,14 +185,19 @@ StepResult SequenceModel<S>::ComputeGradients(const SequenceBatch& one_pass, Rng
     result.aux_loss += config_.aux.balance * moe_states_[b].stats.balance_loss +
                        config_.aux.z * moe_states_[b].stats.z_loss +
                        moe_states_[b].stats.router_loss;
-  // Loss and d loss / d logits = (softmax - onehot) / T, one exp per logit.
+  // Loss and d loss / d logits = (softmax - onehot) / n over the n counted
+  // positions, one exp per logit; zero at ignored targets.
   d_logits_.resize(T * V);
-  const double inv_t = 1.0 / static_cast<double>(T);
+  const double inv_t = 1.0 / static_cast<double>(CountedPositions(batch.targets, T));
   double total = 0;
   for (int64_t t = 0; t < T; ++t) {
     const S* z = logits_.data() + t * V;
     S* g = d_logits_.data() + t * V;
     const int32_t y = batch.targets[t];
+    if (y == kIgnoredTarget) {
+      std::fill(g, g + V, S(0));
+      continue;
+    }
     EXPERTLAB_CHECK(y >= 0 && y < V)
         << "sequence model: target " << y << " outside vocabulary of " << V;
     double max = -INFINITY;

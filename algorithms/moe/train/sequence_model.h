@@ -17,7 +17,8 @@
 //   block b:  a = h + Attn_b(RMSNorm_{g_b}(h))           (attention.h)
 //             h <- a + MoE_b(RMSNorm_{m_b}(a))           (layer.h)
 //   logits   = RMSNorm_{g_f}(h) W + c
-//   loss     = mean over positions of -log softmax(logits_i)[y_i]
+//   loss     = mean over positions of -log softmax(logits_i)[y_i] (positions
+//              whose target is kIgnoredTarget left out)
 //              plus sum_b (balance weight * balance_b + z weight * z_b
 //              + the router's own auxiliary loss), plus the consistency
 //              loss of two passes when the router asks for it
@@ -67,8 +68,13 @@ struct SequenceConfig {
   void Validate() const;
 };
 
+// A target that takes no part in the loss (e.g. a prompt's positions): the
+// loss is the mean over the other positions.
+inline constexpr int32_t kIgnoredTarget = -1;
+
 // `sequences` rows of `length` token ids each (1 <= length <= context) and
-// the id that follows each of them, both row-major [sequences x length].
+// the id that follows each of them (or kIgnoredTarget), both row-major
+// [sequences x length].
 struct SequenceBatch {
   int64_t sequences = 0;
   int64_t length = 0;

@@ -1,5 +1,6 @@
 #include "algorithms/moe/train/sequence_model.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
@@ -51,8 +52,10 @@ TEST_CASE("sequence model: every parameter block's gradient matches central diff
     config.router = arm.router;
     config.aux = arm.aux;
     SequenceModel<double> model(config, rng);
-    // Two sequences of the full context length.
+    // Two sequences of the full context length, one position's target
+    // ignored (its logits must then get no gradient).
     TokenRows data(2, config.context, config.vocab, rng);
+    data.targets[1] = kIgnoredTarget;
     // The training objective with the same routing draws at every call.
     auto total = [&] {
       Rng routing(seed, 1, 0, 0);
@@ -71,8 +74,8 @@ TEST_CASE("sequence model: every parameter block's gradient matches central diff
     for (size_t b = 0; b < params.size(); ++b) {
       double block_worst = 0, block_norm = 0;
       for (int64_t i = 0; i < params[b].size; ++i) {
-        const double fd = expertlab::testing::ParameterDifference(
-            params[b].value[i], h, total, [&] { model.ParamsChanged(); });
+        const double fd = expertlab::testing::ParameterDifference(params[b].value[i], h, total,
+                                                                  [&] { model.ParamsChanged(); });
         block_worst = std::max(block_worst, std::abs(grads[b][i] - fd) / (1 + std::abs(fd)));
         block_norm += fd * fd;
       }
@@ -89,6 +92,35 @@ TEST_CASE("sequence model: every parameter block's gradient matches central diff
     }
     WARN("sequence model gradient check (" << arm.router << "): max error " << worst);
   }
+}
+
+TEST_CASE("sequence model: ignored targets leave the mean over the other positions",
+          "[unit][moe]") {
+  Rng rng(607, 0, 0, 0);
+  SequenceConfig config = TinySequenceConfig();
+  config.aux = {};
+  SequenceModel<double> model(config, rng);
+  TokenRows data(2, config.context, config.vocab, rng);
+  const std::vector<int64_t> ignored = {0, 3, 5};
+  for (int64_t t : ignored) data.targets[t] = kIgnoredTarget;
+  const StepResult r = model.ComputeGradients(data.batch);
+  // The loss by hand from the logits: -log softmax at the counted positions.
+  const std::vector<double>& logits = model.Forward(data.batch, true);
+  const int64_t T = data.batch.positions(), V = config.vocab;
+  double total = 0;
+  for (int64_t t = 0; t < T; ++t) {
+    if (data.targets[t] == kIgnoredTarget) continue;
+    double sum = 0;
+    for (int64_t j = 0; j < V; ++j) sum += std::exp(logits[t * V + j]);
+    total += std::log(sum) - logits[t * V + data.targets[t]];
+  }
+  const double expected = total / double(T - int64_t(ignored.size()));
+  CHECK(r.loss == Approx(expected).epsilon(1e-12));
+  CHECK(model.Loss(data.batch) == Approx(expected).epsilon(1e-12));
+  // Every target ignored: an error, not a division by zero.
+  std::fill(data.targets.begin(), data.targets.end(), kIgnoredTarget);
+  CHECK_THROWS_WITH(model.ComputeGradients(data.batch),
+                    Catch::Contains("every target of the batch is ignored"));
 }
 
 TEST_CASE("sequence model: shorter sequences use the first positions only", "[unit][moe]") {
