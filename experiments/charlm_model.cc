@@ -281,6 +281,11 @@ std::unique_ptr<SequenceModel<float>> CopyCharLmWithRouter(SequenceModel<float>&
   SequenceConfig config = trained.config();
   config.router = router;
   config.moe.top_k = k;
+  return CopySequenceModel(trained, config);
+}
+
+std::unique_ptr<SequenceModel<float>> CopySequenceModel(SequenceModel<float>& trained,
+                                                        const SequenceConfig& config) {
   Rng unused(0, 0, 0, 0);
   auto copy = std::make_unique<SequenceModel<float>>(config, unused);
   auto from = trained.Params(), to = copy->Params();

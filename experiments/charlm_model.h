@@ -103,6 +103,11 @@ std::unique_ptr<moe::SequenceModel<float>> CopyCharLmWithRouter(moe::SequenceMod
                                                                 const std::string& router,
                                                                 int64_t k);
 
+// A model of `config` (the shapes of trained's, e.g. another router or
+// auxiliary-loss weights) holding a copy of trained's parameters.
+std::unique_ptr<moe::SequenceModel<float>> CopySequenceModel(moe::SequenceModel<float>& trained,
+                                                             const moe::SequenceConfig& config);
+
 // A copy of `trained` routed by mote(mode=<mode>) (top-k renormalised, as
 // trained) with, in each block l, the experts off[l] switched off and on[l]
 // forced on (algorithms/moe/routers/mote.h); empty lists: none.
