@@ -151,9 +151,10 @@ void TaskMoe::Route(Block& b, const std::vector<int32_t>& task, Rng* gumbel) {
   Eigen::MatrixXd z;
   if (c.routing == TaskRouting::kMultiGate) {
     z.resize(n, E);
-    for (int64_t i = 0; i < n; ++i) z.row(i) = b.u.row(i) * b.router.middleRows(task[i] * d, d);
+    for (int64_t i = 0; i < n; ++i)
+      z.row(i) = b.u.row(i).lazyProduct(b.router.middleRows(task[i] * d, d));
   } else {
-    z = b.u * b.router.topRows(d);
+    z = b.u.lazyProduct(b.router.topRows(d));
     if (c.routing == TaskRouting::kTaskConditioned)
       for (int64_t i = 0; i < n; ++i) z.row(i) += b.router.row(d + task[i]);
   }
@@ -179,16 +180,23 @@ const Eigen::MatrixXd& TaskMoe::Forward(const Eigen::MatrixXd& x, const std::vec
         << "task experts: task " << t << " outside [0, " << config_.tasks << ")";
   x_ = x;
   task_ = task;
-  Eigen::MatrixXd u = (x * w_in_).rowwise() + b_in_;
+  Eigen::MatrixXd u = x.lazyProduct(w_in_).rowwise() + b_in_;
   balance_loss_ = 0;
   for (Block& b : blocks_) {
     b.u = u;
     Route(b, task, gumbel);
+    const bool every_token = config_.routing == TaskRouting::kTaskLevel;
     for (int64_t e = 0; e < config_.experts; ++e) {
       Expert& ex = b.experts[e];
-      ex.pre = (b.u * ex.w1).rowwise() + ex.b1;
-      ex.out = (ex.pre.cwiseMax(0.0) * ex.w2).rowwise() + ex.b2;
-      u += (ex.out.array().colwise() * b.w.col(e).array()).matrix();
+      ex.rows.clear();
+      for (int64_t i = 0; i < b.u.rows(); ++i)
+        if (every_token || b.w(i, e) != 0) ex.rows.push_back(i);
+      ex.in.resize(int64_t(ex.rows.size()), config_.width);
+      for (size_t r = 0; r < ex.rows.size(); ++r) ex.in.row(r) = b.u.row(ex.rows[r]);
+      ex.pre = ex.in.lazyProduct(ex.w1).rowwise() + ex.b1;
+      ex.out = ex.pre.cwiseMax(0.0).lazyProduct(ex.w2).rowwise() + ex.b2;
+      for (size_t r = 0; r < ex.rows.size(); ++r)
+        u.row(ex.rows[r]) += b.w(ex.rows[r], e) * ex.out.row(r);
     }
     if (IsLearnedTokenRouter(config_.routing)) {
       const double n = double(b.u.rows());
@@ -198,7 +206,8 @@ const Eigen::MatrixXd& TaskMoe::Forward(const Eigen::MatrixXd& x, const std::vec
       }
     }
   }
-  y_hat_ = (u * w_out_).rowwise() + b_out_;
+  u_last_ = u;
+  y_hat_ = u.lazyProduct(w_out_).rowwise() + b_out_;
   return y_hat_;
 }
 
@@ -239,13 +248,13 @@ void TaskMoe::RouterBackward(Block& b, const Eigen::MatrixXd& dw, const std::vec
   }
   if (c.routing == TaskRouting::kMultiGate) {
     for (int64_t i = 0; i < n; ++i) {
-      b.drouter.middleRows(task[i] * d, d) += b.u.row(i).transpose() * dz.row(i);
-      du.row(i) += dz.row(i) * b.router.middleRows(task[i] * d, d).transpose();
+      b.drouter.middleRows(task[i] * d, d) += b.u.row(i).transpose().lazyProduct(dz.row(i));
+      du.row(i) += dz.row(i).lazyProduct(b.router.middleRows(task[i] * d, d).transpose());
     }
     return;
   }
-  b.drouter.topRows(d) = b.u.transpose() * dz;
-  du += dz * b.router.topRows(d).transpose();
+  b.drouter.topRows(d) = b.u.transpose().lazyProduct(dz);
+  du += dz.lazyProduct(b.router.topRows(d).transpose());
   if (c.routing == TaskRouting::kTaskConditioned)
     for (int64_t i = 0; i < n; ++i) b.drouter.row(d + task[i]) += dz.row(i);
 }
@@ -253,35 +262,37 @@ void TaskMoe::RouterBackward(Block& b, const Eigen::MatrixXd& dw, const std::vec
 double TaskMoe::Backward(const Eigen::MatrixXd& y) {
   const double mse = Mse(y);
   const Eigen::MatrixXd dy = 2.0 * (y_hat_ - y) / double(y.size());
-  // u_L: the last block's input plus its gated experts.
-  Eigen::MatrixXd u = blocks_.back().u;
-  for (int64_t e = 0; e < config_.experts; ++e)
-    u += (blocks_.back().experts[e].out.array().colwise() * blocks_.back().w.col(e).array())
-             .matrix();
-  dw_out_ = u.transpose() * dy;
+  dw_out_ = u_last_.transpose().lazyProduct(dy);
   db_out_ = dy.colwise().sum();
-  Eigen::MatrixXd du_next = dy * w_out_.transpose();
+  Eigen::MatrixXd du_next = dy.lazyProduct(w_out_.transpose());
   for (int64_t l = config_.blocks - 1; l >= 0; --l) {
     Block& b = blocks_[l];
     Eigen::MatrixXd du = du_next;  // the residual path
-    Eigen::MatrixXd dw(b.u.rows(), config_.experts);
+    // dL/dw(i, e) = <dL/du_{l+1}(i), F_e(u_i)> on the rows expert e ran on.
+    Eigen::MatrixXd dw = Eigen::MatrixXd::Zero(b.u.rows(), config_.experts);
     for (int64_t e = 0; e < config_.experts; ++e) {
       Expert& ex = b.experts[e];
-      dw.col(e) = (du_next.array() * ex.out.array()).rowwise().sum().matrix();
-      const Eigen::MatrixXd dout = (du_next.array().colwise() * b.w.col(e).array()).matrix();
-      const Eigen::MatrixXd hidden = ex.pre.cwiseMax(0.0);
-      ex.dw2 = hidden.transpose() * dout;
+      const int64_t m = int64_t(ex.rows.size());
+      Eigen::MatrixXd dout(m, config_.width);
+      for (int64_t r = 0; r < m; ++r) {
+        const int64_t i = ex.rows[r];
+        dw(i, e) = du_next.row(i).dot(ex.out.row(r));
+        dout.row(r) = b.w(i, e) * du_next.row(i);
+      }
+      ex.dw2 = ex.pre.cwiseMax(0.0).transpose().lazyProduct(dout);
       ex.db2 = dout.colwise().sum();
       const Eigen::MatrixXd dpre =
-          ((dout * ex.w2.transpose()).array() * (ex.pre.array() > 0).cast<double>()).matrix();
-      ex.dw1 = b.u.transpose() * dpre;
+          (dout.lazyProduct(ex.w2.transpose()).array() * (ex.pre.array() > 0).cast<double>())
+              .matrix();
+      ex.dw1 = ex.in.transpose().lazyProduct(dpre);
       ex.db1 = dpre.colwise().sum();
-      du += dpre * ex.w1.transpose();
+      const Eigen::MatrixXd din = dpre.lazyProduct(ex.w1.transpose());
+      for (int64_t r = 0; r < m; ++r) du.row(ex.rows[r]) += din.row(r);
     }
     RouterBackward(b, dw, task_, du);
     du_next = du;
   }
-  dw_in_ = x_.transpose() * du_next;
+  dw_in_ = x_.transpose().lazyProduct(du_next);
   db_in_ = du_next.colwise().sum();
   return mse;
 }

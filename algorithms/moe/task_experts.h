@@ -29,8 +29,9 @@
 // Learned token-level routers add the Switch balance loss
 // balance * E sum_e f_e P_e (f_e: share of top-1 choices, P_e: mean p_e;
 // Fedus, Zoph, Shazeer, 2022, Eq. 4); M3ViT's CV^2 losses play the same role.
-// Every expert is evaluated on every token (small models; the weights are
-// sparse), so gradients and results are exact and deterministic.
+// An expert runs on the tokens routed to it (task_level: on every token);
+// products are coefficient-based (lazyProduct), because at these sizes
+// Eigen's blocked GEMM would start OpenMP threads inside the engine's own.
 #pragma once
 
 #include <Eigen/Dense>
@@ -90,7 +91,11 @@ class TaskMoe {
   struct Expert {
     Eigen::MatrixXd w1, w2, dw1, dw2;
     Eigen::RowVectorXd b1, b2, db1, db2;
-    Eigen::MatrixXd pre, out;  // last Forward
+    // Last Forward, on the rows it ran on: the tokens routed to it (every
+    // token under task_level, whose straight-through gradient needs every
+    // expert's output).
+    std::vector<int64_t> rows;
+    Eigen::MatrixXd in, pre, out;
   };
   struct Block {
     std::vector<Expert> experts;
@@ -108,7 +113,7 @@ class TaskMoe {
   Eigen::MatrixXd w_in_, w_out_, dw_in_, dw_out_;
   Eigen::RowVectorXd b_in_, b_out_, db_in_, db_out_;
   std::vector<Block> blocks_;
-  Eigen::MatrixXd x_, y_hat_;
+  Eigen::MatrixXd x_, u_last_, y_hat_;
   std::vector<int32_t> task_;
   double balance_loss_ = 0;
 };
