@@ -108,9 +108,7 @@ def _claims(values, keys):
                  "0.254 with RMU)", "Δ steps to the forget target, random − SEUF", 1)):
             d = diff(metric, a, b)
             if d:
-                out.append([claim, where, "%s %s" % (what, common.fmt_ci(d["mean"], d["low"],
-                                                                          d["high"], 3)),
-                            common.sign_verdict(d["low"], d["high"], sign)])
+                out.append(rc.claim_row(claim, where, what, d, sign))
     return out
 
 

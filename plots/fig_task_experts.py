@@ -114,9 +114,8 @@ def _claims(values, keys):
                  1)):
             d = diff(a, b, metric)
             if d:
-                out.append([claim, where, "Δ %s, %s − %s %s"
-                            % (metric, a, b, common.fmt_ci(d["mean"], d["low"], d["high"], 4)),
-                            common.sign_verdict(d["low"], d["high"], sign)])
+                out.append(rc.claim_row(claim, where, "Δ %s, %s − %s" % (metric, a, b), d, sign,
+                                        4))
     return out
 
 

@@ -92,3 +92,11 @@ def within_loss_margin(d, margin):
     else inconclusive."""
     return ("agrees" if d["low"] > -margin else
             "DISAGREES" if d["high"] < -margin else "inconclusive")
+
+
+def claim_row(claim, where, what, d, sign, digits=3):
+    """A claims-table row: the claim, where it was tested, the paired
+    difference d (from paired()) after the text `what`, and its verdict
+    for the claimed sign (+1 higher, -1 lower)."""
+    return [claim, where, "%s %s" % (what, common.fmt_ci(d["mean"], d["low"], d["high"], digits)),
+            common.sign_verdict(d["low"], d["high"], sign)]
