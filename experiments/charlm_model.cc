@@ -129,6 +129,12 @@ void CheckCharLmCell(const Params& p) {
   c.Validate();
 }
 
+void CheckAlgorithmicCharLmCell(const Params& p, const std::string& why) {
+  CheckCharLmCell(p);
+  EXPERTLAB_CHECK(IsAlgorithmic(p))
+      << "task: " << why << ", so it needs task = algorithmic, got " << p.String("task");
+}
+
 // Batches of eval_batch windows; routing statistics pooled over them.
 CharLmEvaluation CharLm::EvaluateOn(const std::vector<int32_t>& tokens,
                                     const std::vector<int32_t>& targets, int64_t windows) {

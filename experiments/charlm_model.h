@@ -42,6 +42,9 @@ std::vector<std::string> CharLmDataKeys();
 // Errors naming the key: a missing corpus, heads not dividing d_model, k > E,
 // bad algorithmic lengths.
 void CheckCharLmCell(const Params& p);
+// CheckCharLmCell, and an error naming `task` unless it is algorithmic
+// (`why`: the experiment's reason, e.g. "<name> scores exact match").
+void CheckAlgorithmicCharLmCell(const Params& p, const std::string& why);
 
 struct CharLmEvaluation {
   double bpc = 0;

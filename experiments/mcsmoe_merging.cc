@@ -161,11 +161,8 @@ double ApplyMerge(SequenceModel<float>& model, const MergePlan& plan, bool align
                      moe::LowRankPlusSparse(w.Up(core), d, f, d / 4, kSparseShare) +
                      moe::LowRankPlusSparse(w.Down(core), f, d, d / 4, kSparseShare));
       for (int64_t e = 0; e < w.experts; ++e)
-        if (plan.group_of[l][e] == core && e != core) {
-          std::copy_n(w.Gate(core), d * f, w.Gate(e));
-          std::copy_n(w.Up(core), d * f, w.Up(e));
-          std::copy_n(w.Down(core), d * f, w.Down(e));
-        }
+        if (plan.group_of[l][e] == core && e != core)
+          for (int64_t m = 0; m < 3; ++m) std::copy_n(w.Tensor(core, m), d * f, w.Tensor(e, m));
     }
   }
   return kept;
@@ -176,10 +173,7 @@ std::vector<std::vector<int32_t>> PrunedExperts(const RoutingPolicy& policy,
                                                 const std::vector<int64_t>& groups) {
   std::vector<std::vector<int32_t>> off;
   for (size_t l = 0; l < groups.size(); ++l) {
-    const std::vector<double>& f = policy.frequency[l];
-    std::vector<int32_t> order(f.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return f[a] > f[b]; });
+    const std::vector<int32_t> order = moe::ExpertsByFrequency(policy.frequency[l]);
     off.emplace_back(order.begin() + groups[l], order.end());
   }
   return off;
@@ -191,9 +185,7 @@ class McsmoeMerging final : public Experiment {
   std::vector<std::string> DataKeys() const override { return CharLmDataKeys(); }
 
   void CheckCell(const Params& p) const override {
-    CheckCharLmCell(p);
-    EXPERTLAB_CHECK(p.String("task") == "algorithmic")
-        << "task: mcsmoe_merging scores exact match, so it needs task = algorithmic";
+    CheckAlgorithmicCharLmCell(p, "mcsmoe_merging scores exact match");
     const SpecString router = ParseSpecString(p.String("router"));
     const auto renormalize = router.args.find("renormalize");
     EXPERTLAB_CHECK(router.name == "mote" ||

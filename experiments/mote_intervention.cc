@@ -143,10 +143,7 @@ class MoteIntervention final : public Experiment {
   std::vector<std::string> DataKeys() const override { return CharLmDataKeys(); }
 
   void CheckCell(const Params& p) const override {
-    CheckCharLmCell(p);
-    EXPERTLAB_CHECK(p.String("task") == "algorithmic")
-        << "task: mote_intervention's behaviour is an algorithmic op, so task must be "
-           "algorithmic";
+    CheckAlgorithmicCharLmCell(p, "mote_intervention's behaviour is an algorithmic op");
     EXPERTLAB_CHECK(ParseSpecString(p.String("router")).name == "mote")
         << "router: interventions need the mote router, got " << p.String("router");
   }

@@ -71,9 +71,7 @@ class ScmoeDecoding final : public Experiment {
   std::vector<std::string> DataKeys() const override { return CharLmDataKeys(); }
 
   void CheckCell(const Params& p) const override {
-    CheckCharLmCell(p);
-    EXPERTLAB_CHECK(p.String("task") == "algorithmic")
-        << "task: scmoe_decoding scores exact match, so it needs task = algorithmic";
+    CheckAlgorithmicCharLmCell(p, "scmoe_decoding scores exact match");
     EXPERTLAB_CHECK(p.Int("k") == 2)
         << "k: SCMoE's strong activation is the model's top-2, so k must be 2, got " << p.Int("k");
     EXPERTLAB_CHECK(p.Int("E") >= 3) << "E: the weak ranks 2 and 3 need E >= 3, got " << p.Int("E");

@@ -90,6 +90,14 @@ std::vector<int64_t> GroupsPerLayer(const std::vector<std::vector<double>>& freq
   return groups;
 }
 
+std::vector<int32_t> ExpertsByFrequency(const std::vector<double>& frequency) {
+  std::vector<int32_t> order(frequency.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int32_t a, int32_t b) { return frequency[a] > frequency[b]; });
+  return order;
+}
+
 std::vector<int32_t> GroupAroundDominant(const std::vector<double>& frequency,
                                          const std::vector<double>& similarity, int64_t groups) {
   const int64_t E = static_cast<int64_t>(frequency.size());
@@ -97,10 +105,7 @@ std::vector<int32_t> GroupAroundDominant(const std::vector<double>& frequency,
       << "groups: must be in [1, " << E << "] (the experts), got " << groups;
   EXPERTLAB_CHECK(static_cast<int64_t>(similarity.size()) == E * E)
       << "merging experts: the similarity must be " << E << " x " << E;
-  std::vector<int32_t> order(E);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int32_t a, int32_t b) { return frequency[a] > frequency[b]; });
+  const std::vector<int32_t> order = ExpertsByFrequency(frequency);
   std::vector<int32_t> group_of(E, -1);
   for (int64_t g = 0; g < groups; ++g) group_of[order[g]] = order[g];
   for (int64_t i = groups; i < E; ++i) {

@@ -54,6 +54,9 @@ std::vector<double> RouterLogitSimilarity(const double* logits, int64_t tokens, 
 std::vector<int64_t> GroupsPerLayer(const std::vector<std::vector<double>>& frequencies,
                                     int64_t average_groups);
 
+// Expert ids by decreasing frequency (ties: the lower id).
+std::vector<int32_t> ExpertsByFrequency(const std::vector<double>& frequency);
+
 // group_of[e] = the core expert of e's group: the `groups` most frequent
 // experts (ties: the lower id) are cores, every other expert joins its most
 // similar core (similarity [E x E]). groups in [1, E], an Error otherwise.
