@@ -35,11 +35,12 @@
 //   forgot.<a>           1 when forget accuracy reached forget_target
 //   retain_at_forget.<a> retain accuracy at the first checkpoint that did
 //                        (the paper keeps the best-balance checkpoint)
-//   steps_to_forget.<a>  that checkpoint's step
+//   steps_to_forget.<a>  that checkpoint's step (never: unlearn_steps +
+//                        eval_every, a censored value)
 //   routing_overlap.<a>  share of the forget positions' routed experts
 //                        (every block) still routed as before unlearning
-//   target_kept.<a>      share of forget positions whose top-1 affinity
-//                        expert is still routed in its block
+//   target_kept.<a>      share of forget positions that route the top-1
+//                        affinity expert in its block after unlearning
 //   trained_share.<a>    share of the parameters the arm updates
 // Rows at step 0: memorised (the base model's accuracy over the table) and
 // affinity_share (the top-1 expert's share of its block's affinity: how
@@ -50,6 +51,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/moe/router.h"
 #include "algorithms/moe/unlearn_one_expert.h"
 #include "experiments/charlm_model.h"
 #include "experiments/moe_model_keys.h"
@@ -360,10 +362,12 @@ class SeufUnlearning final : public Experiment {
     EXPERTLAB_CHECK(c.moe.top_k <= c.moe.experts)
         << "k: must be <= E = " << c.moe.experts << ", got " << c.moe.top_k;
     c.Validate();
+    const auto router = Registry<moe::Router>::Instance().Create(p.String("router"));
     EXPERTLAB_CHECK(c.moe.gate_rank == 0 && c.moe.shared_experts == 0 &&
-                    c.moe.experts == p.Int("E"))
-        << "router: the anchor loss needs one logit per routed expert and no shared or "
-           "fine-grained experts, got "
+                    c.moe.experts == p.Int("E") && router->ConsistencyWeight() == 0 &&
+                    router->MergeGroup() == 0)
+        << "router: the anchor loss needs one logit per routed expert, one pass per forget "
+           "batch and no shared, fine-grained or merged experts, got "
         << p.String("router");
     EXPERTLAB_CHECK(p.Int("forget_topic") < p.Int("topics"))
         << "forget_topic: must be < topics = " << p.Int("topics") << ", got "
@@ -453,6 +457,7 @@ class SeufUnlearning final : public Experiment {
       unlearner.Step(forget, retain);
     }
     context.Record("forgot." + name, steps, forgot ? 1.0 : 0.0);
+    if (!forgot) context.Record("steps_to_forget." + name, steps, double(steps + every));
     std::vector<std::vector<int32_t>> after;
     Accuracy(model, forget, &after);
     const auto kept = RoutingKept(routes_before, after, forget, model.config().moe.experts,

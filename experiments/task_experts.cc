@@ -24,11 +24,16 @@
 //   active_params    parameters a token uses (routers included)
 //   route_nmi        NMI of each test token's top-1 expert in block 0 with
 //                    its task (routes clustering by task)
+//   route_skill_lift each training task's most frequent top-1 expert in
+//                    block 0: the share of task pairs with the same one
+//                    among pairs sharing a skill minus among pairs sharing
+//                    none (routes following the latent skills; 0 when blind)
 // and bayes_mse (noise^2) at step 0.
 #include "algorithms/moe/task_experts.h"
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -97,20 +102,57 @@ std::vector<std::vector<int64_t>> SkillMap(const moe::RoutingTask& task, bool wr
   return map;
 }
 
-// Per-task test MSE of `model` on `b` ([tasks], NaN-free: tasks absent
-// from b get 0 and are skipped by the callers via `present`).
-std::vector<double> PerTaskMse(TaskMoe& model, const SkillBatch& b, std::vector<int64_t>* count) {
+// Test MSE of `model` on `b` per task present in b: the mean over those
+// tasks and the largest.
+struct TaskMseSummary {
+  double mean = 0, worst = 0;
+};
+TaskMseSummary SummarizeTaskMse(TaskMoe& model, const SkillBatch& b) {
   const Eigen::MatrixXd& y_hat = model.Forward(b.x, b.task);
   const int64_t K = model.config().tasks;
-  std::vector<double> sum(K, 0.0);
-  count->assign(K, 0);
+  std::vector<double> sum(K, 0.0), count(K, 0.0);
   for (int64_t i = 0; i < b.x.rows(); ++i) {
     sum[b.task[i]] += (y_hat.row(i) - b.y.row(i)).squaredNorm() / double(b.y.cols());
-    ++(*count)[b.task[i]];
+    count[b.task[i]] += 1;
   }
+  TaskMseSummary out;
+  double present = 0;
+  for (int64_t t = 0; t < K; ++t) {
+    if (count[t] == 0) continue;
+    out.mean += sum[t] / count[t];
+    out.worst = std::max(out.worst, sum[t] / count[t]);
+    present += 1;
+  }
+  out.mean /= present;
+  return out;
+}
+
+// Whether routes follow skills: each task's most frequent top-1 expert of
+// `top1` (ties: the lower id); over pairs of tasks present, the share with
+// the same expert among pairs that share a skill minus among pairs that
+// share none (0 for routes blind to skills). False when a class is empty.
+bool RouteSkillLift(const moe::RoutingTask& task, const std::vector<int32_t>& top1,
+                    const std::vector<int32_t>& task_of, int64_t experts, double* lift) {
+  const int64_t K = task.spec().clusters;
+  std::vector<std::vector<int64_t>> votes(K, std::vector<int64_t>(experts, 0));
+  for (size_t i = 0; i < top1.size(); ++i) ++votes[task_of[i]][top1[i]];
+  std::vector<int64_t> modal(K, -1);
   for (int64_t t = 0; t < K; ++t)
-    if ((*count)[t] > 0) sum[t] /= double((*count)[t]);
-  return sum;
+    if (std::accumulate(votes[t].begin(), votes[t].end(), int64_t(0)) > 0)
+      modal[t] = std::max_element(votes[t].begin(), votes[t].end()) - votes[t].begin();
+  double same[2] = {0, 0}, pairs[2] = {0, 0};
+  for (int64_t a = 0; a < K; ++a)
+    for (int64_t b = a + 1; b < K; ++b) {
+      if (modal[a] < 0 || modal[b] < 0) continue;
+      const auto& sa = task.SkillsOf(a);
+      const auto& sb = task.SkillsOf(b);
+      const bool share = std::find_first_of(sa.begin(), sa.end(), sb.begin(), sb.end()) != sa.end();
+      pairs[share] += 1;
+      same[share] += modal[a] == modal[b];
+    }
+  if (pairs[0] == 0 || pairs[1] == 0) return false;
+  *lift = same[1] / pairs[1] - same[0] / pairs[0];
+  return true;
 }
 
 class TaskExperts final : public Experiment {
@@ -180,17 +222,9 @@ class TaskExperts final : public Experiment {
     Rng test = context.DataStream(kSkillTestStream);
     const SkillBatch train_test =
         DrawSkillBatch(task, kTestPerSplit, test, moe::RoutingSplit::kTrain);
-    std::vector<int64_t> count;
-    const std::vector<double> mse = PerTaskMse(model, train_test, &count);
-    double mean = 0, worst = 0, present = 0;
-    for (size_t t = 0; t < mse.size(); ++t) {
-      if (count[t] == 0) continue;
-      mean += mse[t];
-      worst = std::max(worst, mse[t]);
-      present += 1;
-    }
-    context.Record("mse.train", steps, mean / present);
-    context.Record("mse.worst_task", steps, worst);
+    const TaskMseSummary trained = SummarizeTaskMse(model, train_test);
+    context.Record("mse.train", steps, trained.mean);
+    context.Record("mse.worst_task", steps, trained.worst);
     // Block 0's top-1 expert per token (the last forward: train_test).
     const Eigen::MatrixXd& gates = model.Gates(0);
     std::vector<int32_t> top1(gates.rows());
@@ -203,15 +237,14 @@ class TaskExperts final : public Experiment {
         "route_nmi", steps,
         moe::NormalizedMutualInformation(top1.data(), p.Int("skills"), train_test.task.data(),
                                          p.Int("tasks"), int64_t(top1.size())));
+    double lift = 0;
+    if (RouteSkillLift(task, top1, train_test.task, p.Int("skills"), &lift))
+      context.Record("route_skill_lift", steps, lift);
     context.Record("active_params", steps, model.ActiveParamsPerToken());
     if (p.Int("holdout_tasks") == 0) return;
     const SkillBatch heldout =
         DrawSkillBatch(task, kTestPerSplit, test, moe::RoutingSplit::kHeldOut);
-    const std::vector<double> held = PerTaskMse(model, heldout, &count);
-    double held_mean = 0, held_present = 0;
-    for (size_t t = 0; t < held.size(); ++t)
-      if (count[t] > 0) held_mean += held[t], held_present += 1;
-    context.Record("mse.heldout", steps, held_mean / held_present);
+    context.Record("mse.heldout", steps, SummarizeTaskMse(model, heldout).mean);
   }
 
  private:
@@ -219,6 +252,7 @@ class TaskExperts final : public Experiment {
                                         std::vector<std::vector<int64_t>> skill_map) {
     moe::TaskMoeConfig c;
     c.dim = p.Int("dim");
+    c.out = SkillTaskSpec(p).out_dim;
     c.width = p.Int("width");
     c.hidden = p.Int("hidden");
     c.experts = p.Int("skills");

@@ -3,7 +3,7 @@ against whole-model unlearning and other localisations, on a memorised
 key -> value table whose topic 0 is unlearned. One panel per cell (e.g.
 objective GA or GDiff): retain accuracy on held-out facts of the other
 topics against forget accuracy along each arm's unlearning (mean over
-replicates; lower right is better). headline(): the table (retain accuracy
+replicates; upper right is better). headline(): the table (retain accuracy
 at the first checkpoint reaching the forget target, routing kept) and the
 paper's claims as paired differences over replicates."""
 
@@ -23,7 +23,9 @@ CELL_KEYS = ("vocabulary", "objective", "E", "k", "blocks", "keys")
 
 
 def _cell_keys(rows):
-    return [k for k in CELL_KEYS if len(common.unique(rows, k)) > 1] or ["objective"]
+    """The keys that vary, and always the objective (it names the baseline)."""
+    return ["objective"] + [k for k in CELL_KEYS
+                            if k != "objective" and len(common.unique(rows, k)) > 1]
 
 
 def _cell_label(keys, cell):
@@ -83,7 +85,7 @@ def _claims(values, keys):
     out = []
     for cell in _cells(values):
         where = _cell_label(keys, cell)
-        objective = dict(zip(keys, cell)).get("objective", "ga")
+        objective = dict(zip(keys, cell))["objective"]
 
         def diff(metric, a, b):
             return rc.paired(_final(values, cell, metric, a), _final(values, cell, metric, b))
@@ -105,7 +107,8 @@ def _claims(values, keys):
                  "across layers 0.257 utility)", "Δ retain accuracy at the forget target", 1),
                 ("steps_to_forget", "random_expert", "seuf_a1",
                  "a random expert forgets less than the top-affinity one (paper: FE 0.351 vs "
-                 "0.254 with RMU)", "Δ steps to the forget target, random − SEUF", 1)):
+                 "0.254 with RMU)",
+                 "Δ steps to the forget target (never: steps + eval_every), random − SEUF", 1)):
             d = diff(metric, a, b)
             if d:
                 out.append(rc.claim_row(claim, where, what, d, sign))
@@ -121,7 +124,8 @@ def headline(rows):
             if not forgot:
                 continue
             at = _final(values, cell, "retain_at_forget", arm)
-            at_step = _final(values, cell, "steps_to_forget", arm)
+            at_step = {r: v for r, v in _final(values, cell, "steps_to_forget", arm).items()
+                       if forgot.get(r, 0) > 0}
             body.append([_cell_label(keys, cell), LABELS[arm],
                          "%.2f" % _mean(_final(values, cell, "trained_share", arm)),
                          "%d/%d" % (sum(v > 0 for v in forgot.values()), len(forgot)),
@@ -131,21 +135,22 @@ def headline(rows):
                          "%.3f" % _mean(_final(values, cell, "forget_accuracy", arm)),
                          "%.2f" % _mean(_final(values, cell, "routing_overlap", arm)),
                          "%.2f" % _mean(_final(values, cell, "target_kept", arm))])
-    share = [v for (c, m, a, s), d in values.items() if m == "affinity_share"
-             for v in d.values()]
+    share = "; ".join("%s: %.2f" % (_cell_label(keys, cell),
+                                    _mean(values.get((cell, "affinity_share", "", 0), {})))
+                      for cell in _cells(values))
     memorised = [v for (c, m, a, s), d in values.items() if m == "memorised" for v in d.values()]
     return ("## seuf_unlearning: unlearning one expert (SEUF)\n\n"
             "%d replicates. One MoE transformer per replicate memorises a key → value table "
             "(mean accuracy %.3f); topic 0 is then unlearned by each arm from a copy (GA: "
             "gradient ascent on its facts; GDiff: plus descent on half of the other topics' "
             "facts); utility is the accuracy on the other half, never trained on during "
-            "unlearning. The top-1 expert holds %.2f of its block's affinity to topic 0 on "
-            "average (uniform: 1/E). Retain accuracy is read at the first checkpoint whose "
+            "unlearning. The top-1 expert's share of its block's affinity to topic 0 "
+            "(uniform: 1/E), mean per cell: %s. Retain accuracy is read at the first checkpoint whose "
             "forget accuracy reaches the target (the paper keeps its best-balance checkpoint). "
             "Claims as paired differences over replicates (*agrees* when the 95%% CI lies on "
             "the claimed side, *DISAGREES* when on the other, else *inconclusive*):\n\n"
             % (len(common.unique(rows, "replicate")), sum(memorised) / max(len(memorised), 1),
-               sum(share) / max(len(share), 1))
+               share)
             + common.markdown_table(["cell", "arm", "params trained", "forgot",
                                      "steps to forget", "retain at forget target",
                                      "final forget accuracy", "routing kept", "target kept"],

@@ -269,7 +269,8 @@ double TaskMoe::Backward(const Eigen::MatrixXd& y) {
     Block& b = blocks_[l];
     Eigen::MatrixXd du = du_next;  // the residual path
     // dL/dw(i, e) = <dL/du_{l+1}(i), F_e(u_i)> on the rows expert e ran on.
-    Eigen::MatrixXd dw = Eigen::MatrixXd::Zero(b.u.rows(), config_.experts);
+    Eigen::MatrixXd& dw = b.dw;
+    dw = Eigen::MatrixXd::Zero(b.u.rows(), config_.experts);
     for (int64_t e = 0; e < config_.experts; ++e) {
       Expert& ex = b.experts[e];
       const int64_t m = int64_t(ex.rows.size());

@@ -7,8 +7,9 @@
 //
 // Routings w_{l,e}:
 //   dense             every expert, 1/E (dense multi-task)
-//   token             top-k of p = softmax(u W_r): w_e = p_e on the top k
-//                     (Shazeer et al., 2017, un-renormalised as in M3ViT)
+//   token             top-k of p = softmax(u W_r): w_e = p_e on the top k,
+//                     not renormalised (V-MoE, Riquelme et al., NeurIPS
+//                     2021, which M3ViT's gate follows)
 //   task_conditioned  the same on [u; onehot(t)] (M3ViT, Liang et al.,
 //                     NeurIPS 2022: the task-conditioned router)
 //   multi_gate        the same with task t's own W_r^(t) (M3ViT's multi-gate)
@@ -81,8 +82,11 @@ class TaskMoe {
   double balance_loss() const { return balance_loss_; }
   std::vector<ParamRef<double>> Params();
 
-  // The last Forward's gate weights of block l [n x E].
+  // The last Forward's gate weights of block l [n x E], and the last
+  // Backward's dL/dw of them (task_level: for every expert; the token
+  // routers: on the routed experts only).
   const Eigen::MatrixXd& Gates(int64_t l) const { return blocks_[l].w; }
+  const Eigen::MatrixXd& GateGradient(int64_t l) const { return blocks_[l].dw; }
   // Parameters a token of task t uses (routers included), averaged over
   // the tasks.
   double ActiveParamsPerToken() const;
@@ -101,6 +105,7 @@ class TaskMoe {
     std::vector<Expert> experts;
     Eigen::MatrixXd router, drouter;  // see RouterRows(); task_level: theta [tasks x E]
     Eigen::MatrixXd u, w, p;          // input, gates, probabilities (task_level: y_soft per task)
+    Eigen::MatrixXd dw;               // dL/dw (Backward)
     std::vector<int64_t> top1;        // learned routers: each token's first choice
   };
   int64_t RouterRows() const;

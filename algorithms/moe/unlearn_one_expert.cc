@@ -3,17 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "algorithms/moe/router.h"
 #include "sim/check.h"
 
 namespace expertlab::moe {
 namespace {
-
-void Softmax(const double* z, int64_t E, double* s) {
-  const double max = *std::max_element(z, z + E);
-  double sum = 0;
-  for (int64_t i = 0; i < E; ++i) sum += s[i] = std::exp(z[i] - max);
-  for (int64_t i = 0; i < E; ++i) s[i] /= sum;
-}
 
 bool Counted(const std::vector<char>& counted, int64_t t) { return counted.empty() || counted[t]; }
 
@@ -32,7 +26,7 @@ std::vector<double> TopKGateScores(const double* logits, const int32_t* expert, 
                                    int64_t E, int64_t slots) {
   std::vector<double> g(T * E, 0.0), s(E);
   for (int64_t t = 0; t < T; ++t) {
-    Softmax(logits + t * E, E, s.data());
+    SoftmaxRows(logits + t * E, 1, E, s.data());
     for (int64_t j = 0; j < slots; ++j) {
       const int32_t e = expert[t * slots + j];
       if (e >= 0 && e < E) g[t * E + e] = s[e];
@@ -98,6 +92,9 @@ double AnchorLoss(const double* logits, const int32_t* expert, int64_t T, int64_
         << "anchor loss: target experts must be distinct and in [0, " << E << "), got " << e;
     a[e] = 1.0 / double(targets.size());
   }
+  EXPERTLAB_CHECK(counted.empty() || int64_t(counted.size()) == T)
+      << "anchor loss: the counted mask must cover the " << T << " positions, got "
+      << counted.size();
   int64_t n = 0;
   for (int64_t t = 0; t < T; ++t) n += Counted(counted, t);
   EXPERTLAB_CHECK(n > 0) << "anchor loss: the forget set is empty (no counted position)";
@@ -105,24 +102,20 @@ double AnchorLoss(const double* logits, const int32_t* expert, int64_t T, int64_
   double loss = 0;
   for (int64_t t = 0; t < T; ++t) {
     if (!Counted(counted, t)) continue;
-    Softmax(logits + t * E, E, s.data());
+    SoftmaxRows(logits + t * E, 1, E, s.data());
     std::fill(in_topk.begin(), in_topk.end(), topk_gate ? 0.0 : 1.0);
     for (int64_t j = 0; topk_gate && j < slots; ++j) {
       const int32_t e = expert[t * slots + j];
       if (e >= 0 && e < E) in_topk[e] = 1.0;
     }
     // dL/ds_i = 2 (gate_i - a_i) where the gate follows s (g is constant 0
-    // off the top K); then back through the softmax:
-    // dL/dz_i = s_i (dL/ds_i - sum_j s_j dL/ds_j).
-    double dot = 0;
+    // off the top K), over the n positions; then back through the softmax.
     for (int64_t i = 0; i < E; ++i) {
       gate[i] = in_topk[i] * s[i];
       loss += (gate[i] - a[i]) * (gate[i] - a[i]);
-      d_gate[i] = in_topk[i] * 2.0 * (gate[i] - a[i]);
-      dot += s[i] * d_gate[i];
+      d_gate[i] = scale / double(n) * in_topk[i] * 2.0 * (gate[i] - a[i]);
     }
-    for (int64_t i = 0; i < E; ++i)
-      d_logits[t * E + i] += scale / double(n) * s[i] * (d_gate[i] - dot);
+    SoftmaxRowsBackward(s.data(), d_gate.data(), 1, E, d_logits + t * E);
   }
   return loss / double(n);
 }

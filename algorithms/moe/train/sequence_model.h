@@ -98,7 +98,7 @@ class SequenceModel {
   // Logits [positions x vocab]; keeps what Backward needs. `rng` (may be
   // null) goes to every MoE router, in block order.
   const std::vector<S>& Forward(const SequenceBatch& batch, bool training, Rng* rng = nullptr);
-  // Mean cross-entropy (nats per position) of the last Forward.
+  // Mean cross-entropy (nats per counted position) of the last Forward.
   double Loss(const SequenceBatch& batch) const;
   // Forward + loss + backward: fills the gradients, returns the losses.
   // With a router's consistency pass (Router::ConsistencyWeight alpha > 0)

@@ -1,5 +1,6 @@
 #include "algorithms/moe/task_experts.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
@@ -153,6 +154,63 @@ TEST_CASE("task experts: the gates of each routing", "[unit][moe]") {
       }
       CHECK(sum == Approx(0.0).margin(1e-12));
       CHECK(size > 0);
+    }
+  }
+}
+
+TEST_CASE("task experts: task-level straight-through gradient", "[theory][moe]") {
+  // One task in the batch, so each block's chosen expert serves only it.
+  const TaskMoeConfig c = TinyConfig(TaskRouting::kTaskLevel);
+  Rng rng(8, 0, 0, 0);
+  TaskMoe model(c, rng);
+  const double tau = 0.7;
+  model.SetTemperature(tau);
+  TaskData data(5, c, rng);
+  std::fill(data.task.begin(), data.task.end(), 1);
+  const auto forward = [&] {
+    Rng gumbel(8, 1, 0, 0);
+    model.Forward(data.x, data.task, &gumbel);
+    return model.Mse(data.y);
+  };
+  forward();
+  model.Backward(data.y);
+  auto params = model.Params();
+  // y_soft by hand from the same draws: per block, per task, per expert;
+  // the logits theta start at 0.
+  Rng draws(8, 1, 0, 0);
+  for (int64_t l = 0; l < c.blocks; ++l) {
+    INFO("block " << l);
+    Eigen::MatrixXd ys(c.tasks, c.experts);
+    for (int64_t t = 0; t < c.tasks; ++t) {
+      for (int64_t e = 0; e < c.experts; ++e) ys(t, e) = std::exp(Gumbel(draws) / tau);
+      ys.row(t) /= ys.row(t).sum();
+    }
+    Eigen::Index chosen = 0;
+    ys.row(1).maxCoeff(&chosen);
+    for (int64_t i = 0; i < 5; ++i) CHECK(model.Gates(l)(i, chosen) == 1.0);
+    // dL/dw of the chosen expert against central differences: scaling its
+    // W_2 and b_2 by s scales its output, which enters with w = 1.
+    const Eigen::RowVectorXd g = model.GateGradient(l).colwise().sum();
+    const size_t w2 = 2 + size_t(l) * (1 + 4 * size_t(c.experts)) + 1 + 4 * size_t(chosen) + 2;
+    const double h = 1e-6;
+    const auto scaled = [&](double s) {
+      std::vector<double> keep_w(params[w2].value, params[w2].value + params[w2].size);
+      std::vector<double> keep_b(params[w2 + 1].value, params[w2 + 1].value + params[w2 + 1].size);
+      for (int64_t i = 0; i < params[w2].size; ++i) params[w2].value[i] *= s;
+      for (int64_t i = 0; i < params[w2 + 1].size; ++i) params[w2 + 1].value[i] *= s;
+      const double loss = forward();
+      std::copy(keep_w.begin(), keep_w.end(), params[w2].value);
+      std::copy(keep_b.begin(), keep_b.end(), params[w2 + 1].value);
+      return loss;
+    };
+    CHECK(g(chosen) == Approx((scaled(1 + h) - scaled(1 - h)) / (2 * h)).margin(1e-8));
+    // d theta_1 = (1/tau) y_soft (g - <y_soft, g>); the other tasks' rows 0.
+    const auto& theta = params[2 + size_t(l) * (1 + 4 * size_t(c.experts))];
+    const double dot = ys.row(1).dot(g);
+    for (int64_t e = 0; e < c.experts; ++e) {
+      CHECK(theta.grad[1 + e * c.tasks] == Approx(ys(1, e) * (g(e) - dot) / tau).margin(1e-12));
+      CHECK(theta.grad[0 + e * c.tasks] == 0.0);
+      CHECK(theta.grad[2 + e * c.tasks] == 0.0);
     }
   }
 }
