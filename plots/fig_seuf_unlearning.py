@@ -28,9 +28,6 @@ def _cell_keys(rows):
                             if k != "objective" and len(common.unique(rows, k)) > 1]
 
 
-def _cell_label(keys, cell):
-    return ", ".join("%s = %s" % (k, v) for k, v in zip(keys, cell))
-
 
 def _values(rows):
     """{(cell, metric, arm, step): {replicate: value}} and the cell keys."""
@@ -52,9 +49,6 @@ def _final(values, cell, metric, arm):
     return values[(cell, metric, arm, max(steps))] if steps else {}
 
 
-def _mean(v):
-    return sum(v.values()) / len(v) if v else float("nan")
-
 
 def plot(rows, figures_dir):
     plt = common.use_style()
@@ -69,12 +63,12 @@ def plot(rows, figures_dir):
                            if (c, m, a) == (cell, "forget_accuracy", arm))
             if not steps:
                 continue
-            x = [_mean(values[(cell, "forget_accuracy", arm, s)]) for s in steps]
-            y = [_mean(values.get((cell, "retain_accuracy", arm, s), {})) for s in steps]
+            x = [rc.mean_of(values[(cell, "forget_accuracy", arm, s)]) for s in steps]
+            y = [rc.mean_of(values.get((cell, "retain_accuracy", arm, s), {})) for s in steps]
             ax.plot(x, y, "o-", ms=2.5, lw=1.2, color=palette(arm), label=LABELS[arm])
         ax.invert_xaxis()
         ax.set_xlabel("forget accuracy (topic 0; chance 0.1)")
-        ax.set_title(_cell_label(keys, cell))
+        ax.set_title(rc.cell_label(keys, cell))
     axes[0][0].set_ylabel("retain accuracy (held-out facts of other topics)")
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=7)
@@ -84,7 +78,7 @@ def plot(rows, figures_dir):
 def _claims(values, keys):
     out = []
     for cell in _cells(values):
-        where = _cell_label(keys, cell)
+        where = rc.cell_label(keys, cell)
         objective = dict(zip(keys, cell))["objective"]
 
         def diff(metric, a, b):
@@ -126,17 +120,17 @@ def headline(rows):
             at = _final(values, cell, "retain_at_forget", arm)
             at_step = {r: v for r, v in _final(values, cell, "steps_to_forget", arm).items()
                        if forgot.get(r, 0) > 0}
-            body.append([_cell_label(keys, cell), LABELS[arm],
-                         "%.2f" % _mean(_final(values, cell, "trained_share", arm)),
+            body.append([rc.cell_label(keys, cell), LABELS[arm],
+                         "%.2f" % rc.mean_of(_final(values, cell, "trained_share", arm)),
                          "%d/%d" % (sum(v > 0 for v in forgot.values()), len(forgot)),
-                         "%.0f" % _mean(at_step) if at_step else "—",
+                         "%.0f" % rc.mean_of(at_step) if at_step else "—",
                          common.fmt_ci(*common.mean_ci(list(at.values())), 3) if len(at) > 1
-                         else ("%.3f" % _mean(at) if at else "—"),
-                         "%.3f" % _mean(_final(values, cell, "forget_accuracy", arm)),
-                         "%.2f" % _mean(_final(values, cell, "routing_overlap", arm)),
-                         "%.2f" % _mean(_final(values, cell, "target_kept", arm))])
-    share = "; ".join("%s: %.2f" % (_cell_label(keys, cell),
-                                    _mean(values.get((cell, "affinity_share", "", 0), {})))
+                         else ("%.3f" % rc.mean_of(at) if at else "—"),
+                         "%.3f" % rc.mean_of(_final(values, cell, "forget_accuracy", arm)),
+                         "%.2f" % rc.mean_of(_final(values, cell, "routing_overlap", arm)),
+                         "%.2f" % rc.mean_of(_final(values, cell, "target_kept", arm))])
+    share = "; ".join("%s: %.2f" % (rc.cell_label(keys, cell),
+                                    rc.mean_of(values.get((cell, "affinity_share", "", 0), {})))
                       for cell in _cells(values))
     memorised = [v for (c, m, a, s), d in values.items() if m == "memorised" for v in d.values()]
     return ("## seuf_unlearning: unlearning one expert (SEUF)\n\n"

@@ -37,12 +37,6 @@ def _groups(values):
     return sorted({g for (g, _, _) in values})
 
 
-def _label(keys, group):
-    return ", ".join("%s = %s" % (k, v) for k, v in zip(keys, group))
-
-
-def _mean(v):
-    return sum(v.values()) / len(v) if v else float("nan")
 
 
 def plot(rows, figures_dir):
@@ -53,13 +47,13 @@ def plot(rows, figures_dir):
     shapes = ("o", "s", "^", "d", "v", "P")
     markers = {g: shapes[i % len(shapes)] for i, g in enumerate(_groups(values))}
     for group in _groups(values):
-        suffix = "" if not keys else " (%s)" % _label(keys, group)
+        suffix = "" if not keys else " (%s)" % rc.cell_label(keys, group)
         for i, routing in enumerate(ROUTINGS):
             train = values.get((group, routing, "mse.train"), {})
             if not train:
                 continue
             mean, low, high = common.mean_ci(list(train.values()))
-            active = _mean(values.get((group, routing, "active_params"), {}))
+            active = rc.mean_of(values.get((group, routing, "active_params"), {}))
             axes[0].errorbar([active], [mean], yerr=[[mean - low], [high - mean]],
                              fmt=markers[group], capsize=3, color=palette(routing),
                              label=LABELS[routing] + suffix)
@@ -84,7 +78,7 @@ def plot(rows, figures_dir):
 def _claims(values, keys):
     out = []
     for group in _groups(values):
-        where = _label(keys, group) or "all"
+        where = rc.cell_label(keys, group) or "all"
 
         def diff(a, b, metric):
             return rc.paired(values.get((group, a, metric), {}),
@@ -134,13 +128,13 @@ def headline(rows):
             if not train:
                 continue
             held = values.get((group, routing, "mse.heldout"), {})
-            body.append([_label(keys, group) or "—", LABELS[routing],
-                         "%.0f" % _mean(values.get((group, routing, "active_params"), {})),
+            body.append([rc.cell_label(keys, group) or "—", LABELS[routing],
+                         "%.0f" % rc.mean_of(values.get((group, routing, "active_params"), {})),
                          common.fmt_ci(*common.mean_ci(list(train.values())), 4),
-                         "%.4f" % _mean(values.get((group, routing, "mse.worst_task"), {})),
+                         "%.4f" % rc.mean_of(values.get((group, routing, "mse.worst_task"), {})),
                          common.fmt_ci(*common.mean_ci(list(held.values())), 4) if held else "—",
-                         "%.2f" % _mean(values.get((group, routing, "route_nmi"), {})),
-                         "%.2f" % _mean(values.get((group, routing, "route_skill_lift"), {}))])
+                         "%.2f" % rc.mean_of(values.get((group, routing, "route_nmi"), {})),
+                         "%.2f" % rc.mean_of(values.get((group, routing, "route_skill_lift"), {}))])
     bayes = [v for (g, r, m), d in values.items() if m == "bayes_mse" for v in d.values()]
     return ("## task_experts: experts that know the task\n\n"
             "%d replicates. Tasks are sums of %s of %s linear skills; the model has one "

@@ -100,3 +100,13 @@ def claim_row(claim, where, what, d, sign, digits=3):
     for the claimed sign (+1 higher, -1 lower)."""
     return [claim, where, "%s %s" % (what, common.fmt_ci(d["mean"], d["low"], d["high"], digits)),
             common.sign_verdict(d["low"], d["high"], sign)]
+
+
+def cell_label(keys, cell):
+    """'k1 = v1, k2 = v2' for a cell's values of `keys`."""
+    return ", ".join("%s = %s" % (k, v) for k, v in zip(keys, cell))
+
+
+def mean_of(values):
+    """Mean of a {replicate: value} dict (NaN when empty)."""
+    return sum(values.values()) / len(values) if values else float("nan")
