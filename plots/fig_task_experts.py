@@ -140,7 +140,8 @@ def headline(rows):
             "%d replicates. Tasks are sums of %s of %s linear skills; the model has one "
             "expert per skill in each of its blocks and routes as many experts as a task has "
             "skills (one for task-level routes). The Bayes MSE is %.4f. Held-out compositions "
-            "were never trained on. Claims as paired differences over replicates (*agrees* when the "
+            "were never trained on. Claims as paired differences over replicates (*agrees* when "
+            "the "
             "95%% CI lies on the claimed side, *DISAGREES* when on the other, else "
             "*inconclusive*):\n\n"
             % (len(common.unique(rows, "replicate")),
