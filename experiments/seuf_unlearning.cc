@@ -91,15 +91,10 @@ struct FactTable {
 // "- - v_1 .. v_n" (ignored, ignored, then the digits).
 struct FactBatch {
   std::vector<int32_t> tokens, targets;
-  std::vector<int> kind;  // per sequence: a FactKind
+  std::vector<int> kind;      // per sequence: a FactKind
+  std::vector<char> counted;  // per position: its target is a digit
   SequenceBatch View(int64_t length) const {
     return {static_cast<int64_t>(kind.size()), length, tokens.data(), targets.data()};
-  }
-  // Positions whose target is a digit.
-  std::vector<char> Counted() const {
-    std::vector<char> c(targets.size());
-    for (size_t i = 0; i < c.size(); ++i) c[i] = targets[i] != moe::kIgnoredTarget;
-    return c;
   }
 };
 
@@ -134,6 +129,8 @@ FactBatch FactsOf(const FactTable& table, int64_t forget_topic, const std::vecto
       b.targets.push_back(moe::kIgnoredTarget);
       b.targets.push_back(moe::kIgnoredTarget);
       for (int64_t j = 0; j < table.digits; ++j) b.targets.push_back(table.Digit(topic, v[j]));
+      b.counted.insert(b.counted.end(), {0, 0});
+      b.counted.insert(b.counted.end(), table.digits, 1);
       b.kind.push_back(kind);
     }
   }
@@ -213,7 +210,7 @@ std::vector<std::vector<double>> ForgetAffinity(SequenceModel<float>& model,
     const moe::MoeState<float>& st = model.state(l);
     const auto g =
         moe::TopKGateScores(st.logits.data(), st.expert.data(), b.positions(), E, st.slots);
-    affinity.push_back(moe::ExpertAffinity(g, b.sequences, L, E, forget.Counted()));
+    affinity.push_back(moe::ExpertAffinity(g, b.sequences, L, E, forget.counted));
   }
   return affinity;
 }
@@ -267,7 +264,7 @@ class Unlearner {
       const moe::MoeState<float>& st = model_.state(l);
       std::vector<double> dz(st.tokens * E, 0.0);
       moe::AnchorLoss(st.logits.data(), st.expert.data(), st.tokens, E, st.slots, in_block, false,
-                      forget.Counted(), arm_.alpha, dz.data());
+                      forget.counted, arm_.alpha, dz.data());
       const float* x = st.router_x.empty() ? st.x : st.router_x.data();
       float* router = model_.layer(l).mutable_weights().router.data();
       const auto slot = std::find_if(params_.begin(), params_.end(),
@@ -293,7 +290,7 @@ std::pair<double, double> RoutingKept(const std::vector<std::vector<int32_t>>& b
                                       const std::vector<std::vector<int32_t>>& after,
                                       const FactBatch& forget, int64_t E, int64_t slots,
                                       const ExpertId& target) {
-  const std::vector<char> counted = forget.Counted();
+  const std::vector<char>& counted = forget.counted;
   const auto routed = [&](const std::vector<int32_t>& r, int64_t t, int32_t e) {
     return std::find(r.begin() + t * slots, r.begin() + (t + 1) * slots, e) !=
            r.begin() + (t + 1) * slots;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "algorithms/moe/router.h"
 #include "sim/check.h"
 #include "sim/samplers.h"
 
@@ -18,8 +19,16 @@ Eigen::MatrixXd NormalMatrix(int64_t rows, int64_t cols, double sd, Rng& rng) {
 }
 
 Eigen::RowVectorXd SoftmaxRow(const Eigen::RowVectorXd& z) {
-  const Eigen::RowVectorXd e = (z.array() - z.maxCoeff()).exp();
-  return e / e.sum();
+  Eigen::RowVectorXd p(z.size());
+  SoftmaxRows(z.data(), 1, z.size(), p.data());
+  return p;
+}
+
+// dL/dz of p = softmax(z) from dL/dp (router.h's SoftmaxRowsBackward).
+Eigen::RowVectorXd SoftmaxRowBackward(const Eigen::RowVectorXd& p, const Eigen::RowVectorXd& dp) {
+  Eigen::RowVectorXd dz = Eigen::RowVectorXd::Zero(p.size());
+  SoftmaxRowsBackward(p.data(), dp.data(), 1, p.size(), dz.data());
+  return dz;
 }
 
 bool IsLearnedTokenRouter(TaskRouting r) {
@@ -226,11 +235,8 @@ void TaskMoe::RouterBackward(Block& b, const Eigen::MatrixXd& dw, const std::vec
     // Straight-through: the hard gate's gradient taken as y_soft's.
     Eigen::MatrixXd g = Eigen::MatrixXd::Zero(c.tasks, E);
     for (int64_t i = 0; i < n; ++i) g.row(task[i]) += dw.row(i);
-    for (int64_t t = 0; t < c.tasks; ++t) {
-      const Eigen::RowVectorXd ys = b.p.row(t);
-      const double dot = ys.dot(g.row(t));
-      b.drouter.row(t) = (ys.array() * (g.row(t).array() - dot)).matrix() / tau_;
-    }
+    for (int64_t t = 0; t < c.tasks; ++t)
+      b.drouter.row(t) = SoftmaxRowBackward(b.p.row(t), g.row(t)) / tau_;
     return;
   }
   if (!IsLearnedTokenRouter(c.routing)) return;
@@ -243,8 +249,7 @@ void TaskMoe::RouterBackward(Block& b, const Eigen::MatrixXd& dw, const std::vec
     Eigen::RowVectorXd dp(E);
     for (int64_t e = 0; e < E; ++e)
       dp(e) = (b.w(i, e) != 0 ? dw(i, e) : 0.0) + c.balance * double(E) * f(e) / double(n);
-    const double dot = b.p.row(i).dot(dp);
-    dz.row(i) = (b.p.row(i).array() * (dp.array() - dot)).matrix();
+    dz.row(i) = SoftmaxRowBackward(b.p.row(i), dp);
   }
   if (c.routing == TaskRouting::kMultiGate) {
     for (int64_t i = 0; i < n; ++i) {
